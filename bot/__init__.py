@@ -1,0 +1,1 @@
+"""A Telegram shop bot: catalogue, search, cart, checkout, payments, orders and reviews."""

@@ -1,0 +1,48 @@
+"""The shop's tables. Importing this package registers every model on Base.metadata."""
+
+from bot.models.base import Base, utcnow
+from bot.models.cart import MAX_LINE_QUANTITY, Cart, CartItem
+from bot.models.catalog import CatalogRevision, Category, Product, Size
+from bot.models.order import (
+    ALLOWED_TRANSITIONS,
+    PURCHASED_STATUSES,
+    Order,
+    OrderItem,
+    OrderStatus,
+    OrderStatusChange,
+)
+from bot.models.payment import (
+    PaymentDetails,
+    PaymentInformation,
+    PaymentProvider,
+    PaymentStatus,
+)
+from bot.models.review import REVIEW_MAX_LENGTH, Rating, Review
+from bot.models.user import Address, User
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "MAX_LINE_QUANTITY",
+    "PURCHASED_STATUSES",
+    "REVIEW_MAX_LENGTH",
+    "Address",
+    "Base",
+    "Cart",
+    "CartItem",
+    "CatalogRevision",
+    "Category",
+    "Order",
+    "OrderItem",
+    "OrderStatus",
+    "OrderStatusChange",
+    "PaymentDetails",
+    "PaymentInformation",
+    "PaymentProvider",
+    "PaymentStatus",
+    "Product",
+    "Rating",
+    "Review",
+    "Size",
+    "User",
+    "utcnow",
+]

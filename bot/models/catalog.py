@@ -1,0 +1,75 @@
+"""Categories, products and their sizes (where the stock lives)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.models.base import Base, CreatedAt, Timestamps
+
+
+class Category(CreatedAt, Base):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+
+    products: Mapped[list[Product]] = relationship(back_populates="category", lazy="raise")
+
+
+class Product(Timestamps, Base):
+    """A hidden product (is_active false) is never sold, but old orders still show it."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        Index("ix_products_category_listing", "category_id", "is_active", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    description: Mapped[str] = mapped_column(Text, default="")
+    price: Mapped[int] = mapped_column()
+    currency: Mapped[str] = mapped_column(String(3))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
+    photo: Mapped[str | None] = mapped_column(String(512))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+    category: Mapped[Category] = relationship(back_populates="products", lazy="raise")
+    sizes: Mapped[list[Size]] = relationship(
+        back_populates="product",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="(Size.position, Size.id)",
+    )
+
+
+class Size(Base):
+    """A product sold without sizes has exactly one size row, e.g. "One size"."""
+
+    __tablename__ = "sizes"
+    __table_args__ = (
+        UniqueConstraint("product_id", "name"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(32))
+    stock: Mapped[int] = mapped_column(default=0)
+    position: Mapped[int] = mapped_column(default=0)
+
+    product: Mapped[Product] = relationship(back_populates="sizes", lazy="raise")
+
+
+class CatalogRevision(Base):
+    """One counter bumped by every catalogue change, so each bot instance knows when
+    its in-memory search index is stale without rescanning the products."""
+
+    __tablename__ = "catalog_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(default=0)

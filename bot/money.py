@@ -1,0 +1,57 @@
+"""Money as integer minor units plus an ISO 4217 code; never a float."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from bot.services.errors import InvalidInput
+
+# ISO 4217 minor-unit exponents that differ from the usual two decimals.
+_EXPONENTS = {
+    **dict.fromkeys(
+        ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
+         "VND", "VUV", "XAF", "XOF", "XPF"],
+        0,
+    ),
+    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
+}
+_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "UAH": "₴", "RUB": "₽"}
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+_PRICE_RE = re.compile(r"^\d+(?:[.,]\d+)?$")
+
+
+def minor_exponent(currency: str) -> int:
+    return _EXPONENTS.get(currency, 2)
+
+
+def normalize_currency(currency: str) -> str:
+    code = currency.strip().upper()
+    if not _CURRENCY_RE.match(code):
+        raise InvalidInput(f"“{currency}” is not a currency code. Use three letters, like EUR.")
+    return code
+
+
+def parse_amount(text: str, currency: str) -> int:
+    """Turn a price typed by a person ("49.99", "49,99", "50") into exact minor units."""
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
+    if not _PRICE_RE.match(cleaned):
+        raise InvalidInput(f"“{text}” is not a price. Write it like 49.99.")
+    try:
+        value = Decimal(cleaned.replace(",", "."))
+    except InvalidOperation:  # pragma: no cover - the regex already rules this out
+        raise InvalidInput(f"“{text}” is not a price. Write it like 49.99.") from None
+    scaled = value.scaleb(minor_exponent(normalize_currency(currency)))
+    if scaled != scaled.to_integral_value():
+        raise InvalidInput(f"“{text}” has more decimals than {currency.upper()} allows.")
+    return int(scaled)
+
+
+def format_amount(amount: int, currency: str) -> str:
+    """Render minor units for people: 4999 EUR -> "€49.99"."""
+    exponent = minor_exponent(currency)
+    sign = "-" if amount < 0 else ""
+    major, minor = divmod(abs(amount), 10**exponent)
+    number = f"{major:,}" + (f".{minor:0{exponent}d}" if exponent else "")
+    symbol = _SYMBOLS.get(currency)
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency}"

@@ -1,0 +1,1 @@
+"""Business logic as plain async functions over an AsyncSession; no Telegram here."""

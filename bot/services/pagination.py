@@ -1,0 +1,42 @@
+"""One page of a longer, stably ordered list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from bot.services.errors import InvalidInput
+
+MAX_PER_PAGE = 50
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):  # noqa: UP046 - Python 3.11 has no PEP 695 syntax
+    items: Sequence[T]
+    page: int  # 1-based
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def check_page(page: int, per_page: int) -> int:
+    """Validate paging arguments and return the row offset."""
+    if page < 1:
+        raise InvalidInput("Page numbers start at 1.")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise InvalidInput(f"A page holds 1 to {MAX_PER_PAGE} items.")
+    return (page - 1) * per_page

@@ -1,0 +1,84 @@
+"""Every test gets an empty shop on a real database.
+
+SQLite (default): a fresh file per test. PostgreSQL (TEST_DATABASE_URL=postgresql+asyncpg://…):
+a database of this test run's own, created once, emptied between tests, dropped at the end,
+so parallel runs on one server never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import URL, make_url
+
+from bot.db import Database
+from bot.models import Base
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _is_postgres() -> bool:
+    return TEST_DATABASE_URL.startswith("postgresql")
+
+
+async def _admin_execute(admin_url: URL, statement: str) -> None:
+    admin = Database(admin_url)
+    try:
+        async with admin.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(statement))
+    finally:
+        await admin.dispose()
+
+
+async def _create_schema(url: URL) -> None:
+    database = Database(url)
+    try:
+        async with database.engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all)
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[URL | None]:
+    if not _is_postgres():
+        yield None
+        return
+    admin_url = make_url(TEST_DATABASE_URL)
+    name = f"shopbot_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin_execute(admin_url, f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name)
+    asyncio.run(_create_schema(url))
+    yield url
+    asyncio.run(_admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def database_url(postgres_url: URL | None, tmp_path: Path) -> URL:
+    """A URL with an empty schema; tests that run migrations use their own."""
+    if postgres_url is not None:
+        return postgres_url
+    return make_url(f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}")
+
+
+@pytest.fixture
+async def db(database_url: URL) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    if database.is_sqlite:
+        async with database.engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all)
+    else:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        async with database.engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    try:
+        yield database
+    finally:
+        await database.dispose()

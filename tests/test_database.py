@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.db import Database
+from bot.models import User
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            session.add(User(telegram_id=1, first_name="Ann"))
+            await session.flush()
+            raise RuntimeError("boom")
+    async with db.transaction() as session:
+        assert (await session.scalars(select(User))).all() == []
+
+
+async def test_the_schema_refuses_two_users_with_one_telegram_id(db: Database) -> None:
+    async with db.transaction() as session:
+        session.add(User(telegram_id=7, first_name="Ann"))
+    with pytest.raises(IntegrityError):
+        async with db.transaction() as session:
+            session.add(User(telegram_id=7, first_name="Impostor"))
