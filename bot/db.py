@@ -7,13 +7,19 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 SQLITE_BUSY_TIMEOUT_S = 30
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, immediate: bool) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from the driver so that we can BEGIN IMMEDIATE.
@@ -30,7 +36,15 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # A deferred transaction that reads and then writes fails with SQLITE_BUSY when
         # another writer got in between; taking the write lock up front makes writers
         # queue on busy_timeout instead, which is what keeps checkouts from failing.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only sessions keep the deferred BEGIN so they never wait for writers (WAL).
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def dialect_insert(session: AsyncSession, model: type[Any]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT with the ON CONFLICT clauses both our databases share."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 class Database:
@@ -44,9 +58,13 @@ class Database:
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine = create_async_engine(self.url, **kwargs)
+        self.read_engine = self.engine
         if self.is_sqlite:
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, immediate=True)
+            self.read_engine = create_async_engine(self.url, **kwargs)
+            _configure_sqlite(self.read_engine, immediate=False)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -58,5 +76,13 @@ class Database:
         async with self.sessionmaker() as session, session.begin():
             yield session
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only: on SQLite it never queues behind writers."""
+        async with self.read_sessionmaker() as session, session.begin():
+            yield session
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()

@@ -1,4 +1,4 @@
-"""Small builders for test data, writing rows directly so tests don't lean on the code under test."""
+"""Small builders for test data, written straight to the database, not through the services."""
 
 from __future__ import annotations
 

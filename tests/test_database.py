@@ -24,3 +24,10 @@ async def test_the_schema_refuses_two_users_with_one_telegram_id(db: Database) -
     with pytest.raises(IntegrityError):
         async with db.transaction() as session:
             session.add(User(telegram_id=7, first_name="Impostor"))
+
+
+async def test_reading_sees_what_was_committed(db: Database) -> None:
+    async with db.transaction() as session:
+        session.add(User(telegram_id=8, first_name="Ann"))
+    async with db.reading() as session:
+        assert [u.first_name for u in await session.scalars(select(User))] == ["Ann"]

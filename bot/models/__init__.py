@@ -3,6 +3,7 @@
 from bot.models.base import Base, utcnow
 from bot.models.cart import MAX_LINE_QUANTITY, Cart, CartItem
 from bot.models.catalog import CatalogRevision, Category, Product, Size
+from bot.models.dialog import DialogState
 from bot.models.order import (
     ALLOWED_TRANSITIONS,
     PURCHASED_STATUSES,
@@ -31,6 +32,7 @@ __all__ = [
     "CartItem",
     "CatalogRevision",
     "Category",
+    "DialogState",
     "Order",
     "OrderItem",
     "OrderStatus",

@@ -27,9 +27,7 @@ class OrderStatus(enum.StrEnum):
 # The order state machine: status -> the statuses it may move to.
 ALLOWED_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.PENDING_PAYMENT: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
-    OrderStatus.PAID: frozenset(
-        {OrderStatus.SHIPPED, OrderStatus.CANCELLED, OrderStatus.REFUNDED}
-    ),
+    OrderStatus.PAID: frozenset({OrderStatus.SHIPPED, OrderStatus.CANCELLED, OrderStatus.REFUNDED}),
     OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED, OrderStatus.REFUNDED}),
     OrderStatus.DELIVERED: frozenset({OrderStatus.REFUNDED}),
     OrderStatus.CANCELLED: frozenset(),
@@ -87,9 +85,7 @@ class Order(Timestamps, Base):
         cascade="all, delete-orphan",
         order_by="OrderStatusChange.id",
     )
-    payment: Mapped[PaymentInformation | None] = relationship(
-        back_populates="order", lazy="raise"
-    )
+    payment: Mapped[PaymentInformation | None] = relationship(back_populates="order", lazy="raise")
 
     @property
     def shipping_address(self) -> str:

@@ -71,9 +71,7 @@ class PaymentInformation(Timestamps, Base):
     __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(
-        ForeignKey("orders.id", ondelete="CASCADE"), unique=True
-    )
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
     provider: Mapped[PaymentProvider] = mapped_column(_enum(PaymentProvider, "payment_provider"))
     method: Mapped[str | None] = mapped_column(String(32))
     amount: Mapped[int] = mapped_column()

@@ -34,9 +34,7 @@ class Review(Timestamps, Base):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("user_id", "product_id"),
-        CheckConstraint(
-            f"length(text) BETWEEN 1 AND {REVIEW_MAX_LENGTH}", name="text_length"
-        ),
+        CheckConstraint(f"length(text) BETWEEN 1 AND {REVIEW_MAX_LENGTH}", name="text_length"),
         Index("ix_reviews_product_created", "product_id", "created_at"),
         Index("ix_reviews_created", "created_at"),
     )

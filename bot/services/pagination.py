@@ -14,7 +14,7 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
-class Page(Generic[T]):  # noqa: UP046 - Python 3.11 has no PEP 695 syntax
+class Page(Generic[T]):
     items: Sequence[T]
     page: int  # 1-based
     per_page: int

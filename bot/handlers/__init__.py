@@ -1,0 +1,1 @@
+"""Telegram handlers: thin functions that parse an update, call one service, render."""

@@ -1,0 +1,214 @@
+"""Each customer's cart: one line per size, priced at the products' current prices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import MAX_LINE_QUANTITY, Cart, CartItem, Product, Size
+from bot.services.errors import InvalidInput, NotAllowed, NotFound, OutOfStock
+from bot.services.user import get_user, insert_ignoring_conflict
+
+
+@dataclass(frozen=True, slots=True)
+class CartLine:
+    size_id: int
+    product_id: int
+    product_name: str
+    size_name: str
+    unit_price: int
+    quantity: int
+    line_total: int
+    currency: str
+    stock: int
+    problem: str | None  # why this line cannot be bought as it is, e.g. "only 2 left"
+
+
+@dataclass(frozen=True, slots=True)
+class CartView:
+    lines: tuple[CartLine, ...]
+    total: int
+    currency: str | None  # None while the cart is empty
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    @property
+    def can_checkout(self) -> bool:
+        return not self.is_empty and all(line.problem is None for line in self.lines)
+
+
+_Line = tuple[CartItem, Product, Size]
+
+
+async def get_or_create_cart(session: AsyncSession, *, user_id: int) -> Cart:
+    """Return the customer's cart, row-locked so that concurrent edits of it queue up.
+
+    INSERT … ON CONFLICT DO NOTHING keeps two simultaneous first adds from colliding.
+    """
+    await get_user(session, user_id)
+    await session.execute(
+        insert_ignoring_conflict(session, Cart, {"user_id": user_id}, conflict_columns=("user_id",))
+    )
+    locked = select(Cart).where(Cart.user_id == user_id).with_for_update()
+    return (await session.scalars(locked)).one()
+
+
+async def add_item(
+    session: AsyncSession, *, user_id: int, product_id: int, size_id: int, quantity: int = 1
+) -> CartView:
+    """Adding a size already in the cart adds to that line's quantity."""
+    if not 1 <= quantity <= MAX_LINE_QUANTITY:
+        raise InvalidInput(f"You can add 1 to {MAX_LINE_QUANTITY} at a time.")
+    product, size = await _product_and_size(session, product_id, size_id)
+    if not product.is_active:
+        raise NotAllowed(f"{product.name} is no longer sold.")
+    cart = await get_or_create_cart(session, user_id=user_id)
+    lines = await _lines(session, cart.id)
+    cart_currency = _currency(lines)
+    if cart_currency not in (None, product.currency):
+        raise InvalidInput(
+            f"Your cart is in {cart_currency} but {product.name} is priced in "
+            f"{product.currency}. Please check out or empty your cart first."
+        )
+    item = next((line_item for line_item, _, _ in lines if line_item.size_id == size_id), None)
+    already = item.quantity if item else 0
+    _check_available(product, size, already + quantity, already=already)
+    if item is None:
+        session.add(
+            CartItem(cart_id=cart.id, product_id=product.id, size_id=size.id, quantity=quantity)
+        )
+    else:
+        item.quantity = already + quantity
+    await session.flush()
+    return await _view(session, cart.id)
+
+
+async def set_quantity(
+    session: AsyncSession, *, user_id: int, size_id: int, quantity: int
+) -> CartView:
+    """Zero removes the line."""
+    if not 0 <= quantity <= MAX_LINE_QUANTITY:
+        raise InvalidInput(f"Please choose a quantity from 0 to {MAX_LINE_QUANTITY}.")
+    if quantity == 0:
+        return await remove_item(session, user_id=user_id, size_id=size_id)
+    cart = await get_or_create_cart(session, user_id=user_id)
+    line = next((ln for ln in await _lines(session, cart.id) if ln[2].id == size_id), None)
+    if line is None:
+        raise NotFound("That item is no longer in your cart.")
+    item, product, size = line
+    if not product.is_active:
+        raise NotAllowed(f"{product.name} is no longer sold. Please remove it.")
+    _check_available(product, size, quantity, already=0)
+    item.quantity = quantity
+    await session.flush()
+    return await _view(session, cart.id)
+
+
+async def remove_item(session: AsyncSession, *, user_id: int, size_id: int) -> CartView:
+    """Removing a line that is already gone is not an error: a double tap must not fail."""
+    cart = await get_or_create_cart(session, user_id=user_id)
+    await session.execute(
+        delete(CartItem).where(CartItem.cart_id == cart.id, CartItem.size_id == size_id)
+    )
+    await session.flush()
+    return await _view(session, cart.id)
+
+
+async def clear_cart(session: AsyncSession, *, user_id: int) -> None:
+    cart = await get_or_create_cart(session, user_id=user_id)
+    await session.execute(delete(CartItem).where(CartItem.cart_id == cart.id))
+    await session.flush()
+
+
+async def view_cart(session: AsyncSession, *, user_id: int) -> CartView:
+    cart_id = await session.scalar(select(Cart.id).where(Cart.user_id == user_id))
+    if cart_id is None:
+        return CartView(lines=(), total=0, currency=None)
+    return await _view(session, cart_id)
+
+
+async def _product_and_size(
+    session: AsyncSession, product_id: int, size_id: int
+) -> tuple[Product, Size]:
+    result = await session.execute(
+        select(Product, Size)
+        .join(Size, Size.product_id == Product.id)
+        .where(Product.id == product_id, Size.id == size_id)
+    )
+    row = result.one_or_none()
+    if row is None:
+        raise NotFound("That product or size isn't available.")
+    return row
+
+
+def _check_available(product: Product, size: Size, wanted: int, *, already: int) -> None:
+    label = f"{product.name} ({size.name})"
+    if wanted > size.stock:
+        message = (
+            f"{label} is out of stock."
+            if size.stock == 0
+            else f"Only {size.stock} left of {label}."
+        )
+        if already:
+            message += f" You already have {already} in your cart."
+        raise OutOfStock(message)
+    if wanted > MAX_LINE_QUANTITY:
+        raise InvalidInput(f"You can have at most {MAX_LINE_QUANTITY} of {label} in your cart.")
+
+
+async def _lines(session: AsyncSession, cart_id: int) -> Sequence[_Line]:
+    result = await session.execute(
+        select(CartItem, Product, Size)
+        .join(Product, CartItem.product_id == Product.id)
+        .join(Size, CartItem.size_id == Size.id)
+        .where(CartItem.cart_id == cart_id)
+        .order_by(CartItem.id)  # ids grow with time: the order lines were added in
+    )
+    return result.all()
+
+
+def _currency(lines: Sequence[_Line]) -> str | None:
+    """A cart holds one currency: the one of its first line."""
+    return lines[0][1].currency if lines else None
+
+
+async def _view(session: AsyncSession, cart_id: int) -> CartView:
+    rows = await _lines(session, cart_id)
+    currency = _currency(rows)
+    lines = tuple(_line(row, currency) for row in rows)
+    total = sum(line.line_total for line in lines if line.currency == currency)
+    return CartView(lines=lines, total=total, currency=currency)
+
+
+def _line(row: _Line, cart_currency: str | None) -> CartLine:
+    item, product, size = row
+    return CartLine(
+        size_id=size.id,
+        product_id=product.id,
+        product_name=product.name,
+        size_name=size.name,
+        unit_price=product.price,
+        quantity=item.quantity,
+        line_total=product.price * item.quantity,
+        currency=product.currency,
+        stock=size.stock,
+        problem=_problem(item, product, size, cart_currency),
+    )
+
+
+def _problem(item: CartItem, product: Product, size: Size, cart_currency: str | None) -> str | None:
+    if not product.is_active:
+        return "no longer sold"
+    if size.stock == 0:
+        return "out of stock"
+    if item.quantity > size.stock:
+        return f"only {size.stock} left"
+    if product.currency != cart_currency:
+        # Only possible when an admin re-priced a product in another currency.
+        return f"now priced in {product.currency}"
+    return None

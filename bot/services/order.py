@@ -1,0 +1,319 @@
+"""Checkout, order history and the order state machine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
+
+from bot.models import (
+    ALLOWED_TRANSITIONS,
+    Address,
+    Cart,
+    CartItem,
+    Order,
+    OrderItem,
+    OrderStatus,
+    OrderStatusChange,
+    Size,
+    utcnow,
+)
+from bot.services.errors import (
+    IllegalTransition,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    OutOfStock,
+)
+from bot.services.pagination import Page, check_page
+
+STATUS_LABELS: dict[OrderStatus, str] = {
+    OrderStatus.PENDING_PAYMENT: "awaiting payment",
+    OrderStatus.PAID: "paid",
+    OrderStatus.SHIPPED: "shipped",
+    OrderStatus.DELIVERED: "delivered",
+    OrderStatus.CANCELLED: "cancelled",
+    OrderStatus.REFUNDED: "refunded",
+}
+
+PAYMENT_TIMEOUT_NOTE = "payment timeout"
+
+
+async def place_order(
+    session: AsyncSession, *, user_id: int, address_id: int, actor: str = "customer"
+) -> Order:
+    """Turn the cart into an order. Any error leaves the caller's transaction to roll back
+    everything, including stock already taken for earlier lines."""
+    cart = await _locked_cart(session, user_id)
+    if cart is None or not cart.items:
+        raise InvalidInput("Your cart is empty.")
+    address = await session.scalar(
+        select(Address).where(Address.id == address_id, Address.user_id == user_id)
+    )
+    if address is None:
+        raise NotFound("That address was not found. Please choose another one.")
+    currency = _check_lines(cart.items)
+    # A fixed lock order (by size) keeps two multi-line checkouts from deadlocking.
+    for item in sorted(cart.items, key=lambda line: line.size_id):
+        await _take_stock(session, item)
+    order = _new_order(user_id, address, cart.items, currency, actor)
+    session.add(order)
+    await session.execute(
+        delete(CartItem).where(CartItem.cart_id == cart.id),
+        execution_options={"synchronize_session": False},
+    )
+    set_committed_value(cart, "items", [])
+    await session.flush()
+    return await _load_order(session, order.id)
+
+
+async def _locked_cart(session: AsyncSession, user_id: int) -> Cart | None:
+    """Locking the cart makes a double-tapped checkout wait and then find the cart empty."""
+    return await session.scalar(
+        select(Cart)
+        .where(Cart.user_id == user_id)
+        .with_for_update()
+        .options(selectinload(Cart.items).selectinload(CartItem.product))
+        .options(selectinload(Cart.items).selectinload(CartItem.size))
+        .execution_options(populate_existing=True)
+    )
+
+
+def _check_lines(items: Iterable[CartItem]) -> str:
+    """Refuse lines that can no longer be sold and return the order's one currency."""
+    currencies = set()
+    for item in items:
+        if not item.product.is_active:
+            raise NotAllowed(
+                f"{item.product.name} is no longer sold. Please remove it from your cart."
+            )
+        currencies.add(item.product.currency)
+    if len(currencies) > 1:
+        raise InvalidInput(
+            "Your cart has prices in more than one currency. Please order them separately."
+        )
+    return currencies.pop()
+
+
+async def _take_stock(session: AsyncSession, item: CartItem) -> None:
+    left = await _change_stock(session, item.size_id, -item.quantity)
+    if left is None:
+        left = await session.scalar(select(Size.stock).where(Size.id == item.size_id)) or 0
+        raise OutOfStock(_stock_message(item, left))
+
+
+async def _change_stock(session: AsyncSession, size_id: int, delta: int) -> int | None:
+    """One conditional UPDATE, so the database, not a read-then-write, decides who gets the
+    last unit. Returns the new stock, or None when there was not enough."""
+    statement = (
+        update(Size)
+        .where(Size.id == size_id)
+        .values(stock=Size.stock + delta)
+        .returning(Size.stock)
+    )
+    if delta < 0:
+        statement = statement.where(Size.stock >= -delta)
+    new_stock = await session.scalar(statement, execution_options={"synchronize_session": False})
+    size = session.identity_map.get(identity_key(Size, size_id))
+    if new_stock is not None and isinstance(size, Size):
+        set_committed_value(size, "stock", new_stock)
+    return new_stock
+
+
+def _stock_message(item: CartItem, left: int) -> str:
+    what = f"{item.product.name} (size {item.size.name})"
+    if left <= 0:
+        return f"Sorry, {what} is sold out."
+    return f"Sorry, only {left} of {what} left. Please lower the quantity in your cart."
+
+
+def _new_order(
+    user_id: int, address: Address, items: Iterable[CartItem], currency: str, actor: str
+) -> Order:
+    lines = [
+        OrderItem(
+            product_id=item.product_id,
+            size_id=item.size_id,
+            sku=item.product.sku,
+            product_name=item.product.name,
+            size_name=item.size.name,
+            unit_price=item.product.price,
+            quantity=item.quantity,
+        )
+        for item in items
+    ]
+    return Order(
+        user_id=user_id,
+        status=OrderStatus.PENDING_PAYMENT,
+        total=sum(line.line_total for line in lines),
+        currency=currency,
+        ship_recipient_name=address.recipient_name,
+        ship_phone=address.phone,
+        ship_street=address.street,
+        ship_city=address.city,
+        ship_region=address.region,
+        ship_postal_code=address.postal_code,
+        ship_country=address.country,
+        items=lines,
+        history=[
+            OrderStatusChange(from_status=None, to_status=OrderStatus.PENDING_PAYMENT, actor=actor)
+        ],
+    )
+
+
+async def list_orders(
+    session: AsyncSession, *, user_id: int, page: int = 1, per_page: int = 5
+) -> Page[Order]:
+    return await _page(session, select(Order).where(Order.user_id == user_id), page, per_page)
+
+
+async def list_all_orders(
+    session: AsyncSession,
+    *,
+    status: OrderStatus | None = None,
+    page: int = 1,
+    per_page: int = 10,
+) -> Page[Order]:
+    query = select(Order)
+    if status is not None:
+        query = query.where(Order.status == status)
+    return await _page(session, query, page, per_page)
+
+
+async def _page(
+    session: AsyncSession, query: Select[Order], page: int, per_page: int
+) -> Page[Order]:
+    offset = check_page(page, per_page)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = await session.scalars(
+        query.options(selectinload(Order.items))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+        .offset(offset)
+        .limit(per_page)
+    )
+    return Page(items=rows.all(), page=page, per_page=per_page, total=total)
+
+
+async def get_order(session: AsyncSession, *, order_id: int, user_id: int | None = None) -> Order:
+    """With user_id, someone else's order looks exactly like a missing one."""
+    order = await _load_order(session, order_id)
+    if user_id is not None and order.user_id != user_id:
+        raise NotFound(_not_found(order_id))
+    return order
+
+
+async def transition(
+    session: AsyncSession,
+    *,
+    order_id: int,
+    to: OrderStatus,
+    actor: str,
+    note: str | None = None,
+) -> Order:
+    order = await lock_order(session, order_id)
+    await _apply(session, order, to, actor, note)
+    return order
+
+
+async def cancel_order(
+    session: AsyncSession, *, order_id: int, user_id: int, actor: str = "customer"
+) -> Order:
+    """Customers may only take back an order they have not paid for; the rest is a refund."""
+    order = await lock_order(session, order_id)
+    if order.user_id != user_id:
+        raise NotFound(_not_found(order_id))
+    if order.status is not OrderStatus.PENDING_PAYMENT:
+        raise NotAllowed(
+            f"Order #{order.id} is {STATUS_LABELS[order.status]}, so it can no longer be "
+            "cancelled here. Please contact us if you need help."
+        )
+    await _apply(session, order, OrderStatus.CANCELLED, actor, None)
+    return order
+
+
+async def expire_unpaid_orders(
+    session: AsyncSession,
+    *,
+    older_than: timedelta,
+    now: datetime | None = None,
+    limit: int = 100,
+) -> list[int]:
+    """Cancel checkouts abandoned before payment so their stock goes back on sale."""
+    cutoff = (now or utcnow()) - older_than
+    candidates = await session.scalars(
+        select(Order.id)
+        .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.created_at < cutoff)
+        .order_by(Order.created_at, Order.id)
+        .limit(limit)
+    )
+    expired = []
+    for order_id in candidates.all():
+        order = await lock_order(session, order_id)
+        # A payment may have arrived between the search and the lock.
+        if order.status is OrderStatus.PENDING_PAYMENT:
+            await _apply(session, order, OrderStatus.CANCELLED, "system", PAYMENT_TIMEOUT_NOTE)
+            expired.append(order.id)
+    return expired
+
+
+async def lock_order(session: AsyncSession, order_id: int) -> Order:
+    """Lock the order row and (re)load it, so every status change sees the latest state.
+
+    On SQLite FOR UPDATE is dropped; BEGIN IMMEDIATE already serializes writers there.
+    """
+    order = await session.scalar(_order_query(order_id).with_for_update(of=Order))
+    if order is None:
+        raise NotFound(_not_found(order_id))
+    return order
+
+
+async def _load_order(session: AsyncSession, order_id: int) -> Order:
+    order = await session.scalar(_order_query(order_id))
+    if order is None:
+        raise NotFound(_not_found(order_id))
+    return order
+
+
+def _order_query(order_id: int) -> Select[Order]:
+    return (
+        select(Order)
+        .where(Order.id == order_id)
+        .options(
+            selectinload(Order.items), selectinload(Order.history), selectinload(Order.payment)
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
+async def _apply(
+    session: AsyncSession, order: Order, to: OrderStatus, actor: str, note: str | None
+) -> None:
+    """Move a locked order along the state machine, or change nothing and say why."""
+    current = order.status
+    if to not in ALLOWED_TRANSITIONS[current]:
+        raise IllegalTransition(
+            f"Order #{order.id} is {STATUS_LABELS[current]}; it cannot become {STATUS_LABELS[to]}."
+        )
+    if to is OrderStatus.CANCELLED:
+        await _return_stock(session, order.items)
+    order.status = to
+    order.history.append(
+        OrderStatusChange(from_status=current, to_status=to, actor=actor, note=note)
+    )
+    await session.flush()
+
+
+async def _return_stock(session: AsyncSession, items: Iterable[OrderItem]) -> None:
+    """Sizes deleted since the sale (size_id set to NULL) have nowhere to go back to."""
+    for item in sorted(items, key=lambda line: line.size_id or 0):
+        if item.size_id is not None:
+            await _change_stock(session, item.size_id, item.quantity)
+
+
+def _not_found(order_id: int) -> str:
+    return f"Order #{order_id} was not found."

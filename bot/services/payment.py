@@ -1,0 +1,283 @@
+"""Saved payment methods and applying provider payments to orders.
+
+PCI DSS: only provider tokens and what a customer needs to recognise a card are stored,
+never a card number or CVV.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import (
+    Order,
+    OrderStatus,
+    PaymentDetails,
+    PaymentInformation,
+    PaymentProvider,
+    PaymentStatus,
+    utcnow,
+)
+from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.order import STATUS_LABELS, lock_order, transition
+
+_LAST4_RE = re.compile(r"[0-9]{4}")
+_CARD_NUMBER_RE = re.compile(r"[0-9]{12,19}")
+_CARD_SEPARATORS_RE = re.compile(r"[\s-]")
+_NOTHING_RECEIVED = frozenset({PaymentStatus.PENDING, PaymentStatus.FAILED})
+_REFUNDABLE = frozenset({PaymentStatus.PAID, PaymentStatus.MISMATCH, PaymentStatus.REFUND_PENDING})
+
+
+class PaymentOutcome(enum.StrEnum):
+    PAID = "paid"
+    ALREADY_PAID = "already_paid"
+    MISMATCH = "mismatch"
+    NOT_PAYABLE = "not_payable"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentResult:
+    outcome: PaymentOutcome
+    order_id: int
+
+
+async def save_payment_method(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    provider: PaymentProvider,
+    provider_payment_method_id: str,
+    brand: str,
+    last4: str,
+    exp_month: int,
+    exp_year: int,
+    provider_customer_id: str | None = None,
+) -> PaymentDetails:
+    """Saving the same provider token twice returns the row saved the first time."""
+    token = _check_card(provider_payment_method_id, brand, last4, exp_month, exp_year)
+    existing = await session.scalar(
+        select(PaymentDetails).where(
+            PaymentDetails.provider == provider,
+            PaymentDetails.provider_payment_method_id == token,
+        )
+    )
+    if existing is not None:
+        if existing.user_id != user_id:
+            raise NotAllowed("This card is already saved to another account.")
+        return existing
+    details = PaymentDetails(
+        user_id=user_id,
+        provider=provider,
+        provider_customer_id=provider_customer_id,
+        provider_payment_method_id=token,
+        brand=brand.strip(),
+        last4=last4,
+        exp_month=exp_month,
+        exp_year=exp_year,
+    )
+    session.add(details)
+    await session.flush()
+    return details
+
+
+def _check_card(token: str, brand: str, last4: str, exp_month: int, exp_year: int) -> str:
+    token = token.strip()
+    if not token:
+        raise InvalidInput("The card could not be saved: the payment provider sent no token.")
+    if _CARD_NUMBER_RE.fullmatch(_CARD_SEPARATORS_RE.sub("", token)):
+        raise InvalidInput("For your safety we never store card numbers. The card was not saved.")
+    if not brand.strip():
+        raise InvalidInput("The card could not be saved: its brand is missing.")
+    if not _LAST4_RE.fullmatch(last4):
+        raise InvalidInput("The last four digits of the card must be exactly four digits.")
+    if not 1 <= exp_month <= 12:
+        raise InvalidInput("The card's expiry month must be between 1 and 12.")
+    if not 2000 <= exp_year <= 2100:
+        raise InvalidInput("The card's expiry year is not valid.")
+    return token
+
+
+async def list_payment_methods(session: AsyncSession, *, user_id: int) -> Sequence[PaymentDetails]:
+    rows = await session.scalars(
+        select(PaymentDetails)
+        .where(PaymentDetails.user_id == user_id)
+        .order_by(PaymentDetails.created_at.desc(), PaymentDetails.id.desc())
+    )
+    return rows.all()
+
+
+async def remove_payment_method(
+    session: AsyncSession, *, user_id: int, payment_method_id: int
+) -> None:
+    details = await session.scalar(
+        select(PaymentDetails).where(
+            PaymentDetails.id == payment_method_id, PaymentDetails.user_id == user_id
+        )
+    )
+    if details is None:
+        raise NotFound("That saved card was not found.")
+    await session.delete(details)
+    await session.flush()
+
+
+async def attach_reference(
+    session: AsyncSession,
+    *,
+    order_id: int,
+    provider: PaymentProvider,
+    checkout_session_id: str | None = None,
+    payment_intent_id: str | None = None,
+    method: str | None = None,
+) -> PaymentInformation:
+    """Remember the provider's references for an order about to be paid."""
+    order = await lock_order(session, order_id)
+    if order.status is not OrderStatus.PENDING_PAYMENT:
+        raise NotAllowed(f"Order #{order.id} is {STATUS_LABELS[order.status]}; it cannot be paid.")
+    payment = order.payment
+    if payment is None:
+        payment = _new_payment(order, provider)
+        session.add(payment)
+    elif payment.status not in _NOTHING_RECEIVED:
+        raise NotAllowed(
+            f"A payment for order #{order.id} is already being checked by the shop. "
+            "Please wait for us to contact you."
+        )
+    payment.provider = provider
+    payment.status = PaymentStatus.PENDING
+    payment.stripe_checkout_session_id = checkout_session_id or payment.stripe_checkout_session_id
+    payment.stripe_payment_intent_id = payment_intent_id or payment.stripe_payment_intent_id
+    payment.method = method or payment.method
+    await session.flush()
+    return payment
+
+
+def _new_payment(order: Order, provider: PaymentProvider) -> PaymentInformation:
+    return PaymentInformation(
+        order_id=order.id,
+        provider=provider,
+        amount=order.total,
+        currency=order.currency,
+        status=PaymentStatus.PENDING,
+    )
+
+
+async def mark_paid(
+    session: AsyncSession,
+    *,
+    provider: PaymentProvider,
+    reference: str,
+    amount: int,
+    currency: str,
+    order_id: int | None = None,
+    payment_intent_id: str | None = None,
+    provider_charge_id: str | None = None,
+    actor: str,
+) -> PaymentResult:
+    """Apply money the provider says arrived. Safe to call twice with one reference.
+
+    Every outcome is returned rather than raised, so that what was recorded (a mismatch,
+    money for a cancelled order) is committed by the caller for an admin to act on.
+    """
+    target = await _order_id_for(session, provider, reference, order_id)
+    order = await lock_order(session, target)
+    payment = order.payment  # reloaded under the lock: a concurrent duplicate is seen here
+    if payment is not None and payment.status not in _NOTHING_RECEIVED:
+        # Money already recorded: a duplicate of this reference, or money under another
+        # reference that cannot be recorded over the first and needs an admin.
+        duplicate = _reference(payment, provider) == reference
+        outcome = PaymentOutcome.ALREADY_PAID if duplicate else PaymentOutcome.NOT_PAYABLE
+        return PaymentResult(outcome, order.id)
+    if payment is None:
+        payment = _new_payment(order, provider)
+        session.add(payment)
+    _record_receipt(payment, provider, reference, amount, currency)
+    payment.stripe_payment_intent_id = payment_intent_id or payment.stripe_payment_intent_id
+    payment.provider_payment_charge_id = provider_charge_id or payment.provider_payment_charge_id
+    outcome = await _settle(session, order, payment, amount, currency, actor)
+    await session.flush()
+    return PaymentResult(outcome, order.id)
+
+
+async def _order_id_for(
+    session: AsyncSession, provider: PaymentProvider, reference: str, order_id: int | None
+) -> int:
+    """The reference wins over the order id: it is the provider's own unique key."""
+    column = (
+        PaymentInformation.stripe_checkout_session_id
+        if provider is PaymentProvider.STRIPE
+        else PaymentInformation.telegram_payment_charge_id
+    )
+    found = await session.scalar(select(PaymentInformation.order_id).where(column == reference))
+    if found is not None:
+        return found
+    if order_id is None:
+        raise NotFound("We could not find the order this payment belongs to.")
+    return order_id
+
+
+def _reference(payment: PaymentInformation, provider: PaymentProvider) -> str | None:
+    if provider is PaymentProvider.STRIPE:
+        return payment.stripe_checkout_session_id
+    return payment.telegram_payment_charge_id
+
+
+def _record_receipt(
+    payment: PaymentInformation,
+    provider: PaymentProvider,
+    reference: str,
+    amount: int,
+    currency: str,
+) -> None:
+    payment.provider = provider
+    if provider is PaymentProvider.STRIPE:
+        payment.stripe_checkout_session_id = reference
+    else:
+        payment.telegram_payment_charge_id = reference
+    payment.received_amount = amount
+    payment.received_currency = currency.upper()
+    payment.paid_at = utcnow()
+
+
+async def _settle(
+    session: AsyncSession,
+    order: Order,
+    payment: PaymentInformation,
+    amount: int,
+    currency: str,
+    actor: str,
+) -> PaymentOutcome:
+    if order.status is not OrderStatus.PENDING_PAYMENT:
+        payment.status = PaymentStatus.REFUND_PENDING
+        return PaymentOutcome.NOT_PAYABLE
+    if amount != order.total or currency.upper() != order.currency.upper():
+        payment.status = PaymentStatus.MISMATCH
+        return PaymentOutcome.MISMATCH
+    payment.status = PaymentStatus.PAID
+    await session.flush()  # before transition() reloads the order and its payment
+    await transition(
+        session,
+        order_id=order.id,
+        to=OrderStatus.PAID,
+        actor=actor,
+        note=f"{payment.provider.value} payment",
+    )
+    return PaymentOutcome.PAID
+
+
+async def mark_refunded(session: AsyncSession, *, order_id: int, actor: str) -> Order:
+    """Record a refund made at the provider. A cancelled order stays cancelled (its stock
+    is already back); an order still awaiting payment stays so after a mismatch is refunded."""
+    order = await lock_order(session, order_id)
+    payment = order.payment
+    if payment is None or payment.status not in _REFUNDABLE:
+        raise NotAllowed(f"Order #{order.id} has no payment to refund.")
+    payment.status = PaymentStatus.REFUNDED
+    await session.flush()
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT):
+        return order
+    return await transition(session, order_id=order.id, to=OrderStatus.REFUNDED, actor=actor)

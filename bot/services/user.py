@@ -1,0 +1,365 @@
+"""Customers, identified by Telegram, and their shipping addresses."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from typing import Any, Final
+
+import pycountry
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import dialect_insert
+from bot.models import Address, User
+from bot.services.errors import InvalidInput, NotFound
+
+MAX_ADDRESSES: Final = 20
+
+# The order in which a step-by-step chat asks for an address.
+ADDRESS_FIELDS: Final = (
+    "recipient_name",
+    "phone",
+    "street",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+)
+
+# Telegram allows longer names than our columns; clip rather than fail a customer's first /start.
+_USERNAME_MAX = 64
+_FIRST_NAME_MAX = 128
+_LANGUAGE_MAX = 16
+
+
+@dataclass(frozen=True, slots=True)
+class AddressInput:
+    recipient_name: str
+    phone: str
+    street: str
+    city: str
+    region: str
+    postal_code: str
+    country: str
+
+
+# ---------------------------------------------------------------------------- users
+
+
+async def register(
+    session: AsyncSession,
+    *,
+    telegram_id: int,
+    first_name: str,
+    username: str | None = None,
+    language_code: str | None = None,
+) -> User:
+    """Find or create the customer behind an update.
+
+    INSERT … ON CONFLICT DO NOTHING makes two simultaneous first updates of one person
+    end with one row instead of an IntegrityError in one of them.
+    """
+    first_name = first_name[:_FIRST_NAME_MAX]
+    username = username[:_USERNAME_MAX] if username else None
+    language_code = language_code[:_LANGUAGE_MAX] if language_code else None
+    await session.execute(
+        insert_ignoring_conflict(
+            session,
+            User,
+            {
+                "telegram_id": telegram_id,
+                "first_name": first_name,
+                "username": username,
+                "language_code": language_code,
+            },
+            conflict_columns=("telegram_id",),
+        )
+    )
+    user = await get_by_telegram_id(session, telegram_id)
+    user.first_name = first_name
+    user.username = username
+    # Telegram omits the language now and then; that is no reason to forget it.
+    if language_code is not None:
+        user.language_code = language_code
+    user.is_blocked = False  # they are talking to us, so they no longer block the bot
+    await session.flush()
+    return user
+
+
+def insert_ignoring_conflict(
+    session: AsyncSession,
+    model: type[Any],
+    values: dict[str, Any],
+    *,
+    conflict_columns: tuple[str, ...],
+) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that does nothing when the unique key exists."""
+    return (
+        dialect_insert(session, model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(conflict_columns))
+    )
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("We couldn't find that customer.")
+    return user
+
+
+async def get_by_telegram_id(session: AsyncSession, telegram_id: int) -> User:
+    user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    if user is None:
+        raise NotFound("We couldn't find that customer.")
+    return user
+
+
+async def set_email(session: AsyncSession, *, user_id: int, email: str | None) -> User:
+    """Store the address normalized (lower-case domain, Unicode NFC); None forgets it."""
+    user = await get_user(session, user_id)
+    if email is None:
+        user.email = None
+    else:
+        try:
+            checked = validate_email(email.strip(), check_deliverability=False)
+        except EmailNotValidError:
+            raise InvalidInput(
+                f"“{email.strip()}” doesn't look like an email address. "
+                "Please send one like name@example.com."
+            ) from None
+        user.email = checked.normalized
+    await session.flush()
+    return user
+
+
+async def set_blocked(session: AsyncSession, *, user_id: int, blocked: bool) -> User:
+    user = await get_user(session, user_id)
+    user.is_blocked = blocked
+    await session.flush()
+    return user
+
+
+# ----------------------------------------------------------------- address fields
+
+_TEXT_LIMITS: Final = {"recipient_name": 128, "street": 255, "city": 128, "region": 128}
+_TEXT_PROMPTS: Final = {
+    "recipient_name": "the recipient's name",
+    "street": "the street and house number",
+    "city": "the city",
+    "region": "the region or state",
+}
+_PHONE_RE = re.compile(r"^\+?[0-9 ()\-]+$")
+_PHONE_MAX = 32
+_POSTAL_RE = re.compile(r"^[A-Z0-9](?:[A-Z0-9 \-]{0,8}[A-Z0-9])$", re.ASCII)
+_NO_REGION = frozenset({"", "-", "—", "–"})
+
+# Common English names that pycountry spells differently or not at all.
+_COUNTRY_ALIASES: Final = {
+    "uk": "GB",
+    "u.k.": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "america": "US",
+    "turkey": "TR",
+    "south korea": "KR",
+    "north korea": "KP",
+    "holland": "NL",
+    "macedonia": "MK",
+    "vatican": "VA",
+    "ivory coast": "CI",
+    "cape verde": "CV",
+    "swaziland": "SZ",
+    "burma": "MM",
+}
+
+
+def validate_address_field(field: str, value: str) -> str:
+    """Return the value as it will be stored, or raise InvalidInput with a re-ask."""
+    if field == "phone":
+        return _phone(value)
+    if field == "postal_code":
+        return _postal_code(value)
+    if field == "country":
+        return _country(value)
+    if field == "region" and value.strip() in _NO_REGION:
+        return ""
+    if field in _TEXT_LIMITS:
+        return _text(field, value)
+    raise ValueError(f"unknown address field {field!r}")
+
+
+def _collapse(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _text(field: str, value: str) -> str:
+    limit = _TEXT_LIMITS[field]
+    what = _TEXT_PROMPTS[field]
+    if any(unicodedata.category(ch) == "Cc" for ch in value.strip()):
+        raise InvalidInput(f"Please send {what} on a single line.")
+    cleaned = _collapse(value)
+    if not cleaned:
+        raise InvalidInput(f"Please send {what}.")
+    if len(cleaned) > limit:
+        raise InvalidInput(f"That is too long. Please send {what} in at most {limit} characters.")
+    return cleaned
+
+
+def _phone(value: str) -> str:
+    cleaned = _collapse(value)
+    digits = sum(ch.isdigit() for ch in cleaned)
+    if not _PHONE_RE.match(cleaned) or not 7 <= digits <= 15 or len(cleaned) > _PHONE_MAX:
+        raise InvalidInput("Please send a phone number of 7 to 15 digits, like +49 30 1234567.")
+    return cleaned
+
+
+def _postal_code(value: str) -> str:
+    cleaned = _collapse(value).upper()
+    if not _POSTAL_RE.match(cleaned):
+        raise InvalidInput(
+            "Please send a postal code of 2 to 10 letters or digits, like 10115 or SW1A 1AA."
+        )
+    return cleaned
+
+
+def _country(value: str) -> str:
+    cleaned = _collapse(value)
+    code = _country_code(cleaned) if any(ch.isalpha() for ch in cleaned) else None
+    if code is None:
+        raise InvalidInput(
+            f"I don't know the country “{cleaned}”. "
+            "Please send its name in English or its two-letter code, like DE."
+        )
+    return code
+
+
+def _country_code(name: str) -> str | None:
+    try:
+        country: Any = pycountry.countries.lookup(name)  # code or exact (official) name
+    except LookupError:
+        pass
+    else:
+        return str(country.alpha_2)
+    folded = name.casefold()
+    if folded in _COUNTRY_ALIASES:
+        return _COUNTRY_ALIASES[folded]
+    if len(folded) < 4:
+        return None
+    # "Russia" for "Russian Federation": accept a prefix only when it names one country.
+    matches = {
+        str(c.alpha_2)
+        for c in pycountry.countries
+        if any(n.casefold().startswith(folded) for n in _country_names(c))
+    }
+    return matches.pop() if len(matches) == 1 else None
+
+
+def _country_names(country: Any) -> list[str]:
+    names = (getattr(country, attr, None) for attr in ("name", "official_name", "common_name"))
+    return [n for n in names if n]
+
+
+def _validated(address: AddressInput) -> dict[str, str]:
+    return {name: validate_address_field(name, value) for name, value in asdict(address).items()}
+
+
+# -------------------------------------------------------------------- addresses
+
+
+async def add_address(
+    session: AsyncSession, *, user_id: int, address: AddressInput, make_default: bool = False
+) -> Address:
+    """A customer's first address becomes the default whatever make_default says."""
+    values = _validated(address)
+    await get_user(session, user_id)
+    count = await session.scalar(
+        select(func.count()).select_from(Address).where(Address.user_id == user_id)
+    )
+    if count and count >= MAX_ADDRESSES:
+        raise InvalidInput(
+            f"You can keep up to {MAX_ADDRESSES} addresses. Please delete one first."
+        )
+    if make_default and count:
+        await _clear_default(session, user_id)
+    new = Address(user_id=user_id, is_default=make_default or not count, **values)
+    session.add(new)
+    await session.flush()
+    return new
+
+
+async def update_address(
+    session: AsyncSession, *, user_id: int, address_id: int, address: AddressInput
+) -> Address:
+    values = _validated(address)
+    existing = await get_address(session, user_id=user_id, address_id=address_id)
+    for name, value in values.items():
+        setattr(existing, name, value)
+    await session.flush()
+    return existing
+
+
+async def delete_address(session: AsyncSession, *, user_id: int, address_id: int) -> None:
+    """Deleting the default hands the role to the most recently added remaining address."""
+    address = await get_address(session, user_id=user_id, address_id=address_id)
+    was_default = address.is_default
+    await session.delete(address)
+    await session.flush()
+    if not was_default:
+        return
+    successor = await session.scalar(
+        select(Address)
+        .where(Address.user_id == user_id)
+        .order_by(Address.created_at.desc(), Address.id.desc())
+        .limit(1)
+    )
+    if successor is not None:
+        successor.is_default = True
+        await session.flush()
+
+
+async def list_addresses(session: AsyncSession, *, user_id: int) -> list[Address]:
+    rows = await session.scalars(
+        select(Address)
+        .where(Address.user_id == user_id)
+        .order_by(Address.is_default.desc(), Address.id)
+    )
+    return list(rows)
+
+
+async def get_address(session: AsyncSession, *, user_id: int, address_id: int) -> Address:
+    """Someone else's address is reported missing, never as forbidden."""
+    address = await session.scalar(
+        select(Address).where(Address.id == address_id, Address.user_id == user_id)
+    )
+    if address is None:
+        raise NotFound("We couldn't find that address. It may have been deleted.")
+    return address
+
+
+async def set_default_address(session: AsyncSession, *, user_id: int, address_id: int) -> Address:
+    address = await get_address(session, user_id=user_id, address_id=address_id)
+    if not address.is_default:
+        await _clear_default(session, user_id)
+        address.is_default = True
+        await session.flush()
+    return address
+
+
+async def _clear_default(session: AsyncSession, user_id: int) -> None:
+    """Runs before the new default is flushed: the partial unique index allows only one."""
+    await session.execute(
+        update(Address)
+        .where(Address.user_id == user_id, Address.is_default.is_(True))
+        .values(is_default=False)
+    )

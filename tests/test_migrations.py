@@ -1,0 +1,71 @@
+"""The Alembic history builds exactly the schema the models describe, on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.engine import URL, Connection, make_url
+
+from bot.db import Database
+from bot.migrate import alembic_config
+from bot.models import Base
+from tests.conftest import TEST_DATABASE_URL, _admin_execute, _is_postgres
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[URL]:
+    if not _is_postgres():
+        yield make_url(f"sqlite+aiosqlite:///{tmp_path / 'migrated.db'}")
+        return
+    admin_url = make_url(TEST_DATABASE_URL)
+    name = f"shopbot_migrate_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin_execute(admin_url, f'CREATE DATABASE "{name}"'))
+    yield admin_url.set(database=name)
+    asyncio.run(_admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _diff(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, Base.metadata))
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+async def _inspect(url: URL) -> tuple[list[Any], set[str]]:
+    database = Database(url)
+    try:
+        async with database.engine.connect() as connection:
+            return await connection.run_sync(_diff), await connection.run_sync(_tables)
+    finally:
+        await database.dispose()
+
+
+def test_migrations_build_the_schema_the_models_describe(empty_database_url: URL) -> None:
+    url = empty_database_url.render_as_string(hide_password=False)
+    command.upgrade(alembic_config(url), "head")
+    diff, tables = asyncio.run(_inspect(empty_database_url))
+    assert diff == []
+    assert set(Base.metadata.tables) <= tables
+
+
+def test_migrations_downgrade_to_nothing_and_back(empty_database_url: URL) -> None:
+    url = empty_database_url.render_as_string(hide_password=False)
+    config = alembic_config(url)
+    command.upgrade(config, "head")
+    command.downgrade(config, "base")
+    _, tables = asyncio.run(_inspect(empty_database_url))
+    assert tables <= {"alembic_version"}
+    command.upgrade(config, "head")
+    diff, _ = asyncio.run(_inspect(empty_database_url))
+    assert diff == []
