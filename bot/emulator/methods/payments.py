@@ -1,0 +1,75 @@
+"""sendInvoice and answerPreCheckoutQuery."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.emulator.errors import QUERY_TOO_OLD, bad_request
+from bot.emulator.methods.common import deliver, target_chat
+from bot.emulator.methods.registry import method
+from bot.emulator.params import Params
+from bot.emulator.state import EmulatorState, PreCheckoutAnswer
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+@method("sendInvoice")
+async def send_invoice(state: EmulatorState, params: Params) -> Any:
+    chat = target_chat(state, params)
+    title = _bounded(params, "title", 32)
+    description = _bounded(params, "description", 255)
+    payload = params.required_string("payload", "INVOICE_PAYLOAD_INVALID")
+    if len(payload.encode()) > 128:
+        raise bad_request("INVOICE_PAYLOAD_INVALID")
+    currency = params.required_string("currency", "CURRENCY_INVALID")
+    if not _CURRENCY.match(currency):
+        raise bad_request("CURRENCY_INVALID")
+    if currency == "XTR" and params.string("provider_token"):
+        raise bad_request("PAYMENT_PROVIDER_INVALID")
+    invoice = {
+        "title": title,
+        "description": description,
+        "start_parameter": params.string("start_parameter", ""),
+        "currency": currency,
+        "total_amount": _total(params.json_value("prices")),
+    }
+    stored = deliver(state, chat, params, {"invoice": invoice})
+    stored.invoice_payload = payload
+    return stored.json
+
+
+@method("answerPreCheckoutQuery")
+async def answer_pre_checkout_query(state: EmulatorState, params: Params) -> Any:
+    query_id = params.required_string("pre_checkout_query_id", "QUERY_ID_INVALID")
+    query = state.pre_checkout_queries.get(query_id)
+    if query is None or query.answer is not None:
+        raise bad_request(QUERY_TOO_OLD)
+    if "ok" not in params:
+        raise bad_request("ok is empty")
+    ok = params.boolean("ok")
+    error_message = params.string("error_message")
+    if not ok and not error_message:
+        raise bad_request("ERROR_MESSAGE_EMPTY")
+    query.answer = PreCheckoutAnswer(query_id, ok, error_message)
+    state.signal.notify()
+    return True
+
+
+def _bounded(params: Params, name: str, limit: int) -> str:
+    value = params.required_string(name, f"{name.upper()}_INVALID")
+    if len(value) > limit:
+        raise bad_request(f"{name.upper()}_INVALID")
+    return value
+
+
+def _total(prices: Any) -> int:
+    if not isinstance(prices, list) or not prices:
+        raise bad_request("INVOICE_PRICES_EMPTY")
+    amounts = [price.get("amount") if isinstance(price, dict) else None for price in prices]
+    if not all(isinstance(amount, int) and not isinstance(amount, bool) for amount in amounts):
+        raise bad_request("can't parse prices JSON object")
+    total = sum(amount for amount in amounts if isinstance(amount, int))
+    if total <= 0:
+        raise bad_request("CURRENCY_TOTAL_AMOUNT_INVALID")
+    return total

@@ -1,0 +1,289 @@
+"""Simulated Telegram users: what a person does in a private chat with the bot, as updates."""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from typing import Any
+
+from bot.emulator.markup import reply_keyboard
+from bot.emulator.messages import JsonDict, Message, NoSuchButton, StoredMessage
+from bot.emulator.state import (
+    CallbackAnswer,
+    CallbackQuery,
+    Chat,
+    EmulatorState,
+    PreCheckoutAnswer,
+    PreCheckoutQuery,
+    UserProfile,
+    recent_calls,
+)
+from bot.emulator.text import command_entities
+
+DEFAULT_TIMEOUT = 5.0
+MessageRef = Message | int
+
+
+class SimulatedUser:
+    """One person chatting with the bot; every action queues the update Telegram would send."""
+
+    def __init__(self, state: EmulatorState, chat: Chat) -> None:
+        self._state = state
+        self._chat = chat
+        self._cursor = 0
+
+    @property
+    def profile(self) -> UserProfile:
+        return self._chat.profile
+
+    @property
+    def telegram_id(self) -> int:
+        return self.profile.telegram_id
+
+    @property
+    def chat_id(self) -> int:
+        return self._chat.chat_id
+
+    # What the user does
+
+    async def send(self, text: str) -> Message:
+        """A text message; /commands get bot_command entities as in Telegram."""
+        return self._post({"text": text, "entities": command_entities(text) or None})
+
+    async def send_document(
+        self,
+        content: bytes,
+        *,
+        file_name: str = "document.bin",
+        caption: str | None = None,
+        mime_type: str | None = None,
+    ) -> Message:
+        stored = self._state.files.add(
+            content, kind="document", file_name=file_name, mime_type=mime_type
+        )
+        return self._post({"document": stored.document(), **_caption(caption)})
+
+    async def send_photo(self, content: bytes, *, caption: str | None = None) -> Message:
+        stored = self._state.files.add(content, kind="photo", mime_type="image/jpeg")
+        return self._post({"photo": [stored.photo_size()], **_caption(caption)})
+
+    async def send_contact(self, phone_number: str, *, first_name: str | None = None) -> Message:
+        contact = {
+            "phone_number": phone_number,
+            "first_name": first_name or self.profile.first_name,
+            "user_id": self.telegram_id,
+        }
+        return self._post({"contact": contact})
+
+    async def press(self, message: MessageRef, callback_data: str) -> CallbackQuery:
+        """Presses the inline button carrying `callback_data` on the message as it is now."""
+        stored = self._bot_message(message)
+        stored.snapshot().button_with_data(callback_data)
+        return self._press(stored, callback_data)
+
+    async def press_button(self, message: MessageRef, text: str) -> CallbackQuery:
+        """Presses the inline button labelled `text` on the message as it is now."""
+        stored = self._bot_message(message)
+        button = stored.snapshot().button(text)
+        if button.callback_data is None:
+            raise NoSuchButton(f"button {text!r} sends no callback (url={button.url!r})")
+        return self._press(stored, button.callback_data)
+
+    async def pre_checkout(
+        self,
+        invoice: MessageRef,
+        *,
+        order_info: JsonDict | None = None,
+        shipping_option_id: str | None = None,
+    ) -> PreCheckoutQuery:
+        """The user confirmed payment of an invoice; the bot must answer the query."""
+        stored, details = self._invoice(invoice)
+        query = PreCheckoutQuery(
+            id=self._state.new_query_id(),
+            chat_id=self.chat_id,
+            currency=details["currency"],
+            total_amount=details["total_amount"],
+            invoice_payload=stored.invoice_payload or "",
+        )
+        self._state.pre_checkout_queries[query.id] = query
+        payload: JsonDict = {
+            "id": query.id,
+            "from": self.profile.as_user(),
+            "currency": query.currency,
+            "total_amount": query.total_amount,
+            "invoice_payload": query.invoice_payload,
+        }
+        if order_info is not None:
+            payload["order_info"] = order_info
+        if shipping_option_id is not None:
+            payload["shipping_option_id"] = shipping_option_id
+        self._state.push_update("pre_checkout_query", payload)
+        return query
+
+    async def successful_payment(
+        self,
+        invoice: MessageRef,
+        *,
+        telegram_payment_charge_id: str | None = None,
+        provider_payment_charge_id: str | None = None,
+        order_info: JsonDict | None = None,
+    ) -> Message:
+        """The service message Telegram sends after the money moved."""
+        stored, details = self._invoice(invoice)
+        payment: JsonDict = {
+            "currency": details["currency"],
+            "total_amount": details["total_amount"],
+            "invoice_payload": stored.invoice_payload or "",
+            "telegram_payment_charge_id": telegram_payment_charge_id or _charge_id("tg"),
+            "provider_payment_charge_id": provider_payment_charge_id or _charge_id("pr"),
+        }
+        if order_info is not None:
+            payment["order_info"] = order_info
+        return self._post({"successful_payment": payment})
+
+    async def pay(
+        self,
+        invoice: MessageRef,
+        *,
+        order_info: JsonDict | None = None,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
+    ) -> PreCheckoutAnswer:
+        """The whole checkout: pre-checkout query, the bot's answer, payment if it said ok."""
+        query = await self.pre_checkout(invoice, order_info=order_info)
+        answer = await self.pre_checkout_answer(query, timeout=timeout)
+        if answer.ok:
+            await self.successful_payment(invoice, order_info=order_info)
+        return answer
+
+    # What the user sees
+
+    async def next_message(
+        self,
+        timeout: float | None = DEFAULT_TIMEOUT,  # noqa: ASYNC109
+    ) -> Message:
+        """The next message the bot sent or edited in this chat, after the last one returned."""
+        try:
+            return await self._state.signal.wait_for(self._unread_message, timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"{self.profile.first_name} got no new or edited message from the bot within "
+                f"{timeout}s; {recent_calls(self._state)}"
+            ) from None
+
+    def skip_unread(self) -> None:
+        """Forget what the bot has done so far; next_message then waits for something new."""
+        self._cursor = len(self._chat.events)
+
+    async def callback_answer(
+        self,
+        query: CallbackQuery,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
+    ) -> CallbackAnswer:
+        """Waits until the bot answers this button press."""
+        try:
+            return await self._state.signal.wait_for(lambda: query.answer, timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"callback query {query.data!r} was not answered within {timeout}s; "
+                f"{recent_calls(self._state)}"
+            ) from None
+
+    async def pre_checkout_answer(
+        self,
+        query: PreCheckoutQuery,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
+    ) -> PreCheckoutAnswer:
+        try:
+            return await self._state.signal.wait_for(lambda: query.answer, timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"pre-checkout query was not answered within {timeout}s; "
+                f"{recent_calls(self._state)}"
+            ) from None
+
+    @property
+    def messages(self) -> list[Message]:
+        """The chat as it is now, both sides, oldest first; deleted messages are gone."""
+        return [m.snapshot() for m in self._chat.messages.values() if not m.deleted]
+
+    @property
+    def bot_messages(self) -> list[Message]:
+        return [message for message in self.messages if message.from_bot]
+
+    @property
+    def last_bot_message(self) -> Message | None:
+        found = self.bot_messages
+        return found[-1] if found else None
+
+    @property
+    def reply_keyboard(self) -> tuple[tuple[str, ...], ...] | None:
+        """Button texts of the reply keyboard the bot left open, if any."""
+        markup = self._chat.reply_keyboard
+        return reply_keyboard(markup) if markup else None
+
+    @property
+    def callback_answers(self) -> list[CallbackAnswer]:
+        queries = self._state.callback_queries.values()
+        return [q.answer for q in queries if q.chat_id == self.chat_id and q.answer is not None]
+
+    @property
+    def chat_actions(self) -> list[str]:
+        return [action for chat_id, action in self._state.chat_actions if chat_id == self.chat_id]
+
+    # Internals
+
+    def _post(self, content: dict[str, Any]) -> Message:
+        body = {key: value for key, value in content.items() if value is not None}
+        stored = self._chat.add_message(self.profile.as_user(), body)
+        self._state.push_update("message", copy.deepcopy(stored.json))
+        return stored.snapshot()
+
+    def _press(self, stored: StoredMessage, data: str) -> CallbackQuery:
+        query = CallbackQuery(
+            self._state.new_query_id(), self.chat_id, int(stored.json["message_id"]), data
+        )
+        self._state.callback_queries[query.id] = query
+        payload = {
+            "id": query.id,
+            "from": self.profile.as_user(),
+            "message": copy.deepcopy(stored.json),
+            "chat_instance": f"{self.chat_id}{self._state.bot_id}",
+            "data": data,
+        }
+        self._state.push_update("callback_query", payload)
+        return query
+
+    def _bot_message(self, message: MessageRef) -> StoredMessage:
+        message_id = message if isinstance(message, int) else message.message_id
+        stored = self._chat.messages.get(message_id)
+        if stored is None or stored.deleted:
+            raise LookupError(f"message {message_id} is not in {self.profile.first_name}'s chat")
+        if not stored.from_bot:
+            raise LookupError(f"message {message_id} was sent by the user, not the bot")
+        return stored
+
+    def _invoice(self, message: MessageRef) -> tuple[StoredMessage, JsonDict]:
+        stored = self._bot_message(message)
+        details = stored.json.get("invoice")
+        if details is None:
+            raise LookupError(f"message {stored.json['message_id']} is not an invoice")
+        return stored, details
+
+    def _unread_message(self) -> Message | None:
+        events = self._chat.events
+        while self._cursor < len(events):
+            event = events[self._cursor]
+            self._cursor += 1
+            if event.kind != "deleted":
+                return event.message
+        return None
+
+
+def _caption(caption: str | None) -> JsonDict:
+    if caption is None:
+        return {}
+    return {"caption": caption, "caption_entities": command_entities(caption) or None}
+
+
+def _charge_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(12)}"

@@ -1,0 +1,1 @@
+"""Inline keyboards and the compact callback data their buttons carry."""
