@@ -12,12 +12,14 @@ from bot.models.order import (
     OrderStatus,
     OrderStatusChange,
 )
+from bot.models.outbox import OutboxMessage, OutboxStatus
 from bot.models.payment import (
     PaymentDetails,
     PaymentInformation,
     PaymentProvider,
     PaymentStatus,
 )
+from bot.models.provider_event import ProviderEvent
 from bot.models.review import REVIEW_MAX_LENGTH, Rating, Review
 from bot.models.user import Address, User
 
@@ -37,11 +39,14 @@ __all__ = [
     "OrderItem",
     "OrderStatus",
     "OrderStatusChange",
+    "OutboxMessage",
+    "OutboxStatus",
     "PaymentDetails",
     "PaymentInformation",
     "PaymentProvider",
     "PaymentStatus",
     "Product",
+    "ProviderEvent",
     "Rating",
     "Review",
     "Size",

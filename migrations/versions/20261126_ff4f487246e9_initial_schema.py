@@ -21,7 +21,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "catalog_revision",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -485,7 +484,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("order_items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_order_items_size_id"))
         batch_op.drop_index(batch_op.f("ix_order_items_product_id"))

@@ -1,0 +1,104 @@
+"""Queue notifications with the change they announce; hand them out for delivery.
+
+Delivery leases a message before sending it, so two bot instances never send the same row at
+once, and a sender that dies mid-way only delays the message until the lease runs out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import dialect_insert
+from bot.models.base import utcnow
+from bot.models.outbox import OutboxMessage, OutboxStatus
+
+LEASE = timedelta(seconds=60)
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=2)
+LONGEST_RETRY = timedelta(minutes=10)
+
+Buttons = list[list[dict[str, Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    chat_id: int
+    text: str
+    buttons: Buttons | None
+
+
+async def enqueue(
+    session: AsyncSession, *, key: str, chat_id: int, text: str, buttons: Buttons | None = None
+) -> bool:
+    """Queue a message once per key; returns False when that key was already queued."""
+    result = await session.execute(
+        dialect_insert(session, OutboxMessage)
+        .values(key=key, chat_id=chat_id, text=text, buttons=buttons, next_attempt_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxMessage.id)
+    )
+    return result.scalar() is not None
+
+
+async def claim_due(
+    session: AsyncSession, *, limit: int = 20, now: datetime | None = None
+) -> list[Delivery]:
+    """Lease up to `limit` due messages to this sender."""
+    now = now or utcnow()
+    rows = (
+        await session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    for row in rows:
+        row.attempts += 1
+        row.next_attempt_at = now + LEASE
+    await session.flush()
+    return [Delivery(row.id, row.chat_id, row.text, row.buttons) for row in rows]
+
+
+async def mark_sent(session: AsyncSession, *, message_id: int, now: datetime | None = None) -> None:
+    row = await session.get_one(OutboxMessage, message_id)
+    row.status = OutboxStatus.SENT
+    row.sent_at = now or utcnow()
+    await session.flush()
+
+
+async def mark_skipped(session: AsyncSession, *, message_id: int, reason: str) -> None:
+    row = await session.get_one(OutboxMessage, message_id)
+    row.status = OutboxStatus.SKIPPED
+    row.last_error = reason[:255]
+    await session.flush()
+
+
+async def mark_failed(
+    session: AsyncSession,
+    *,
+    message_id: int,
+    error: str,
+    retry_after: timedelta | None = None,
+    now: datetime | None = None,
+) -> OutboxStatus:
+    """Schedule another try with exponential backoff, or give up after MAX_ATTEMPTS."""
+    row = await session.get_one(OutboxMessage, message_id)
+    row.last_error = error[:255]
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = OutboxStatus.FAILED
+    else:
+        backoff = min(FIRST_RETRY * 2 ** (row.attempts - 1), LONGEST_RETRY)
+        row.next_attempt_at = (now or utcnow()) + max(backoff, retry_after or timedelta())
+    await session.flush()
+    return row.status
