@@ -33,6 +33,11 @@ class Fault:
         return cls(400, f"Bad Request: {reason}")
 
     @classmethod
+    def blocked_by_user(cls) -> Fault:
+        """403 as Telegram answers when the user has blocked the bot; PTB raises Forbidden."""
+        return cls(403, "Forbidden: bot was blocked by the user")
+
+    @classmethod
     def slow(cls, seconds: float) -> Fault:
         """Answers normally, but only after `seconds` (for timeout tests)."""
         return cls(delay=seconds)

@@ -1,0 +1,91 @@
+"""Delivers the outbox: the Telegram side of notifications that are never lost or doubled."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from bot.db import Database
+from bot.services import outbox
+from bot.services import user as users
+from bot.services.errors import NotFound
+from bot.services.outbox import Buttons, Delivery
+
+log = logging.getLogger(__name__)
+
+DELIVERY_INTERVAL_S = 1.0
+BATCH = 20
+
+
+def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(**button) for button in row] for row in buttons]
+    )
+
+
+async def deliver_due(bot: Bot, database: Database, *, limit: int = BATCH) -> int:
+    """Send what is due; returns how many were sent. Safe to run on several instances."""
+    async with database.transaction() as session:
+        due = await outbox.claim_due(session, limit=limit)
+    sent = 0
+    for delivery in due:
+        sent += await _deliver(bot, database, delivery)
+    return sent
+
+
+async def _deliver(bot: Bot, database: Database, delivery: Delivery) -> int:
+    try:
+        await bot.send_message(
+            delivery.chat_id,
+            delivery.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(delivery.buttons),
+        )
+    except Forbidden as error:
+        await _skip_blocked(database, delivery, error)
+        return 0
+    except RetryAfter as error:
+        await _retry(database, delivery, f"flood control: {error}", _seconds(error.retry_after))
+        return 0
+    except BadRequest as error:  # a chat that doesn't exist won't start existing: give up
+        log.warning("outbox message %s refused: %s", delivery.id, error.message)
+        async with database.transaction() as session:
+            await outbox.mark_skipped(session, message_id=delivery.id, reason=error.message)
+        return 0
+    except TelegramError as error:  # network trouble, 5xx: try again later
+        await _retry(database, delivery, str(error), None)
+        return 0
+    async with database.transaction() as session:
+        await outbox.mark_sent(session, message_id=delivery.id)
+    return 1
+
+
+async def _skip_blocked(database: Database, delivery: Delivery, error: Forbidden) -> None:
+    async with database.transaction() as session:
+        await outbox.mark_skipped(session, message_id=delivery.id, reason=error.message)
+        try:
+            user = await users.get_by_telegram_id(session, delivery.chat_id)
+        except NotFound:
+            return
+        await users.set_blocked(session, user_id=user.id, blocked=True)
+
+
+async def _retry(
+    database: Database, delivery: Delivery, error: str, retry_after: timedelta | None
+) -> None:
+    log.info("outbox message %s will be retried: %s", delivery.id, error)
+    async with database.transaction() as session:
+        await outbox.mark_failed(
+            session, message_id=delivery.id, error=error, retry_after=retry_after
+        )
+
+
+def _seconds(value: Any) -> timedelta:
+    return value if isinstance(value, timedelta) else timedelta(seconds=float(value))

@@ -1,0 +1,114 @@
+"""Outbox delivery against the Bot API emulator: each notification arrives once, or is skipped."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+from telegram import Bot
+
+from bot.db import Database
+from bot.emulator.emulator import BotApiEmulator
+from bot.emulator.faults import Fault
+from bot.models import OutboxMessage, OutboxStatus, User
+from bot.models.base import utcnow
+from bot.notifier import deliver_due
+from bot.services import outbox
+from tests.factories import make_user
+
+
+@pytest.fixture
+async def bot(emulator: BotApiEmulator) -> AsyncIterator[Bot]:
+    async with Bot(
+        emulator.token, base_url=emulator.base_url, base_file_url=emulator.base_file_url
+    ) as bot:
+        yield bot
+
+
+async def _queue(db: Database, chat_id: int, key: str = "order:1:paid") -> None:
+    async with db.transaction() as session:
+        await outbox.enqueue(
+            session,
+            key=key,
+            chat_id=chat_id,
+            text="Your order <b>#1</b> is paid.",
+            buttons=[[{"text": "Order #1", "callback_data": "o:1"}]],
+        )
+
+
+async def _status(db: Database) -> OutboxStatus:
+    async with db.reading() as session:
+        return (await session.scalars(select(OutboxMessage.status))).one()
+
+
+async def test_a_queued_notification_arrives_once_with_its_buttons(
+    db: Database, emulator: BotApiEmulator, bot: Bot
+) -> None:
+    ann = emulator.user(42, "Ann")
+    await _queue(db, ann.chat_id)
+    assert await deliver_due(bot, db) == 1
+    assert await deliver_due(bot, db) == 0
+    message = await ann.next_message()
+    assert message.text == "Your order #1 is paid."
+    assert message.button_texts == ["Order #1"]
+    assert len(emulator.calls_to("sendMessage")) == 1
+    assert await _status(db) == OutboxStatus.SENT
+
+
+async def test_a_customer_who_blocked_the_bot_is_marked_and_skipped(
+    db: Database, emulator: BotApiEmulator, bot: Bot
+) -> None:
+    async with db.transaction() as session:
+        user = await make_user(session, telegram_id=42)
+    await _queue(db, 42)
+    emulator.inject("sendMessage", Fault.blocked_by_user())
+    assert await deliver_due(bot, db) == 0
+    assert await _status(db) == OutboxStatus.SKIPPED
+    async with db.reading() as session:
+        assert (await session.get_one(User, user.id)).is_blocked is True
+    assert await deliver_due(bot, db) == 0
+
+
+async def test_a_server_error_is_retried_later_and_then_delivered_once(
+    db: Database, emulator: BotApiEmulator, bot: Bot
+) -> None:
+    ann = emulator.user(42, "Ann")
+    await _queue(db, ann.chat_id)
+    emulator.inject("sendMessage", Fault.server_error(502, "Bad Gateway"))
+    assert await deliver_due(bot, db) == 0
+    assert await _status(db) == OutboxStatus.PENDING
+    async with db.transaction() as session:
+        (row,) = (await session.scalars(select(OutboxMessage))).all()
+        row.next_attempt_at = utcnow()  # skip the backoff wait
+    assert await deliver_due(bot, db) == 1
+    assert (await ann.next_message()).text == "Your order #1 is paid."
+    assert await _status(db) == OutboxStatus.SENT
+
+
+async def test_a_notification_survives_a_crash_before_delivery(
+    db: Database, emulator: BotApiEmulator, bot: Bot
+) -> None:
+    """The state change committed, the process died: a new process delivers it, once."""
+    ann = emulator.user(42, "Ann")
+    await _queue(db, ann.chat_id)
+    restarted = Database(db.url)
+    try:
+        assert await deliver_due(bot, restarted) == 1
+        assert await deliver_due(bot, restarted) == 0
+    finally:
+        await restarted.dispose()
+    assert (await ann.next_message()).text == "Your order #1 is paid."
+    assert len(emulator.calls_to("sendMessage")) == 1
+
+
+async def test_flood_control_postpones_the_message_by_retry_after(
+    db: Database, emulator: BotApiEmulator, bot: Bot
+) -> None:
+    await _queue(db, emulator.user(42, "Ann").chat_id)
+    emulator.inject("sendMessage", Fault.retry_after_seconds(120))
+    assert await deliver_due(bot, db) == 0
+    async with db.reading() as session:
+        row = (await session.scalars(select(OutboxMessage))).one()
+    assert row.status == OutboxStatus.PENDING
+    assert (row.next_attempt_at - utcnow()).total_seconds() > 100
