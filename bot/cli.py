@@ -6,21 +6,25 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
+from bot import texts
 from bot.config import Settings, get_settings
 from bot.db import Database
 from bot.migrate import upgrade_async
 
 log = logging.getLogger("shopbot")
 
+Command = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, None]]
 
-async def _migrate(settings: Settings) -> None:
+
+async def _migrate(settings: Settings, arguments: argparse.Namespace) -> None:
     await upgrade_async(settings.database_url)
     print(f"Database is up to date ({_describe(settings.database_url)}).")
 
 
-async def _seed_demo(settings: Settings) -> None:
+async def _seed_demo(settings: Settings, arguments: argparse.Namespace) -> None:
     from bot.demo import seed_demo
 
     await upgrade_async(settings.database_url)
@@ -35,11 +39,46 @@ async def _seed_demo(settings: Settings) -> None:
     )
 
 
-async def _run(settings: Settings) -> None:
-    await _seed_demo(settings)
-    print(
-        "The database is migrated and stocked. The Telegram conversation is not built yet, "
-        "so there is no shop to chat with here so far."
+async def _run(settings: Settings, arguments: argparse.Namespace) -> None:
+    """The real bot with a token; without one, the offline console so there is a shop to try."""
+    if settings.telegram_bot_token is None:
+        print(texts.CONSOLE_NO_TOKEN, flush=True)
+        await _console(settings, arguments)
+        return
+    await _serve(settings)
+
+
+async def _serve(settings: Settings) -> None:
+    from bot.runner import on_stop_signals, prepare_database, running_shop
+
+    stop = asyncio.Event()
+    database = Database(settings.database_url, echo=settings.database_echo)
+    try:
+        with on_stop_signals(stop.set):
+            stocked = await prepare_database(database)
+            if stocked:
+                log.info("The shop was empty: loaded %d demo products.", stocked)
+            if not stop.is_set():
+                async with running_shop(settings, database):
+                    log.info("The bot is running (long polling); Ctrl-C stops it.")
+                    await stop.wait()
+                    log.info("Stopping…")
+    finally:
+        await database.dispose()
+    log.info("Stopped.")
+
+
+async def _console(settings: Settings, arguments: argparse.Namespace) -> None:
+    from bot.console import DEFAULT_NAME, DEFAULT_USER_ID, run_console
+
+    # The conversation is the output here: only problems are logged, not every poll.
+    logging.getLogger().setLevel(logging.WARNING)
+    user_id = getattr(arguments, "user_id", None)
+    await run_console(
+        settings,
+        user_id=DEFAULT_USER_ID if user_id is None else user_id,
+        name=getattr(arguments, "name", None) or DEFAULT_NAME,
+        admin=getattr(arguments, "admin", False),
     )
 
 
@@ -50,10 +89,15 @@ def _describe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-COMMANDS = {
+COMMANDS: dict[str, tuple[Command, str]] = {
     "migrate": (_migrate, "apply database migrations"),
     "seed-demo": (_seed_demo, "load the demo catalogue (once; safe to repeat)"),
-    "run": (_run, "migrate, stock the demo shop and start the bot"),
+    "run": (
+        _run,
+        "migrate, stock an empty shop with the demo catalogue and start the bot "
+        "(the offline console when there is no TELEGRAM_BOT_TOKEN)",
+    ),
+    "console": (_console, "chat with the shop in this terminal: no token, no network"),
 }
 
 
@@ -61,18 +105,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shopbot", description="A Telegram shop bot.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (_, help_text) in COMMANDS.items():
-        sub.add_parser(name, help=help_text)
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name == "console":
+            _console_options(command)
     return parser
 
 
+def _console_options(parser: argparse.ArgumentParser) -> None:
+    # Defaults live in bot.console, which is not imported unless the console runs.
+    parser.add_argument("--admin", action="store_true", help="chat as a shop admin")
+    parser.add_argument("--user-id", type=int, metavar="N", help="your Telegram user id")
+    parser.add_argument("--name", help="your first name, as the shop greets you")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    handler, _ = COMMANDS[args.command]
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per long poll otherwise
+    handler, _ = COMMANDS[arguments.command]
     try:
-        asyncio.run(handler(get_settings()))
+        asyncio.run(handler(get_settings(), arguments))
     except KeyboardInterrupt:
         return 130
     return 0

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///shop.db"
+
+PaymentBackend = Literal["stripe", "telegram", "none"]
+
+# Telegram's own rule for setWebhook's secret_token.
+_TELEGRAM_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -19,10 +26,26 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_file_base_url: str = "https://api.telegram.org/file/bot"
-    admin_ids: list[int] = Field(default_factory=list)
+    # NoDecode: read as written ("1,2"), not as JSON, so the validator below can split it.
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
 
     default_currency: str = "EUR"
     unpaid_order_timeout_minutes: int = Field(default=60, ge=1)
+
+    payment_provider: PaymentBackend | None = None
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    stripe_api_base: str = "https://api.stripe.com"
+    telegram_provider_token: SecretStr | None = None
+    # Stripe accepts a Checkout Session lifetime of 30 minutes to 24 hours.
+    checkout_session_minutes: int = Field(default=30, ge=30, le=1440)
+
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)
+    webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    bot_username: str | None = None
+    max_webhook_body_bytes: int = Field(default=256 * 1024, ge=1024)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -39,10 +62,65 @@ class Settings(BaseSettings):
     def _upper_currency(cls, value: str) -> str:
         return value.upper()
 
-    @field_validator("telegram_bot_token", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "payment_provider",
+        "stripe_secret_key",
+        "stripe_webhook_secret",
+        "telegram_provider_token",
+        "webhook_url",
+        "telegram_webhook_secret",
+        "bot_username",
+        mode="before",
+    )
     @classmethod
     def _empty_token_is_none(cls, value: object) -> object:
         return value or None
+
+    @field_validator("stripe_api_base", "webhook_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// for local testing)")
+        return value.rstrip("/")
+
+    @field_validator("bot_username")
+    @classmethod
+    def _strip_at(cls, value: str | None) -> str | None:
+        return value.removeprefix("@") if value else None
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_secret_charset(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TELEGRAM_SECRET_RE.fullmatch(value.get_secret_value()):
+            raise ValueError("use 1-256 characters from A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _payments_are_configured(self) -> Self:
+        # Fail at start-up rather than at the first customer's checkout.
+        if self.payment_provider == "stripe" and self.stripe_secret_key is None:
+            raise ValueError("PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY")
+        if self.payment_provider == "telegram" and self.telegram_provider_token is None:
+            raise ValueError("PAYMENT_PROVIDER=telegram needs TELEGRAM_PROVIDER_TOKEN")
+        if self.webhook_url and self.telegram_webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET, or anyone could post updates"
+            )
+        return self
+
+    @property
+    def effective_payment_provider(self) -> PaymentBackend:
+        """PAYMENT_PROVIDER when set, otherwise whichever provider has credentials."""
+        if self.payment_provider is not None:
+            return self.payment_provider
+        if self.stripe_secret_key is not None:
+            return "stripe"
+        if self.telegram_provider_token is not None:
+            return "telegram"
+        return "none"
 
 
 @lru_cache

@@ -73,3 +73,537 @@ HELP = (
     + "\n".join(f"/{command} — {description}" for command, description in COMMANDS)
     + "\n\nTip: type any words, like <i>black hoodie</i>, to search. Typos are fine."
 )
+
+
+# ---------------------------------------------------------------- catalog
+
+CATALOG_TITLE = "🛍 <b>Catalogue</b>\nChoose a category:"
+CATALOG_EMPTY = "The catalogue is empty right now. Please come back soon."
+ADD_TO_CART = "➕ Add to cart"
+GO_TO_CART = "🛒 Go to cart"
+LESS = "−"
+MORE = "+"
+CHOOSE_SIZE = "Choose a size to add it to your cart."
+CHOOSE_SIZE_FIRST = "Please choose a size first."
+SOLD_OUT = "Sold out for now."
+NO_REVIEWS_YET = "No reviews yet"
+NOT_RATED_YET = "Not rated yet"
+TOAST_MAX = 200  # Telegram's limit for a button answer
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def category_button(name: str, products: int) -> str:
+    return f"{name} ({products})"
+
+
+def category_title(name: str, products: int) -> str:
+    if not products:
+        return f"<b>{esc(name)}</b>\nNothing here right now."
+    return f"<b>{esc(name)}</b>\n{_count(products, 'product')} — choose one:"
+
+
+def product_button(name: str, price: str, sold_out: bool = False) -> str:
+    return f"{name} · {price} · sold out" if sold_out else f"{name} · {price}"
+
+
+def rating_line(average: float | None, ratings: int, reviews: int) -> str:
+    if average is None:
+        return NOT_RATED_YET if reviews else NO_REVIEWS_YET
+    return f"★ {average:.1f} ({_count(ratings, 'rating')})"
+
+
+def size_stock(name: str, stock: int) -> str:
+    if stock <= 0:
+        return f"<s>{esc(name)}</s> — sold out"
+    return f"{esc(name)} — {stock} in stock"
+
+
+def product_card(
+    *,
+    name: str,
+    price: str,
+    rating: str,
+    description: str,
+    sizes: list[tuple[str, int]],
+    footer: str,
+) -> str:
+    lines = [f"<b>{esc(name)}</b>", f"<b>{price}</b>", rating]
+    if description:
+        lines += ["", esc(description)]
+    lines += ["", "<b>Sizes</b>", *(size_stock(size, stock) for size, stock in sizes)]
+    return "\n".join([*lines, "", footer])
+
+
+def card_footer(*, available: bool, size: str | None, quantity: int, total: str) -> str:
+    if not available:
+        return SOLD_OUT
+    if size is None:
+        return CHOOSE_SIZE
+    return f"Selected: <b>{esc(size)}</b> × {quantity} = <b>{total}</b>"
+
+
+def size_button(name: str, *, chosen: bool, sold_out: bool) -> str:
+    if sold_out:
+        return f"{name} ✕"
+    return f"• {name}" if chosen else name
+
+
+def quantity(number: int) -> str:
+    return f"Qty: {number}"
+
+
+def reviews_button(reviews: int) -> str:
+    return f"💬 Reviews ({reviews})" if reviews else "💬 Reviews"
+
+
+def size_sold_out(name: str) -> str:
+    return f"Size {name} is sold out."[:TOAST_MAX]
+
+
+def added_to_cart(quantity: int, name: str, size: str) -> str:
+    return f"Added {quantity} × {name} ({size}) to your cart"[:TOAST_MAX]
+
+
+# ---------------------------------------------------------------- search
+
+SEARCH_PROMPT = (
+    "🔎 What are you looking for? Type a few words, like <i>black hoodie</i>. Typos are fine."
+)
+BROWSE_CATALOG = "🛍 Browse the catalogue"
+SEARCH_FORGOTTEN = "I no longer know what you searched for. Please type it again."
+
+
+def search_results(query: str, found: int) -> str:
+    return f"🔎 {_count(found, 'product')} found for “{esc(query)}”:"
+
+
+def nothing_found(query: str) -> str:
+    return f"Nothing found for “{esc(query)}”.\nTry other words, or browse the catalogue."
+
+
+# ---------------------------------------------------------------- reviews
+
+RATE = "⭐ Rate"
+WRITE_REVIEW = "✍️ Write a review"
+EDIT_MY_REVIEW = "✍️ Edit my review"
+CANCEL_REVIEW = "✖ Cancel"
+THANKS_FOR_RATING = "Thanks for rating!"
+REVIEW_SAVED = "✅ Thanks! Your review is saved."
+NO_WRITTEN_REVIEWS = "Nobody has written a review yet."
+REVIEW_PREVIEW_LENGTH = 600  # five reviews must fit into one message
+
+
+def stars(value: int) -> str:
+    return "★" * value + "☆" * (5 - value)
+
+
+def star_button(value: int, *, chosen: bool) -> str:
+    return f"• {value} ★" if chosen else f"{value} ★"
+
+
+def rate_prompt(name: str) -> str:
+    return f"How would you rate <b>{esc(name)}</b>?"
+
+
+def only_buyers_can_review(name: str) -> str:
+    return f"Only customers who bought {name} can rate or review it."[:TOAST_MAX]
+
+
+def review_prompt(name: str, current: str | None, max_length: int) -> str:
+    text = (
+        f"✍️ Write your review of <b>{esc(name)}</b> in one message (up to {max_length} characters)."
+    )
+    if current:
+        text += f"\n\nYour review now:\n<i>{esc(current)}</i>"
+    return text + "\n\nSend /cancel to stop."
+
+
+def review_try_again(reason: str) -> str:
+    return f"{esc(reason)}\nPlease send your review again, or /cancel."
+
+
+def review_entry(author: str, rating: int | None, text: str, day: str, *, edited: bool) -> str:
+    header = f"<b>{esc(author) or 'A customer'}</b>"
+    if rating:
+        header += f" {stars(rating)}"
+    header += f" · {day}" + (" · <i>edited</i>" if edited else "")
+    if len(text) > REVIEW_PREVIEW_LENGTH:
+        text = text[: REVIEW_PREVIEW_LENGTH - 1].rstrip() + "…"
+    return f"{header}\n{esc(text)}"
+
+
+def reviews_screen(name: str, rating: str, entries: list[str], *, notice: str | None) -> str:
+    lines = [notice, ""] if notice else []
+    lines += [f"💬 <b>Reviews of {esc(name)}</b>", rating, ""]
+    lines.append("\n\n".join(entries) if entries else NO_WRITTEN_REVIEWS)
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- cart
+
+CART_TITLE = "🛒 <b>Your cart</b>"
+CART_EMPTY = "🛒 Your cart is empty.\nHave a look at the catalogue and add something you like."
+CART_BROWSE = "🛍 Browse the catalogue"
+CART_CHECKOUT = "✅ Checkout"
+CART_CLEAR = "Clear cart"
+CART_DECREASE = "−"
+CART_INCREASE = "+"
+CART_REMOVE = "🗑"
+CART_NEEDS_ATTENTION = "⚠️ Some items need your attention before you can check out."
+CART_CHECKOUT_BLOCKED = (
+    "Some items in your cart can't be ordered as they are (marked ⚠️). "
+    "Please lower the quantity or remove them first."
+)
+CART_CLEAR_QUESTION = "Remove everything from your cart?"
+CART_CLEAR_YES = "Yes, clear it"
+CART_CLEARED = "Cart cleared"
+CART_LINE_REMOVED = "Removed from your cart"
+
+
+def cart_quantity(quantity: int) -> str:
+    return f"Quantity: {quantity}"
+
+
+def cart_line(
+    number: int, name: str, size: str, quantity: int, unit: str, total: str, problem: str | None
+) -> str:
+    text = f"{number}. <b>{esc(name)}</b> · {esc(size)}\n    {quantity} × {unit} = <b>{total}</b>"
+    return text + (f"\n    ⚠️ <i>{esc(problem)}</i>" if problem else "")
+
+
+def cart_line_label(number: int, size: str, quantity: int) -> str:
+    return f"{number}. {size} × {quantity}"
+
+
+def cart_total(total: str) -> str:
+    return f"Total: <b>{total}</b>"
+
+
+# ---------------------------------------------------------------- checkout
+
+CHECKOUT_CHOOSE_ADDRESS = (
+    "📍 <b>Where should we deliver?</b>\nChoose a saved address or add a new one."
+)
+CHECKOUT_NEW_ADDRESS = "➕ New address"
+CHECKOUT_BACK_TO_CART = "« Back to cart"
+CHECKOUT_USE_BUTTONS = "Please use the buttons above, or /cancel."
+CHECKOUT_PLACE = "✅ Place order"
+CHECKOUT_CANCEL = "✖ Cancel"
+CHECKOUT_CANCELLED = "Checkout cancelled"
+CHECKOUT_CART_EMPTY = "Your cart is empty, so there is nothing to order."
+CHECKOUT_CART_CHANGED = "Your cart has changed. Please check the updated summary."
+CHECKOUT_NOT_PLACED = "Nothing was ordered."
+CHECKOUT_VIEW_ORDER = "📦 View order"
+
+# What the step-by-step new address asks for, one field at a time (bot.services.user order).
+ADDRESS_PROMPTS = {
+    "recipient_name": "Who should we deliver to? Please send the recipient's full name.",
+    "phone": "Their phone number, for the courier (like +49 30 1234567):",
+    "street": "Street and house number:",
+    "city": "City:",
+    "region": "State or region (send - to skip):",
+    "postal_code": "Postal code:",
+    "country": "Country (its name in English, or a two-letter code like DE):",
+}
+
+
+def address_prompt(number: int, steps: int, field: str) -> str:
+    return (
+        f"📍 <b>New address</b> · step {number} of {steps}\n{ADDRESS_PROMPTS[field]}\n\n"
+        "<i>Send /cancel to stop; your cart stays as it is.</i>"
+    )
+
+
+def address_button(summary: str, is_default: bool) -> str:
+    return f"⭐ {summary}" if is_default else summary
+
+
+def checkout_summary(lines: str, total: str, address: str) -> str:
+    return (
+        f"🧾 <b>Order summary</b>\n\n{lines}\n\n{cart_total(total)}\n\n"
+        f"<b>Shipping to</b>\n{esc(address)}\n\nPlace the order?"
+    )
+
+
+def order_placed(order_id: int, total: str, hold_minutes: int) -> str:
+    return (
+        f"✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n"
+        "It is now awaiting payment. Online payment is not connected yet in this version "
+        f"of the shop. We hold your items for {hold_minutes} minutes; if the order isn't paid "
+        "by then, it is cancelled automatically and the items go back on sale."
+    )
+
+
+def not_placed(reason: str) -> str:
+    return f"⚠️ {esc(reason)}\n{CHECKOUT_NOT_PLACED}"
+
+
+# ---------------------------------------------------------------- orders
+
+ORDERS_TITLE = "📦 <b>Your orders</b>\nTap an order to see its details."
+ORDERS_EMPTY = "📦 You have no orders yet."
+ORDERS_ALL = "« All orders"
+ORDER_CANCEL = "✖ Cancel order"
+ORDER_CANCEL_YES = "Yes, cancel it"
+ORDER_KEEP = "No, keep it"
+
+
+def order_button(order_id: int, day: str, total: str, status: str) -> str:
+    return f"#{order_id} · {day} · {total} · {status}"
+
+
+def order_history_line(when: str, status: str, note: str | None) -> str:
+    return f"{when} — {status}" + (f" ({esc(note)})" if note else "")
+
+
+def order_details(
+    order_id: int, status: str, lines: str, total: str, address: str, history: str
+) -> str:
+    return (
+        f"📦 <b>Order #{order_id}</b> · {status}\n\n{lines}\n\n{cart_total(total)}\n\n"
+        f"<b>Shipping to</b>\n{esc(address)}\n\n<b>History</b>\n{history}"
+    )
+
+
+def order_cancel_question(order_id: int) -> str:
+    return f"Cancel order #{order_id}? Its items go back on sale."
+
+
+def order_cancelled(order_id: int) -> str:
+    return f"Order #{order_id} cancelled"
+
+
+def order_review_button(product_name: str) -> str:
+    return f"⭐ Rate & review: {product_name}"
+
+
+# ---------------------------------------------------------------- profile
+
+PROFILE_TITLE = "👤 <b>Your profile</b>"
+PROFILE_SET_EMAIL = "✉ Set email"
+PROFILE_ADD_ADDRESS = "➕ Add address"
+PROFILE_EDIT_ADDRESS = "✏️ Edit"
+PROFILE_DELETE_ADDRESS = "🗑 Delete"
+PROFILE_MAKE_DEFAULT = "⭐ Make default"
+PROFILE_CONFIRM_DELETE = "Yes, delete it"
+PROFILE_KEEP_ADDRESS = "No, keep it"
+PROFILE_LEAVE_FORM = "✖ Cancel"
+PROFILE_EMAIL_SAVED = "✅ Email saved."
+PROFILE_EMAIL_REMOVED = "✅ Email removed."
+PROFILE_ADDRESS_ADDED = "✅ Address added."
+PROFILE_ADDRESS_UPDATED = "✅ Address updated."
+PROFILE_ADDRESS_DELETED = "Address deleted"
+PROFILE_DEFAULT_SET = "This is now your default address"
+PROFILE_FORM_LEFT = "Stopped. Nothing was changed."
+PROFILE_REASK_HINT = "<i>Send /cancel to stop.</i>"
+
+# What the profile's address form asks for, in bot.services.user.ADDRESS_FIELDS order.
+PROFILE_ADDRESS_PROMPTS = {
+    "recipient_name": "Who receives the parcels? Send the recipient's full name.",
+    "phone": "A phone number for the courier, like +49 30 1234567:",
+    "street": "Street and house number (and flat, if any):",
+    "city": "City:",
+    "region": "State or region (send - if there is none):",
+    "postal_code": "Postal code:",
+    "country": "Country: its name in English, or a two-letter code like DE.",
+}
+
+
+def profile(
+    first_name: str, email: str | None, addresses: list[tuple[dict[str, str], bool]]
+) -> str:
+    """`addresses` holds each address's fields and whether it is the default."""
+    lines = [
+        PROFILE_TITLE,
+        "",
+        f"Name: {esc(first_name)}",
+        f"Email: {esc(email) if email else '<i>not set</i>'}",
+        "",
+        "<b>Addresses</b>",
+    ]
+    lines += [
+        f"⭐ {esc(profile_address_line(fields))} <i>(default)</i>"
+        if default
+        else f"• {esc(profile_address_line(fields))}"
+        for fields, default in addresses
+    ] or ["<i>No saved addresses yet.</i>"]
+    if addresses:
+        lines += ["", "Tap an address to edit or delete it."]
+    return "\n".join(lines)
+
+
+def profile_address_line(fields: dict[str, str]) -> str:
+    """One line: recipient, street, postal code and city, country."""
+    place = " ".join(part for part in (fields["postal_code"], fields["city"]) if part)
+    return ", ".join((fields["recipient_name"], fields["street"], place, fields["country"]))
+
+
+def profile_address_button(fields: dict[str, str], is_default: bool) -> str:
+    label = f"{fields['street']}, {fields['city']}"
+    return f"⭐ {label}" if is_default else f"📍 {label}"
+
+
+def profile_address(fields: dict[str, str], is_default: bool) -> str:
+    region = f", {fields['region']}" if fields["region"] else ""
+    return (
+        f"📍 <b>{esc(fields['recipient_name'])}</b>\n"
+        f"{esc(fields['phone'])}\n{esc(fields['street'])}\n"
+        f"{esc(fields['postal_code'])} {esc(fields['city'])}{esc(region)}\n{esc(fields['country'])}"
+        + ("\n\n⭐ Your default address" if is_default else "")
+    )
+
+
+def profile_delete_question(fields: dict[str, str]) -> str:
+    return f"Delete this address?\n\n{esc(profile_address_line(fields))}"
+
+
+def profile_email_prompt(current: str | None) -> str:
+    now = f"\nNow: <b>{esc(current)}</b>. Send - to remove it." if current else ""
+    return f"✉ Send your email address, like name@example.com.{now}\n\n{PROFILE_REASK_HINT}"
+
+
+def profile_address_prompt(field: str, number: int, steps: int, current: str | None) -> str:
+    """`current` is the saved value when editing (None for a new address)."""
+    title = "✏️ <b>Edit address</b>" if current is not None else "📍 <b>New address</b>"
+    keep = ""
+    if current is not None:
+        now = esc(current) if current else "<i>empty</i>"
+        keep = f"\nNow: <b>{now}</b>. Send . to keep it."
+    return (
+        f"{title} · step {number} of {steps}\n{PROFILE_ADDRESS_PROMPTS[field]}{keep}"
+        f"\n\n{PROFILE_REASK_HINT}"
+    )
+
+
+def profile_reask(message: str) -> str:
+    return f"⚠️ {esc(message)}\n{PROFILE_REASK_HINT}"
+
+
+def profile_too_many_addresses(limit: int) -> str:
+    return f"You can keep up to {limit} addresses. Please delete one first."
+
+
+# ---------------------------------------------------------------- console
+
+# The offline console (`shopbot console`): plain terminal text, no HTML.
+CONSOLE_NO_TOKEN = (
+    "No TELEGRAM_BOT_TOKEN is set, so the shop opens in the offline console "
+    "(the same as `shopbot console`); set TELEGRAM_BOT_TOKEN in the environment or .env "
+    "to run the real bot."
+)
+CONSOLE_BOT = "🤖"
+CONSOLE_EDITED = "🤖 (updated)"
+CONSOLE_HELP = """\
+You are chatting with the shop as a Telegram customer would, offline.
+  text        send it to the shop (/commands too); plain words search the catalogue
+  N           press button N of the latest message with buttons
+  :send TEXT  send TEXT as it is, even a number
+  :quit       leave (Ctrl-D and Ctrl-C too)
+More, for developers:"""
+CONSOLE_SLOW = "(The shop is still busy with that; its answer will show up when it is ready.)"
+CONSOLE_BYE = "Bye! The shop is closed; your cart and orders are kept in the database."
+
+
+def console_intro(name: str, telegram_id: int, admin: bool, demo_products: int) -> str:
+    role = "an admin" if admin else "a customer"
+    lines = [
+        f"🛍 Offline shop console: you are {name} (Telegram id {telegram_id}), {role}.",
+        "Type a message or a /command; type a button's number to press it; "
+        ":help for more, :quit to leave.",
+    ]
+    if demo_products:
+        lines.insert(1, f"The shop was empty, so it is stocked with {demo_products} demo products.")
+    return "\n".join(lines)
+
+
+def console_toast(text: str, alert: bool) -> str:
+    return f"⚠️ {text}" if alert else f"💬 {text}"
+
+
+# ---------------------------------------------------------------- payments and notifications
+
+
+def pay_button(amount: int, currency: str) -> str:
+    return f"💳 Pay {money(amount, currency.upper())}"
+
+
+def pay_prompt(order_id: int, amount: int, currency: str, minutes: int) -> str:
+    return (
+        f"Order <b>#{order_id}</b> is reserved for you: {money(amount, currency.upper())}.\n"
+        f"Tap the button below to pay securely with Stripe within {minutes} minutes."
+    )
+
+
+def paid_notice(order_id: int, amount: int, currency: str) -> str:
+    return (
+        f"✅ Thank you! We received {money(amount, currency.upper())} for order "
+        f"<b>#{order_id}</b>. We will let you know when it ships."
+    )
+
+
+def payment_failed_notice(order_id: int) -> str:
+    return (
+        f"❌ The payment for order <b>#{order_id}</b> did not go through. Your order is still "
+        "reserved for a while: open /orders to try again, or contact us if you need help."
+    )
+
+
+def expired_notice(order_id: int) -> str:
+    return (
+        f"⌛ Order <b>#{order_id}</b> was cancelled because it was not paid in time. "
+        "Nothing was charged, and the items are back on sale."
+    )
+
+
+def refunded_notice(order_id: int, amount: int, currency: str) -> str:
+    return (
+        f"↩️ We refunded {money(amount, currency.upper())} for order <b>#{order_id}</b>. "
+        "Depending on your bank it can take a few days to show."
+    )
+
+
+def payment_review_notice(order_id: int) -> str:
+    return (
+        f"We received a payment for order <b>#{order_id}</b>, but it does not match the order. "
+        "We are checking it and will contact you shortly."
+    )
+
+
+def late_payment_notice(order_id: int) -> str:
+    return (
+        f"We received a payment for order <b>#{order_id}</b> after it was closed. "
+        "Don't worry: we will refund it to you."
+    )
+
+
+def admin_paid_alert(order_id: int, amount: int, currency: str, customer: str) -> str:
+    return (
+        f"💰 New paid order <b>#{order_id}</b>: {money(amount, currency.upper())} "
+        f"from {esc(customer or 'a customer')}."
+    )
+
+
+def admin_mismatch_alert(
+    order_id: int,
+    expected_amount: int,
+    expected_currency: str,
+    received_amount: int,
+    received_currency: str,
+) -> str:
+    expected = money(expected_amount, expected_currency.upper())
+    received = money(received_amount, received_currency.upper())
+    return (
+        f"⚠️ Payment for order <b>#{order_id}</b> does not match: expected {expected}, "
+        f"received {received}. The order was NOT marked paid; please check it and refund "
+        "or settle it with the customer."
+    )
+
+
+def admin_refund_alert(order_id: int, amount: int, currency: str) -> str:
+    return (
+        f"⚠️ {money(amount, currency.upper())} arrived for order <b>#{order_id}</b>, which can "
+        "no longer be paid (cancelled or already paid). Please refund it."
+    )

@@ -17,8 +17,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 
+from bot.app import ShopApplication
+from bot.config import Settings
 from bot.db import Database
+from bot.emulator.emulator import BotApiEmulator
 from bot.models import Base
+from bot.runner import running_shop
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -82,3 +86,27 @@ async def db(database_url: URL) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.dispose()
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator() as emu:
+        yield emu
+
+
+def shop_settings(emulator: BotApiEmulator, database: Database, **overrides: object) -> Settings:
+    """Settings pointing the bot at the emulator, ignoring any .env on this machine."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database.url.render_as_string(hide_password=False),
+        telegram_api_base_url=emulator.base_url,
+        telegram_file_base_url=emulator.base_file_url,
+        **overrides,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+async def shop(emulator: BotApiEmulator, db: Database) -> AsyncIterator[ShopApplication]:
+    """The real Application, long-polling the emulator over loopback HTTP."""
+    async with running_shop(shop_settings(emulator, db), db, token=emulator.token) as app:
+        yield app

@@ -16,6 +16,7 @@ from aiohttp import web
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     LabeledPrice,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -673,6 +674,61 @@ async def test_captions_and_keyboards_of_media_messages_can_be_edited(
     assert photo.caption == "Socks, 5 EUR"
     assert photo.button("Buy").callback_data == "buy:1"
     assert [version.caption for version in photo.history] == ["Socks"]
+
+
+async def test_the_media_of_a_message_can_be_replaced_and_a_text_can_become_a_photo(
+    emu: BotApiEmulator, ann: SimulatedUser, http: aiohttp.ClientSession
+) -> None:
+    markup = {"inline_keyboard": [[{"text": "Buy", "callback_data": "buy:1"}]]}
+    _, photo = await _call(
+        http, f"{emu.api_url}/sendPhoto", chat_id=42, photo="https://shop.example/a.jpg"
+    )
+    _, text = await _call(http, f"{emu.api_url}/sendMessage", chat_id=42, text="Socks")
+    url = f"{emu.api_url}/editMessageMedia"
+    new = {"type": "photo", "media": "https://shop.example/b.jpg", "caption": "B"}
+    new_media: dict[str, Any] = {"media": new, "reply_markup": markup}
+
+    edited, _ = await _call(
+        http, url, chat_id=42, message_id=photo["result"]["message_id"], **new_media
+    )
+    again, unchanged = await _call(
+        http, url, chat_id=42, message_id=photo["result"]["message_id"], **new_media
+    )
+    became, _ = await _call(
+        http,
+        url,
+        chat_id=42,
+        message_id=text["result"]["message_id"],
+        media={**new, "caption": "S"},
+    )
+    bad, refused = await _call(
+        http, url, chat_id=42, message_id=photo["result"]["message_id"], media={"type": "sticker"}
+    )
+
+    assert (edited, again, became, bad) == (200, 400, 200, 400)
+    assert unchanged["description"].startswith("Bad Request: message is not modified")
+    assert refused["description"] == "Bad Request: can't parse input media JSON object"
+    first, second = ann.bot_messages
+    assert (first.caption, first.button("Buy").callback_data) == ("B", "buy:1")
+    assert first.photo != first.history[0].photo
+    assert (second.text, second.caption, second.photo is not None) == (None, "S", True)
+
+
+async def test_ptb_can_upload_a_new_photo_into_a_sent_message(
+    app: Any, emu: BotApiEmulator, ann: SimulatedUser
+) -> None:
+    sent = await app.bot.send_photo(42, _png(2, 3), caption="Old")
+    await app.bot.edit_message_media(
+        InputMediaPhoto(_png(4, 5), caption="<i>New</i>", parse_mode="HTML"),
+        chat_id=42,
+        message_id=sent.message_id,
+    )
+
+    photo = ann.bot_messages[0]
+    assert photo.caption == "New"
+    assert photo.entities == [{"type": "italic", "offset": 0, "length": 3}]
+    assert photo.photo is not None
+    assert (photo.photo[-1]["width"], photo.photo[-1]["height"]) == (4, 5)
 
 
 async def test_a_declined_pre_checkout_needs_an_error_message(

@@ -26,7 +26,7 @@ def _arguments() -> argparse.Namespace:
 async def _show_bot_messages(console: Console) -> None:
     while True:
         message = await console.user.next_message(timeout=None)
-        print(render(message), flush=True)
+        print(render(message, numbered=True), flush=True)
 
 
 async def _main(arguments: argparse.Namespace) -> None:

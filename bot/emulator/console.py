@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import re
 import shlex
 from pathlib import Path
 
 from bot.emulator.emulator import BotApiEmulator
+from bot.emulator.markup import Button
 from bot.emulator.messages import Message, NoSuchButton
+from bot.emulator.state import CallbackQuery
 from bot.emulator.users import SimulatedUser
+
+# One or two digits press a button; longer numbers (postal codes, phones) are sent as text.
+_BUTTON_NUMBER = re.compile(r"^[0-9]{1,2}$")
 
 HELP = """\
 text           send a message (commands start with /)
+N              press button N of the latest message that has buttons
+:send TEXT     send TEXT as it is, even a number
 :press TEXT    press the button labelled TEXT on the latest message that has it
 :doc PATH [CAPTION]   send a file as a document
 :photo PATH    send a picture
@@ -21,10 +30,17 @@ text           send a message (commands start with /)
 :quit          stop"""
 
 
-def render(message: Message) -> str:
+def render(message: Message, *, numbered: bool = False) -> str:
     """One bot message as the console shows it, keyboard included."""
     kind = "edited" if message.edited else "bot"
     lines = [f"[{kind} #{message.message_id}] {message.content}"]
+    lines += attachment_lines(message)
+    lines += keyboard_lines(message, numbered=numbered)
+    return "\n".join(lines)
+
+
+def attachment_lines(message: Message) -> list[str]:
+    lines = []
     if message.invoice:
         invoice = message.invoice
         lines.append(
@@ -32,8 +48,19 @@ def render(message: Message) -> str:
         )
     if message.photo or message.document:
         lines.append("  (with " + ("photo" if message.photo else "document") + ")")
-    lines.extend("  " + " ".join(f"[{b.text}]" for b in row) for row in message.buttons)
-    return "\n".join(lines)
+    return lines
+
+
+def keyboard_lines(message: Message, *, numbered: bool = False) -> list[str]:
+    """One line per keyboard row; numbered, the buttons count up from 1 across the rows."""
+    if not numbered:
+        return ["  " + " ".join(f"[{b.text}]" for b in row) for row in message.buttons]
+    number = itertools.count(1)
+    return ["  " + "  ".join(f"[{next(number)}] {b.text}" for b in row) for row in message.buttons]
+
+
+def is_button_number(line: str) -> bool:
+    return bool(_BUTTON_NUMBER.match(line.strip()))
 
 
 class Console:
@@ -42,16 +69,20 @@ class Console:
     def __init__(self, emulator: BotApiEmulator, user: SimulatedUser) -> None:
         self.emulator = emulator
         self.user = user
+        self.last_query: CallbackQuery | None = None  # the latest button press, to await its answer
 
     async def handle(self, line: str) -> str | None:
         line = line.strip()
         if not line:
             return None
+        if is_button_number(line):
+            return await self.press_number(int(line))
         if not line.startswith(":"):
             await self.user.send(line)
             return None
         command, _, rest = line.partition(" ")
         handler = {
+            ":send": self._send,
             ":press": self._press,
             ":doc": self._document,
             ":photo": self._photo,
@@ -66,11 +97,40 @@ class Console:
         except (LookupError, OSError, ValueError) as error:
             return f"! {error}"
 
+    def latest_with_buttons(self) -> Message | None:
+        """The message numbers refer to: the newest bot message that has inline buttons."""
+        return next((m for m in reversed(self.user.bot_messages) if m.buttons), None)
+
+    async def press_number(self, number: int) -> str | None:
+        message = self.latest_with_buttons()
+        if message is None:
+            return "There are no buttons to press yet. Send /start to open the menu."
+        buttons = [button for row in message.buttons for button in row]
+        if not 1 <= number <= len(buttons):
+            choices = "1" if len(buttons) == 1 else f"a number from 1 to {len(buttons)}"
+            return f"There is no button {number} here: pick {choices}."
+        return await self._press_on(message, buttons[number - 1])
+
+    async def _press_on(self, message: Message, button: Button) -> str | None:
+        if button.callback_data is None:
+            return (
+                f"That button opens {button.url}"
+                if button.url
+                else "That button does nothing here."
+            )
+        self.last_query = await self.user.press(message, button.callback_data)
+        return None
+
+    async def _send(self, text: str) -> str | None:
+        if not text:
+            raise ValueError("send what? :send TEXT")
+        await self.user.send(text)
+        return None
+
     async def _press(self, text: str) -> str | None:
         for message in reversed(self.user.bot_messages):
             if text in message.button_texts:
-                await self.user.press_button(message, text)
-                return None
+                return await self._press_on(message, message.button(text))
         raise NoSuchButton(f"no message has a button {text!r}")
 
     async def _document(self, rest: str) -> str | None:

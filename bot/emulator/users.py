@@ -81,6 +81,10 @@ class SimulatedUser:
         stored.snapshot().button_with_data(callback_data)
         return self._press(stored, callback_data)
 
+    async def press_forged(self, message: MessageRef, callback_data: str) -> CallbackQuery:
+        """Sends a callback the message has no button for, as a modified client could."""
+        return self._press(self._bot_message(message), callback_data)
+
     async def press_button(self, message: MessageRef, text: str) -> CallbackQuery:
         """Presses the inline button labelled `text` on the message as it is now."""
         stored = self._bot_message(message)

@@ -10,7 +10,7 @@ from bot.services.errors import InvalidInput
 
 MAX_PER_PAGE = 50
 
-T = TypeVar("T")
+T = TypeVar("T", covariant=True)
 
 
 @dataclass(frozen=True, slots=True)

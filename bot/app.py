@@ -1,0 +1,86 @@
+"""Building the python-telegram-bot Application that runs the shop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import BotCommand
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    MessageHandler,
+    filters,
+)
+
+# Importing a feature module registers its commands, buttons, screens and steps.
+import bot.handlers.cart
+import bot.handlers.catalog
+import bot.handlers.checkout
+import bot.handlers.orders
+import bot.handlers.profile
+import bot.handlers.reviews
+import bot.handlers.search
+import bot.handlers.start
+from bot import texts
+from bot.config import Settings
+from bot.db import Database
+from bot.handlers.context import BotData, ShopContext
+from bot.handlers.errors import on_error
+from bot.handlers.router import commands, dispatch_button, dispatch_text
+from bot.services.search import CatalogSearch
+
+# The rate limiter makes the bot ExtBot[int]; the job queue's context type isn't tracked.
+ShopApplication = Application[
+    ExtBot[Any], ShopContext, dict[Any, Any], dict[Any, Any], BotData, Any
+]
+
+# Outgoing calls that hit flood control are retried after Telegram's retry_after, not dropped.
+RATE_LIMIT_RETRIES = 5
+
+
+def build_application(
+    settings: Settings,
+    database: Database,
+    *,
+    token: str | None = None,
+    catalog: CatalogSearch | None = None,
+) -> ShopApplication:
+    secret = settings.telegram_bot_token
+    bot_token = token or (secret.get_secret_value() if secret else None)
+    if not bot_token:
+        raise ValueError("a Telegram bot token is needed")
+    application: ShopApplication = (
+        Application.builder()
+        .token(bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_file_base_url)
+        .context_types(ContextTypes(context=ShopContext, bot_data=BotData))
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .post_init(_register_commands)
+        .build()
+    )
+    application.bot_data.db = database
+    application.bot_data.catalog = catalog or CatalogSearch()
+    application.bot_data.settings = settings
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: ShopApplication) -> None:
+    for name, handler in commands().items():
+        application.add_handler(CommandHandler(name, handler))
+    application.add_handler(CallbackQueryHandler(dispatch_button))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, dispatch_text))
+    # Last in its group: only commands no handler above claimed reach it.
+    application.add_handler(MessageHandler(filters.COMMAND, bot.handlers.start.unknown_command))
+    application.add_error_handler(on_error)
+
+
+async def _register_commands(application: ShopApplication) -> None:
+    await application.bot.set_my_commands(
+        [BotCommand(command, description) for command, description in texts.COMMANDS]
+    )

@@ -1,0 +1,241 @@
+"""The shop in a terminal: no token, no network.
+
+The real Application long-polls a Bot API emulator on loopback, in this process; the person at
+the keyboard is one simulated Telegram user. Each typed line waits until the shop has finished
+with it, so answers print in order and piped input (`printf '/start\\n:quit\\n' | …`) works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+
+from telegram import Update
+from telegram.ext import TypeHandler
+
+from bot import texts
+from bot.app import ShopApplication
+from bot.config import Settings
+from bot.db import Database
+from bot.emulator.console import HELP as EMULATOR_HELP
+from bot.emulator.console import Console, attachment_lines, keyboard_lines
+from bot.emulator.emulator import BotApiEmulator
+from bot.emulator.messages import Message
+from bot.emulator.users import SimulatedUser
+from bot.emulator.waiting import Signal
+from bot.handlers.context import ShopContext
+from bot.runner import on_stop_signals, prepare_database, running_shop
+from bot.services import user as users
+
+DEFAULT_USER_ID = 1001
+DEFAULT_NAME = "Guest"
+QUIT = frozenset({":quit", ":q", ":exit"})
+# After every other handler group: when it runs, the shop is done with the update.
+_DONE_GROUP = 1_000_000
+SETTLE_TIMEOUT_S = 30.0
+# The emulator console's commands the shop's help does not already explain.
+DEVELOPER_HELP = "\n".join(
+    line
+    for line in EMULATOR_HELP.splitlines()
+    if line.startswith((":press", ":doc", ":pay", ":photo", ":calls"))
+)
+
+
+def show(message: Message) -> str:
+    """A bot message as plain text (the emulator keeps formatting as entities) with numbers."""
+    header = texts.CONSOLE_EDITED if message.edited else texts.CONSOLE_BOT
+    body = [*attachment_lines(message), *keyboard_lines(message, numbered=True)]
+    return "\n".join([f"{header} {message.content}", *body])
+
+
+class ShopConsole:
+    """Typed lines in, text to print out; `closed` once the person asked to leave."""
+
+    def __init__(
+        self, emulator: BotApiEmulator, user: SimulatedUser, application: ShopApplication
+    ) -> None:
+        self.emulator = emulator
+        self.user = user
+        self.chat = Console(emulator, user)
+        self.closed = False
+        self._done = 0  # the highest update id the shop has finished handling
+        self._changed = Signal()
+        application.add_handler(TypeHandler(Update, self._finished), group=_DONE_GROUP)
+
+    async def _finished(self, update: Update, context: ShopContext) -> None:
+        self._done = max(self._done, update.update_id)
+        self._changed.notify()
+
+    async def handle(self, line: str) -> str | None:
+        command = line.strip()
+        if command in QUIT:
+            self.closed = True
+            return None
+        if command == ":help":
+            return f"{texts.CONSOLE_HELP}\n{DEVELOPER_HELP}"
+        self.chat.last_query = None
+        reply = await self.chat.handle(line)
+        finished = await self._settle()
+        lines = [
+            *await self.unread(),
+            self._answer(),
+            reply,
+            None if finished else texts.CONSOLE_SLOW,
+        ]
+        return "\n".join(part for part in lines if part) or None
+
+    async def next_output(self, timeout: float | None = None) -> str:  # noqa: ASYNC109
+        """The next thing the shop does on its own (a notification, say), as text."""
+        return show(await self.user.next_message(timeout=timeout))
+
+    async def unread(self) -> list[str]:
+        """What the shop sent or edited since the last look, without waiting for more."""
+        shown = []
+        while True:
+            try:
+                shown.append(show(await self.user.next_message(timeout=0)))
+            except TimeoutError:
+                return shown
+
+    async def _settle(self) -> bool:
+        """Wait until the shop has handled the updates this line caused."""
+        pending = self.emulator.pending_updates
+        if not pending:
+            return True
+        target = int(pending[-1]["update_id"])
+        probe: Callable[[], bool | None] = lambda: True if self._done >= target else None  # noqa: E731
+        try:
+            await self._changed.wait_for(probe, SETTLE_TIMEOUT_S)
+        except TimeoutError:
+            return False
+        return True
+
+    def _answer(self) -> str | None:
+        query = self.chat.last_query
+        if query is None or query.answer is None or not query.answer.text:
+            return None
+        return texts.console_toast(query.answer.text, query.answer.show_alert)
+
+
+@contextlib.asynccontextmanager
+async def open_console(
+    settings: Settings,
+    *,
+    user_id: int = DEFAULT_USER_ID,
+    name: str = DEFAULT_NAME,
+    admin: bool = False,
+) -> AsyncIterator[tuple[ShopConsole, int]]:
+    """The shop running against an in-process emulator; yields the console and the number of
+    demo products loaded into an empty shop."""
+    database = Database(settings.database_url, echo=settings.database_echo)
+    try:
+        stocked = await prepare_database(database)
+        await _enrol(database, user_id, name, admin)
+        async with BotApiEmulator() as emulator:
+            local = settings.model_copy(
+                update={
+                    "telegram_api_base_url": emulator.base_url,
+                    "telegram_file_base_url": emulator.base_file_url,
+                    "admin_ids": [*settings.admin_ids, user_id] if admin else settings.admin_ids,
+                }
+            )
+            async with running_shop(local, database, token=emulator.token) as application:
+                user = emulator.user(user_id, name, username=name.lower().replace(" ", "_"))
+                yield ShopConsole(emulator, user, application), stocked
+    finally:
+        await database.dispose()
+
+
+async def _enrol(database: Database, user_id: int, name: str, admin: bool) -> None:
+    """Register the console's customer up front so --admin can be set (and unset) for them."""
+    async with database.transaction() as session:
+        user = await users.register(session, telegram_id=user_id, first_name=name)
+        user.is_admin = admin
+        await session.flush()
+
+
+async def run_console(
+    settings: Settings,
+    *,
+    user_id: int = DEFAULT_USER_ID,
+    name: str = DEFAULT_NAME,
+    admin: bool = False,
+) -> None:
+    """The interactive loop; Ctrl-C, SIGTERM, Ctrl-D and :quit all close the shop in order."""
+    session = asyncio.create_task(_session(settings, user_id, name, admin))
+    with (
+        on_stop_signals(session.cancel),
+        _terminal_restored(),
+        contextlib.suppress(asyncio.CancelledError),
+    ):
+        await session
+    _say(texts.CONSOLE_BYE)
+
+
+async def _session(settings: Settings, user_id: int, name: str, admin: bool) -> None:
+    async with open_console(settings, user_id=user_id, name=name, admin=admin) as opened:
+        console, stocked = opened
+        _say(texts.console_intro(name, user_id, admin, stocked))
+        _say(await console.handle("/start"))
+        printer = asyncio.create_task(_print_what_the_shop_sends(console))
+        try:
+            while not console.closed:
+                line = await _read_line()
+                if line is None:
+                    break
+                _say(await console.handle(line))
+        finally:
+            printer.cancel()
+
+
+async def _print_what_the_shop_sends(console: ShopConsole) -> None:
+    """Messages nobody typed for (a notification) print as they come."""
+    while True:
+        _say(await console.next_output())
+
+
+async def _read_line() -> str | None:
+    """input() on a daemon thread: the event loop keeps running while the person types, and
+    leaving never waits for a line that will not come. None at the end of input."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str | None] = loop.create_future()
+
+    def deliver(line: str | None) -> None:
+        if not future.done():
+            future.set_result(line)
+
+    def read() -> None:
+        try:
+            line: str | None = input()
+        except EOFError:
+            line = None
+        with contextlib.suppress(RuntimeError):  # the loop is gone: we are exiting anyway
+            loop.call_soon_threadsafe(deliver, line)
+
+    threading.Thread(target=read, name="console-input", daemon=True).start()
+    return await future
+
+
+def _say(text: str | None) -> None:
+    if text:
+        print(f"{text}\n", flush=True)
+
+
+@contextlib.contextmanager
+def _terminal_restored() -> Iterator[None]:
+    """Leaving mid-line (Ctrl-C) must not leave the terminal in line-editing mode."""
+    if not sys.stdin.isatty():
+        yield
+        return
+    import termios
+
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401 - input() gets history and line editing
+    saved = termios.tcgetattr(sys.stdin.fileno())
+    try:
+        yield
+    finally:
+        termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, saved)

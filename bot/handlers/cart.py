@@ -1,0 +1,98 @@
+"""The cart screen: every change edits the cart message in place and says what changed."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot import texts
+from bot.handlers.context import ShopContext, customer
+from bot.handlers.render import show
+from bot.handlers.router import on_button, on_command, on_screen
+from bot.keyboards.cart import (
+    ClearCart,
+    ConfirmClearCart,
+    RemoveLine,
+    SetQuantity,
+    cart_keyboard,
+    clear_cart_keyboard,
+)
+from bot.services import cart as carts
+from bot.services.cart import CartView
+
+Screen = tuple[str, InlineKeyboardMarkup]
+
+
+def lines_text(view: CartView) -> str:
+    return "\n".join(
+        texts.cart_line(
+            number,
+            line.product_name,
+            line.size_name,
+            line.quantity,
+            texts.money(line.unit_price, line.currency),
+            texts.money(line.line_total, line.currency),
+            line.problem,
+        )
+        for number, line in enumerate(view.lines, 1)
+    )
+
+
+def cart_screen(view: CartView, notice: str | None = None) -> Screen:
+    """`notice` (HTML) goes on top, e.g. why an order was not placed."""
+    if view.is_empty:
+        text = texts.CART_EMPTY
+    else:
+        parts = [texts.CART_TITLE, lines_text(view)]
+        if view.currency is not None:
+            parts.append(texts.cart_total(texts.money(view.total, view.currency)))
+        if not view.can_checkout:
+            parts.append(texts.CART_NEEDS_ATTENTION)
+        text = "\n\n".join(parts)
+    if notice:
+        text = f"{notice}\n\n{text}"
+    return text, cart_keyboard(view)
+
+
+@on_command("cart")
+@on_screen("cart")
+async def open_cart(update: Update, context: ShopContext) -> None:
+    async with context.db.reading() as session:
+        user = await customer(session, update)
+        view = await carts.view_cart(session, user_id=user.id)
+    await show(update, *cart_screen(view))
+
+
+@on_button(SetQuantity)
+async def set_quantity(update: Update, context: ShopContext, data: SetQuantity) -> str | None:
+    """Zero (− on a single item) removes the line."""
+    async with context.db.transaction() as session:
+        user = await customer(session, update)
+        view = await carts.set_quantity(
+            session, user_id=user.id, size_id=data.size_id, quantity=data.quantity
+        )
+    await show(update, *cart_screen(view))
+    return texts.cart_quantity(data.quantity) if data.quantity > 0 else texts.CART_LINE_REMOVED
+
+
+@on_button(RemoveLine)
+async def remove_line(update: Update, context: ShopContext, data: RemoveLine) -> str | None:
+    async with context.db.transaction() as session:
+        user = await customer(session, update)
+        view = await carts.remove_item(session, user_id=user.id, size_id=data.size_id)
+    await show(update, *cart_screen(view))
+    return texts.CART_LINE_REMOVED
+
+
+@on_button(ClearCart)
+async def ask_to_clear(update: Update, context: ShopContext, data: ClearCart) -> str | None:
+    await show(update, texts.CART_CLEAR_QUESTION, clear_cart_keyboard())
+    return None
+
+
+@on_button(ConfirmClearCart)
+async def clear(update: Update, context: ShopContext, data: ConfirmClearCart) -> str | None:
+    async with context.db.transaction() as session:
+        user = await customer(session, update)
+        await carts.clear_cart(session, user_id=user.id)
+    await show(update, *cart_screen(CartView(lines=(), total=0, currency=None)))
+    return texts.CART_CLEARED

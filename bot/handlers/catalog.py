@@ -1,0 +1,176 @@
+"""The catalogue: categories, a category's products, and the product card."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import MessageLimit
+
+from bot import texts
+from bot.handlers.context import ShopContext, customer
+from bot.handlers.render import show
+from bot.handlers.router import on_button, on_command, on_screen
+from bot.keyboards.callbacks import Callback
+from bot.keyboards.catalog import (
+    PER_PAGE,
+    VIA_CATEGORY,
+    VIA_ORDERS,
+    VIA_SEARCH,
+    AddToCart,
+    CardView,
+    Categories,
+    CategoryPage,
+    Origin,
+    ProductCard,
+    card_keyboard,
+    card_view,
+    categories_keyboard,
+    products_keyboard,
+)
+from bot.keyboards.menu import Menu, back_to_menu
+from bot.keyboards.reviews import review_list
+from bot.keyboards.search import SearchPage
+from bot.services import cart, product, review
+from bot.services.pagination import Page
+from bot.services.product import ProductDetails
+from bot.services.review import RatingSummary
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+@on_command("catalog")
+@on_screen("catalog")
+async def catalog_screen(update: Update, context: ShopContext) -> None:
+    """The categories that have something to buy."""
+    await _show_categories(update, context, 1)
+
+
+@on_button(Categories)
+async def categories(update: Update, context: ShopContext, data: Categories) -> str | None:
+    await _show_categories(update, context, data.page)
+    return None
+
+
+@on_button(CategoryPage)
+async def category_page(update: Update, context: ShopContext, data: CategoryPage) -> str | None:
+    async with context.db.reading() as session:
+        category = await product.get_category(session, data.category_id)
+        listing = await product.list_products(
+            session, category_id=category.id, page=max(data.page, 1), per_page=PER_PAGE
+        )
+        if listing.page > listing.pages:  # products were hidden since the button was made
+            listing = await product.list_products(
+                session, category_id=category.id, page=listing.pages, per_page=PER_PAGE
+            )
+    text = texts.category_title(category.name, listing.total)
+    await show(update, text, products_keyboard(category.id, listing))
+    return None
+
+
+@on_button(ProductCard)
+async def product_card(update: Update, context: ShopContext, data: ProductCard) -> str | None:
+    async with context.db.reading() as session:
+        details = await product.get_product(session, data.product_id)
+        ratings = await review.rating_summary(session, product_id=data.product_id)
+    view = card_view(details.sizes, data)
+    await _show_card(update, details, ratings, view)
+    return texts.size_sold_out(view.refused_size) if view.refused_size else None
+
+
+@on_button(AddToCart)
+async def add_to_cart(update: Update, context: ShopContext, data: AddToCart) -> str | None:
+    if not data.size_id:
+        return texts.CHOOSE_SIZE_FIRST
+    async with context.db.transaction() as session:
+        user = await customer(session, update)
+        details = await product.get_product(session, data.product_id)
+        await cart.add_item(
+            session,
+            user_id=user.id,
+            product_id=details.product.id,
+            size_id=data.size_id,
+            quantity=data.qty,
+        )
+        ratings = await review.rating_summary(session, product_id=data.product_id)
+    size = next(size for size in details.sizes if size.id == data.size_id)
+    await _show_card(update, details, ratings, card_view(details.sizes, data.card))
+    return texts.added_to_cart(data.qty, details.product.name, size.name)
+
+
+def back_target(origin: Origin) -> Callback:
+    """Where a card's back button leads: the list it was opened from."""
+    if origin.via == VIA_CATEGORY:
+        return CategoryPage(origin.ref, origin.at)
+    if origin.via == VIA_SEARCH:
+        return SearchPage(origin.at)
+    if origin.via == VIA_ORDERS:
+        return Menu("orders")
+    return Categories(1)
+
+
+async def _show_categories(update: Update, context: ShopContext, page: int) -> None:
+    async with context.db.reading() as session:
+        summaries = await product.list_categories(session)
+    if not summaries:
+        await show(update, texts.CATALOG_EMPTY, InlineKeyboardMarkup([back_to_menu()]))
+        return
+    pages = -(-len(summaries) // PER_PAGE)
+    number = min(max(page, 1), pages)
+    shown = summaries[(number - 1) * PER_PAGE : number * PER_PAGE]
+    listing = Page(items=shown, page=number, per_page=PER_PAGE, total=len(summaries))
+    await show(update, texts.CATALOG_TITLE, categories_keyboard(listing))
+
+
+async def _show_card(
+    update: Update, details: ProductDetails, ratings: RatingSummary, view: CardView
+) -> None:
+    item, origin = details.product, view.state.origin
+    keyboard = card_keyboard(
+        view,
+        reviews=details.review_count,
+        to_reviews=review_list(item.id, origin),
+        back=back_target(origin),
+    )
+    limit = MessageLimit.CAPTION_LENGTH if item.photo else MessageLimit.MAX_TEXT_LENGTH
+    await show(update, _card_text(details, ratings, view, limit), keyboard, photo=item.photo)
+
+
+def _card_text(details: ProductDetails, ratings: RatingSummary, view: CardView, limit: int) -> str:
+    """The card; under a photo its description is shortened until the caption fits."""
+    item, chosen, qty = details.product, view.chosen, view.state.qty
+    description = item.description
+    while True:
+        text = texts.product_card(
+            name=item.name,
+            price=texts.money(item.price, item.currency),
+            rating=texts.rating_line(ratings.average, ratings.count, details.review_count),
+            description=description,
+            sizes=[(size.name, size.stock) for size in view.sizes],
+            footer=texts.card_footer(
+                available=view.available,
+                size=chosen.name if chosen else None,
+                quantity=qty,
+                total=texts.money(item.price * qty, item.currency),
+            ),
+        )
+        overflow = _length(text) - limit
+        if overflow <= 0 or not description:
+            return text
+        shorter = _cut(description, _length(description) - overflow - 2)
+        description = shorter + "…" if shorter else ""
+
+
+def _length(html_text: str) -> int:
+    """Telegram counts UTF-16 units of the visible text; render.show clips the raw HTML."""
+    visible = html.unescape(_TAG.sub("", html_text))
+    return max(len(html_text), len(visible.encode("utf-16-le")) // 2)
+
+
+def _cut(text: str, units: int) -> str:
+    """The first `units` UTF-16 units of a text, not ending in half a word."""
+    cut = text.encode("utf-16-le")[: max(units, 0) * 2].decode("utf-16-le", "ignore")
+    if len(cut) < len(text) and not text[len(cut)].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip()

@@ -1,0 +1,63 @@
+"""What every handler can reach: the database, the search index and the settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.db import Database
+from bot.models import User
+from bot.services import user as users
+from bot.services.search import CatalogSearch
+
+
+class BotData:
+    """Process-wide objects, set once when the application is built."""
+
+    def __init__(self) -> None:
+        self.db: Database | None = None
+        self.catalog: CatalogSearch | None = None
+        self.settings: Settings | None = None
+
+
+class ShopContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+
+    @property
+    def db(self) -> Database:
+        assert self.bot_data.db is not None, "build_application sets the database"
+        return self.bot_data.db
+
+    @property
+    def catalog(self) -> CatalogSearch:
+        assert self.bot_data.catalog is not None, "build_application sets the catalogue"
+        return self.bot_data.catalog
+
+    @property
+    def settings(self) -> Settings:
+        assert self.bot_data.settings is not None, "build_application sets the settings"
+        return self.bot_data.settings
+
+
+async def customer(session: AsyncSession, update: Update) -> User:
+    """The shop's record of whoever sent this update, created on first contact."""
+    sender = update.effective_user
+    if sender is None:
+        raise ValueError("update without a sender")
+    return await users.register(
+        session,
+        telegram_id=sender.id,
+        first_name=sender.first_name,
+        username=sender.username,
+        language_code=sender.language_code,
+    )

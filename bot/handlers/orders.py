@@ -1,0 +1,140 @@
+"""Order history, one order's details, and cancelling an order that is not paid yet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import texts
+from bot.handlers.context import ShopContext, customer
+from bot.handlers.render import show
+from bot.handlers.router import on_button, on_command, on_screen
+from bot.keyboards.menu import button
+from bot.keyboards.orders import (
+    CancelOrder,
+    ConfirmCancelOrder,
+    OrderDetails,
+    OrdersPage,
+    cancel_order_keyboard,
+    order_keyboard,
+    orders_keyboard,
+)
+from bot.keyboards.reviews import ReviewProduct
+from bot.models import Order, OrderStatus
+from bot.services import order as orders
+from bot.services.order import STATUS_LABELS
+
+PER_PAGE = 5
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b}"
+
+
+def _time(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+
+
+def _order_text(order: Order) -> str:
+    lines = "\n".join(
+        texts.cart_line(
+            number,
+            item.product_name,
+            item.size_name,
+            item.quantity,
+            texts.money(item.unit_price, order.currency),
+            texts.money(item.line_total, order.currency),
+            None,
+        )
+        for number, item in enumerate(order.items, 1)
+    )
+    history = "\n".join(
+        texts.order_history_line(
+            _time(change.created_at), STATUS_LABELS[change.to_status], change.note
+        )
+        for change in order.history
+    )
+    status = STATUS_LABELS[order.status]
+    total = texts.money(order.total, order.currency)
+    return texts.order_details(order.id, status, lines, total, order.shipping_address, history)
+
+
+def _review_buttons(order: Order) -> list[InlineKeyboardButton]:
+    """Delivered orders invite a rating of each product that still exists."""
+    if order.status is not OrderStatus.DELIVERED:
+        return []
+    products = dict.fromkeys(i.product_id for i in order.items if i.product_id is not None)
+    names = {i.product_id: i.product_name for i in order.items}
+    return [button(texts.order_review_button(names[p]), ReviewProduct(p)) for p in products]
+
+
+def _details_screen(order: Order, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    can_cancel = order.status is OrderStatus.PENDING_PAYMENT
+    keyboard = order_keyboard(order.id, page, can_cancel=can_cancel, reviews=_review_buttons(order))
+    return _order_text(order), keyboard
+
+
+async def _show_page(update: Update, context: ShopContext, page: int) -> None:
+    async with context.db.reading() as session:
+        user = await customer(session, update)
+        found = await orders.list_orders(session, user_id=user.id, page=page, per_page=PER_PAGE)
+    labels = [
+        (
+            order.id,
+            texts.order_button(
+                order.id,
+                _day(order.created_at),
+                texts.money(order.total, order.currency),
+                STATUS_LABELS[order.status],
+            ),
+        )
+        for order in found.items
+    ]
+    text = texts.ORDERS_TITLE if labels else texts.ORDERS_EMPTY
+    await show(update, text, orders_keyboard(found, labels))
+
+
+@on_command("orders")
+@on_screen("orders")
+async def open_orders(update: Update, context: ShopContext) -> None:
+    await _show_page(update, context, 1)
+
+
+@on_button(OrdersPage)
+async def orders_page(update: Update, context: ShopContext, data: OrdersPage) -> str | None:
+    await _show_page(update, context, data.page)
+    return None
+
+
+@on_button(OrderDetails)
+async def details(update: Update, context: ShopContext, data: OrderDetails) -> str | None:
+    async with context.db.reading() as session:
+        user = await customer(session, update)
+        order = await orders.get_order(session, order_id=data.order_id, user_id=user.id)
+    await show(update, *_details_screen(order, data.page))
+    return None
+
+
+@on_button(CancelOrder)
+async def ask_to_cancel(update: Update, context: ShopContext, data: CancelOrder) -> str | None:
+    """Checks the order is this customer's, and still cancellable, before asking anything."""
+    async with context.db.reading() as session:
+        user = await customer(session, update)
+        order = await orders.get_order(session, order_id=data.order_id, user_id=user.id)
+    if order.status is not OrderStatus.PENDING_PAYMENT:  # a stale button: show how it is now
+        await show(update, *_details_screen(order, data.page))
+        return None
+    keyboard = cancel_order_keyboard(order.id, data.page)
+    await show(update, texts.order_cancel_question(order.id), keyboard)
+    return None
+
+
+@on_button(ConfirmCancelOrder)
+async def cancel(update: Update, context: ShopContext, data: ConfirmCancelOrder) -> str | None:
+    async with context.db.transaction() as session:
+        user = await customer(session, update)
+        await orders.cancel_order(session, order_id=data.order_id, user_id=user.id)
+        order = await orders.get_order(session, order_id=data.order_id, user_id=user.id)
+    await show(update, *_details_screen(order, data.page))
+    return texts.order_cancelled(order.id)

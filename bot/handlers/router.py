@@ -1,0 +1,146 @@
+"""One entry point each for buttons and for free text, routing to the feature handlers.
+
+Domain errors are turned into friendly replies here, in one place; the transaction that raised
+them has already rolled back, so nothing changed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot import texts
+from bot.handlers.context import ShopContext, customer
+from bot.keyboards.callbacks import Callback, ExpiredButton, unpack
+from bot.services import dialog
+from bot.services.dialog import Step
+from bot.services.errors import ShopError
+
+# A button handler returns the toast to show (or None for a silent answer).
+ButtonHandler = Callable[[Update, ShopContext, Any], Coroutine[Any, Any, str | None]]
+StepHandler = Callable[[Update, ShopContext, Step, str], Coroutine[Any, Any, None]]
+TextHandler = Callable[[Update, ShopContext, str], Coroutine[Any, Any, None]]
+Handler = Callable[[Update, ShopContext], Coroutine[Any, Any, None]]
+
+_buttons: dict[type[Callback], ButtonHandler] = {}
+_steps: dict[str, StepHandler] = {}
+_free_text: list[TextHandler] = []
+_screens: dict[str, Handler] = {}
+_commands: dict[str, Handler] = {}
+
+CB = TypeVar("CB", bound=Callback)
+H = TypeVar("H", bound=Callable[..., Coroutine[Any, Any, Any]])
+
+
+def on_button(cls: type[CB]) -> Callable[[H], H]:
+    """Register the handler for presses of buttons carrying `cls` data."""
+
+    def wrap(handler: H) -> H:
+        if cls in _buttons:
+            raise ValueError(f"{cls.__name__} already has a handler")
+        _buttons[cls] = handler
+        return handler
+
+    return wrap
+
+
+def on_step(flow: str) -> Callable[[H], H]:
+    """Register the handler for text sent while a customer is in `flow`."""
+
+    def wrap(handler: H) -> H:
+        _steps[flow] = handler
+        return handler
+
+    return wrap
+
+
+def on_screen(name: str) -> Callable[[Handler], Handler]:
+    """Register a top-level screen, reachable from the main menu and its own command."""
+
+    def wrap(handler: Handler) -> Handler:
+        _screens[name] = handler
+        return handler
+
+    return wrap
+
+
+def screen(name: str) -> Handler | None:
+    return _screens.get(name)
+
+
+def on_command(*names: str) -> Callable[[Handler], Handler]:
+    """Register a slash command; domain errors it raises become friendly replies."""
+
+    def wrap(handler: Handler) -> Handler:
+        for name in names:
+            if name in _commands:
+                raise ValueError(f"/{name} already has a handler")
+            _commands[name] = friendly(handler)
+        return handler
+
+    return wrap
+
+
+def commands() -> dict[str, Handler]:
+    return dict(_commands)
+
+
+def on_free_text(handler: H) -> H:
+    """Register what plain text outside any flow means (a search)."""
+    _free_text[:] = [handler]
+    return handler
+
+
+def friendly(handler: Handler) -> Handler:
+    """Reply to a domain error with its message instead of failing the update."""
+
+    @functools.wraps(handler)
+    async def wrapped(update: Update, context: ShopContext) -> None:
+        try:
+            await handler(update, context)
+        except ShopError as error:
+            if update.effective_chat is not None:
+                await update.effective_chat.send_message(
+                    texts.esc(error.message), parse_mode=ParseMode.HTML
+                )
+
+    return wrapped
+
+
+async def dispatch_button(update: Update, context: ShopContext) -> None:
+    """Every button press is answered, with a toast, an alert, or silently."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        data = unpack(query.data)
+        handler = _buttons.get(type(data))
+        if handler is None:
+            raise ExpiredButton
+        toast = await handler(update, context, data)
+    except ExpiredButton:
+        await query.answer(texts.EXPIRED_BUTTON, show_alert=True)
+        return
+    except ShopError as error:
+        await query.answer(error.message, show_alert=True)
+        return
+    await query.answer(toast)
+
+
+@friendly
+async def dispatch_text(update: Update, context: ShopContext) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    async with context.db.reading() as session:
+        user = await customer(session, update)
+        step = await dialog.current_step(session, user_id=user.id)
+    handler = _steps.get(step.flow) if step else None
+    if step is not None and handler is not None:
+        await handler(update, context, step, message.text)
+    elif _free_text:
+        await _free_text[0](update, context, message.text)

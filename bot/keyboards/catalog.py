@@ -1,0 +1,178 @@
+"""Catalogue buttons: categories, a category's products and the product card.
+
+The card keeps its whole state (size, quantity, where it was opened from) in its buttons, so
+it works after a restart and on any bot instance.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import texts
+from bot.keyboards.callbacks import Callback, register
+from bot.keyboards.menu import Menu, Noop, back_to_menu, button, pager
+from bot.models import MAX_LINE_QUANTITY, Product, Size
+from bot.services.pagination import Page
+from bot.services.product import CategorySummary
+
+PER_PAGE = 8
+SIZES_PER_ROW = 4
+
+# Where a product card was opened from: its back button returns there.
+VIA_CATEGORY = "c"  # ref: category id, at: page
+VIA_SEARCH = "s"  # at: page of the last search
+VIA_ORDERS = "o"
+VIA_NONE = "n"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Origin:
+    via: str = VIA_NONE
+    ref: int = 0
+    at: int = 1
+
+
+@register("cc")
+@dataclasses.dataclass(frozen=True, slots=True)
+class Categories(Callback):
+    page: int
+
+
+@register("cp")
+@dataclasses.dataclass(frozen=True, slots=True)
+class CategoryPage(Callback):
+    category_id: int
+    page: int
+
+
+@register("cv")
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProductCard(Callback):
+    """The card as shown: size_id 0 means no size chosen; added 1 shows "Go to cart"."""
+
+    product_id: int
+    size_id: int
+    qty: int
+    added: int
+    via: str
+    ref: int
+    at: int
+
+    @property
+    def origin(self) -> Origin:
+        return Origin(self.via, self.ref, self.at)
+
+
+@register("ca")
+@dataclasses.dataclass(frozen=True, slots=True)
+class AddToCart(Callback):
+    product_id: int
+    size_id: int
+    qty: int
+    via: str
+    ref: int
+    at: int
+
+    @property
+    def card(self) -> ProductCard:
+        return ProductCard(self.product_id, self.size_id, self.qty, 1, self.via, self.ref, self.at)
+
+
+def open_card(product_id: int, origin: Origin) -> ProductCard:
+    return ProductCard(product_id, 0, 1, 0, origin.via, origin.ref, origin.at)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CardView:
+    """A card state made valid for the product as it is now."""
+
+    state: ProductCard
+    sizes: tuple[Size, ...]
+    max_qty: int
+    refused_size: str | None  # a sold-out size that was pressed
+
+    @property
+    def chosen(self) -> Size | None:
+        return next((size for size in self.sizes if size.id == self.state.size_id), None)
+
+    @property
+    def available(self) -> bool:
+        return any(size.stock > 0 for size in self.sizes)
+
+
+def card_view(sizes: Sequence[Size], state: ProductCard) -> CardView:
+    """Sold-out or foreign sizes are not selected; a lone size is; quantity stays in stock."""
+    chosen = next((size for size in sizes if size.id == state.size_id), None)
+    refused = chosen.name if chosen is not None and chosen.stock <= 0 else None
+    if chosen is None or chosen.stock <= 0:
+        chosen = sizes[0] if len(sizes) == 1 and sizes[0].stock > 0 else None
+    stocks = [chosen.stock] if chosen else [size.stock for size in sizes]
+    max_qty = max(1, min(max(stocks, default=0), MAX_LINE_QUANTITY))
+    qty = min(max(state.qty, 1), max_qty)
+    valid = dataclasses.replace(state, size_id=chosen.id if chosen else 0, qty=qty)
+    return CardView(valid, tuple(sizes), max_qty, refused)
+
+
+def categories_keyboard(page: Page[CategorySummary]) -> InlineKeyboardMarkup:
+    rows = [
+        [button(texts.category_button(c.name, c.product_count), CategoryPage(c.id, 1))]
+        for c in page.items
+    ]
+    rows += [pager(page, Categories), back_to_menu()]
+    return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def products_keyboard(category_id: int, page: Page[Product]) -> InlineKeyboardMarkup:
+    origin = Origin(VIA_CATEGORY, category_id, page.page)
+    rows = [[button(_product_label(p), open_card(p.id, origin))] for p in page.items]
+    rows.append(pager(page, lambda number: CategoryPage(category_id, number)))
+    rows.append([button(texts.BACK, Categories(1))])
+    return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def card_keyboard(
+    view: CardView, *, reviews: int, to_reviews: Callback, back: Callback
+) -> InlineKeyboardMarkup:
+    state = view.state
+    sizes = _size_buttons(view)
+    rows = [sizes[i : i + SIZES_PER_ROW] for i in range(0, len(sizes), SIZES_PER_ROW)]
+    if view.available:
+        rows.append(_quantity_buttons(view))
+    if view.chosen is not None:
+        add = AddToCart(state.product_id, state.size_id, state.qty, state.via, state.ref, state.at)
+        rows.append([button(texts.ADD_TO_CART, add)])
+    if state.added:
+        rows.append([button(texts.GO_TO_CART, Menu("cart"))])
+    rows.append([button(texts.reviews_button(reviews), to_reviews), button(texts.BACK, back)])
+    return InlineKeyboardMarkup(rows)
+
+
+def _size_buttons(view: CardView) -> list[InlineKeyboardButton]:
+    state = view.state
+    return [
+        button(
+            texts.size_button(size.name, chosen=size.id == state.size_id, sold_out=size.stock <= 0),
+            dataclasses.replace(state, size_id=size.id),
+        )
+        for size in view.sizes
+    ]
+
+
+def _quantity_buttons(view: CardView) -> list[InlineKeyboardButton]:
+    state = view.state
+    row = [button(texts.quantity(state.qty), Noop())]
+    if state.qty > 1:
+        row.insert(0, button(texts.LESS, dataclasses.replace(state, qty=state.qty - 1)))
+    if state.qty < view.max_qty:
+        row.append(button(texts.MORE, dataclasses.replace(state, qty=state.qty + 1)))
+    return row
+
+
+def _product_label(product: Product) -> str:
+    sold_out = all(size.stock <= 0 for size in product.sizes)
+    return texts.product_button(
+        product.name, texts.money(product.price, product.currency), sold_out
+    )

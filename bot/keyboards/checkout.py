@@ -1,0 +1,95 @@
+"""Checkout buttons: address choice, the order summary and what follows placing it."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardMarkup
+
+from bot import texts
+from bot.keyboards.callbacks import MAX_INT, Callback, register
+from bot.keyboards.menu import Menu, back_to_menu, button
+from bot.keyboards.orders import OrderDetails
+from bot.models import Address
+from bot.services.cart import CartView
+
+ADDRESS_LABEL_MAX = 48
+
+
+@register("xs")
+@dataclass(frozen=True, slots=True)
+class StartCheckout(Callback):
+    pass
+
+
+@register("xa")
+@dataclass(frozen=True, slots=True)
+class ChooseAddress(Callback):
+    address_id: int
+
+
+@register("xn")
+@dataclass(frozen=True, slots=True)
+class NewAddress(Callback):
+    pass
+
+
+@register("xp")
+@dataclass(frozen=True, slots=True)
+class PlaceOrder(Callback):
+    """The fingerprint of the cart the summary showed: a changed cart is never ordered blind."""
+
+    address_id: int
+    fingerprint: int
+
+
+@register("xc")
+@dataclass(frozen=True, slots=True)
+class CancelCheckout(Callback):
+    pass
+
+
+def cart_fingerprint(view: CartView) -> int:
+    """A checksum of the lines, quantities and prices a summary showed."""
+    raw = ";".join(f"{ln.size_id},{ln.quantity},{ln.unit_price},{ln.currency}" for ln in view.lines)
+    return zlib.crc32(raw.encode()) & MAX_INT
+
+
+def address_text(a: Address) -> str:
+    lines = (a.recipient_name, a.street, f"{a.postal_code} {a.city}", a.region, a.country, a.phone)
+    return "\n".join(line for line in lines if line)
+
+
+def address_label(address: Address) -> str:
+    label = ", ".join(p for p in (address.recipient_name, address.street, address.city) if p)
+    short = label if len(label) <= ADDRESS_LABEL_MAX else label[: ADDRESS_LABEL_MAX - 1] + "…"
+    return texts.address_button(short, address.is_default)
+
+
+def addresses_keyboard(addresses: Sequence[Address]) -> InlineKeyboardMarkup:
+    """The default address comes first, as bot.services.user.list_addresses orders them."""
+    rows = [[button(address_label(a), ChooseAddress(a.id))] for a in addresses]
+    rows.append([button(texts.CHECKOUT_NEW_ADDRESS, NewAddress())])
+    rows.append([button(texts.CHECKOUT_BACK_TO_CART, Menu("cart"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def prompt_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(texts.CHECKOUT_CANCEL, CancelCheckout())]])
+
+
+def summary_keyboard(address_id: int, view: CartView) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.CHECKOUT_PLACE, PlaceOrder(address_id, cart_fingerprint(view)))],
+            [button(texts.CHECKOUT_CANCEL, CancelCheckout())],
+        ]
+    )
+
+
+def placed_keyboard(order_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button(texts.CHECKOUT_VIEW_ORDER, OrderDetails(order_id, 1))], back_to_menu()]
+    )

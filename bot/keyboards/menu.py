@@ -1,0 +1,62 @@
+"""The main menu and the small navigation pieces every screen shares."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import texts
+from bot.keyboards.callbacks import Callback, register
+from bot.services.pagination import Page
+
+
+@register("m")
+@dataclasses.dataclass(frozen=True, slots=True)
+class Menu(Callback):
+    """A top-level screen: main, catalog, search, cart, orders, profile, help."""
+
+    screen: str
+
+
+@register("noop")
+@dataclasses.dataclass(frozen=True, slots=True)
+class Noop(Callback):
+    """The page counter between ◀ and ▶: pressing it does nothing."""
+
+
+MENU_BUTTONS = (
+    (texts.MENU_CATALOG, "catalog"),
+    (texts.MENU_SEARCH, "search"),
+    (texts.MENU_CART, "cart"),
+    (texts.MENU_ORDERS, "orders"),
+    (texts.MENU_PROFILE, "profile"),
+    (texts.MENU_HELP, "help"),
+)
+
+
+def button(text: str, data: Callback) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data.pack())
+
+
+def main_menu() -> InlineKeyboardMarkup:
+    buttons = [button(label, Menu(screen)) for label, screen in MENU_BUTTONS]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def back_to_menu() -> list[InlineKeyboardButton]:
+    return [button(texts.MAIN_MENU, Menu("main"))]
+
+
+def pager(page: Page[object], to_page: Callable[[int], Callback]) -> list[InlineKeyboardButton]:
+    """◀ 2 / 5 ▶ — arrows only where there is somewhere to go."""
+    if page.pages <= 1:
+        return []
+    row = []
+    if page.has_previous:
+        row.append(button(texts.PREVIOUS, to_page(page.page - 1)))
+    row.append(button(texts.page_counter(page.page, page.pages), Noop()))
+    if page.has_next:
+        row.append(button(texts.NEXT, to_page(page.page + 1)))
+    return row

@@ -1,0 +1,75 @@
+"""Order history buttons. Each carries the list page, so « Back returns where the customer was."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import texts
+from bot.keyboards.callbacks import Callback, register
+from bot.keyboards.menu import Menu, back_to_menu, button, pager
+from bot.models import Order
+from bot.services.pagination import Page
+
+
+@register("ol")
+@dataclass(frozen=True, slots=True)
+class OrdersPage(Callback):
+    page: int
+
+
+@register("od")
+@dataclass(frozen=True, slots=True)
+class OrderDetails(Callback):
+    order_id: int
+    page: int
+
+
+@register("oc")
+@dataclass(frozen=True, slots=True)
+class CancelOrder(Callback):
+    """Asks first; only ConfirmCancelOrder changes anything."""
+
+    order_id: int
+    page: int
+
+
+@register("oy")
+@dataclass(frozen=True, slots=True)
+class ConfirmCancelOrder(Callback):
+    order_id: int
+    page: int
+
+
+def orders_keyboard(page: Page[Order], labels: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """`labels`: (order id, button text) for the orders on this page, newest first."""
+    rows = [[button(label, OrderDetails(order_id, page.page))] for order_id, label in labels]
+    if not labels:
+        rows.append([button(texts.CART_BROWSE, Menu("catalog"))])
+    # Page is invariant in its item type; pager only reads the counts.
+    if navigation := pager(page, OrdersPage):
+        rows.append(navigation)
+    rows.append(back_to_menu())
+    return InlineKeyboardMarkup(rows)
+
+
+def order_keyboard(
+    order_id: int, page: int, *, can_cancel: bool, reviews: Sequence[InlineKeyboardButton] = ()
+) -> InlineKeyboardMarkup:
+    rows = [[review] for review in reviews]
+    if can_cancel:
+        rows.append([button(texts.ORDER_CANCEL, CancelOrder(order_id, page))])
+    rows.append([button(texts.ORDERS_ALL, OrdersPage(page))])
+    rows.append(back_to_menu())
+    return InlineKeyboardMarkup(rows)
+
+
+def cancel_order_keyboard(order_id: int, page: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.ORDER_CANCEL_YES, ConfirmCancelOrder(order_id, page))],
+            [button(texts.ORDER_KEEP, OrderDetails(order_id, page))],
+        ]
+    )

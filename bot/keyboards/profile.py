@@ -1,0 +1,111 @@
+"""The profile's buttons: email, saved addresses and the step-by-step address form."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import texts
+from bot.keyboards.callbacks import Callback, register
+from bot.keyboards.menu import Menu, back_to_menu, button
+from bot.models import Address
+from bot.services.user import ADDRESS_FIELDS, MAX_ADDRESSES
+
+
+@register("pe")
+@dataclasses.dataclass(frozen=True, slots=True)
+class SetEmail(Callback):
+    pass
+
+
+@register("pa")
+@dataclasses.dataclass(frozen=True, slots=True)
+class AddressCard(Callback):
+    address_id: int
+
+
+@register("pae")
+@dataclasses.dataclass(frozen=True, slots=True)
+class EditAddress(Callback):
+    address_id: int
+
+
+@register("pad")
+@dataclasses.dataclass(frozen=True, slots=True)
+class DeleteAddress(Callback):
+    """Asks first; ConfirmDelete does it."""
+
+    address_id: int
+
+
+@register("padx")
+@dataclasses.dataclass(frozen=True, slots=True)
+class ConfirmDelete(Callback):
+    address_id: int
+
+
+@register("pdef")
+@dataclasses.dataclass(frozen=True, slots=True)
+class MakeDefault(Callback):
+    address_id: int
+
+
+@register("pan")
+@dataclasses.dataclass(frozen=True, slots=True)
+class AddAddress(Callback):
+    pass
+
+
+@register("px")
+@dataclasses.dataclass(frozen=True, slots=True)
+class LeaveForm(Callback):
+    """Stops the email or address form and goes back to the profile."""
+
+
+def address_fields(address: Address) -> dict[str, str]:
+    """The address as the texts module takes it."""
+    return {name: getattr(address, name) for name in ADDRESS_FIELDS}
+
+
+def back_to_profile() -> list[InlineKeyboardButton]:
+    return [button(texts.BACK, Menu("profile"))]
+
+
+def profile_keyboard(addresses: Sequence[Address]) -> InlineKeyboardMarkup:
+    rows = [[button(texts.PROFILE_SET_EMAIL, SetEmail())]]
+    rows += [
+        [button(texts.profile_address_button(address_fields(a), a.is_default), AddressCard(a.id))]
+        for a in addresses
+    ]
+    if len(addresses) < MAX_ADDRESSES:
+        rows.append([button(texts.PROFILE_ADD_ADDRESS, AddAddress())])
+    rows.append(back_to_menu())
+    return InlineKeyboardMarkup(rows)
+
+
+def address_keyboard(address: Address) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            button(texts.PROFILE_EDIT_ADDRESS, EditAddress(address.id)),
+            button(texts.PROFILE_DELETE_ADDRESS, DeleteAddress(address.id)),
+        ]
+    ]
+    if not address.is_default:
+        rows.append([button(texts.PROFILE_MAKE_DEFAULT, MakeDefault(address.id))])
+    rows.append(back_to_profile())
+    return InlineKeyboardMarkup(rows)
+
+
+def confirm_delete_keyboard(address_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.PROFILE_CONFIRM_DELETE, ConfirmDelete(address_id))],
+            [button(texts.PROFILE_KEEP_ADDRESS, AddressCard(address_id))],
+        ]
+    )
+
+
+def form_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(texts.PROFILE_LEAVE_FORM, LeaveForm())]])

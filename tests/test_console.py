@@ -1,0 +1,189 @@
+"""The offline console: the real shop behind an in-process emulator, driven line by line."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL, make_url
+
+from bot.config import Settings
+from bot.console import DEFAULT_USER_ID, ShopConsole, open_console
+from bot.db import Database
+from bot.demo import demo_products
+from bot.services import user as users
+from tests.conftest import TEST_DATABASE_URL, _admin_execute, _is_postgres
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHOPBOT = Path(sys.executable).parent / "shopbot"
+MENU_ROW = "[1] 🛍 Catalogue  [2] 🔎 Search"
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(directory: Path) -> AsyncIterator[URL]:
+    """A database with no schema at all: the console and `shopbot run` migrate it themselves."""
+    if not _is_postgres():
+        yield make_url(f"sqlite+aiosqlite:///{directory / 'fresh.db'}")
+        return
+    admin_url = make_url(TEST_DATABASE_URL)
+    name = f"shopbot_fresh_{uuid.uuid4().hex[:12]}"
+    await _admin_execute(admin_url, f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.set(database=name)
+    finally:
+        await _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def fresh_database_url(tmp_path: Path) -> AsyncIterator[URL]:
+    async with fresh_database(tmp_path) as url:
+        yield url
+
+
+def _settings(url: URL) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=url.render_as_string(hide_password=False),
+        telegram_bot_token=None,
+    )
+
+
+@pytest.fixture
+async def console(fresh_database_url: URL) -> AsyncIterator[ShopConsole]:
+    async with open_console(_settings(fresh_database_url)) as (shop_console, _):
+        yield shop_console
+
+
+async def _is_admin(url: URL, telegram_id: int) -> bool:
+    database = Database(url)
+    try:
+        async with database.reading() as session:
+            return (await users.get_by_telegram_id(session, telegram_id)).is_admin
+    finally:
+        await database.dispose()
+
+
+async def test_an_empty_shop_is_stocked_and_greets_with_numbered_buttons(
+    fresh_database_url: URL,
+) -> None:
+    async with open_console(_settings(fresh_database_url)) as (console, stocked):
+        greeting = await console.handle("/start")
+    async with open_console(_settings(fresh_database_url)) as (_, stocked_again):
+        pass
+
+    assert stocked == len(demo_products())
+    assert stocked_again == 0
+    assert greeting is not None
+    assert greeting.startswith("🤖 Hello, Guest! 👋")
+    assert "<b>" not in greeting
+    assert MENU_ROW in greeting
+    assert "[5] 👤 Profile  [6] ❓ Help" in greeting
+
+
+async def test_numbers_press_buttons_to_browse_down_to_a_product_card(
+    console: ShopConsole,
+) -> None:
+    await console.handle("/start")
+
+    categories = await console.handle("1")
+    products = await console.handle("1")
+    card = await console.handle("1")
+
+    assert categories is not None and categories.startswith("🤖 (updated)")
+    assert "[1] " in categories
+    assert products is not None and "€" in products
+    assert card is not None and "€" in card and "Add to cart" in card
+
+
+async def test_typed_words_search_the_catalogue(console: ShopConsole) -> None:
+    await console.handle("/start")
+
+    found = await console.handle("hoodie")
+
+    assert found is not None and "Hoodie" in found
+    assert "[1] " in found
+
+
+async def test_a_number_without_a_button_gets_a_helpful_line_and_sends_nothing(
+    console: ShopConsole,
+) -> None:
+    nothing_yet = await console.handle("3")
+    await console.handle("/start")
+    sent_before = len(console.user.messages)
+
+    too_big = await console.handle("9")
+
+    assert nothing_yet == "There are no buttons to press yet. Send /start to open the menu."
+    assert too_big == "There is no button 9 here: pick a number from 1 to 6."
+    assert len(console.user.messages) == sent_before
+
+
+async def test_long_numbers_are_sent_as_text_and_toasts_are_printed(
+    console: ShopConsole,
+) -> None:
+    await console.handle("/profile")
+    await console.handle("1")  # ✉ Set email
+
+    reask = await console.handle("10115")
+    left = await console.handle("1")  # ✖ Cancel
+
+    assert reask is not None and "doesn't look like an email address" in reask
+    assert left is not None and "💬 Stopped. Nothing was changed." in left
+    assert "Your profile" in left
+
+
+async def test_quit_closes_the_console(console: ShopConsole) -> None:
+    assert await console.handle(":quit") is None
+    assert console.closed
+
+
+async def test_admin_makes_the_console_user_an_admin_for_that_session_only(
+    fresh_database_url: URL,
+) -> None:
+    settings = _settings(fresh_database_url)
+    async with open_console(settings, admin=True, user_id=555, name="Boss") as (console, _):
+        greeting = await console.handle("/start")
+        as_admin = await _is_admin(fresh_database_url, 555)
+    async with open_console(settings, user_id=555, name="Boss"):
+        as_customer = await _is_admin(fresh_database_url, 555)
+
+    assert greeting is not None and "Hello, Boss!" in greeting
+    assert as_admin and not as_customer
+    assert 555 not in settings.admin_ids
+
+
+async def test_piped_lines_run_the_console_in_a_subprocess(
+    fresh_database_url: URL, tmp_path: Path
+) -> None:
+    env = _console_env(fresh_database_url)
+    process = await asyncio.create_subprocess_exec(
+        str(SHOPBOT),
+        "console",
+        cwd=tmp_path,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(b"/start\n:quit\n"), 120)
+    output = out.decode()
+
+    assert process.returncode == 0, err.decode()
+    assert output.count("Hello, Guest!") == 2  # on opening, and for the typed /start
+    assert MENU_ROW in output
+    assert "Traceback" not in output + err.decode()
+    assert f"Telegram id {DEFAULT_USER_ID}" in output
+
+
+def _console_env(url: URL) -> dict[str, str]:
+    """No token, no .env (cwd is a temp dir), and this checkout's code first on the path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env["DATABASE_URL"] = url.render_as_string(hide_password=False)
+    env["PYTHONPATH"] = str(PROJECT_ROOT)
+    return env
