@@ -1,0 +1,187 @@
+"""Stripe's API as the shop needs it: Checkout Sessions, refunds and saved-card details.
+
+Every call is idempotent on Stripe's side, so a retry after a timeout never charges or refunds
+twice; Stripe's own error texts are logged, customers only ever see a PaymentError.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import aiohttp
+import stripe
+from stripe.params import RefundCreateParams
+from stripe.params.checkout import SessionCreateParams, SessionCreateParamsLineItem
+
+from bot.models import Order, OrderItem
+from bot.services.errors import PaymentError
+from bot.services.stripe_events import StripeCard
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+UNAVAILABLE = "Card payments are not available right now. Please try again later."
+UNREACHABLE = "The payment service did not answer. Please try again in a minute."
+DECLINED = "The payment was declined. Please check the card or try another one."
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutSession:
+    id: str
+    url: str
+    expires_at: datetime
+    amount_total: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    id: str
+    status: str
+    amount: int
+    currency: str
+
+
+class StripeGateway:
+    """One StripeClient over aiohttp; create it inside the event loop that will use it."""
+
+    def __init__(
+        self,
+        *,
+        secret_key: str,
+        api_base: str = stripe.DEFAULT_API_BASE,
+        max_network_retries: int = 2,
+        timeout_s: float = 20.0,
+    ) -> None:
+        self._http = stripe.AIOHTTPClient(timeout=aiohttp.ClientTimeout(total=timeout_s))
+        self._client = stripe.StripeClient(
+            secret_key,
+            base_addresses={"api": api_base},
+            http_client=self._http,
+            max_network_retries=max_network_retries,
+        )
+
+    async def close(self) -> None:
+        await self._http.close_async()  # type: ignore[no-untyped-call]
+
+    async def create_checkout_session(
+        self,
+        order: Order,
+        *,
+        success_url: str,
+        cancel_url: str,
+        expires_at: datetime,
+        save_card: bool = False,
+        customer_id: str | None = None,
+    ) -> CheckoutSession:
+        """The order's items must be loaded. One order always gets the same session back."""
+        params = _session_params(order, success_url, cancel_url, expires_at, save_card)
+        if customer_id:
+            params["customer"] = customer_id
+        elif save_card:
+            params["customer_creation"] = "always"  # a card can only be saved to a customer
+        session = await self._call(
+            self._client.v1.checkout.sessions.create_async(
+                params, options={"idempotency_key": f"order-{order.id}-checkout"}
+            )
+        )
+        if not session.url or session.expires_at is None:
+            log.error("Stripe returned checkout session %s without a url or expiry", session.id)
+            raise PaymentError(UNAVAILABLE)
+        return CheckoutSession(
+            id=session.id,
+            url=session.url,
+            expires_at=datetime.fromtimestamp(session.expires_at, UTC),
+            amount_total=session.amount_total or 0,
+            currency=(session.currency or order.currency).upper(),
+        )
+
+    async def refund(
+        self, payment_intent_id: str, *, idempotency_key: str, amount: int | None = None
+    ) -> Refund:
+        """Refund the whole payment, or `amount` minor units of it."""
+        params: RefundCreateParams = {"payment_intent": payment_intent_id}
+        if amount is not None:
+            params["amount"] = amount
+        refund = await self._call(
+            self._client.v1.refunds.create_async(
+                params, options={"idempotency_key": idempotency_key}
+            )
+        )
+        return Refund(refund.id, refund.status or "pending", refund.amount, refund.currency.upper())
+
+    async def card_for_payment_intent(self, payment_intent_id: str) -> StripeCard | None:
+        """The card a payment was made with, as much of it as we may keep; None if not a card."""
+        intent = await self._call(
+            self._client.v1.payment_intents.retrieve_async(
+                payment_intent_id, {"expand": ["payment_method"]}
+            )
+        )
+        method: Any = intent.payment_method
+        if isinstance(method, str):
+            method = await self._call(self._client.v1.payment_methods.retrieve_async(method))
+        card = getattr(method, "card", None) if method is not None else None
+        if card is None:
+            return None
+        customer = intent.customer if isinstance(intent.customer, str) else None
+        return StripeCard(
+            payment_method_id=method.id,
+            customer_id=customer or _customer_id(method),
+            brand=card.brand,
+            last4=card.last4,
+            exp_month=card.exp_month,
+            exp_year=card.exp_year,
+        )
+
+    async def _call(self, request: Awaitable[T]) -> T:
+        try:
+            return await request
+        except stripe.CardError as error:
+            log.info("Stripe declined a request: %s", error.user_message)
+            raise PaymentError(DECLINED) from error
+        except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
+            log.warning("Stripe unreachable or failing: %r", error)
+            raise PaymentError(UNREACHABLE) from error
+        except stripe.StripeError as error:
+            log.error("Stripe refused a request: %r", error)
+            raise PaymentError(UNAVAILABLE) from error
+
+
+def _session_params(
+    order: Order, success_url: str, cancel_url: str, expires_at: datetime, save_card: bool
+) -> SessionCreateParams:
+    order_ref = {"order_id": str(order.id)}
+    params: SessionCreateParams = {
+        "mode": "payment",
+        "line_items": [_line_item(order.currency, item) for item in order.items],
+        "client_reference_id": str(order.id),
+        "metadata": order_ref | ({"save_card": "true"} if save_card else {}),
+        "payment_intent_data": {"metadata": order_ref},
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "expires_at": int(expires_at.timestamp()),
+    }
+    if save_card:
+        params["payment_intent_data"]["setup_future_usage"] = "on_session"
+    return params
+
+
+def _line_item(currency: str, item: OrderItem) -> SessionCreateParamsLineItem:
+    return {
+        "quantity": item.quantity,
+        "price_data": {
+            "currency": currency.lower(),
+            "unit_amount": item.unit_price,
+            "product_data": {"name": f"{item.product_name} ({item.size_name})"},
+        },
+    }
+
+
+def _customer_id(method: Any) -> str | None:
+    customer = getattr(method, "customer", None)
+    return customer if isinstance(customer, str) else None

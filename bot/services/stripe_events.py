@@ -1,0 +1,398 @@
+"""Apply a verified Stripe webhook event to the shop, exactly once.
+
+The event id is recorded in the caller's transaction before the effect, so a duplicate delivery,
+or two deliveries at the same moment, find the row and change nothing. Notifications go to the
+outbox in that same transaction; the delivery job sends them after the commit.
+
+Event types the shop does not handle are not recorded: they have no effect to protect.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.db import dialect_insert
+from bot.models import (
+    Order,
+    OrderStatus,
+    PaymentInformation,
+    PaymentProvider,
+    PaymentStatus,
+    ProviderEvent,
+    User,
+)
+from bot.services import order as orders
+from bot.services import outbox
+from bot.services import payment as payments
+from bot.services.errors import InvalidInput, NotAllowed, NotFound, ShopError
+from bot.services.payment import PaymentOutcome
+
+log = logging.getLogger(__name__)
+
+PROVIDER = "stripe"
+ACTOR = "stripe"
+EXPIRED_NOTE = "Stripe checkout expired"
+# A Checkout Session with nothing to pay (a free order) completes as "no_payment_required".
+_SETTLED = frozenset({"paid", "no_payment_required"})
+
+
+class EventResult(enum.StrEnum):
+    DUPLICATE = "duplicate"  # already applied: nothing done
+    IGNORED = "ignored"  # not for us: unknown type, unknown order, partial refund
+    PAID = "paid"
+    ALREADY_PAID = "already_paid"
+    MISMATCH = "mismatch"  # money does not match the order: recorded, admins alerted
+    NOT_PAYABLE = "not_payable"  # money for an order that can no longer be paid: refund it
+    AWAITING_PAYMENT = "awaiting_payment"  # a delayed method (e.g. SEPA) is still processing
+    PAYMENT_FAILED = "payment_failed"
+    EXPIRED = "expired"  # the order was cancelled and its stock returned
+    REFUNDED = "refunded"
+    UNCHANGED = "unchanged"  # the order has moved on; the state machine ignores this event
+
+
+@dataclass(frozen=True, slots=True)
+class StripeCard:
+    """What may be kept of a card (PCI DSS): the provider's tokens and how to recognise it."""
+
+    payment_method_id: str
+    customer_id: str | None
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    session: AsyncSession
+    row_id: int
+    object: Mapping[str, Any]
+    admin_chat_ids: Sequence[int]
+    card: StripeCard | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Recipient:
+    chat_id: int
+    name: str
+    total: int
+    currency: str
+
+
+async def apply_stripe_event(
+    session: AsyncSession,
+    *,
+    event: Mapping[str, Any],
+    admin_chat_ids: Sequence[int],
+    card: StripeCard | None = None,
+) -> EventResult:
+    """`card` is the paying card when the customer asked to save it (looked up by the caller,
+    outside the transaction); without it, a card expanded inside the event is used."""
+    event_id, event_type, data = _parts(event)
+    handler = _HANDLERS.get(event_type)
+    if handler is None:
+        return EventResult.IGNORED
+    row_id = await _record(session, event_id, event_type)
+    if row_id is None:
+        return EventResult.DUPLICATE
+    return await handler(_Event(session, row_id, data, tuple(dict.fromkeys(admin_chat_ids)), card))
+
+
+def card_to_look_up(event: Mapping[str, Any]) -> str | None:
+    """The payment intent whose card the caller should fetch from Stripe before applying this
+    event: it pays, the customer asked to save the card, and the event does not carry it."""
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, Mapping) else None
+    if event.get("type") not in _PAYING or not isinstance(obj, Mapping):
+        return None
+    if obj.get("payment_status") not in _SETTLED or not _wants_card_saved(obj):
+        return None
+    if _expanded_card(obj) is not None:
+        return None
+    return _id_of(obj.get("payment_intent"))
+
+
+def _parts(event: Mapping[str, Any]) -> tuple[str, str, Mapping[str, Any]]:
+    event_id, event_type = event.get("id"), event.get("type")
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, Mapping) else None
+    if not (isinstance(event_id, str) and event_id and isinstance(event_type, str)):
+        raise InvalidInput("This is not a Stripe event.")
+    if not isinstance(obj, Mapping):
+        raise InvalidInput("This Stripe event carries no object.")
+    return event_id, event_type, obj
+
+
+async def _record(session: AsyncSession, event_id: str, event_type: str) -> int | None:
+    """On PostgreSQL a concurrent duplicate waits here until the first commits or rolls back."""
+    result = await session.execute(
+        dialect_insert(session, ProviderEvent)
+        .values(provider=PROVIDER, event_id=event_id, event_type=event_type[:64])
+        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+        .returning(ProviderEvent.id)
+    )
+    return result.scalar()
+
+
+# ---------------------------------------------------------------- checkout.session.*
+
+
+async def _session_completed(event: _Event) -> EventResult:
+    if event.object.get("payment_status") not in _SETTLED:
+        return EventResult.AWAITING_PAYMENT
+    return await _session_paid(event)
+
+
+async def _session_paid(event: _Event) -> EventResult:
+    obj = event.object
+    reference = _id_of(obj)
+    if reference is None:
+        return EventResult.IGNORED
+    try:
+        result = await payments.mark_paid(
+            event.session,
+            provider=PaymentProvider.STRIPE,
+            reference=reference,
+            amount=_int(obj.get("amount_total")),
+            currency=_currency(obj),
+            order_id=_order_id(obj),
+            payment_intent_id=_id_of(obj.get("payment_intent")),
+            actor=ACTOR,
+        )
+    except NotFound:
+        log.warning("Stripe checkout session %s belongs to no order here", obj.get("id"))
+        return EventResult.IGNORED
+    await _save_card(event, result.order_id)
+    await _announce_payment(event, result.outcome, result.order_id)
+    return EventResult(result.outcome.value)
+
+
+async def _announce_payment(event: _Event, outcome: PaymentOutcome, order_id: int) -> None:
+    who = await _recipient(event.session, order_id)
+    amount, currency = _int(event.object.get("amount_total")), _currency(event.object)
+    if outcome is PaymentOutcome.PAID:
+        await _tell(
+            event, who, f"order:{order_id}:paid", texts.paid_notice(order_id, amount, currency)
+        )
+        alert = texts.admin_paid_alert(order_id, amount, currency, who.name)
+        await _alert(event, f"order:{order_id}:paid", alert)
+    elif outcome is PaymentOutcome.MISMATCH:
+        key = f"order:{order_id}:mismatch"
+        await _tell(event, who, key, texts.payment_review_notice(order_id))
+        alert = texts.admin_mismatch_alert(order_id, who.total, who.currency, amount, currency)
+        await _alert(event, key, alert)
+    elif outcome is PaymentOutcome.NOT_PAYABLE:
+        key = f"order:{order_id}:not_payable:{event.row_id}"  # each late payment needs a refund
+        await _tell(event, who, key, texts.late_payment_notice(order_id))
+        await _alert(event, key, texts.admin_refund_alert(order_id, amount, currency))
+
+
+async def _save_card(event: _Event, order_id: int) -> None:
+    """Best effort: a card that cannot be saved must never undo the payment it made."""
+    card = event.card or _expanded_card(event.object)
+    if card is None or not _wants_card_saved(event.object):
+        return
+    user_id = await event.session.scalar(select(Order.user_id).where(Order.id == order_id))
+    if user_id is None:
+        return
+    try:
+        await payments.save_payment_method(
+            event.session,
+            user_id=user_id,
+            provider=PaymentProvider.STRIPE,
+            provider_payment_method_id=card.payment_method_id,
+            brand=card.brand,
+            last4=card.last4,
+            exp_month=card.exp_month,
+            exp_year=card.exp_year,
+            provider_customer_id=card.customer_id or _id_of(event.object.get("customer")),
+        )
+    except ShopError as error:
+        log.warning("card for order %s not saved: %s", order_id, error.message)
+
+
+def _wants_card_saved(obj: Mapping[str, Any]) -> bool:
+    metadata = obj.get("metadata")
+    if isinstance(metadata, Mapping) and metadata.get("save_card") == "true":
+        return True
+    intent = obj.get("payment_intent")
+    return isinstance(intent, Mapping) and bool(intent.get("setup_future_usage"))
+
+
+def _expanded_card(obj: Mapping[str, Any]) -> StripeCard | None:
+    intent = obj.get("payment_intent")
+    if not isinstance(intent, Mapping):
+        return None
+    method = intent.get("payment_method")
+    card = method.get("card") if isinstance(method, Mapping) else None
+    if not isinstance(method, Mapping) or not isinstance(card, Mapping):
+        return None
+    return StripeCard(
+        payment_method_id=str(method.get("id") or ""),
+        customer_id=_id_of(method.get("customer")) or _id_of(intent.get("customer")),
+        brand=str(card.get("brand") or ""),
+        last4=str(card.get("last4") or ""),
+        exp_month=_int(card.get("exp_month")),
+        exp_year=_int(card.get("exp_year")),
+    )
+
+
+async def _session_failed(event: _Event) -> EventResult:
+    order_id = await _order_for_session(event.session, event.object)
+    if order_id is None:
+        return EventResult.IGNORED
+    order = await orders.lock_order(event.session, order_id)
+    if order.status is not OrderStatus.PENDING_PAYMENT:
+        return EventResult.UNCHANGED
+    if order.payment is not None and order.payment.status is PaymentStatus.PENDING:
+        order.payment.status = PaymentStatus.FAILED
+        await event.session.flush()
+    who = await _recipient(event.session, order_id)
+    await _tell(
+        event, who, f"order:{order_id}:payment_failed", texts.payment_failed_notice(order_id)
+    )
+    return EventResult.PAYMENT_FAILED
+
+
+async def _session_expired(event: _Event) -> EventResult:
+    order_id = await _order_for_session(event.session, event.object)
+    if order_id is None:
+        return EventResult.IGNORED
+    order = await orders.lock_order(event.session, order_id)
+    if order.status is not OrderStatus.PENDING_PAYMENT or _newer_session(order, event.object):
+        return EventResult.UNCHANGED
+    await orders.transition(
+        event.session,
+        order_id=order_id,
+        to=OrderStatus.CANCELLED,
+        actor=ACTOR,
+        note=EXPIRED_NOTE,
+    )
+    who = await _recipient(event.session, order_id)
+    await _tell(event, who, f"order:{order_id}:cancelled", texts.expired_notice(order_id))
+    return EventResult.EXPIRED
+
+
+def _newer_session(order: Order, expired: Mapping[str, Any]) -> bool:
+    """The order was given another Checkout Session, which is still open."""
+    current = order.payment.stripe_checkout_session_id if order.payment else None
+    return current is not None and current != expired.get("id")
+
+
+# ---------------------------------------------------------------- charge.refunded
+
+
+async def _charge_refunded(event: _Event) -> EventResult:
+    obj = event.object
+    order_id = await _order_for_intent(event.session, obj)
+    if order_id is None or not obj.get("refunded"):
+        # A partial refund leaves the order as it is; the admin who made it decides the rest.
+        return EventResult.IGNORED
+    try:
+        await payments.mark_refunded(event.session, order_id=order_id, actor=ACTOR)
+    except NotAllowed:
+        return EventResult.UNCHANGED  # already refunded, or never paid
+    amount, currency = _int(obj.get("amount_refunded")), _currency(obj)
+    who = await _recipient(event.session, order_id)
+    notice = texts.refunded_notice(order_id, amount, currency)
+    await _tell(event, who, f"order:{order_id}:refunded", notice)
+    return EventResult.REFUNDED
+
+
+# ---------------------------------------------------------------- lookups and notifications
+
+
+async def _order_for_session(session: AsyncSession, obj: Mapping[str, Any]) -> int | None:
+    found = await session.scalar(
+        select(PaymentInformation.order_id).where(
+            PaymentInformation.stripe_checkout_session_id == str(obj.get("id"))
+        )
+    )
+    return found if found is not None else await _existing(session, _order_id(obj))
+
+
+async def _order_for_intent(session: AsyncSession, obj: Mapping[str, Any]) -> int | None:
+    intent_id = _id_of(obj.get("payment_intent"))
+    found = None
+    if intent_id:
+        found = await session.scalar(
+            select(PaymentInformation.order_id).where(
+                PaymentInformation.stripe_payment_intent_id == intent_id
+            )
+        )
+    return found if found is not None else await _existing(session, _order_id(obj))
+
+
+async def _existing(session: AsyncSession, order_id: int | None) -> int | None:
+    if order_id is None:
+        return None
+    return await session.scalar(select(Order.id).where(Order.id == order_id))
+
+
+def _order_id(obj: Mapping[str, Any]) -> int | None:
+    """The order id we gave Stripe: in the metadata, or as the client reference."""
+    metadata = obj.get("metadata")
+    candidates = [
+        metadata.get("order_id") if isinstance(metadata, Mapping) else None,
+        obj.get("client_reference_id"),
+    ]
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate.isdigit():
+            return int(candidate)
+    return None
+
+
+async def _recipient(session: AsyncSession, order_id: int) -> _Recipient:
+    row = (
+        await session.execute(
+            select(User.telegram_id, User.first_name, Order.total, Order.currency)
+            .join(Order, Order.user_id == User.id)
+            .where(Order.id == order_id)
+        )
+    ).one()
+    return _Recipient(*row)
+
+
+async def _tell(event: _Event, who: _Recipient, key: str, text: str) -> None:
+    await outbox.enqueue(event.session, key=f"{key}:customer", chat_id=who.chat_id, text=text)
+
+
+async def _alert(event: _Event, key: str, text: str) -> None:
+    for chat_id in event.admin_chat_ids:
+        await outbox.enqueue(
+            event.session, key=f"{key}:admin:{chat_id}", chat_id=chat_id, text=text
+        )
+
+
+def _id_of(value: object) -> str | None:
+    """Stripe sends a related object as its id, or as the object itself when expanded."""
+    if isinstance(value, Mapping):
+        value = value.get("id")
+    return value if isinstance(value, str) and value else None
+
+
+def _currency(obj: Mapping[str, Any]) -> str:
+    return str(obj.get("currency") or "").upper()
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+_HANDLERS: dict[str, Callable[[_Event], Awaitable[EventResult]]] = {
+    "checkout.session.completed": _session_completed,
+    "checkout.session.async_payment_succeeded": _session_paid,
+    "checkout.session.async_payment_failed": _session_failed,
+    "checkout.session.expired": _session_expired,
+    "charge.refunded": _charge_refunded,
+}
+HANDLED_EVENT_TYPES = frozenset(_HANDLERS)
+_PAYING = frozenset({"checkout.session.completed", "checkout.session.async_payment_succeeded"})

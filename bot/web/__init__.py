@@ -1,0 +1,21 @@
+"""The shop's HTTP side: provider webhooks and a health check, served beside the bot."""
+
+from bot.web.app import (
+    HEALTH_PATH,
+    STRIPE_WEBHOOK_PATH,
+    TELEGRAM_WEBHOOK_PATH,
+    TelegramUpdateHandler,
+    create_web_app,
+)
+from bot.web.server import server_url, start_web_server, stop_web_server
+
+__all__ = [
+    "HEALTH_PATH",
+    "STRIPE_WEBHOOK_PATH",
+    "TELEGRAM_WEBHOOK_PATH",
+    "TelegramUpdateHandler",
+    "create_web_app",
+    "server_url",
+    "start_web_server",
+    "stop_web_server",
+]

@@ -1,0 +1,90 @@
+"""POST /webhooks/stripe: verify the signature on the raw body, then apply the event once."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import stripe
+from aiohttp import web
+
+from bot.services.errors import PaymentError, ShopError
+from bot.services.stripe_events import StripeCard, apply_stripe_event, card_to_look_up
+from bot.web.common import DATABASE, GATEWAY, SETTINGS, BodyRejected, read_json_body, reply
+
+log = logging.getLogger(__name__)
+
+# Stripe's default: a signature older than five minutes may be a replay.
+TOLERANCE_S = stripe.Webhook.DEFAULT_TOLERANCE
+
+
+async def stripe_webhook(request: web.Request) -> web.Response:
+    secret = request.app[SETTINGS].stripe_webhook_secret
+    if secret is None:
+        return reply(503, error="stripe webhooks are not configured")
+    try:
+        body = await read_json_body(request)
+    except BodyRejected as rejected:
+        return rejected.response
+    if not _signed(body, request.headers.get("Stripe-Signature"), secret.get_secret_value()):
+        return reply(400, error="invalid signature")
+    event = _parse(body)
+    if event is None:
+        return reply(400, error="malformed event")
+    card = await _card_to_save(request.app, event)
+    try:
+        async with request.app[DATABASE].transaction() as session:
+            result = await apply_stripe_event(
+                session,
+                event=event,
+                admin_chat_ids=request.app[SETTINGS].admin_ids,
+                card=card,
+            )
+    except ShopError as error:  # the event itself is unusable; retrying will not help
+        log.warning("Stripe event %s refused: %s", event.get("id"), error.message)
+        return reply(400, error="malformed event")
+    log.info("Stripe event %s (%s): %s", event["id"], event["type"], result.value)
+    return reply(200, received=True)
+
+
+def _signed(body: bytes, header: str | None, secret: str) -> bool:
+    try:
+        stripe.WebhookSignature.verify_header(body, header, secret, tolerance=TOLERANCE_S)
+    except (stripe.SignatureVerificationError, UnicodeDecodeError) as error:
+        log.warning("Stripe webhook with a bad signature refused: %s", error)
+        return False
+    return True
+
+
+def _parse(body: bytes) -> dict[str, Any] | None:
+    try:
+        event = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(event, dict):
+        return None
+    fields_ok = isinstance(event.get("id"), str) and isinstance(event.get("type"), str)
+    data = event.get("data")
+    if (
+        not fields_ok
+        or not isinstance(data, Mapping)
+        or not isinstance(data.get("object"), Mapping)
+    ):
+        return None
+    return event
+
+
+async def _card_to_save(app: web.Application, event: Mapping[str, Any]) -> StripeCard | None:
+    """Looked up before the transaction, so no database lock waits on Stripe's answer.
+    A failure only means the card is not saved; the payment is applied regardless."""
+    gateway = app[GATEWAY]
+    payment_intent = card_to_look_up(event)
+    if gateway is None or payment_intent is None:
+        return None
+    try:
+        return await gateway.card_for_payment_intent(payment_intent)
+    except PaymentError:
+        log.warning("card of %s not looked up; it will not be saved", payment_intent)
+        return None

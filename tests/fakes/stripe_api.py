@@ -1,0 +1,293 @@
+"""A fake of the parts of Stripe's API the shop uses, on loopback, recording every request.
+
+stripe-python talks to it unchanged through STRIPE_API_BASE. Form bodies are decoded from
+Stripe's bracket notation (`line_items[0][price_data][unit_amount]=4999`) into nested dicts and
+lists of strings, exactly as they went over the wire.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from bot.web.server import server_url, start_web_server, stop_web_server
+
+TEST_CARD = {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2034}
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class InjectedError:
+    status: int
+    type: str
+    message: str
+    code: str | None
+    path: str | None
+
+
+@dataclass
+class FakeStripeApi:
+    """Use as `async with FakeStripeApi() as stripe_api:`; point the gateway at `base_url`."""
+
+    requests: list[RecordedRequest] = field(default_factory=list)
+    sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    payment_intents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    payment_methods: dict[str, dict[str, Any]] = field(default_factory=dict)
+    refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    base_url: str = ""
+    _errors: list[InjectedError] = field(default_factory=list)
+    _idempotent: dict[str, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict)
+    _runner: web.AppRunner | None = None
+
+    async def __aenter__(self) -> FakeStripeApi:
+        app = web.Application()
+        app.router.add_post("/v1/checkout/sessions", self._create_session)
+        app.router.add_post("/v1/refunds", self._create_refund)
+        app.router.add_get("/v1/payment_intents/{id}", self._get_payment_intent)
+        app.router.add_get("/v1/payment_methods/{id}", self._get_payment_method)
+        self._runner = await start_web_server(app, "127.0.0.1", 0)
+        self.base_url = server_url(self._runner)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._runner is not None:
+            await stop_web_server(self._runner)
+
+    # ------------------------------------------------------------ test controls
+
+    def fail_next(
+        self,
+        *,
+        status: int = 402,
+        type: str = "card_error",
+        message: str = "Your card was declined.",
+        code: str | None = "card_declined",
+        path: str | None = None,
+    ) -> None:
+        """The next request (to `path`, if given) fails with this Stripe error."""
+        self._errors.append(InjectedError(status, type, message, code, path))
+
+    def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.method == method and r.path == path]
+
+    def pay(self, session_id: str, *, card: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Complete a session as a customer paying by card would; returns the session object.
+        A card is attached to a customer when the session asked to keep it for later."""
+        session = self.sessions[session_id]
+        wants_saving = "setup_future_usage" in session["_payment_intent_data"]
+        customer = session["customer"] or (f"cus_{_token()}" if wants_saving else None)
+        method_id = f"pm_{_token()}"
+        self.payment_methods[method_id] = {
+            "id": method_id,
+            "object": "payment_method",
+            "type": "card",
+            "card": dict(card or TEST_CARD),
+            "customer": customer if wants_saving else None,
+        }
+        intent_id = f"pi_{_token()}"
+        self.payment_intents[intent_id] = {
+            "id": intent_id,
+            "object": "payment_intent",
+            "amount": session["amount_total"],
+            "currency": session["currency"],
+            "status": "succeeded",
+            "customer": customer,
+            "payment_method": method_id,
+            "setup_future_usage": session["_payment_intent_data"].get("setup_future_usage"),
+        }
+        session.update(
+            status="complete", payment_status="paid", payment_intent=intent_id, customer=customer
+        )
+        return public(session)
+
+    # ------------------------------------------------------------ endpoints
+
+    async def _create_session(self, request: web.Request) -> web.Response:
+        params, refused = await self._receive(request)
+        if refused is not None:
+            return refused
+        return self._idempotently(request, params, lambda: self._new_session(params))
+
+    def _new_session(self, params: dict[str, Any]) -> dict[str, Any]:
+        lines = params.get("line_items", [])
+        session_id = f"cs_test_{_token()}"
+        session = {
+            "id": session_id,
+            "object": "checkout.session",
+            "mode": params.get("mode"),
+            "url": f"{self.base_url}/pay/{session_id}",
+            "status": "open",
+            "payment_status": "unpaid",
+            "amount_total": sum(
+                int(line["price_data"]["unit_amount"]) * int(line["quantity"]) for line in lines
+            ),
+            "currency": lines[0]["price_data"]["currency"] if lines else None,
+            "expires_at": int(params.get("expires_at", time.time() + 86_400)),
+            "metadata": params.get("metadata", {}),
+            "client_reference_id": params.get("client_reference_id"),
+            "customer": params.get("customer"),
+            "payment_intent": None,
+            "success_url": params.get("success_url"),
+            "cancel_url": params.get("cancel_url"),
+            "_payment_intent_data": params.get("payment_intent_data", {}),
+        }
+        self.sessions[session_id] = session
+        return public(session)
+
+    async def _create_refund(self, request: web.Request) -> web.Response:
+        params, refused = await self._receive(request)
+        if refused is not None:
+            return refused
+        intent = self.payment_intents.get(params.get("payment_intent", ""))
+        if intent is None:
+            return _error(
+                404, "invalid_request_error", "No such payment_intent", "resource_missing"
+            )
+        return self._idempotently(request, params, lambda: self._new_refund(intent, params))
+
+    def _new_refund(self, intent: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        refund = {
+            "id": f"re_{_token()}",
+            "object": "refund",
+            "amount": int(params.get("amount", intent["amount"])),
+            "currency": intent["currency"],
+            "payment_intent": intent["id"],
+            "status": "succeeded",
+        }
+        self.refunds[refund["id"]] = refund
+        return refund
+
+    async def _get_payment_intent(self, request: web.Request) -> web.Response:
+        params, refused = await self._receive(request)
+        if refused is not None:
+            return refused
+        intent = self.payment_intents.get(request.match_info["id"])
+        if intent is None:
+            return _error(
+                404, "invalid_request_error", "No such payment_intent", "resource_missing"
+            )
+        if "payment_method" in params.get("expand", []):
+            intent = intent | {"payment_method": self.payment_methods[intent["payment_method"]]}
+        return web.json_response(intent)
+
+    async def _get_payment_method(self, request: web.Request) -> web.Response:
+        _, refused = await self._receive(request)
+        if refused is not None:
+            return refused
+        method = self.payment_methods.get(request.match_info["id"])
+        if method is None:
+            return _error(404, "invalid_request_error", "No such PaymentMethod", "resource_missing")
+        return web.json_response(method)
+
+    # ------------------------------------------------------------ plumbing
+
+    async def _receive(self, request: web.Request) -> tuple[dict[str, Any], web.Response | None]:
+        """Record the request, then refuse it if it is unauthenticated or an error is due."""
+        form = await request.post() if request.method == "POST" else request.query
+        params = decode_form({key: str(value) for key, value in form.items()})
+        self.requests.append(
+            RecordedRequest(request.method, request.path, params, dict(request.headers))
+        )
+        if not request.headers.get("Authorization", "").startswith("Bearer sk_"):
+            return params, _error(401, "invalid_request_error", "Invalid API Key provided", None)
+        for error in self._errors:
+            if error.path in (None, request.path):
+                self._errors.remove(error)
+                return params, _error(error.status, error.type, error.message, error.code)
+        return params, None
+
+    def _idempotently(
+        self,
+        request: web.Request,
+        params: dict[str, Any],
+        create: Callable[[], dict[str, Any]],
+    ) -> web.Response:
+        """Stripe replays the first response for a key, and refuses the key with new params."""
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return web.json_response(create())
+        if key in self._idempotent:
+            first_params, response = self._idempotent[key]
+            if first_params != params:
+                return _error(
+                    400,
+                    "idempotency_error",
+                    "Keys for idempotent requests can only be used with the same parameters.",
+                    None,
+                )
+            return web.json_response(response, headers={"Idempotent-Replayed": "true"})
+        response = create()
+        self._idempotent[key] = (params, response)
+        return web.json_response(response)
+
+
+def decode_form(form: Mapping[str, str]) -> dict[str, Any]:
+    """`a[b][0]=x` -> {"a": {"b": ["x"]}}: dicts whose keys are all indexes become lists."""
+    root: dict[str, Any] = {}
+    for raw_key, value in form.items():
+        parts = raw_key.replace("]", "").split("[")
+        node = root
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    decoded: dict[str, Any] = _listify(root)
+    return decoded
+
+
+def _listify(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    if node and all(key.isdigit() for key in node):
+        return [_listify(node[key]) for key in sorted(node, key=int)]
+    return {key: _listify(value) for key, value in node.items()}
+
+
+def public(session: dict[str, Any]) -> dict[str, Any]:
+    """The session as Stripe shows it (without the fake's own bookkeeping)."""
+    return {key: value for key, value in session.items() if not key.startswith("_")}
+
+
+def signed_event(
+    payload: dict[str, Any], secret: str, timestamp: int | None = None
+) -> tuple[bytes, str]:
+    """The body and Stripe-Signature header Stripe would send: v1 is the hex HMAC-SHA256 of
+    "{timestamp}.{body}" keyed with the endpoint's signing secret."""
+    body = json.dumps(payload).encode()
+    return body, sign_body(body, secret, timestamp)
+
+
+def sign_body(body: bytes, secret: str, timestamp: int | None = None) -> str:
+    """The Stripe-Signature header for any body, JSON or not."""
+    stamp = int(time.time()) if timestamp is None else timestamp
+    signature = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={stamp},v1={signature}"
+
+
+def _error(status: int, type: str, message: str, code: str | None) -> web.Response:
+    error = {"type": type, "message": message} | ({"code": code} if code else {})
+    return web.json_response({"error": error}, status=status)
+
+
+def _token() -> str:
+    return secrets.token_hex(12)

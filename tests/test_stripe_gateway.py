@@ -1,0 +1,340 @@
+"""The Stripe gateway against a fake Stripe API on loopback, through stripe-python unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.db import Database
+from bot.models import Order, OrderStatus, PaymentInformation, PaymentStatus
+from bot.payments import stripe_gateway
+from bot.payments.checkout import EXPIRY_MARGIN, return_urls, start_stripe_checkout
+from bot.payments.stripe_gateway import StripeGateway
+from bot.services import order as orders
+from bot.services.errors import NotAllowed, PaymentError
+from bot.services.stripe_events import StripeCard
+from tests.fakes.orders import PlacedOrder, place_order
+from tests.fakes.stripe_api import FakeStripeApi
+
+SECRET_KEY = "sk_test_shop"
+EXPIRES = datetime(2031, 1, 2, 3, 4, 5, tzinfo=UTC)
+TWO_LINES = (("Hoodie", 4999, 2), ("Cap", 1500, 1))
+
+
+@pytest.fixture
+async def stripe_api() -> AsyncIterator[FakeStripeApi]:
+    async with FakeStripeApi() as api:
+        yield api
+
+
+@pytest.fixture
+async def gateway(stripe_api: FakeStripeApi) -> AsyncIterator[StripeGateway]:
+    gateway = StripeGateway(
+        secret_key=SECRET_KEY, api_base=stripe_api.base_url, max_network_retries=0
+    )
+    yield gateway
+    await gateway.close()
+
+
+async def load(db: Database, order_id: int) -> Order:
+    async with db.reading() as session:
+        return await orders.get_order(session, order_id=order_id)
+
+
+async def create(
+    gateway: StripeGateway, order: Order, *, save_card: bool = False
+) -> stripe_gateway.CheckoutSession:
+    return await gateway.create_checkout_session(
+        order,
+        success_url="https://t.me/shop_bot?start=paid_1",
+        cancel_url="https://t.me/shop_bot?start=unpaid_1",
+        expires_at=EXPIRES,
+        save_card=save_card,
+    )
+
+
+async def payments_of(db: Database) -> list[PaymentInformation]:
+    async with db.reading() as session:
+        return list((await session.scalars(select(PaymentInformation))).all())
+
+
+# Checkout Sessions
+
+
+async def test_a_checkout_session_carries_the_orders_lines_amount_and_reference(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    placed = await place_order(db, lines=TWO_LINES)
+    order = await load(db, placed.order_id)
+
+    checkout = await create(gateway, order)
+
+    [request] = stripe_api.requests_to("POST", "/v1/checkout/sessions")
+    reference = {"order_id": str(order.id)}
+    assert request.params == {
+        "mode": "payment",
+        "line_items": [
+            {
+                "quantity": "2",
+                "price_data": {
+                    "currency": "eur",
+                    "unit_amount": "4999",
+                    "product_data": {"name": "Hoodie (M)"},
+                },
+            },
+            {
+                "quantity": "1",
+                "price_data": {
+                    "currency": "eur",
+                    "unit_amount": "1500",
+                    "product_data": {"name": "Cap (M)"},
+                },
+            },
+        ],
+        "client_reference_id": str(order.id),
+        "metadata": reference,
+        "payment_intent_data": {"metadata": reference},
+        "success_url": "https://t.me/shop_bot?start=paid_1",
+        "cancel_url": "https://t.me/shop_bot?start=unpaid_1",
+        "expires_at": str(int(EXPIRES.timestamp())),
+    }
+    assert request.headers["Idempotency-Key"] == f"order-{order.id}-checkout"
+    assert request.headers["Authorization"] == f"Bearer {SECRET_KEY}"
+    assert checkout.id.startswith("cs_test_")
+    assert checkout.url == stripe_api.sessions[checkout.id]["url"]
+    assert (checkout.amount_total, checkout.currency) == (2 * 4999 + 1500, "EUR")
+    assert checkout.amount_total == order.total
+    assert checkout.expires_at == EXPIRES
+
+
+async def test_creating_the_session_again_returns_the_first_one(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    order = await load(db, (await place_order(db)).order_id)
+
+    first = await create(gateway, order)
+    second = await create(gateway, order)
+
+    assert second == first
+    assert len(stripe_api.requests_to("POST", "/v1/checkout/sessions")) == 2
+    assert list(stripe_api.sessions) == [first.id]
+
+
+async def test_a_card_to_be_saved_is_kept_at_stripe_for_a_new_customer(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    order = await load(db, (await place_order(db)).order_id)
+
+    await create(gateway, order, save_card=True)
+
+    [request] = stripe_api.requests_to("POST", "/v1/checkout/sessions")
+    assert request.params["payment_intent_data"]["setup_future_usage"] == "on_session"
+    assert request.params["customer_creation"] == "always"
+    assert request.params["metadata"] == {"order_id": str(order.id), "save_card": "true"}
+
+
+async def test_a_known_stripe_customer_is_reused(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    order = await load(db, (await place_order(db)).order_id)
+
+    await gateway.create_checkout_session(
+        order,
+        success_url="https://t.me/a",
+        cancel_url="https://t.me/b",
+        expires_at=EXPIRES,
+        save_card=True,
+        customer_id="cus_known",
+    )
+
+    [request] = stripe_api.requests_to("POST", "/v1/checkout/sessions")
+    assert request.params["customer"] == "cus_known"
+    assert "customer_creation" not in request.params
+
+
+# Errors
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "message"),
+    [
+        (402, "card_error", stripe_gateway.DECLINED),
+        (500, "api_error", stripe_gateway.UNREACHABLE),
+        (429, "rate_limit_error", stripe_gateway.UNREACHABLE),
+        (400, "invalid_request_error", stripe_gateway.UNAVAILABLE),
+    ],
+)
+async def test_stripe_errors_become_payment_errors_a_customer_can_read(
+    db: Database,
+    stripe_api: FakeStripeApi,
+    gateway: StripeGateway,
+    status: int,
+    kind: str,
+    message: str,
+) -> None:
+    order = await load(db, (await place_order(db)).order_id)
+    stripe_api.fail_next(status=status, type=kind, message="internal detail xyz", code="boom")
+
+    with pytest.raises(PaymentError) as error:
+        await create(gateway, order)
+
+    assert error.value.message == message
+    assert "xyz" not in error.value.message
+    assert stripe_api.sessions == {}
+
+
+async def test_a_wrong_api_key_is_not_shown_to_the_customer(
+    db: Database, stripe_api: FakeStripeApi
+) -> None:
+    order = await load(db, (await place_order(db)).order_id)
+    gateway = StripeGateway(secret_key="wrong", api_base=stripe_api.base_url)
+    try:
+        with pytest.raises(PaymentError) as error:
+            await create(gateway, order)
+    finally:
+        await gateway.close()
+
+    assert error.value.message == stripe_gateway.UNAVAILABLE
+    assert stripe_api.sessions == {}
+
+
+async def test_an_unreachable_stripe_is_a_payment_error(db: Database) -> None:
+    order = await load(db, (await place_order(db)).order_id)
+    gateway = StripeGateway(
+        secret_key=SECRET_KEY, api_base="http://127.0.0.1:1", max_network_retries=0
+    )
+    try:
+        with pytest.raises(PaymentError) as error:
+            await create(gateway, order)
+    finally:
+        await gateway.close()
+
+    assert error.value.message == stripe_gateway.UNREACHABLE
+
+
+# Refunds and saved cards
+
+
+async def test_a_refund_is_made_once_per_idempotency_key(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    order = await load(db, (await place_order(db)).order_id)
+    intent = stripe_api.pay((await create(gateway, order)).id)["payment_intent"]
+
+    first = await gateway.refund(intent, idempotency_key=f"order-{order.id}-refund")
+    again = await gateway.refund(intent, idempotency_key=f"order-{order.id}-refund")
+
+    assert again == first
+    assert (first.amount, first.currency, first.status) == (order.total, "EUR", "succeeded")
+    assert len(stripe_api.refunds) == 1
+    request = stripe_api.requests_to("POST", "/v1/refunds")[0]
+    assert request.params == {"payment_intent": intent}
+    assert request.headers["Idempotency-Key"] == f"order-{order.id}-refund"
+
+
+async def test_the_card_a_payment_was_made_with_is_read_without_its_number(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    order = await load(db, (await place_order(db)).order_id)
+    paid = stripe_api.pay((await create(gateway, order, save_card=True)).id)
+
+    card = await gateway.card_for_payment_intent(paid["payment_intent"])
+
+    assert card == StripeCard(
+        payment_method_id=stripe_api.payment_intents[paid["payment_intent"]]["payment_method"],
+        customer_id=paid["customer"],
+        brand="visa",
+        last4="4242",
+        exp_month=12,
+        exp_year=2034,
+    )
+    [request] = stripe_api.requests_to("GET", f"/v1/payment_intents/{paid['payment_intent']}")
+    assert request.params == {"expand": ["payment_method"]}
+
+
+async def test_looking_up_an_unknown_payment_is_a_payment_error(
+    stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    with pytest.raises(PaymentError):
+        await gateway.card_for_payment_intent("pi_missing")
+
+
+# Starting a checkout for a placed order
+
+
+async def start(
+    db: Database, gateway: StripeGateway, placed: PlacedOrder
+) -> stripe_gateway.CheckoutSession:
+    return await start_stripe_checkout(
+        db,
+        gateway,
+        order_id=placed.order_id,
+        user_id=placed.user_id,
+        bot_username="shop_bot",
+        session_minutes=30,
+    )
+
+
+async def test_starting_a_checkout_remembers_the_session_on_the_order(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    placed = await place_order(db)
+    order = await load(db, placed.order_id)
+
+    checkout = await start(db, gateway, placed)
+
+    [payment] = await payments_of(db)
+    assert (payment.order_id, payment.stripe_checkout_session_id) == (order.id, checkout.id)
+    assert payment.status is PaymentStatus.PENDING
+    assert (payment.amount, payment.currency) == (order.total, "EUR")
+    request = stripe_api.requests_to("POST", "/v1/checkout/sessions")[0]
+    expected_expiry = order.created_at + timedelta(minutes=30) + EXPIRY_MARGIN
+    assert request.params["expires_at"] == str(int(expected_expiry.timestamp()))
+    assert (request.params["success_url"], request.params["cancel_url"]) == return_urls(
+        "shop_bot", order.id
+    )
+    assert request.params["success_url"] == f"https://t.me/shop_bot?start=paid_{order.id}"
+
+
+async def test_starting_a_checkout_twice_keeps_one_session(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    placed = await place_order(db)
+
+    first = await start(db, gateway, placed)
+    second = await start(db, gateway, placed)
+
+    assert second.id == first.id
+    assert len(stripe_api.sessions) == 1
+    assert [p.stripe_checkout_session_id for p in await payments_of(db)] == [first.id]
+
+
+async def test_an_order_no_longer_awaiting_payment_cannot_be_paid(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    placed = await place_order(db)
+    async with db.transaction() as session:
+        await orders.cancel_order(session, order_id=placed.order_id, user_id=placed.user_id)
+
+    with pytest.raises(NotAllowed):
+        await start(db, gateway, placed)
+
+    assert stripe_api.requests == []
+    assert await payments_of(db) == []
+    assert (await load(db, placed.order_id)).status is OrderStatus.CANCELLED
+
+
+async def test_a_failed_session_leaves_the_order_without_a_payment(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    placed = await place_order(db)
+    stripe_api.fail_next(status=500, type="api_error")
+
+    with pytest.raises(PaymentError):
+        await start(db, gateway, placed)
+
+    assert await payments_of(db) == []
+    assert (await load(db, placed.order_id)).status is OrderStatus.PENDING_PAYMENT
