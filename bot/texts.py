@@ -401,17 +401,6 @@ PROFILE_FORM_LEFT = "Stopped. Nothing was changed."
 PROFILE_REASK_HINT = "<i>Send /cancel to stop.</i>"
 
 # What the profile's address form asks for, in bot.services.user.ADDRESS_FIELDS order.
-PROFILE_ADDRESS_PROMPTS = {
-    "recipient_name": "Who receives the parcels? Send the recipient's full name.",
-    "phone": "A phone number for the courier, like +49 30 1234567:",
-    "street": "Street and house number (and flat, if any):",
-    "city": "City:",
-    "region": "State or region (send - if there is none):",
-    "postal_code": "Postal code:",
-    "country": "Country: its name in English, or a two-letter code like DE.",
-}
-
-
 def profile(
     first_name: str, email: str | None, addresses: list[tuple[dict[str, str], bool]]
 ) -> str:
@@ -473,7 +462,7 @@ def profile_address_prompt(field: str, number: int, steps: int, current: str | N
         now = esc(current) if current else "<i>empty</i>"
         keep = f"\nNow: <b>{now}</b>. Send . to keep it."
     return (
-        f"{title} · step {number} of {steps}\n{PROFILE_ADDRESS_PROMPTS[field]}{keep}"
+        f"{title} · step {number} of {steps}\n{ADDRESS_PROMPTS[field]}{keep}"
         f"\n\n{PROFILE_REASK_HINT}"
     )
 
