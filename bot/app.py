@@ -21,6 +21,7 @@ import bot.handlers.cart
 import bot.handlers.catalog
 import bot.handlers.checkout
 import bot.handlers.orders
+import bot.handlers.payment
 import bot.handlers.profile
 import bot.handlers.reviews
 import bot.handlers.search

@@ -328,12 +328,16 @@ def checkout_summary(lines: str, total: str, address: str) -> str:
     )
 
 
-def order_placed(order_id: int, total: str, hold_minutes: int) -> str:
+def order_placed(order_id: int, total: str, hold_minutes: int, *, payment_connected: bool) -> str:
+    how = (
+        "Please pay with the button below."
+        if payment_connected
+        else "Online payment is not switched on in this shop yet, so it waits for payment."
+    )
     return (
-        f"✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n"
-        "It is now awaiting payment. Online payment is not connected yet in this version "
-        f"of the shop. We hold your items for {hold_minutes} minutes; if the order isn't paid "
-        "by then, it is cancelled automatically and the items go back on sale."
+        f"✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n{how} "
+        f"We hold your items for {hold_minutes} minutes; if the order isn't paid by then, "
+        "it is cancelled automatically and the items go back on sale."
     )
 
 
@@ -399,6 +403,7 @@ PROFILE_ADDRESS_DELETED = "Address deleted"
 PROFILE_DEFAULT_SET = "This is now your default address"
 PROFILE_FORM_LEFT = "Stopped. Nothing was changed."
 PROFILE_REASK_HINT = "<i>Send /cancel to stop.</i>"
+
 
 # What the profile's address form asks for, in bot.services.user.ADDRESS_FIELDS order.
 def profile(

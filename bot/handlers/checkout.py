@@ -12,6 +12,7 @@ from telegram import Update
 from bot import texts
 from bot.handlers.cart import Screen, cart_screen, lines_text
 from bot.handlers.context import ShopContext, customer
+from bot.handlers.payment import offer_payment, payment_connected
 from bot.handlers.render import send, show
 from bot.handlers.router import on_button, on_step
 from bot.keyboards.checkout import (
@@ -124,29 +125,36 @@ async def answer(update: Update, context: ShopContext, step: Step, text: str) ->
 @on_button(PlaceOrder)
 async def place(update: Update, context: ShopContext, data: PlaceOrder) -> str | None:
     hold_minutes = context.settings.unpaid_order_timeout_minutes
+    connected = payment_connected(context)
+    placed: int | None = None
     try:
         async with context.db.transaction() as session:
             user = await customer(session, update)
-            toast, screen = await _place(session, user.id, data, hold_minutes)
+            toast, screen, placed = await _place(session, user.id, data, hold_minutes, connected)
     except (OutOfStock, NotAllowed) as error:  # e.g. someone else just bought the last one
         notice = texts.not_placed(error.message)
         toast, screen = texts.CHECKOUT_NOT_PLACED, await _back_to_cart(context, update, notice)
     await show(update, *screen)
+    if placed is not None:
+        await offer_payment(update, context, placed)
     return toast
 
 
 async def _place(
-    session: AsyncSession, user_id: int, data: PlaceOrder, hold_minutes: int
-) -> tuple[str | None, Screen]:
+    session: AsyncSession, user_id: int, data: PlaceOrder, hold_minutes: int, connected: bool
+) -> tuple[str | None, Screen, int | None]:
+    """Returns the toast, the screen, and the id of the order if one was placed."""
     await carts.get_or_create_cart(session, user_id=user_id)  # locked: what we check is ordered
     view = await carts.view_cart(session, user_id=user_id)
     _check_ready(view)
     if cart_fingerprint(view) != data.fingerprint:
-        return texts.CHECKOUT_CART_CHANGED, await _summary(session, user_id, data.address_id)
+        summary = await _summary(session, user_id, data.address_id)
+        return texts.CHECKOUT_CART_CHANGED, summary, None
     order = await orders.place_order(session, user_id=user_id, address_id=data.address_id)
     await dialog.clear_step(session, user_id=user_id)
     total = texts.money(order.total, order.currency)
-    return None, (texts.order_placed(order.id, total, hold_minutes), placed_keyboard(order.id))
+    text = texts.order_placed(order.id, total, hold_minutes, payment_connected=connected)
+    return None, (text, placed_keyboard(order.id)), order.id
 
 
 async def _back_to_cart(context: ShopContext, update: Update, notice: str | None = None) -> Screen:

@@ -110,7 +110,7 @@ async def test_checkout_with_a_saved_address_places_the_order_and_holds_the_stoc
     assert "Order #1 placed" in placed.content
     assert "Total: €99.98" in placed.content
     assert "awaiting payment" in placed.content
-    assert "not connected yet" in placed.content
+    assert "not switched on" in placed.content
     assert "60 minutes" in placed.content
     async with db.reading() as session:
         order = (await session.scalars(select(Order))).one()
