@@ -330,9 +330,9 @@ def checkout_summary(lines: str, total: str, address: str) -> str:
 
 def order_placed(order_id: int, total: str, hold_minutes: int, *, payment_connected: bool) -> str:
     how = (
-        "Please pay with the button below."
+        "It is now awaiting payment: please pay with the button below."
         if payment_connected
-        else "Online payment is not switched on in this shop yet, so it waits for payment."
+        else "It is now awaiting payment, but online payment is not switched on in this shop yet."
     )
     return (
         f"✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n{how} "
