@@ -27,10 +27,9 @@ from bot.models import (
     PaymentProvider,
     PaymentStatus,
     ProviderEvent,
-    User,
 )
+from bot.services import notifications
 from bot.services import order as orders
-from bot.services import outbox
 from bot.services import payment as payments
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, ShopError
 from bot.services.payment import PaymentOutcome
@@ -77,14 +76,6 @@ class _Event:
     object: Mapping[str, Any]
     admin_chat_ids: Sequence[int]
     card: StripeCard | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Recipient:
-    chat_id: int
-    name: str
-    total: int
-    currency: str
 
 
 async def apply_stripe_event(
@@ -176,23 +167,15 @@ async def _session_paid(event: _Event) -> EventResult:
 
 
 async def _announce_payment(event: _Event, outcome: PaymentOutcome, order_id: int) -> None:
-    who = await _recipient(event.session, order_id)
-    amount, currency = _int(event.object.get("amount_total")), _currency(event.object)
-    if outcome is PaymentOutcome.PAID:
-        await _tell(
-            event, who, f"order:{order_id}:paid", texts.paid_notice(order_id, amount, currency)
-        )
-        alert = texts.admin_paid_alert(order_id, amount, currency, who.name)
-        await _alert(event, f"order:{order_id}:paid", alert)
-    elif outcome is PaymentOutcome.MISMATCH:
-        key = f"order:{order_id}:mismatch"
-        await _tell(event, who, key, texts.payment_review_notice(order_id))
-        alert = texts.admin_mismatch_alert(order_id, who.total, who.currency, amount, currency)
-        await _alert(event, key, alert)
-    elif outcome is PaymentOutcome.NOT_PAYABLE:
-        key = f"order:{order_id}:not_payable:{event.row_id}"  # each late payment needs a refund
-        await _tell(event, who, key, texts.late_payment_notice(order_id))
-        await _alert(event, key, texts.admin_refund_alert(order_id, amount, currency))
+    await notifications.announce_payment(
+        event.session,
+        order_id=order_id,
+        outcome=outcome,
+        amount=_int(event.object.get("amount_total")),
+        currency=_currency(event.object),
+        admin_chat_ids=event.admin_chat_ids,
+        payment_ref=str(event.row_id),
+    )
 
 
 async def _save_card(event: _Event, order_id: int) -> None:
@@ -255,9 +238,10 @@ async def _session_failed(event: _Event) -> EventResult:
     if order.payment is not None and order.payment.status is PaymentStatus.PENDING:
         order.payment.status = PaymentStatus.FAILED
         await event.session.flush()
-    who = await _recipient(event.session, order_id)
-    await _tell(
-        event, who, f"order:{order_id}:payment_failed", texts.payment_failed_notice(order_id)
+    who = await notifications.recipient(event.session, order_id)
+    notice = texts.payment_failed_notice(order_id)
+    await notifications.tell_customer(
+        event.session, who, f"order:{order_id}:payment_failed", notice
     )
     return EventResult.PAYMENT_FAILED
 
@@ -276,8 +260,7 @@ async def _session_expired(event: _Event) -> EventResult:
         actor=ACTOR,
         note=EXPIRED_NOTE,
     )
-    who = await _recipient(event.session, order_id)
-    await _tell(event, who, f"order:{order_id}:cancelled", texts.expired_notice(order_id))
+    await notifications.announce_expiry(event.session, order_id)
     return EventResult.EXPIRED
 
 
@@ -301,13 +284,13 @@ async def _charge_refunded(event: _Event) -> EventResult:
     except NotAllowed:
         return EventResult.UNCHANGED  # already refunded, or never paid
     amount, currency = _int(obj.get("amount_refunded")), _currency(obj)
-    who = await _recipient(event.session, order_id)
+    who = await notifications.recipient(event.session, order_id)
     notice = texts.refunded_notice(order_id, amount, currency)
-    await _tell(event, who, f"order:{order_id}:refunded", notice)
+    await notifications.tell_customer(event.session, who, f"order:{order_id}:refunded", notice)
     return EventResult.REFUNDED
 
 
-# ---------------------------------------------------------------- lookups and notifications
+# ---------------------------------------------------------------- lookups
 
 
 async def _order_for_session(session: AsyncSession, obj: Mapping[str, Any]) -> int | None:
@@ -348,28 +331,6 @@ def _order_id(obj: Mapping[str, Any]) -> int | None:
         if isinstance(candidate, str) and candidate.isdigit():
             return int(candidate)
     return None
-
-
-async def _recipient(session: AsyncSession, order_id: int) -> _Recipient:
-    row = (
-        await session.execute(
-            select(User.telegram_id, User.first_name, Order.total, Order.currency)
-            .join(Order, Order.user_id == User.id)
-            .where(Order.id == order_id)
-        )
-    ).one()
-    return _Recipient(*row)
-
-
-async def _tell(event: _Event, who: _Recipient, key: str, text: str) -> None:
-    await outbox.enqueue(event.session, key=f"{key}:customer", chat_id=who.chat_id, text=text)
-
-
-async def _alert(event: _Event, key: str, text: str) -> None:
-    for chat_id in event.admin_chat_ids:
-        await outbox.enqueue(
-            event.session, key=f"{key}:admin:{chat_id}", chat_id=chat_id, text=text
-        )
 
 
 def _id_of(value: object) -> str | None:
