@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from bot.db import Database
-from bot.models import User
+from bot.models import Address, User
 
 
 async def test_a_failed_transaction_leaves_nothing_behind(db: Database) -> None:
@@ -31,3 +31,26 @@ async def test_reading_sees_what_was_committed(db: Database) -> None:
         session.add(User(telegram_id=8, first_name="Ann"))
     async with db.reading() as session:
         assert [u.first_name for u in await session.scalars(select(User))] == ["Ann"]
+
+
+async def test_foreign_keys_are_enforced(db: Database) -> None:
+    with pytest.raises(IntegrityError):
+        async with db.transaction() as session:
+            session.add(
+                Address(
+                    user_id=999,
+                    recipient_name="Nobody",
+                    phone="+49 30 1234567",
+                    street="Main St 1",
+                    city="Berlin",
+                    postal_code="10115",
+                    country="DE",
+                )
+            )
+
+
+async def test_the_embedded_database_runs_in_wal_mode(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("WAL is SQLite's journal mode")
+    async with db.reading() as session:
+        assert (await session.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
