@@ -13,10 +13,12 @@ from telegram.ext import (
     ContextTypes,
     ExtBot,
     MessageHandler,
+    PreCheckoutQueryHandler,
     filters,
 )
 
 # Importing a feature module registers its commands, buttons, screens and steps.
+import bot.handlers.addresses
 import bot.handlers.cart
 import bot.handlers.catalog
 import bot.handlers.checkout
@@ -26,6 +28,7 @@ import bot.handlers.profile
 import bot.handlers.reviews
 import bot.handlers.search
 import bot.handlers.start
+import bot.handlers.telegram_pay
 from bot import texts
 from bot.config import Settings
 from bot.db import Database
@@ -75,6 +78,11 @@ def register_handlers(application: ShopApplication) -> None:
     for name, handler in commands().items():
         application.add_handler(CommandHandler(name, handler))
     application.add_handler(CallbackQueryHandler(dispatch_button))
+    # Outside any conversation: a pre-checkout query has no chat.
+    application.add_handler(PreCheckoutQueryHandler(bot.handlers.telegram_pay.answer_pre_checkout))
+    application.add_handler(
+        MessageHandler(filters.SUCCESSFUL_PAYMENT, bot.handlers.telegram_pay.record_payment)
+    )
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, dispatch_text))
     # Last in its group: only commands no handler above claimed reach it.
     application.add_handler(MessageHandler(filters.COMMAND, bot.handlers.start.unknown_command))
