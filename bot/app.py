@@ -24,10 +24,12 @@ import bot.handlers.catalog
 import bot.handlers.checkout
 import bot.handlers.orders
 import bot.handlers.payment
+import bot.handlers.payment_methods
 import bot.handlers.profile
 import bot.handlers.reviews
 import bot.handlers.search
 import bot.handlers.start
+import bot.handlers.stripe_pay
 import bot.handlers.telegram_pay
 from bot import texts
 from bot.config import Settings

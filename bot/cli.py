@@ -49,7 +49,7 @@ async def _run(settings: Settings, arguments: argparse.Namespace) -> None:
 
 
 async def _serve(settings: Settings) -> None:
-    from bot.runner import on_stop_signals, prepare_database, running_shop
+    from bot.runner import WebServerError, on_stop_signals, prepare_database, running_shop
 
     stop = asyncio.Event()
     database = Database(settings.database_url, echo=settings.database_echo)
@@ -59,13 +59,25 @@ async def _serve(settings: Settings) -> None:
             if stocked:
                 log.info("The shop was empty: loaded %d demo products.", stocked)
             if not stop.is_set():
-                async with running_shop(settings, database):
-                    log.info("The bot is running (long polling); Ctrl-C stops it.")
+                async with running_shop(settings, database, web=True) as application:
+                    log.info("The bot is running (%s); Ctrl-C stops it.", _mode(settings))
+                    log.info("Web server (webhooks, /healthz): %s", application.bot_data.web_url)
                     await stop.wait()
                     log.info("Stopping…")
+    except WebServerError as error:
+        log.error("%s. Set WEB_HOST and WEB_PORT to a free address.", error)
+        raise SystemExit(1) from None
     finally:
         await database.dispose()
     log.info("Stopped.")
+
+
+def _mode(settings: Settings) -> str:
+    from bot.web import TELEGRAM_WEBHOOK_PATH
+
+    if settings.webhook_url is None:
+        return "long polling"
+    return f"Telegram webhook at {settings.webhook_url}{TELEGRAM_WEBHOOK_PATH}"
 
 
 async def _console(settings: Settings, arguments: argparse.Namespace) -> None:

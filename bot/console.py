@@ -3,6 +3,8 @@
 The real Application long-polls a Bot API emulator on loopback, in this process; the person at
 the keyboard is one simulated Telegram user. Each typed line waits until the shop has finished
 with it, so answers print in order and piped input (`printf '/start\\n:quit\\n' | …`) works.
+Payments go to a Stripe fake, also in this process, and `:pay`/`:fail` post Stripe's events to
+the shop's own webhook.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from bot import texts
 from bot.app import ShopApplication
 from bot.config import Settings
 from bot.db import Database
+from bot.devtools.console_payments import ConsolePayments, console_stripe_settings
+from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.console import HELP as EMULATOR_HELP
 from bot.emulator.console import Console, attachment_lines, keyboard_lines
 from bot.emulator.emulator import BotApiEmulator
@@ -29,18 +33,21 @@ from bot.emulator.waiting import Signal
 from bot.handlers.context import ShopContext
 from bot.runner import on_stop_signals, prepare_database, running_shop
 from bot.services import user as users
+from bot.web import STRIPE_WEBHOOK_PATH
 
 DEFAULT_USER_ID = 1001
 DEFAULT_NAME = "Guest"
 QUIT = frozenset({":quit", ":q", ":exit"})
+PAYMENT_COMMANDS = frozenset({":pay", ":fail"})
 # After every other handler group: when it runs, the shop is done with the update.
 _DONE_GROUP = 1_000_000
 SETTLE_TIMEOUT_S = 30.0
-# The emulator console's commands the shop's help does not already explain.
+# The emulator console's commands the shop's help does not already explain (its :pay, for
+# Telegram invoices, gives way to the Stripe one here).
 DEVELOPER_HELP = "\n".join(
     line
     for line in EMULATOR_HELP.splitlines()
-    if line.startswith((":press", ":doc", ":pay", ":photo", ":calls"))
+    if line.startswith((":press", ":doc", ":photo", ":calls"))
 )
 
 
@@ -55,12 +62,20 @@ class ShopConsole:
     """Typed lines in, text to print out; `closed` once the person asked to leave."""
 
     def __init__(
-        self, emulator: BotApiEmulator, user: SimulatedUser, application: ShopApplication
+        self,
+        emulator: BotApiEmulator,
+        user: SimulatedUser,
+        application: ShopApplication,
+        payments: ConsolePayments | None = None,
     ) -> None:
         self.emulator = emulator
         self.user = user
         self.chat = Console(emulator, user)
+        self.payments = payments
         self.closed = False
+        self._jobs = application.bot_data.jobs
+        if payments is not None:
+            self.chat.describe_link = self._describe_link
         self._done = 0  # the highest update id the shop has finished handling
         self._changed = Signal()
         application.add_handler(TypeHandler(Update, self._finished), group=_DONE_GROUP)
@@ -75,7 +90,9 @@ class ShopConsole:
             self.closed = True
             return None
         if command == ":help":
-            return f"{texts.CONSOLE_HELP}\n{DEVELOPER_HELP}"
+            return f"{texts.CONSOLE_HELP}\n{DEVELOPER_HELP}\n{texts.CONSOLE_PAYMENTS_HELP}"
+        if command in PAYMENT_COMMANDS and self.payments is not None:
+            return await self._payment(command)
         self.chat.last_query = None
         reply = await self.chat.handle(line)
         finished = await self._settle()
@@ -86,6 +103,18 @@ class ShopConsole:
             None if finished else texts.CONSOLE_SLOW,
         ]
         return "\n".join(part for part in lines if part) or None
+
+    async def _payment(self, command: str) -> str:
+        """Stripe's event, then a delivery round at once: the customer's notice prints here."""
+        assert self.payments is not None
+        outcome = await (self.payments.pay() if command == ":pay" else self.payments.fail())
+        if self._jobs is not None:
+            await self._jobs.deliver_now()
+        return "\n".join([outcome, *await self.unread()])
+
+    def _describe_link(self, url: str) -> str | None:
+        paying = self.payments is not None and self.payments.is_checkout_page(url)
+        return texts.CONSOLE_CHECKOUT_LINK if paying else None
 
     async def next_output(self, timeout: float | None = None) -> str:  # noqa: ASYNC109
         """The next thing the shop does on its own (a notification, say), as text."""
@@ -134,17 +163,20 @@ async def open_console(
     try:
         stocked = await prepare_database(database)
         await _enrol(database, user_id, name, admin)
-        async with BotApiEmulator() as emulator:
+        async with BotApiEmulator() as emulator, FakeStripeApi() as stripe_api:
             local = settings.model_copy(
                 update={
                     "telegram_api_base_url": emulator.base_url,
                     "telegram_file_base_url": emulator.base_file_url,
                     "admin_ids": [*settings.admin_ids, user_id] if admin else settings.admin_ids,
+                    **console_stripe_settings(stripe_api.base_url),
                 }
             )
-            async with running_shop(local, database, token=emulator.token) as application:
+            async with running_shop(local, database, token=emulator.token, web=True) as app:
                 user = emulator.user(user_id, name, username=name.lower().replace(" ", "_"))
-                yield ShopConsole(emulator, user, application), stocked
+                webhook = f"{app.bot_data.web_url}{STRIPE_WEBHOOK_PATH}"
+                payments = ConsolePayments(database, stripe_api, webhook, user_id)
+                yield ShopConsole(emulator, user, app, payments), stocked
     finally:
         await database.dispose()
 
@@ -178,7 +210,8 @@ async def run_console(
 async def _session(settings: Settings, user_id: int, name: str, admin: bool) -> None:
     async with open_console(settings, user_id=user_id, name=name, admin=admin) as opened:
         console, stocked = opened
-        _say(texts.console_intro(name, user_id, admin, stocked))
+        intro = texts.console_intro(name, user_id, admin, stocked)
+        _say(f"{intro}\n{texts.CONSOLE_PAYMENTS_INTRO}")
         _say(await console.handle("/start"))
         printer = asyncio.create_task(_print_what_the_shop_sends(console))
         try:

@@ -1,4 +1,4 @@
-"""Starting and stopping the shop's Application around long polling.
+"""Starting and stopping the shop: the bot, the web server beside it and the background jobs.
 
 Used by `shopbot run`, by the offline console and by the end-to-end tests, so all three run the
 bot the same way.
@@ -8,21 +8,40 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 from sqlalchemy import select
+from telegram import Update
 
 from bot.app import ShopApplication, build_application
 from bot.config import Settings
 from bot.db import Database
 from bot.demo import seed_demo
+from bot.jobs import BackgroundJobs
 from bot.migrate import upgrade_async
 from bot.models import Product
+from bot.payments.stripe_gateway import StripeGateway
 from bot.services.search import CatalogSearch
+from bot.web import (
+    TELEGRAM_WEBHOOK_PATH,
+    TelegramUpdateHandler,
+    create_web_app,
+    server_url,
+    start_web_server,
+    stop_web_server,
+)
+
+log = logging.getLogger(__name__)
 
 # Long-poll seconds: short enough that stopping the shop never hangs for long.
 POLL_TIMEOUT_S = 2
+
+
+class WebServerError(Exception):
+    """The web server could not listen where it was told to."""
 
 
 @contextlib.asynccontextmanager
@@ -32,23 +51,115 @@ async def running_shop(
     *,
     token: str | None = None,
     catalog: CatalogSearch | None = None,
+    web: bool = False,
+    jobs: bool = True,
 ) -> AsyncIterator[ShopApplication]:
+    """The bot, receiving updates until the block ends, then stopped in order.
+
+    `web` serves bot/web on WEB_HOST:WEB_PORT (its URL lands in `bot_data.web_url`); with
+    WEBHOOK_URL set the bot always serves and takes its updates there instead of polling.
+    `jobs` runs outbox delivery and order expiry in the background; either way
+    `bot_data.jobs` can run a round on demand, which is how tests drive them.
+    """
     application = build_application(settings, database, token=token, catalog=catalog)
-    await application.initialize()
-    if application.post_init is not None:
-        # run_polling calls post_init; we start the pieces ourselves, so we call it too.
-        await application.post_init(application)
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT_S)
-    try:
+    webhook_mode = settings.webhook_url is not None
+    async with contextlib.AsyncExitStack() as stack:
+        gateway = _chat_gateway(settings)
+        if gateway is not None:
+            stack.push_async_callback(gateway.close)
+        application.bot_data.stripe_gateway = gateway
+        await application.initialize()
+        stack.push_async_callback(application.shutdown)
+        if application.post_init is not None:
+            # run_polling calls post_init; we start the pieces ourselves, so we call it too.
+            await application.post_init(application)
+        await application.start()
+        stack.push_async_callback(_stop_application, application)
+        background = BackgroundJobs(application.bot, database, settings)
+        application.bot_data.jobs = background
+        if jobs:
+            background.start()
+            stack.push_async_callback(background.stop)
+        if web or webhook_mode:
+            handler = _update_queuer(application) if webhook_mode else None
+            application.bot_data.web_url = await _serve_web(stack, settings, database, handler)
+        if webhook_mode:
+            await _set_webhook(application, settings)
+        else:
+            await _start_polling(stack, application)
         yield application
-    finally:
-        if application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        await application.shutdown()
+
+
+def _chat_gateway(settings: Settings) -> StripeGateway | None:
+    """The Stripe client the chat creates Checkout Sessions with, when Stripe takes payments."""
+    if settings.effective_payment_provider != "stripe" or settings.stripe_secret_key is None:
+        return None
+    if settings.stripe_webhook_secret is None:
+        log.warning("STRIPE_WEBHOOK_SECRET is not set: no Stripe payment will ever be confirmed")
+    return StripeGateway(
+        secret_key=settings.stripe_secret_key.get_secret_value(),
+        api_base=settings.stripe_api_base,
+    )
+
+
+async def _serve_web(
+    stack: contextlib.AsyncExitStack,
+    settings: Settings,
+    database: Database,
+    handler: TelegramUpdateHandler | None,
+) -> str:
+    # No gateway is passed: the web app makes its own, with the short timeout a webhook needs.
+    app = create_web_app(database=database, settings=settings, telegram_update_handler=handler)
+    try:
+        runner = await start_web_server(app, settings.web_host, settings.web_port)
+    except OSError as error:
+        where = f"{settings.web_host}:{settings.web_port}"
+        raise WebServerError(f"cannot listen on {where}: {error.strerror or error}") from error
+    stack.push_async_callback(stop_web_server, runner)
+    return server_url(runner)
+
+
+def _update_queuer(application: ShopApplication) -> TelegramUpdateHandler:
+    """Webhook updates join the same queue polling fills; the request is answered at once."""
+
+    async def queue(data: dict[str, Any]) -> None:
+        try:
+            update = Update.de_json(data, application.bot)
+        except Exception:  # malformed: answering an error would only make Telegram retry it
+            log.warning("dropped a Telegram update that could not be read", exc_info=True)
+            return
+        await application.update_queue.put(update)
+
+    return queue
+
+
+async def _set_webhook(application: ShopApplication, settings: Settings) -> None:
+    """Telegram then pushes updates to us. The webhook is left in place on shutdown: another
+    instance may still be serving it."""
+    assert settings.webhook_url is not None and settings.telegram_webhook_secret is not None
+    await application.bot.set_webhook(
+        url=settings.webhook_url + TELEGRAM_WEBHOOK_PATH,
+        secret_token=settings.telegram_webhook_secret.get_secret_value(),
+    )
+
+
+async def _start_polling(stack: contextlib.AsyncExitStack, application: ShopApplication) -> None:
+    """start_polling removes a webhook left by an earlier run first."""
+    updater = application.updater
+    assert updater is not None
+    await updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT_S)
+
+    async def stop() -> None:
+        if updater.running:
+            await updater.stop()
+
+    stack.push_async_callback(stop)
+
+
+async def _stop_application(application: ShopApplication) -> None:
+    """Handles the updates already received, then stops."""
+    if application.running:
+        await application.stop()
 
 
 async def prepare_database(database: Database) -> int:

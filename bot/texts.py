@@ -601,3 +601,158 @@ def admin_refund_alert(order_id: int, amount: int, currency: str) -> str:
         f"⚠️ {money(amount, currency.upper())} arrived for order <b>#{order_id}</b>, which can "
         "no longer be paid (cancelled or already paid). Please refund it."
     )
+
+
+# ---------------------------------------------------------------- telegram payments
+# Invoice titles, descriptions and price labels are plain text (no HTML) and have Telegram's
+# limits: title 1-32 characters, description 1-255.
+
+TG_INVOICE_DESCRIPTION_LIMIT = 255
+TG_CHECK_FAILED = (
+    "We couldn't check your order just now. Nothing was charged; please try again in a moment."
+)
+
+
+def tg_invoice_title(order_id: int) -> str:
+    return f"Order #{order_id}"
+
+
+def tg_price_label(product_name: str, size_name: str, quantity: int) -> str:
+    return f"{product_name} ({size_name}) × {quantity}"
+
+
+def tg_invoice_description(labels: list[str]) -> str:
+    text = ", ".join(labels) or "Your order"
+    limit = TG_INVOICE_DESCRIPTION_LIMIT
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def tg_invoice_failed(order_id: int) -> str:
+    return (
+        f"⚠️ We couldn't open the payment for order <b>#{order_id}</b> just now. Nothing was "
+        "charged. Please contact us, or cancel the order in /orders."
+    )
+
+
+def tg_unmatched_payment_notice(amount: int, currency: str) -> str:
+    return (
+        f"We received your payment of {money(amount, currency.upper())} but couldn't match it "
+        "to an order. Don't worry: we are checking it and will contact you shortly."
+    )
+
+
+def admin_tg_unmatched_alert(
+    amount: int, currency: str, telegram_charge_id: str, provider_charge_id: str
+) -> str:
+    return (
+        f"⚠️ A Telegram payment of {money(amount, currency.upper())} matches no order. "
+        f"Telegram charge: <code>{esc(telegram_charge_id)}</code>, provider charge: "
+        f"<code>{esc(provider_charge_id)}</code>. Please refund it or settle it with the customer."
+    )
+
+
+# ---------------------------------------------------------------- stripe chat
+
+PAY_ORDER = "💳 Pay"
+PAY_TRY_AGAIN = "🔄 Try again"
+
+
+def stripe_pay_failed(order_id: int, reason: str) -> str:
+    return (
+        f"⚠️ {esc(reason)}\nOrder <b>#{order_id}</b> is still reserved for you: tap "
+        f"<b>{PAY_TRY_AGAIN}</b>, or pay later from /orders."
+    )
+
+
+def stripe_returned_paid(order_id: int, status: str, *, pending: bool) -> str:
+    """Stripe's success page sent the customer back; the webhook may not have arrived yet."""
+    if pending:
+        return (
+            f"🙏 Thanks! We'll confirm order <b>#{order_id}</b> as soon as Stripe tells us the "
+            "payment went through; you will get a message here.\n"
+            f"Status now: <b>{esc(status)}</b>"
+        )
+    return f"🙏 Thanks! Order <b>#{order_id}</b> is <b>{esc(status)}</b>."
+
+
+def stripe_returned_unpaid(order_id: int, total: str, status: str, *, payable: bool) -> str:
+    if payable:
+        return (
+            f"💳 Order <b>#{order_id}</b> ({total}) is not paid yet. It is still reserved for "
+            f"you: tap <b>{PAY_ORDER}</b> to try again."
+        )
+    return f"Order <b>#{order_id}</b> ({total}) is <b>{esc(status)}</b>."
+
+
+# /payments: cards saved with the payment provider (brand, last four digits, expiry only).
+CARDS_TITLE = "💳 <b>Your saved cards</b>"
+CARDS_EMPTY = (
+    "💳 You have no saved cards.\n"
+    "We never store card numbers: if a card is kept with our payment provider for you, "
+    "it shows up here and you can remove it."
+)
+CARDS_FOOTER = (
+    "Tap 🗑 to remove a card. We keep only its brand, last four digits and expiry, "
+    "never the card number."
+)
+CARD_REMOVE_YES = "Yes, remove it"
+CARD_KEEP = "No, keep it"
+CARD_REMOVED = "Card removed"
+CARD_NOT_FOUND = "That saved card was not found."
+_CARD_BRANDS = {
+    "amex": "American Express",
+    "diners": "Diners Club",
+    "discover": "Discover",
+    "jcb": "JCB",
+    "mastercard": "Mastercard",
+    "unionpay": "UnionPay",
+    "visa": "Visa",
+}
+
+
+def card_label(brand: str, last4: str, exp_month: int, exp_year: int) -> str:
+    """Plain text, for buttons: run it through esc() before putting it into a message."""
+    name = _CARD_BRANDS.get(brand.lower(), brand.title() or "Card")
+    return f"{name} •••• {last4} · exp {exp_month:02d}/{exp_year % 100:02d}"
+
+
+def saved_cards(labels: list[tuple[str, bool]]) -> str:
+    """`labels` holds each card's label and whether it has expired."""
+    lines = [f"• {esc(label)}" + (" · <i>expired</i>" if old else "") for label, old in labels]
+    return "\n".join([CARDS_TITLE, "", *lines, "", CARDS_FOOTER])
+
+
+def remove_card_button(label: str) -> str:
+    return f"🗑 {label}"
+
+
+def remove_card_question(label: str) -> str:
+    return f"Remove this card?\n\n{esc(label)}\n\nYou can save it again when you next pay."
+
+
+# The offline console's Stripe stand-in (plain terminal text, no HTML).
+CONSOLE_PAYMENTS_INTRO = (
+    "Payments are simulated: after checkout, :pay pays your latest order with a test card "
+    "and :fail makes that payment fail (no money moves)."
+)
+CONSOLE_PAYMENTS_HELP = """\
+:pay           pay your latest order with a test card (Stripe, simulated)
+:fail          a test card payment for your latest order that fails"""
+CONSOLE_CHECKOUT_LINK = (
+    "That button opens Stripe's payment page. Here, type :pay to pay with a test card, "
+    "or :fail to see a payment fail."
+)
+CONSOLE_NOTHING_TO_PAY = (
+    "No order of yours is waiting for a card payment. Check out first; "
+    "the 💳 Pay message means Stripe is ready."
+)
+
+
+def console_payment_sent(order_id: int, total: str, *, paid: bool) -> str:
+    if paid:
+        return f"💳 Stripe (simulated): {total} paid for order #{order_id}."
+    return f"💳 Stripe (simulated): the payment of {total} for order #{order_id} failed."
+
+
+def console_webhook_refused(status: int) -> str:
+    return f"The shop's Stripe webhook answered HTTP {status}; nothing changed."

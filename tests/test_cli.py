@@ -48,6 +48,7 @@ async def test_run_with_a_token_serves_customers_until_interrupted(
         "TELEGRAM_BOT_TOKEN": emulator.token,
         "TELEGRAM_API_BASE_URL": emulator.base_url,
         "TELEGRAM_FILE_BASE_URL": emulator.base_file_url,
+        "WEB_PORT": "0",  # the web server starts too: any free port, so parallel runs don't clash
     }
     process = await asyncio.create_subprocess_exec(
         str(SHOPBOT),

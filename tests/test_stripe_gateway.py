@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import Database
+from bot.devtools.stripe_fake import FakeStripeApi
 from bot.models import Order, OrderStatus, PaymentInformation, PaymentStatus
 from bot.payments import stripe_gateway
 from bot.payments.checkout import EXPIRY_MARGIN, return_urls, start_stripe_checkout
@@ -17,7 +18,6 @@ from bot.services import order as orders
 from bot.services.errors import NotAllowed, PaymentError
 from bot.services.stripe_events import StripeCard
 from tests.fakes.orders import PlacedOrder, place_order
-from tests.fakes.stripe_api import FakeStripeApi
 
 SECRET_KEY = "sk_test_shop"
 EXPIRES = datetime(2031, 1, 2, 3, 4, 5, tzinfo=UTC)

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.db import Database
+from bot.devtools.stripe_fake import FakeStripeApi, sign_body, signed_event
 from bot.models import (
     Order,
     OrderStatus,
@@ -44,7 +45,6 @@ from bot.web import (
     stop_web_server,
 )
 from tests.fakes.orders import PlacedOrder, place_order
-from tests.fakes.stripe_api import FakeStripeApi, sign_body, signed_event
 
 SECRET = "whsec_test_secret"
 ADMINS = (9001, 9002)

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import re
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.emulator.emulator import BotApiEmulator
@@ -70,6 +71,8 @@ class Console:
         self.emulator = emulator
         self.user = user
         self.last_query: CallbackQuery | None = None  # the latest button press, to await its answer
+        # What to say when a URL button is pressed, if something better than its address.
+        self.describe_link: Callable[[str], str | None] = lambda url: None
 
     async def handle(self, line: str) -> str | None:
         line = line.strip()
@@ -113,11 +116,9 @@ class Console:
 
     async def _press_on(self, message: Message, button: Button) -> str | None:
         if button.callback_data is None:
-            return (
-                f"That button opens {button.url}"
-                if button.url
-                else "That button does nothing here."
-            )
+            if not button.url:
+                return "That button does nothing here."
+            return self.describe_link(button.url) or f"That button opens {button.url}"
         self.last_query = await self.user.press(message, button.callback_data)
         return None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
@@ -14,6 +14,10 @@ from bot.models import User
 from bot.services import user as users
 from bot.services.search import CatalogSearch
 
+if TYPE_CHECKING:
+    from bot.jobs import BackgroundJobs
+    from bot.payments.stripe_gateway import StripeGateway
+
 
 class BotData:
     """Process-wide objects, set once when the application is built."""
@@ -22,6 +26,11 @@ class BotData:
         self.db: Database | None = None
         self.catalog: CatalogSearch | None = None
         self.settings: Settings | None = None
+        # Set by bot.runner while the shop runs: the chat's Stripe client (when Stripe is the
+        # provider), the background jobs, and where the web server listens (when it does).
+        self.stripe_gateway: StripeGateway | None = None
+        self.jobs: BackgroundJobs | None = None
+        self.web_url: str | None = None
 
 
 class ShopContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.handlers.context import ShopContext, customer
+from bot.handlers.payment import offer_payment, payment_connected
 from bot.handlers.render import show
 from bot.handlers.router import on_button, on_command, on_screen
 from bot.keyboards.menu import button
@@ -16,6 +17,7 @@ from bot.keyboards.orders import (
     ConfirmCancelOrder,
     OrderDetails,
     OrdersPage,
+    PayOrder,
     cancel_order_keyboard,
     order_keyboard,
     orders_keyboard,
@@ -69,9 +71,17 @@ def _review_buttons(order: Order) -> list[InlineKeyboardButton]:
     return [button(texts.order_review_button(names[p]), ReviewProduct(p)) for p in products]
 
 
-def _details_screen(order: Order, page: int) -> tuple[str, InlineKeyboardMarkup]:
-    can_cancel = order.status is OrderStatus.PENDING_PAYMENT
-    keyboard = order_keyboard(order.id, page, can_cancel=can_cancel, reviews=_review_buttons(order))
+def _details_screen(
+    order: Order, page: int, context: ShopContext
+) -> tuple[str, InlineKeyboardMarkup]:
+    pending = order.status is OrderStatus.PENDING_PAYMENT
+    keyboard = order_keyboard(
+        order.id,
+        page,
+        can_cancel=pending,
+        reviews=_review_buttons(order),
+        can_pay=pending and payment_connected(context),
+    )
     return _order_text(order), keyboard
 
 
@@ -112,7 +122,20 @@ async def details(update: Update, context: ShopContext, data: OrderDetails) -> s
     async with context.db.reading() as session:
         user = await customer(session, update)
         order = await orders.get_order(session, order_id=data.order_id, user_id=user.id)
-    await show(update, *_details_screen(order, data.page))
+    await show(update, *_details_screen(order, data.page, context))
+    return None
+
+
+@on_button(PayOrder)
+async def pay(update: Update, context: ShopContext, data: PayOrder) -> str | None:
+    """A stale button (the order was paid or cancelled since) shows the order as it is now."""
+    async with context.db.reading() as session:
+        user = await customer(session, update)
+        order = await orders.get_order(session, order_id=data.order_id, user_id=user.id)
+    if order.status is not OrderStatus.PENDING_PAYMENT or not payment_connected(context):
+        await show(update, *_details_screen(order, 1, context))
+        return None
+    await offer_payment(update, context, order.id)
     return None
 
 
@@ -123,7 +146,7 @@ async def ask_to_cancel(update: Update, context: ShopContext, data: CancelOrder)
         user = await customer(session, update)
         order = await orders.get_order(session, order_id=data.order_id, user_id=user.id)
     if order.status is not OrderStatus.PENDING_PAYMENT:  # a stale button: show how it is now
-        await show(update, *_details_screen(order, data.page))
+        await show(update, *_details_screen(order, data.page, context))
         return None
     keyboard = cancel_order_keyboard(order.id, data.page)
     await show(update, texts.order_cancel_question(order.id), keyboard)
@@ -136,5 +159,5 @@ async def cancel(update: Update, context: ShopContext, data: ConfirmCancelOrder)
         user = await customer(session, update)
         await orders.cancel_order(session, order_id=data.order_id, user_id=user.id)
         order = await orders.get_order(session, order_id=data.order_id, user_id=user.id)
-    await show(update, *_details_screen(order, data.page))
+    await show(update, *_details_screen(order, data.page, context))
     return texts.order_cancelled(order.id)

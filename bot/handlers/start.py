@@ -6,8 +6,10 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.handlers.context import ShopContext, customer
+from bot.handlers.payment import payment_connected
 from bot.handlers.render import send, show
 from bot.handlers.router import on_button, on_command, on_screen, screen
+from bot.handlers.stripe_pay import returning_from_stripe
 from bot.keyboards.callbacks import ExpiredButton
 from bot.keyboards.menu import Menu, Noop, back_to_menu, main_menu
 from bot.services import dialog
@@ -15,11 +17,14 @@ from bot.services import dialog
 
 @on_command("start")
 async def start(update: Update, context: ShopContext) -> None:
-    """Register the customer (idempotent) and greet them with the menu."""
+    """Register the customer (idempotent) and greet them with the menu; a customer Stripe sent
+    back (a t.me deep link) sees their order instead."""
+    connected = payment_connected(context)
     async with context.db.transaction() as session:
         user = await customer(session, update)
         await dialog.clear_step(session, user_id=user.id)
-    await send(update, texts.welcome(user.first_name), main_menu())
+        returned = await returning_from_stripe(session, user.id, context.args, can_pay=connected)
+    await send(update, *(returned or (texts.welcome(user.first_name), main_menu())))
 
 
 @on_command("help")

@@ -43,6 +43,14 @@ class ConfirmCancelOrder(Callback):
     page: int
 
 
+@register("yo")
+@dataclass(frozen=True, slots=True)
+class PayOrder(Callback):
+    """Offer payment again, the configured provider's way, for an order awaiting it."""
+
+    order_id: int
+
+
 def orders_keyboard(page: Page[Order], labels: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     """`labels`: (order id, button text) for the orders on this page, newest first."""
     rows = [[button(label, OrderDetails(order_id, page.page))] for order_id, label in labels]
@@ -56,9 +64,16 @@ def orders_keyboard(page: Page[Order], labels: Sequence[tuple[int, str]]) -> Inl
 
 
 def order_keyboard(
-    order_id: int, page: int, *, can_cancel: bool, reviews: Sequence[InlineKeyboardButton] = ()
+    order_id: int,
+    page: int,
+    *,
+    can_cancel: bool,
+    reviews: Sequence[InlineKeyboardButton] = (),
+    can_pay: bool = False,
 ) -> InlineKeyboardMarkup:
     rows = [[review] for review in reviews]
+    if can_pay:
+        rows.append([button(texts.PAY_ORDER, PayOrder(order_id))])
     if can_cancel:
         rows.append([button(texts.ORDER_CANCEL, CancelOrder(order_id, page))])
     rows.append([button(texts.ORDERS_ALL, OrdersPage(page))])

@@ -1,8 +1,9 @@
 """A fake of the parts of Stripe's API the shop uses, on loopback, recording every request.
 
-stripe-python talks to it unchanged through STRIPE_API_BASE. Form bodies are decoded from
-Stripe's bracket notation (`line_items[0][price_data][unit_amount]=4999`) into nested dicts and
-lists of strings, exactly as they went over the wire.
+The offline console pays with it and the tests assert on what it recorded. stripe-python talks
+to it unchanged through STRIPE_API_BASE. Form bodies are decoded from Stripe's bracket notation
+(`line_items[0][price_data][unit_amount]=4999`) into nested dicts and lists of strings, exactly
+as they went over the wire.
 """
 
 from __future__ import annotations

@@ -1,0 +1,82 @@
+"""/payments: the cards a customer saved with the payment provider, and removing them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot import texts
+from bot.handlers.context import ShopContext, customer
+from bot.handlers.render import show
+from bot.handlers.router import on_button, on_command
+from bot.keyboards.menu import back_to_menu
+from bot.keyboards.payment_methods import (
+    ConfirmRemoveCard,
+    RemoveCard,
+    SavedCards,
+    cards_keyboard,
+    remove_card_keyboard,
+)
+from bot.models import PaymentDetails, utcnow
+from bot.services import payment as payments
+from bot.services.errors import NotFound
+
+
+def _label(card: PaymentDetails) -> str:
+    return texts.card_label(card.brand, card.last4, card.exp_month, card.exp_year)
+
+
+def _expired(card: PaymentDetails) -> bool:
+    """A card is valid to the end of its expiry month."""
+    today = utcnow()
+    return (card.exp_year, card.exp_month) < (today.year, today.month)
+
+
+def _cards_screen(cards: Sequence[PaymentDetails]) -> tuple[str, InlineKeyboardMarkup]:
+    if not cards:
+        return texts.CARDS_EMPTY, InlineKeyboardMarkup([back_to_menu()])
+    text = texts.saved_cards([(_label(card), _expired(card)) for card in cards])
+    return text, cards_keyboard([(card.id, _label(card)) for card in cards])
+
+
+async def _show_cards(update: Update, context: ShopContext) -> None:
+    async with context.db.reading() as session:
+        user = await customer(session, update)
+        cards = await payments.list_payment_methods(session, user_id=user.id)
+    await show(update, *_cards_screen(cards))
+
+
+@on_command("payments")
+async def open_cards(update: Update, context: ShopContext) -> None:
+    await _show_cards(update, context)
+
+
+@on_button(SavedCards)
+async def cards(update: Update, context: ShopContext, data: SavedCards) -> str | None:
+    await _show_cards(update, context)
+    return None
+
+
+@on_button(RemoveCard)
+async def ask_to_remove(update: Update, context: ShopContext, data: RemoveCard) -> str | None:
+    async with context.db.reading() as session:
+        user = await customer(session, update)
+        cards = await payments.list_payment_methods(session, user_id=user.id)
+    card = next((card for card in cards if card.id == data.card_id), None)
+    if card is None:  # removed meanwhile, or not this customer's
+        raise NotFound(texts.CARD_NOT_FOUND)
+    await show(update, texts.remove_card_question(_label(card)), remove_card_keyboard(card.id))
+    return None
+
+
+@on_button(ConfirmRemoveCard)
+async def remove(update: Update, context: ShopContext, data: ConfirmRemoveCard) -> str | None:
+    async with context.db.transaction() as session:
+        user = await customer(session, update)
+        await payments.remove_payment_method(
+            session, user_id=user.id, payment_method_id=data.card_id
+        )
+        cards = await payments.list_payment_methods(session, user_id=user.id)
+    await show(update, *_cards_screen(cards))
+    return texts.CARD_REMOVED

@@ -1,0 +1,103 @@
+"""Paying for an order with Stripe Checkout from the chat, and coming back from Stripe.
+
+Stripe is called outside any transaction; the order is only marked paid by the webhook, so
+nothing here ever changes an order's status.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup, Update
+
+from bot import texts
+from bot.config import Settings
+from bot.handlers.context import ShopContext, customer
+from bot.handlers.payment import offers_payment
+from bot.handlers.render import send
+from bot.keyboards.callbacks import MAX_INT
+from bot.keyboards.stripe_pay import pay_failed_keyboard, pay_link_keyboard, returned_keyboard
+from bot.models import OrderStatus, utcnow
+from bot.payments import stripe_gateway
+from bot.payments.checkout import CANCELLED_START, PAID_START, start_stripe_checkout
+from bot.payments.stripe_gateway import CheckoutSession
+from bot.services import order as orders
+from bot.services.errors import NotFound, PaymentError
+from bot.services.order import STATUS_LABELS
+
+log = logging.getLogger(__name__)
+
+Screen = tuple[str, InlineKeyboardMarkup]
+
+_RETURN_LINK = re.compile(rf"({PAID_START}|{CANCELLED_START})([0-9]{{1,10}})")
+
+
+@offers_payment("stripe")
+async def offer_stripe_checkout(update: Update, context: ShopContext, order_id: int) -> None:
+    """The Pay link; when Stripe fails, the order stays reserved and the customer can retry."""
+    async with context.db.reading() as session:
+        user = await customer(session, update)
+        order = await orders.get_order(session, order_id=order_id, user_id=user.id)
+    try:
+        checkout = await _checkout(context, order.id, user.id)
+    except PaymentError as error:
+        failed = texts.stripe_pay_failed(order.id, error.message)
+        await send(update, failed, pay_failed_keyboard(order.id))
+        return
+    minutes = _minutes_left(order.created_at, context.settings)
+    amount, currency = checkout.amount_total, checkout.currency
+    await send(
+        update,
+        texts.pay_prompt(order.id, amount, currency, minutes),
+        pay_link_keyboard(checkout.url, amount, currency, order.id),
+    )
+
+
+async def _checkout(context: ShopContext, order_id: int, user_id: int) -> CheckoutSession:
+    gateway = context.bot_data.stripe_gateway
+    if gateway is None:
+        log.error("Stripe is the payment provider but the shop runs without its gateway")
+        raise PaymentError(stripe_gateway.UNAVAILABLE)
+    return await start_stripe_checkout(
+        context.db,
+        gateway,
+        order_id=order_id,
+        user_id=user_id,
+        bot_username=context.settings.bot_username or context.bot.username,
+        session_minutes=context.settings.checkout_session_minutes,
+    )
+
+
+def _minutes_left(placed_at: datetime, settings: Settings) -> int:
+    """Until the payment page closes or the order is released, whichever comes first."""
+    minutes = min(settings.checkout_session_minutes, settings.unpaid_order_timeout_minutes)
+    left = placed_at + timedelta(minutes=minutes) - utcnow()
+    return max(1, math.ceil(left.total_seconds() / 60))
+
+
+async def returning_from_stripe(
+    session: AsyncSession, user_id: int, args: Sequence[str] | None, *, can_pay: bool
+) -> Screen | None:
+    """What /start shows a customer Stripe sent back (`paid_<id>`, `unpaid_<id>`); None for
+    anything else, including someone else's order, which gets the usual greeting."""
+    match = _RETURN_LINK.fullmatch(args[0]) if args and len(args) == 1 else None
+    if match is None or int(match[2]) > MAX_INT:
+        return None
+    try:
+        order = await orders.get_order(session, order_id=int(match[2]), user_id=user_id)
+    except NotFound:
+        return None
+    status = STATUS_LABELS[order.status]
+    pending = order.status is OrderStatus.PENDING_PAYMENT
+    if match[1] == PAID_START:
+        text = texts.stripe_returned_paid(order.id, status, pending=pending)
+        return text, returned_keyboard(order.id, can_pay=False)
+    total = texts.money(order.total, order.currency)
+    payable = pending and can_pay
+    text = texts.stripe_returned_unpaid(order.id, total, status, payable=payable)
+    return text, returned_keyboard(order.id, can_pay=payable)

@@ -1,0 +1,172 @@
+"""The shop's background work: delivering the outbox and expiring unpaid orders.
+
+Each job is one asyncio task running one round at a time. Several bot instances may run them
+at once: delivery leases the rows it sends and expiry locks each order, so nothing is sent or
+cancelled twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Generic, TypeVar
+
+from sqlalchemy import select
+from telegram import Bot
+
+from bot.config import Settings
+from bot.db import Database
+from bot.models import Order, OrderStatus, utcnow
+from bot.models.outbox import OutboxMessage, OutboxStatus
+from bot.notifier import DELIVERY_INTERVAL_S, deliver_due
+from bot.services import order as orders
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+EXPIRY_INTERVAL_S = 60.0
+# Long enough for a delivery round to finish: a message sent but not yet marked sent would be
+# sent again once its lease runs out.
+STOP_TIMEOUT_S = 10.0
+
+
+class RepeatingJob(Generic[T]):
+    """`work` every `interval_s` seconds, starting at once; never two rounds at a time."""
+
+    def __init__(self, name: str, work: Callable[[], Awaitable[T]], interval_s: float) -> None:
+        self.name = name
+        self._work = work
+        self._interval_s = interval_s
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.create_task(self._loop(), name=self.name)
+
+    def wake(self) -> None:
+        """Run the next round now rather than at the end of the interval."""
+        self._wake.set()
+
+    async def run_now(self) -> T:
+        """One round, after the one in progress if any; its errors are the caller's."""
+        async with self._lock:
+            return await self._work()
+
+    async def stop(self) -> None:
+        """Let the round in progress finish, then end; cancel it only if it hangs."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        done, _ = await asyncio.wait({task}, timeout=STOP_TIMEOUT_S)
+        if not done:
+            log.warning("%s did not finish within %s s; cancelling it", self.name, STOP_TIMEOUT_S)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self.run_now()
+            except Exception:  # a database outage must not end the job for good
+                log.exception("%s failed; trying again in %s s", self.name, self._interval_s)
+            if self._stopping:
+                return
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._interval_s):
+                    await self._wake.wait()
+
+
+class BackgroundJobs:
+    """Outbox delivery (every second) and unpaid-order expiry (every minute) for one bot."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        database: Database,
+        settings: Settings,
+        *,
+        delivery_interval_s: float = DELIVERY_INTERVAL_S,
+        expiry_interval_s: float = EXPIRY_INTERVAL_S,
+    ) -> None:
+        self._bot = bot
+        self._database = database
+        self._timeout = timedelta(minutes=settings.unpaid_order_timeout_minutes)
+        self.delivery = RepeatingJob("outbox delivery", self._deliver, delivery_interval_s)
+        self.expiry = RepeatingJob("unpaid order expiry", self._expire, expiry_interval_s)
+
+    def start(self) -> None:
+        self.delivery.start()
+        self.expiry.start()
+
+    async def stop(self) -> None:
+        await self.expiry.stop()
+        await self.delivery.stop()
+
+    async def deliver_now(self) -> int:
+        """Send what is due now; returns how many messages were sent."""
+        return await self.delivery.run_now()
+
+    async def expire_now(self) -> list[int]:
+        """Cancel the unpaid orders that are overdue now; returns their ids."""
+        return await self.expiry.run_now()
+
+    # Each round looks first in a read-only transaction, so an idle shop never takes SQLite's
+    # write lock: a handler whose read transaction turns into a write at that very moment would
+    # fail with "database is locked" instead of waiting.
+
+    async def _deliver(self) -> int:
+        if not await self._anything_to_deliver():
+            return 0
+        return await deliver_due(self._bot, self._database)
+
+    async def _anything_to_deliver(self) -> bool:
+        async with self._database.reading() as session:
+            due = await session.scalar(
+                select(OutboxMessage.id)
+                .where(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.next_attempt_at <= utcnow(),
+                )
+                .limit(1)
+            )
+        return due is not None
+
+    async def _anything_overdue(self) -> bool:
+        async with self._database.reading() as session:
+            overdue = await session.scalar(
+                select(Order.id)
+                .where(
+                    Order.status == OrderStatus.PENDING_PAYMENT,
+                    Order.created_at < utcnow() - self._timeout,
+                )
+                .limit(1)
+            )
+        return overdue is not None
+
+    async def _expire(self) -> list[int]:
+        if not await self._anything_overdue():
+            return []
+        async with self._database.transaction() as session:
+            expired = await orders.expire_unpaid_orders_and_notify(
+                session, older_than=self._timeout
+            )
+        if expired:
+            log.info("Cancelled %d unpaid order(s): %s", len(expired), expired)
+            self.delivery.wake()  # tell the customers now, not at the next tick
+        return expired

@@ -1,0 +1,116 @@
+"""Paying in the offline console: the Pay link, then :pay or :fail, then the shop's notice."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import URL
+
+from bot.console import DEFAULT_USER_ID, ShopConsole, open_console
+from bot.db import Database
+from bot.models import Order, OrderStatus, Product, Size
+from bot.services import cart as carts
+from bot.services import user as users
+from tests.test_console import _settings, fresh_database
+
+ADDRESS = ("Guest Example", "+49 30 1234567", "Main St 1", "Berlin", "-", "10115", "Germany")
+
+
+@pytest.fixture
+async def url(tmp_path: Path) -> AsyncIterator[URL]:
+    async with fresh_database(tmp_path) as database_url:
+        yield database_url
+
+
+@pytest.fixture
+async def console(url: URL) -> AsyncIterator[ShopConsole]:
+    async with open_console(_settings(url)) as (shop_console, _):
+        yield shop_console
+
+
+async def put_something_in_the_cart(url: URL) -> None:
+    database = Database(url)
+    try:
+        async with database.transaction() as session:
+            guest = await users.get_by_telegram_id(session, DEFAULT_USER_ID)
+            size = (
+                await session.scalars(
+                    select(Size).join(Product).where(Size.stock > 0).order_by(Size.id).limit(1)
+                )
+            ).one()
+            await carts.add_item(
+                session, user_id=guest.id, product_id=size.product_id, size_id=size.id
+            )
+    finally:
+        await database.dispose()
+
+
+async def place_an_order(console: ShopConsole, url: URL) -> str:
+    """Checkout in the console, typing the address; returns what placing the order printed."""
+    await put_something_in_the_cart(url)
+    await console.handle("/cart")
+    await console.handle(":press ✅ Checkout")
+    for line in ADDRESS:
+        await console.handle(line)
+    placed = await console.handle(":press ✅ Place order")
+    assert placed is not None
+    return placed
+
+
+async def statuses(url: URL) -> list[OrderStatus]:
+    database = Database(url)
+    try:
+        async with database.reading() as session:
+            return list(await session.scalars(select(Order.status).order_by(Order.id)))
+    finally:
+        await database.dispose()
+
+
+async def test_pay_completes_the_checkout_and_the_paid_notice_prints(
+    console: ShopConsole, url: URL
+) -> None:
+    placed = await place_an_order(console, url)
+
+    paid = await console.handle(":pay")
+
+    assert "Order #1 placed" in placed and "💳 Pay €" in placed
+    assert paid is not None
+    assert "Stripe (simulated): €" in paid and "paid for order #1" in paid
+    assert "Thank you! We received €" in paid
+    assert await statuses(url) == [OrderStatus.PAID]
+    assert await console.handle(":pay") == (
+        "No order of yours is waiting for a card payment. Check out first; "
+        "the 💳 Pay message means Stripe is ready."
+    )
+
+
+async def test_fail_tells_the_customer_and_the_order_can_still_be_paid(
+    console: ShopConsole, url: URL
+) -> None:
+    await place_an_order(console, url)
+
+    failed = await console.handle(":fail")
+    paid = await console.handle(":pay")
+
+    assert failed is not None and "the payment of €" in failed
+    assert "did not go through" in failed
+    assert paid is not None and "Thank you! We received €" in paid
+    assert await statuses(url) == [OrderStatus.PAID]
+
+
+async def test_the_pay_button_points_to_pay_and_help_lists_it(
+    console: ShopConsole, url: URL
+) -> None:
+    placed = await place_an_order(console, url)
+    assert "[1] 💳 Pay €" in placed
+
+    pressed = await console.handle("1")
+    shown = await console.handle(":help")
+
+    assert pressed is not None and "type :pay to pay with a test card" in pressed
+    assert shown is not None and ":pay " in shown and ":fail " in shown
+    assert "pay the latest invoice" not in shown
+    assert await statuses(url) == [OrderStatus.PENDING_PAYMENT]
