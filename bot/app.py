@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -14,11 +14,13 @@ from telegram.ext import (
     ExtBot,
     MessageHandler,
     PreCheckoutQueryHandler,
+    TypeHandler,
     filters,
 )
 
 # Importing a feature module registers its commands, buttons, screens and steps.
 import bot.handlers.addresses
+import bot.handlers.admin.roles
 import bot.handlers.cart
 import bot.handlers.catalog
 import bot.handlers.checkout
@@ -34,7 +36,7 @@ import bot.handlers.telegram_pay
 from bot import texts
 from bot.config import Settings
 from bot.db import Database
-from bot.handlers.context import BotData, ShopContext
+from bot.handlers.context import BotData, ShopContext, remember_sender
 from bot.handlers.errors import on_error
 from bot.handlers.router import commands, dispatch_button, dispatch_text
 from bot.services.search import CatalogSearch
@@ -77,6 +79,8 @@ def build_application(
 
 
 def register_handlers(application: ShopApplication) -> None:
+    # Group -1 runs before every handler below, for every update.
+    application.add_handler(TypeHandler(Update, remember_sender), group=-1)
     for name, handler in commands().items():
         application.add_handler(CommandHandler(name, handler))
     application.add_handler(CallbackQueryHandler(dispatch_button))

@@ -24,6 +24,12 @@ def money(amount: int, currency: str) -> str:
 EXPIRED_BUTTON = "This menu has expired. Please open it again."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on our side. Please try again in a moment."
 UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
+
+
+def usage(line: str) -> str:
+    return f"Usage: <code>{esc(line)}</code>"
+
+
 NOTHING_TO_CANCEL = "There is nothing to cancel."
 CANCELLED = "Cancelled. Your cart is as you left it."
 NOT_A_TEXT = "I can only read text here. Send /help to see what I can do."

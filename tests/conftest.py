@@ -110,3 +110,15 @@ async def shop(emulator: BotApiEmulator, db: Database) -> AsyncIterator[ShopAppl
     """The real Application, long-polling the emulator over loopback HTTP."""
     async with running_shop(shop_settings(emulator, db), db, token=emulator.token) as app:
         yield app
+
+
+# The shop owner in the admin tests: listed in ADMIN_IDS.
+OWNER_ID = 7000
+
+
+@pytest.fixture
+async def admin_shop(emulator: BotApiEmulator, db: Database) -> AsyncIterator[ShopApplication]:
+    """The running shop with OWNER_ID in ADMIN_IDS."""
+    settings = shop_settings(emulator, db, admin_ids=[OWNER_ID])
+    async with running_shop(settings, db, token=emulator.token) as app:
+        yield app

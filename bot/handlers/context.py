@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.db import Database
 from bot.models import User
+from bot.services import admin
 from bot.services import user as users
 from bot.services.search import CatalogSearch
 
@@ -58,11 +59,50 @@ class ShopContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
         return self.bot_data.settings
 
 
+async def remember_sender(update: Update, context: ShopContext) -> None:
+    """Runs before every handler: records a new customer or a changed profile.
+
+    Doing it here, in a write transaction and only when something changed, lets the handlers
+    look their customer up inside read-only sessions without ever writing there.
+    """
+    sender = update.effective_user
+    if sender is None:
+        return
+    async with context.db.reading() as session:
+        known = await users.find_by_telegram_id(session, sender.id)
+        if known is not None and users.profile_matches(
+            known,
+            first_name=sender.first_name,
+            username=sender.username,
+            language_code=sender.language_code,
+        ):
+            return
+    async with context.db.transaction() as session:
+        await _register(session, update)
+
+
 async def customer(session: AsyncSession, update: Update) -> User:
-    """The shop's record of whoever sent this update, created on first contact."""
+    """The shop's record of whoever sent this update (remember_sender has stored it)."""
     sender = update.effective_user
     if sender is None:
         raise ValueError("update without a sender")
+    known = await users.find_by_telegram_id(session, sender.id)
+    return known if known is not None else await _register(session, update)
+
+
+async def sender_is_admin(update: Update, context: ShopContext) -> bool:
+    sender = update.effective_user
+    if sender is None:
+        return False
+    async with context.db.reading() as session:
+        return await admin.is_admin(
+            session, telegram_id=sender.id, owners=context.settings.admin_ids
+        )
+
+
+async def _register(session: AsyncSession, update: Update) -> User:
+    sender = update.effective_user
+    assert sender is not None
     return await users.register(
         session,
         telegram_id=sender.id,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.constants import ParseMode
 
 from bot import texts
-from bot.handlers.context import ShopContext, customer
+from bot.handlers.context import ShopContext, customer, sender_is_admin
 from bot.keyboards.callbacks import Callback, ExpiredButton, unpack
 from bot.services import dialog
 from bot.services.dialog import Step
@@ -31,6 +32,18 @@ _steps: dict[str, StepHandler] = {}
 _free_text: list[TextHandler] = []
 _screens: dict[str, Handler] = {}
 _commands: dict[str, Handler] = {}
+_admin_commands: dict[str, AdminCommand] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class AdminCommand:
+    """What /admin lists and what a wrong use of the command is told."""
+
+    name: str
+    usage: str  # e.g. "/setstock <product id> <size> <quantity>"
+    summary: str
+    section: str
+
 
 CB = TypeVar("CB", bound=Callback)
 H = TypeVar("H", bound=Callable[..., Coroutine[Any, Any, Any]])
@@ -77,12 +90,49 @@ def on_command(*names: str) -> Callable[[Handler], Handler]:
 
     def wrap(handler: Handler) -> Handler:
         for name in names:
-            if name in _commands:
-                raise ValueError(f"/{name} already has a handler")
-            _commands[name] = friendly(handler)
+            _add_command(name, friendly(handler))
         return handler
 
     return wrap
+
+
+def on_admin_command(
+    name: str, *, usage: str, summary: str, section: str
+) -> Callable[[Handler], Handler]:
+    """Register an admin command: to anyone else it looks exactly like an unknown command."""
+
+    def wrap(handler: Handler) -> Handler:
+        _add_command(name, friendly(admin_only(handler)))
+        _admin_commands[name] = AdminCommand(name, usage, summary, section)
+        return handler
+
+    return wrap
+
+
+def admin_commands() -> list[AdminCommand]:
+    return list(_admin_commands.values())
+
+
+def usage(name: str) -> str:
+    """The usage line of an admin command, for replies to bad arguments."""
+    return texts.usage(_admin_commands[name].usage)
+
+
+def admin_only(handler: Handler) -> Handler:
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: ShopContext) -> None:
+        if await sender_is_admin(update, context):
+            await handler(update, context)
+        elif update.effective_chat is not None:
+            await update.effective_chat.send_message(texts.UNKNOWN_COMMAND)
+
+    return guarded
+
+
+def _add_command(name: str, handler: Handler) -> None:
+    if name in _commands:
+        raise ValueError(f"/{name} already has a handler")
+    _commands[name] = handler
 
 
 def commands() -> dict[str, Handler]:

@@ -1,5 +1,12 @@
 """The shop's tables. Importing this package registers every model on Base.metadata."""
 
+from bot.models.admin import (
+    AdminAction,
+    Broadcast,
+    BroadcastRecipient,
+    BroadcastStatus,
+    RecipientStatus,
+)
 from bot.models.base import Base, utcnow
 from bot.models.cart import MAX_LINE_QUANTITY, Cart, CartItem
 from bot.models.catalog import CatalogRevision, Category, Product, Size
@@ -29,7 +36,11 @@ __all__ = [
     "PURCHASED_STATUSES",
     "REVIEW_MAX_LENGTH",
     "Address",
+    "AdminAction",
     "Base",
+    "Broadcast",
+    "BroadcastRecipient",
+    "BroadcastStatus",
     "Cart",
     "CartItem",
     "CatalogRevision",
@@ -48,6 +59,7 @@ __all__ = [
     "Product",
     "ProviderEvent",
     "Rating",
+    "RecipientStatus",
     "Review",
     "Size",
     "User",

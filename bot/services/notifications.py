@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.models import Order, User
-from bot.services import outbox
+from bot.services import admin, outbox
 from bot.services.payment import PaymentOutcome
 
 
@@ -44,7 +44,8 @@ async def tell_customer(session: AsyncSession, who: Recipient, key: str, text: s
 async def alert_admins(
     session: AsyncSession, admin_chat_ids: Sequence[int], key: str, text: str
 ) -> None:
-    for chat_id in dict.fromkeys(admin_chat_ids):
+    """To the owners in ADMIN_IDS and to every admin they promoted."""
+    for chat_id in await admin.admin_chat_ids(session, admin_chat_ids):
         await outbox.enqueue(session, key=f"{key}:admin:{chat_id}", chat_id=chat_id, text=text)
 
 

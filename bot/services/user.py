@@ -93,6 +93,22 @@ async def register(
     return user
 
 
+async def find_by_telegram_id(session: AsyncSession, telegram_id: int) -> User | None:
+    return await session.scalar(select(User).where(User.telegram_id == telegram_id))
+
+
+def profile_matches(
+    user: User, *, first_name: str, username: str | None, language_code: str | None
+) -> bool:
+    """Whether register() would change nothing (it also unblocks a returning customer)."""
+    return (
+        user.first_name == first_name[:_FIRST_NAME_MAX]
+        and user.username == (username[:_USERNAME_MAX] if username else None)
+        and (language_code is None or user.language_code == language_code[:_LANGUAGE_MAX])
+        and not user.is_blocked
+    )
+
+
 def insert_ignoring_conflict(
     session: AsyncSession,
     model: type[Any],

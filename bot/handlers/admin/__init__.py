@@ -1,0 +1,1 @@
+"""Slash commands for the shop's admins; to anyone else they don't exist."""

@@ -1,0 +1,46 @@
+"""Reading an admin command's arguments; a wrong one answers with the command's usage line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.handlers.router import usage
+from bot.services.errors import InvalidInput
+
+
+class Args:
+    def __init__(self, command: str, args: Sequence[str] | None) -> None:
+        self.command = command
+        self.values = list(args or ())
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def wrong(self) -> InvalidInput:
+        return InvalidInput(usage(self.command))
+
+    def word(self, index: int) -> str:
+        if index >= len(self.values):
+            raise self.wrong()
+        return self.values[index]
+
+    def integer(self, index: int, *, minimum: int = 0) -> int:
+        word = self.word(index).lstrip("#")
+        if not word.isascii() or not word.lstrip("-").isdigit() or int(word) < minimum:
+            raise self.wrong()
+        return int(word)
+
+    def rest(self, start: int) -> str:
+        """Everything from `start` on, as typed (spaces between words kept single)."""
+        text = " ".join(self.values[start:]).strip()
+        if not text:
+            raise self.wrong()
+        return text
+
+    def optional_integer(self, index: int, *, minimum: int = 0) -> int | None:
+        return self.integer(index, minimum=minimum) if index < len(self.values) else None
+
+    def at_most(self, count: int) -> Args:
+        if len(self.values) > count:
+            raise self.wrong()
+        return self

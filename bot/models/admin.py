@@ -1,0 +1,86 @@
+"""What admins did (the audit log) and the broadcasts they sent."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models.base import Base, CreatedAt, UTCDateTime
+
+
+def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class AdminAction(CreatedAt, Base):
+    """One row per change an admin made: who, what, on which record, and when."""
+
+    __tablename__ = "admin_actions"
+    __table_args__ = (Index("ix_admin_actions_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The Telegram id, not a users row: an ADMIN_IDS admin may never have written to the bot.
+    admin_telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int | None] = mapped_column()
+    details: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class BroadcastStatus(enum.StrEnum):
+    RUNNING = "running"
+    FINISHED = "finished"
+
+
+class RecipientStatus(enum.StrEnum):
+    PENDING = "pending"
+    # Claimed and committed before the send: after a crash it is never sent again.
+    SENDING = "sending"
+    SENT = "sent"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+
+
+class Broadcast(CreatedAt, Base):
+    """A message to every customer; recipients are fixed when it starts so it can resume."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    admin_telegram_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text, default="")
+    # A broadcast made by replying to a message copies that message instead of sending text.
+    source_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    source_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_chat_id: Mapped[int] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[BroadcastStatus] = mapped_column(
+        _enum(BroadcastStatus, "broadcast_status"), default=BroadcastStatus.RUNNING, index=True
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BroadcastRecipient(Base):
+    __tablename__ = "broadcast_recipients"
+    __table_args__ = (Index("ix_broadcast_recipients_status", "broadcast_id", "status"),)
+
+    broadcast_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[RecipientStatus] = mapped_column(
+        _enum(RecipientStatus, "recipient_status"), default=RecipientStatus.PENDING
+    )
