@@ -32,6 +32,8 @@ def test_a_button_unpacks_into_what_was_packed() -> None:
         "tst:99999999999:inc",
         "tst:1:a b",
         "tst:1:ü",
+        "tst:²:inc",
+        "tst:١٢:inc",
         None,
     ],
 )

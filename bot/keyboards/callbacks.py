@@ -77,7 +77,8 @@ def _pack_value(value: object) -> str:
 
 def _unpack_value(annotation: object, raw: str) -> int | str:
     if annotation in (int, "int"):
-        if not raw.isdigit() or len(raw) > 10 or int(raw) > MAX_INT:
+        # Only ASCII digits: str.isdigit() also accepts "²", which int() then refuses.
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > MAX_INT:
             raise ExpiredButton
         return int(raw)
     if not raw.isascii() or (not raw.isalnum() and raw != ""):
