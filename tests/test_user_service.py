@@ -163,6 +163,15 @@ async def test_an_invalid_email_is_refused_and_the_old_one_kept(db: Database, ba
     assert (await _user_row(db, 42))[2] == "ann@example.com"
 
 
+async def test_a_refused_email_is_quoted_back_shortened(db: Database) -> None:
+    user_id = await _new_user(db, telegram_id=42)
+    async with db.transaction() as session:
+        with pytest.raises(InvalidInput) as refused:
+            await users.set_email(session, user_id=user_id, email="not an email " * 400)
+    assert refused.value.message.startswith("“not an email not an email")
+    assert len(refused.value.message) < 200
+
+
 async def test_a_customer_can_be_blocked_and_unblocked(db: Database) -> None:
     user_id = await _new_user(db, telegram_id=42)
     async with db.transaction() as session:
@@ -241,6 +250,13 @@ def test_address_fields_are_normalized(field: str, value: str, expected: str) ->
 def test_bad_address_fields_are_asked_for_again(field: str, value: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         users.validate_address_field(field, value)
+
+
+def test_an_unknown_country_is_quoted_back_shortened() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        users.validate_address_field("country", "Narnia " * 700)
+    assert "“Narnia Narnia" in refused.value.message
+    assert len(refused.value.message) < 200
 
 
 def test_an_unknown_address_field_is_a_programming_error() -> None:

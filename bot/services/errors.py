@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+QUOTE_LIMIT = 60
+
+
+def quoted(words: str) -> str:
+    """Someone's own words inside an error message, in quotes and shortened: a 4,000-character
+    answer quoted back whole would make the reply longer than Telegram accepts."""
+    if len(words) > QUOTE_LIMIT:
+        words = words[: QUOTE_LIMIT - 1].rstrip() + "…"
+    return f"“{words}”"
+
 
 class ShopError(Exception):
     """Base of every error a customer or admin may read."""

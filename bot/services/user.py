@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import dialect_insert
 from bot.models import Address, User
-from bot.services.errors import InvalidInput, NotFound
+from bot.services.errors import InvalidInput, NotFound, quoted
 
 MAX_ADDRESSES: Final = 20
 
@@ -148,7 +148,7 @@ async def set_email(session: AsyncSession, *, user_id: int, email: str | None) -
             checked = validate_email(email.strip(), check_deliverability=False)
         except EmailNotValidError:
             raise InvalidInput(
-                f"“{email.strip()}” doesn't look like an email address. "
+                f"{quoted(email.strip())} doesn't look like an email address. "
                 "Please send one like name@example.com."
             ) from None
         user.email = checked.normalized
@@ -257,7 +257,7 @@ def _country(value: str) -> str:
     code = _country_code(cleaned) if any(ch.isalpha() for ch in cleaned) else None
     if code is None:
         raise InvalidInput(
-            f"I don't know the country “{cleaned}”. "
+            f"I don't know the country {quoted(cleaned)}. "
             "Please send its name in English or its two-letter code, like DE."
         )
     return code
