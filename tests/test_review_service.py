@@ -195,7 +195,14 @@ async def test_writing_again_edits_the_one_review(db: Database) -> None:
     assert await _reviews(db) == [(user_id, product_id, "Good, but runs small.")]
 
 
-@pytest.mark.parametrize("text", ["", "   \n\t ", "x" * (REVIEW_MAX_LENGTH + 1)])
+async def test_control_characters_are_dropped_from_a_review(db: Database) -> None:
+    product_id = await _product(db)
+    user_id = await _customer(db, bought=product_id)
+    await _write(db, user_id, product_id, "Good\x00 shoes.\r\n\x1b[31mRuns\tsmall.\x07")
+    assert await _reviews(db) == [(user_id, product_id, "Good shoes.\n[31mRuns\tsmall.")]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "\x00\x07", "x" * (REVIEW_MAX_LENGTH + 1)])
 async def test_an_empty_or_overlong_review_is_refused(db: Database, text: str) -> None:
     product_id = await _product(db)
     user_id = await _customer(db, bought=product_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -87,7 +88,7 @@ async def write_review(
 ) -> Review:
     """Write or edit. Both timestamps start equal, so `edited` means updated_at moved."""
     await _check_verified_buyer(session, user_id=user_id, product_id=product_id)
-    cleaned = text.strip()
+    cleaned = _printable(text).strip()
     if not cleaned:
         raise InvalidInput("Your review is empty. Please write a few words.")
     if len(cleaned) > REVIEW_MAX_LENGTH:
@@ -108,6 +109,12 @@ async def write_review(
         )
     )
     return (await session.scalars(_own(Review, user_id=user_id, product_id=product_id))).one()
+
+
+def _printable(text: str) -> str:
+    """Line breaks and tabs stay; other control characters are invisible, and PostgreSQL
+    refuses to store NUL at all."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 
 async def delete_own_review(session: AsyncSession, *, user_id: int, product_id: int) -> None:
