@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -25,6 +26,15 @@ class BodyRejected(Exception):
     def __init__(self, response: web.Response) -> None:
         super().__init__(response.status)
         self.response = response
+
+
+def parse_json(body: bytes) -> Any:
+    """The parsed body; ValueError for anything unreadable, nesting too deep to parse too
+    (json.loads raises RecursionError for 30,000 opening brackets)."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def reply(code: int, /, **body: Any) -> web.Response:

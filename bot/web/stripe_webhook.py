@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -12,7 +11,15 @@ from aiohttp import web
 
 from bot.services.errors import PaymentError, ShopError
 from bot.services.stripe_events import StripeCard, apply_stripe_event, card_to_look_up
-from bot.web.common import DATABASE, GATEWAY, SETTINGS, BodyRejected, read_json_body, reply
+from bot.web.common import (
+    DATABASE,
+    GATEWAY,
+    SETTINGS,
+    BodyRejected,
+    parse_json,
+    read_json_body,
+    reply,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +67,7 @@ def _signed(body: bytes, header: str | None, secret: str) -> bool:
 
 def _parse(body: bytes) -> dict[str, Any] | None:
     try:
-        event = json.loads(body)
+        event = parse_json(body)
     except ValueError:
         return None
     if not isinstance(event, dict):

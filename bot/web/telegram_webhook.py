@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 
 from aiohttp import web
 
-from bot.web.common import SETTINGS, TELEGRAM_HANDLER, BodyRejected, read_json_body, reply
+from bot.web.common import (
+    SETTINGS,
+    TELEGRAM_HANDLER,
+    BodyRejected,
+    parse_json,
+    read_json_body,
+    reply,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +32,7 @@ async def telegram_webhook(request: web.Request) -> web.Response:
     except BodyRejected as rejected:
         return rejected.response
     try:
-        update = json.loads(body)
+        update = parse_json(body)
     except ValueError:
         return reply(400, error="malformed JSON")
     if not isinstance(update, dict):
