@@ -6,7 +6,6 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -39,6 +38,7 @@ from bot.db import Database
 from bot.handlers.context import BotData, ShopContext, remember_sender
 from bot.handlers.errors import on_error
 from bot.handlers.router import commands, dispatch_button, dispatch_text
+from bot.rate_limiter import ShopRateLimiter
 from bot.services.search import CatalogSearch
 
 # The rate limiter makes the bot ExtBot[int]; the job queue's context type isn't tracked.
@@ -46,7 +46,8 @@ ShopApplication = Application[
     ExtBot[Any], ShopContext, dict[Any, Any], dict[Any, Any], BotData, Any
 ]
 
-# Outgoing calls that hit flood control are retried after Telegram's retry_after, not dropped.
+# Outgoing calls that hit flood control are retried after Telegram's retry_after, not dropped;
+# bot.rate_limiter also retries those that failed on Telegram's side.
 RATE_LIMIT_RETRIES = 5
 
 
@@ -67,7 +68,7 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
         .context_types(ContextTypes(context=ShopContext, bot_data=BotData))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(ShopRateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .post_init(_register_commands)
         .build()
     )
