@@ -525,6 +525,31 @@ async def test_long_polling_returns_as_soon_as_an_update_is_queued(
     assert emu.pending_updates == []
 
 
+async def test_a_user_editing_their_message_sends_an_edited_message_update(
+    emu: BotApiEmulator, ann: SimulatedUser
+) -> None:
+    sent = await ann.send("hodie")
+    edited = await ann.edit(sent, "/search hoodie")
+
+    update = emu.pending_updates[-1]["edited_message"]
+    assert (update["message_id"], update["text"]) == (sent.message_id, "/search hoodie")
+    assert update["entities"] == [{"type": "bot_command", "offset": 0, "length": 7}]
+    assert "edit_date" in update and edited.edited
+    assert [kind for u in emu.pending_updates for kind in u if kind != "update_id"] == [
+        "message",
+        "edited_message",
+    ]
+
+
+async def test_updates_no_user_makes_can_be_queued_as_they_are(emu: BotApiEmulator) -> None:
+    post = {"message_id": 1, "date": 0, "chat": {"id": -100, "type": "channel"}, "text": "hi"}
+
+    queued = emu.push_update("channel_post", post)
+
+    assert emu.pending_updates == [queued]
+    assert queued["channel_post"] == post
+
+
 async def test_get_updates_conflicts_while_a_webhook_is_set(
     emu: BotApiEmulator, http: aiohttp.ClientSession
 ) -> None:

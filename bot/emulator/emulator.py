@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import json
 from collections.abc import Callable
 from types import TracebackType
@@ -185,6 +186,11 @@ class BotApiEmulator:
         await self._state.signal.wait_for(
             lambda: True if self._state.waiting_polls else None, timeout
         )
+
+    def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update no simulated user makes (a group or channel post, a chat member
+        change, …): `kind` is the Update field, such as "channel_post"; returns the update."""
+        return self._state.push_update(kind, copy.deepcopy(payload))
 
     # Fault injection
 

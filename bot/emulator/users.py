@@ -50,6 +50,17 @@ class SimulatedUser:
         """A text message; /commands get bot_command entities as in Telegram."""
         return self._post({"text": text, "entities": command_entities(text) or None})
 
+    async def edit(self, message: MessageRef, text: str) -> Message:
+        """The user changes the text of a message they sent; Telegram tells the bot with an
+        edited_message update carrying the whole message as it is now."""
+        message_id = message if isinstance(message, int) else message.message_id
+        stored = self._chat.messages.get(message_id)
+        if stored is None or stored.deleted or stored.from_bot:
+            raise LookupError(f"message {message_id} is not one {self.profile.first_name} sent")
+        stored.edit({"text": text, "entities": command_entities(text) or None})
+        self._state.push_update("edited_message", copy.deepcopy(stored.json))
+        return stored.snapshot()
+
     async def send_document(
         self,
         content: bytes,
