@@ -79,20 +79,29 @@ def build_application(
     return application
 
 
+# The shop talks to each customer in their private chat and nowhere else: a /profile or
+# /orders in a group would show their addresses and orders to everyone there. Edits of
+# earlier messages are not new messages: an edited answer is not the answer to the question
+# a form is on now.
+NEW_PRIVATE_MESSAGES = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+
 def register_handlers(application: ShopApplication) -> None:
     # Group -1 runs before every handler below, for every update.
     application.add_handler(TypeHandler(Update, remember_sender), group=-1)
     for name, handler in commands().items():
-        application.add_handler(CommandHandler(name, handler))
+        application.add_handler(CommandHandler(name, handler, filters=NEW_PRIVATE_MESSAGES))
     application.add_handler(CallbackQueryHandler(dispatch_button))
     # Outside any conversation: a pre-checkout query has no chat.
     application.add_handler(PreCheckoutQueryHandler(bot.handlers.telegram_pay.answer_pre_checkout))
     application.add_handler(
         MessageHandler(filters.SUCCESSFUL_PAYMENT, bot.handlers.telegram_pay.record_payment)
     )
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, dispatch_text))
+    text = NEW_PRIVATE_MESSAGES & filters.TEXT
+    application.add_handler(MessageHandler(text & ~filters.COMMAND, dispatch_text))
     # Last in its group: only commands no handler above claimed reach it.
-    application.add_handler(MessageHandler(filters.COMMAND, bot.handlers.start.unknown_command))
+    unknown = bot.handlers.start.unknown_command
+    application.add_handler(MessageHandler(NEW_PRIVATE_MESSAGES & filters.COMMAND, unknown))
     application.add_error_handler(on_error)
 
 

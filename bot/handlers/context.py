@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
@@ -65,9 +66,9 @@ async def remember_sender(update: Update, context: ShopContext) -> None:
     Doing it here, in a write transaction and only when something changed, lets the handlers
     look their customer up inside read-only sessions without ever writing there.
     """
-    sender = update.effective_user
-    if sender is None:
-        return
+    sender, chat = update.effective_user, update.effective_chat
+    if sender is None or (chat is not None and chat.type != ChatType.PRIVATE):
+        return  # the shop does not serve groups: their members are no customers yet
     async with context.db.reading() as session:
         known = await users.find_by_telegram_id(session, sender.id)
         if known is not None and users.profile_matches(
