@@ -61,7 +61,7 @@ async def catalogue(db: Database) -> None:
     async with db.transaction() as session:
         shoes = await make_category(session, "Shoes & <Boots>")
         await make_product(
-            session, name="Classic Sneakers", sizes={"40": 50, "41": 50}, category=shoes
+            session, name="Classic Sneakers", sizes={"40": 10_000, "41": 50}, category=shoes
         )
         await make_product(session, name="Tom & Jerry <b>Tee</b>", price=1999, sizes={"M": 50})
         await make_product(session, name="Wool Hat", price=1500, currency="USD", sizes={"One": 1})
@@ -447,4 +447,91 @@ async def test_forged_buttons_never_reach_another_customers_orders_addresses_or_
     assert await belongings(db, victim.user_id) == before
     seen = "\n".join(texts_seen_by(emulator, eve))
     assert "Ann Example" not in seen and "1234567" not in seen  # the victim's name and phone
+    await check_invariants(db, units)
+
+
+# --------------------------------------------------------------------------- edits and other chats
+
+
+async def dialog_of(db: Database, user: SimulatedUser) -> tuple[object, ...]:
+    async with db.reading() as session:
+        step = await dialog.current_step(session, user_id=await customer_id(db, user))
+        addresses = (
+            await session.scalars(
+                select(Address.id).where(Address.user_id == await customer_id(db, user))
+            )
+        ).all()
+    return step, tuple(addresses)
+
+
+@given(edits=st.lists(st.tuples(st.integers(0, 5), hostile_text), min_size=1, max_size=4))
+async def test_editing_earlier_answers_changes_nothing_and_gets_no_reply(
+    shop: ShopApplication,
+    emulator: BotApiEmulator,
+    db: Database,
+    errors: ErrorLog,
+    units: dict[int, int],
+    edits: list[tuple[int, str]],
+) -> None:
+    """Telegram tells the bot about edits too; an edited answer must not be taken for the
+    answer to whatever question the form is on now."""
+    eve = new_customer(emulator)
+    await eve.send("/profile")
+    profile = await eve.next_message()
+    await eve.callback_answer(await eve.press_button(profile, texts.PROFILE_ADD_ADDRESS))
+    answered = []
+    for field in ADDRESS_FIELDS[:3]:
+        answered.append(await eve.send(GOOD[field]))
+        await settle(eve)
+    before, seen = await dialog_of(db, eve), len(eve.bot_messages)
+    watch = Watch(emulator, errors)
+
+    for which, text in edits:
+        await eve.edit(answered[which % len(answered)], text)
+        await settle(eve)
+
+    trouble = watch.trouble()
+    assert trouble.none, trouble
+    assert await dialog_of(db, eve) == before
+    assert len(eve.bot_messages) == seen  # the menu the settling presses edit aside
+    await check_invariants(db, units)
+
+
+GROUP = {"id": -1001234, "type": "supergroup", "title": "Shoppers"}
+CHANNEL = {"id": -1009876, "type": "channel", "title": "Deals"}
+
+
+def _post(chat: dict[str, object], text: str, **sender: object) -> dict[str, object]:
+    return {"message_id": 1, "date": 0, "chat": chat, "text": text, **sender} | (
+        {"entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]}
+        if text.startswith("/")
+        else {}
+    )
+
+
+@pytest.mark.parametrize("text", ["/profile", "/orders", "/cart", "/start", "hoodie", "/nope"])
+async def test_the_shop_keeps_out_of_groups_and_channels(
+    shop: ShopApplication,
+    emulator: BotApiEmulator,
+    db: Database,
+    errors: ErrorLog,
+    victim: PlacedOrder,
+    units: dict[int, int],
+    text: str,
+) -> None:
+    """A customer's orders, addresses and phone are theirs: the shop answers in private chats
+    only, so nothing of theirs is ever posted where others read along."""
+    member = {"id": victim.telegram_id, "is_bot": False, "first_name": "Ann"}
+    emulator.push_update("message", _post(GROUP, text, **{"from": member}))
+    emulator.push_update("message", _post(GROUP, text, sender_chat=CHANNEL))  # anonymous
+    emulator.push_update("channel_post", _post(CHANNEL, text))
+    eve = new_customer(emulator)
+    watch = Watch(emulator, errors)
+    await eve.send("/help")
+    await eve.next_message()
+
+    trouble = watch.trouble()
+    assert trouble.none, trouble
+    outside = [c for c in emulator.calls if str(c.params.get("chat_id", "")).startswith("-")]
+    assert outside == []
     await check_invariants(db, units)
