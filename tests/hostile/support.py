@@ -106,37 +106,34 @@ LAYOUTS = sorted(
     (cls for cls in _REGISTRY.values() if cls.__module__.startswith("bot.")),
     key=lambda cls: cls.prefix,
 )
-SMALL_IDS = st.integers(0, 12)
-_ODD_NUMBERS = ["-1", "007", "²", "١٢", "2147483647", "2147483648", "9" * 11, "1e3", " 1", ""]
-_words = st.one_of(
+_numbers = st.one_of(
+    st.integers(0, 12).map(str),
+    st.sampled_from(
+        ["-1", "007", "²", "١٢", "2147483647", "2147483648", "9" * 11, "1e3", " 1", ""]
+    ),
+)
+_labels = st.one_of(
     st.sampled_from(["c", "s", "o", "n", "", "main", "cart", "orders", "x"]), st.text(max_size=6)
 )
 
 
-def forged_buttons(ids: st.SearchStrategy[int] = SMALL_IDS) -> st.SearchStrategy[str]:
-    """Callback data a modified client could send: mostly one of our layouts with made-up
-    values (numbers drawn from `ids` or odd ones), sometimes the wrong number of fields or
-    anything at all; at most 64 bytes, as Telegram allows."""
-    numbers = st.one_of(ids.map(str), ids.map(str), st.sampled_from(_ODD_NUMBERS))
-
-    def field(annotation: object) -> st.SearchStrategy[str]:
-        return numbers if annotation in (int, "int") else _words
-
-    def fields_of(cls: type[Callback]) -> st.SearchStrategy[list[str]]:
-        right = st.tuples(*(field(f.type) for f in dataclasses.fields(cls))).map(list)
-        return st.one_of(right, right, right, st.lists(st.one_of(numbers, _words), max_size=8))
-
-    layouts = st.sampled_from(LAYOUTS).flatmap(
-        lambda cls: fields_of(cls).map(lambda values: ":".join([cls.prefix, *values]))
-    )
-    return (
-        st.one_of(layouts, layouts, layouts, st.text(min_size=1))
-        .map(lambda data: data.encode()[:MAX_CALLBACK_BYTES].decode(errors="ignore"))
-        .filter(bool)
-    )
+def _fields_of(cls: type[Callback]) -> st.SearchStrategy[list[str]]:
+    """Mostly the right number of fields, each of its kind; sometimes any number of either."""
+    kinds = [_numbers if f.type in (int, "int") else _labels for f in dataclasses.fields(cls)]
+    right = st.tuples(*kinds).map(list)
+    return st.one_of(right, right, right, st.lists(st.one_of(_numbers, _labels), max_size=8))
 
 
-callback_data = forged_buttons()
+_layouts = st.sampled_from(LAYOUTS).flatmap(
+    lambda cls: _fields_of(cls).map(lambda values: ":".join([cls.prefix, *values]))
+)
+# Callback data a modified client could send: mostly one of our layouts with made-up values,
+# sometimes anything at all; at most 64 bytes, as Telegram allows.
+callback_data = (
+    st.one_of(_layouts, _layouts, _layouts, st.text(min_size=1))
+    .map(lambda data: data.encode()[:MAX_CALLBACK_BYTES].decode(errors="ignore"))
+    .filter(bool)
+)
 
 
 # --------------------------------------------------------------------------- customers
@@ -158,7 +155,7 @@ async def settle(user: SimulatedUser) -> None:
     await user.callback_answer(await user.press_forged(anchor, Noop().pack()))
 
 
-def texts_seen_by(emulator: BotApiEmulator, user: SimulatedUser) -> list[str]:
+def texts_seen_by(user: SimulatedUser) -> list[str]:
     """Every text the bot sent or edited into this customer's chat, and every toast they got."""
     seen = [message.content for message in user.bot_messages]
     seen += [version.content for message in user.bot_messages for version in message.history]
