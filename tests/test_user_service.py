@@ -83,6 +83,15 @@ async def test_registering_again_refreshes_a_changed_profile(db: Database) -> No
     assert await _user_row(db, 42) == ("Anna", None, None, "en", False)
 
 
+async def test_control_characters_in_a_telegram_name_are_not_kept(db: Database) -> None:
+    profile = {"first_name": "An\x00n\x07", "username": "ann\x1b", "language_code": "de\x00"}
+    async with db.transaction() as session:
+        user = await users.register(session, telegram_id=42, **profile)
+        unchanged = users.profile_matches(user, **profile)
+    assert await _user_row(db, 42) == ("Ann", "ann", None, "de", False)
+    assert unchanged  # the same profile on the next update needs no write
+
+
 async def test_a_missing_language_does_not_erase_the_known_one(db: Database) -> None:
     async with db.transaction() as session:
         await users.register(session, telegram_id=42, first_name="Ann", language_code="de")

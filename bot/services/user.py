@@ -64,9 +64,9 @@ async def register(
     no write. INSERT … ON CONFLICT DO NOTHING makes two simultaneous first updates of one
     person end with one row instead of an IntegrityError in one of them.
     """
-    first_name = first_name[:_FIRST_NAME_MAX]
-    username = username[:_USERNAME_MAX] if username else None
-    language_code = language_code[:_LANGUAGE_MAX] if language_code else None
+    first_name = _shown(first_name, _FIRST_NAME_MAX)
+    username = _shown(username, _USERNAME_MAX) or None
+    language_code = _shown(language_code, _LANGUAGE_MAX) or None
     user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
     if user is None:
         await session.execute(
@@ -102,11 +102,19 @@ def profile_matches(
 ) -> bool:
     """Whether register() would change nothing (it also unblocks a returning customer)."""
     return (
-        user.first_name == first_name[:_FIRST_NAME_MAX]
-        and user.username == (username[:_USERNAME_MAX] if username else None)
-        and (language_code is None or user.language_code == language_code[:_LANGUAGE_MAX])
+        user.first_name == _shown(first_name, _FIRST_NAME_MAX)
+        and user.username == (_shown(username, _USERNAME_MAX) or None)
+        and (not language_code or user.language_code == _shown(language_code, _LANGUAGE_MAX))
         and not user.is_blocked
     )
+
+
+def _shown(value: str | None, limit: int) -> str:
+    """A profile field as we keep it: without control characters, which no one can see and
+    PostgreSQL refuses (NUL), and clipped to its column."""
+    if not value:
+        return ""
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cc")[:limit]
 
 
 def insert_ignoring_conflict(
