@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import sqlite3
 from pathlib import Path
 
@@ -48,6 +47,7 @@ from tests.fakes.orders import place_order
 from tests.fakes.stripe_shop import paid_event
 from tests.hostile.conftest import ErrorLog
 from tests.test_console import SHOPBOT, _console_env, fresh_database
+from tests.test_runtime import free_port
 
 HELP_START = "What I can do"
 STRIPE_SECRET = "whsec_fault_test"
@@ -305,13 +305,6 @@ async def test_while_another_connection_holds_the_sqlite_write_lock_updates_wait
 
 
 # --------------------------------------------------------------------------- a process killed
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def shopbot_env(url: URL, emulator: BotApiEmulator, port: int) -> dict[str, str]:

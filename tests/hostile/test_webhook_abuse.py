@@ -21,7 +21,9 @@ from sqlalchemy import func, select
 from bot.config import Settings
 from bot.db import Database
 from bot.devtools.stripe_fake import sign_body, signed_event
-from bot.models import Order, OrderStatus, OutboxMessage, PaymentProvider, ProviderEvent
+from bot.emulator.emulator import BotApiEmulator
+from bot.models import Order, OrderStatus, OutboxMessage, PaymentProvider, ProviderEvent, User
+from bot.runner import running_shop
 from bot.services import payment as payments
 from bot.web import (
     HEALTH_PATH,
@@ -34,8 +36,10 @@ from bot.web import (
 )
 from bot.web.stripe_webhook import TOLERANCE_S
 from bot.web.telegram_webhook import SECRET_HEADER
+from tests.conftest import shop_settings
 from tests.fakes.orders import PlacedOrder, place_order
 from tests.fakes.stripe_shop import paid_event
+from tests.test_runtime import free_port, start_update
 
 STRIPE_SECRET = "whsec_abuse_test"
 TELEGRAM_SECRET = "abuse-Secret_42"
@@ -366,3 +370,38 @@ async def test_a_flood_of_wrong_telegram_secrets_is_refused_and_a_real_update_st
     assert elapsed < FLOOD_SECONDS
     assert (health, real) == (200, 200)
     assert updates.received == [json.loads(update)]
+
+
+# --------------------------------------------------------------------------- the running shop
+
+
+async def test_the_shop_in_webhook_mode_still_answers_after_a_flood_of_forged_updates(
+    emulator: BotApiEmulator, db: Database, http: aiohttp.ClientSession
+) -> None:
+    """Forged updates (no secret, a wrong one) would make the bot talk to whoever they name:
+    none is handled, and the customer Telegram really sends right after gets the answer."""
+    port = free_port()
+    settings = shop_settings(
+        emulator,
+        db,
+        web_port=port,
+        webhook_url=f"http://127.0.0.1:{port}",
+        telegram_webhook_secret=TELEGRAM_SECRET,
+    )
+    forged = json.dumps(start_update(1, telegram_id=666, first_name="Mallory")).encode()
+    guesses: list[str | None] = [None, "", TELEGRAM_SECRET.upper(), TELEGRAM_SECRET + "x"]
+    url = f"http://127.0.0.1:{port}{TELEGRAM_WEBHOOK_PATH}"
+
+    async with running_shop(settings, db, token=emulator.token):
+        statuses = await asyncio.gather(
+            *(post(http, url, forged, telegram_headers(guesses[i % 4])) for i in range(FLOOD))
+        )
+        ann = emulator.user(42, "Ann")
+        await ann.send("/start")  # Telegram pushes it to the webhook with the secret
+        greeting = await ann.next_message()
+
+    assert statuses == [403] * FLOOD
+    assert "Hello, Ann!" in greeting.content
+    assert [c for c in emulator.calls if str(c.params.get("chat_id")) == "666"] == []
+    async with db.reading() as session:
+        assert await session.scalar(select(User.id).where(User.telegram_id == 666)) is None
