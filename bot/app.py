@@ -24,6 +24,7 @@ import bot.handlers.admin.roles
 import bot.handlers.cart
 import bot.handlers.catalog
 import bot.handlers.checkout
+import bot.handlers.checkout_summary
 import bot.handlers.orders
 import bot.handlers.payment
 import bot.handlers.payment_methods

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from functools import lru_cache
 from typing import Annotated, Literal, Self
 
@@ -15,6 +16,12 @@ PaymentBackend = Literal["stripe", "telegram", "none"]
 
 # Telegram's own rule for setWebhook's secret_token.
 _TELEGRAM_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+# Stripe keeps a Checkout page open from 30 minutes to 24 hours after it creates the page. With
+# Stripe the page closes when the order is released, so the hold stays within that range; the
+# two extra minutes cover the moments between placing the order and Stripe creating the page.
+STRIPE_SHORTEST_HOLD = timedelta(minutes=32)
+STRIPE_LONGEST_HOLD = timedelta(hours=24)
 
 
 class Settings(BaseSettings):
@@ -37,8 +44,6 @@ class Settings(BaseSettings):
     stripe_webhook_secret: SecretStr | None = None
     stripe_api_base: str = "https://api.stripe.com"
     telegram_provider_token: SecretStr | None = None
-    # Stripe accepts a Checkout Session lifetime of 30 minutes to 24 hours.
-    checkout_session_minutes: int = Field(default=30, ge=30, le=1440)
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
@@ -121,6 +126,16 @@ class Settings(BaseSettings):
         if self.telegram_provider_token is not None:
             return "telegram"
         return "none"
+
+    @property
+    def unpaid_order_hold(self) -> timedelta:
+        """How long an unpaid order keeps its stock: its payment deadline is placement + this.
+        With Stripe the payment page closes at that same moment, so it is kept within the
+        lifetimes Stripe allows a page."""
+        hold = timedelta(minutes=self.unpaid_order_timeout_minutes)
+        if self.effective_payment_provider == "stripe":
+            return min(max(hold, STRIPE_SHORTEST_HOLD), STRIPE_LONGEST_HOLD)
+        return hold
 
 
 @lru_cache

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Generic, TypeVar
 
 from sqlalchemy import select
@@ -106,7 +105,7 @@ class BackgroundJobs:
     ) -> None:
         self._bot = bot
         self._database = database
-        self._timeout = timedelta(minutes=settings.unpaid_order_timeout_minutes)
+        self._timeout = settings.unpaid_order_hold
         self.delivery = RepeatingJob("outbox delivery", self._deliver, delivery_interval_s)
         self.expiry = RepeatingJob("unpaid order expiry", self._expire, expiry_interval_s)
 

@@ -6,6 +6,7 @@ through `esc()` before it is put into one.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import escape
 
 from bot.money import format_amount
@@ -70,6 +71,7 @@ COMMANDS = (
     ("cart", "Your cart"),
     ("orders", "Your orders"),
     ("profile", "Email and addresses"),
+    ("payments", "Your saved cards"),
     ("cancel", "Leave the current step"),
     ("help", "What this bot can do"),
 )
@@ -303,6 +305,13 @@ CHECKOUT_CART_EMPTY = "Your cart is empty, so there is nothing to order."
 CHECKOUT_CART_CHANGED = "Your cart has changed. Please check the updated summary."
 CHECKOUT_NOT_PLACED = "Nothing was ordered."
 CHECKOUT_VIEW_ORDER = "📦 View order"
+CHECKOUT_SAVE_CARD_OFF = "☐ Save my card for next time"
+CHECKOUT_SAVE_CARD_ON = "☑ Save my card for next time"
+CHECKOUT_CARD_SAVED_NOTE = (
+    "💳 The card you pay with will be saved with Stripe, our payment provider, and offered "
+    "when you next pay. We keep only its brand, last four digits and expiry; remove it any "
+    "time in /payments."
+)
 
 # What the step-by-step new address asks for, one field at a time (bot.services.user order).
 ADDRESS_PROMPTS = {
@@ -327,10 +336,11 @@ def address_button(summary: str, is_default: bool) -> str:
     return f"⭐ {summary}" if is_default else summary
 
 
-def checkout_summary(lines: str, total: str, address: str) -> str:
+def checkout_summary(lines: str, total: str, address: str, *, save_card: bool = False) -> str:
+    saving = f"{CHECKOUT_CARD_SAVED_NOTE}\n\n" if save_card else ""
     return (
         f"🧾 <b>Order summary</b>\n\n{lines}\n\n{cart_total(total)}\n\n"
-        f"<b>Shipping to</b>\n{esc(address)}\n\nPlace the order?"
+        f"<b>Shipping to</b>\n{esc(address)}\n\n{saving}Place the order?"
     )
 
 
@@ -670,6 +680,25 @@ def stripe_pay_failed(order_id: int, reason: str) -> str:
     )
 
 
+def pay_too_late(order_id: int) -> str:
+    return f"Order #{order_id} was not paid in time and is being cancelled. Please order again."
+
+
+def pay_being_confirmed(order_id: int) -> str:
+    return (
+        f"Stripe has your payment for order #{order_id} and is confirming it; we will tell you "
+        "here as soon as it does."
+    )
+
+
+def pay_too_little_time(order_id: int, left: timedelta) -> str:
+    minutes = max(1, int(left.total_seconds() // 60))
+    return (
+        f"Order #{order_id} is released in {_count(minutes, 'minute')}: too soon for a card "
+        "payment page, which stays open 30 minutes. Cancel it in /orders and order again."
+    )
+
+
 def stripe_returned_paid(order_id: int, status: str, *, pending: bool) -> str:
     """Stripe's success page sent the customer back; the webhook may not have arrived yet."""
     if pending:
@@ -705,6 +734,10 @@ CARD_REMOVE_YES = "Yes, remove it"
 CARD_KEEP = "No, keep it"
 CARD_REMOVED = "Card removed"
 CARD_NOT_FOUND = "That saved card was not found."
+CARD_NOT_REMOVED = (
+    "The card could not be removed just now: our payment provider did not confirm it. It is "
+    "still saved; please try again in a minute."
+)
 _CARD_BRANDS = {
     "amex": "American Express",
     "diners": "Diners Club",
