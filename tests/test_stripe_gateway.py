@@ -540,6 +540,38 @@ async def test_after_a_failed_payment_a_new_page_replaces_the_old(
     )
 
 
+async def test_a_page_stripe_no_longer_has_is_replaced(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    placed = await place_order(db)
+    lost = await start(db, gateway, placed)
+    del stripe_api.sessions[lost.id]  # e.g. made with the test key before going live
+
+    new = await start(db, gateway, placed)
+
+    assert new.id != lost.id
+    assert list(stripe_api.sessions) == [new.id]
+    [payment] = await payments_of(db)
+    assert payment.stripe_checkout_session_id == new.id
+
+
+async def test_money_the_shop_is_checking_gets_no_new_page(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    placed = await place_order(db)
+    await start(db, gateway, placed)
+    async with db.transaction() as session:
+        payment = await session.scalar(select(PaymentInformation))
+        assert payment is not None
+        payment.status = PaymentStatus.MISMATCH  # the amount Stripe reported was not the order's
+    requests = len(stripe_api.requests)
+
+    with pytest.raises(NotAllowed, match="already being checked by the shop"):
+        await start(db, gateway, placed)
+
+    assert len(stripe_api.requests) == requests
+
+
 async def test_cards_saved_before_the_order_are_offered_but_not_those_saved_after(
     db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
 ) -> None:

@@ -105,10 +105,13 @@ def payment_deadline(order: Order, hold: timedelta) -> datetime:
 
 
 async def _last_page(gateway: StripeGateway, order: Order) -> CheckoutSession | None:
-    """The order's last Checkout Session as Stripe has it now, unless its payment failed."""
+    """The order's last Checkout Session as Stripe has it now; None when there is none to give
+    back (its payment failed, or Stripe no longer has it)."""
     payment = order.payment
     if payment is None or payment.stripe_checkout_session_id is None:
         return None
+    if payments.money_received(payment):  # e.g. an amount that did not match the order's
+        raise NotAllowed(payments.under_review(order.id))
     if payment.status is PaymentStatus.FAILED:
         return None  # complete, and never to be paid: it needs replacing
     return await gateway.retrieve_checkout_session(

@@ -100,9 +100,16 @@ class StripeGateway:
             raise PaymentError(UNAVAILABLE)
         return _checkout_session(session, order.currency)
 
-    async def retrieve_checkout_session(self, session_id: str, currency: str) -> CheckoutSession:
-        """The session as it is now; `currency` is the order's, should Stripe not say."""
-        session = await self._call(self._client.v1.checkout.sessions.retrieve_async(session_id))
+    async def retrieve_checkout_session(
+        self, session_id: str, currency: str
+    ) -> CheckoutSession | None:
+        """The session as it is now, None if Stripe has no such session (another account, or
+        test mode); `currency` is the order's, should Stripe not say."""
+        request = self._client.v1.checkout.sessions.retrieve_async(session_id)
+        session = await self._call_unless_missing(request)
+        if session is None:
+            log.warning("Stripe has no checkout session %s", session_id)
+            return None
         return _checkout_session(session, currency)
 
     async def refund(
@@ -158,19 +165,24 @@ class StripeGateway:
             raise _payment_error(error) from error
 
     async def _attached(self, payment_method_id: str) -> bool:
-        try:
-            method = await self._client.v1.payment_methods.retrieve_async(payment_method_id)
-        except stripe.InvalidRequestError as error:
-            if error.http_status == 404:
-                return False
-            raise _payment_error(error) from error
-        except stripe.StripeError as error:
-            raise _payment_error(error) from error
-        return method.customer is not None
+        request = self._client.v1.payment_methods.retrieve_async(payment_method_id)
+        method = await self._call_unless_missing(request)
+        return method is not None and method.customer is not None
 
     async def _call(self, request: Awaitable[T]) -> T:
         try:
             return await request
+        except stripe.StripeError as error:
+            raise _payment_error(error) from error
+
+    async def _call_unless_missing(self, request: Awaitable[T]) -> T | None:
+        """None when Stripe has no such object."""
+        try:
+            return await request
+        except stripe.InvalidRequestError as error:
+            if error.http_status == 404:
+                return None
+            raise _payment_error(error) from error
         except stripe.StripeError as error:
             raise _payment_error(error) from error
 

@@ -157,6 +157,18 @@ async def remove_payment_method(
     await session.flush()
 
 
+def money_received(payment: PaymentInformation) -> bool:
+    """The provider has reported money for this payment (paid, mismatched, to refund…)."""
+    return payment.status not in _NOTHING_RECEIVED
+
+
+def under_review(order_id: int) -> str:
+    return (
+        f"A payment for order #{order_id} is already being checked by the shop. "
+        "Please wait for us to contact you."
+    )
+
+
 async def attach_reference(
     session: AsyncSession,
     *,
@@ -175,10 +187,7 @@ async def attach_reference(
         payment = _new_payment(order, provider)
         session.add(payment)
     elif payment.status not in _NOTHING_RECEIVED:
-        raise NotAllowed(
-            f"A payment for order #{order.id} is already being checked by the shop. "
-            "Please wait for us to contact you."
-        )
+        raise NotAllowed(under_review(order.id))
     payment.provider = provider
     payment.status = PaymentStatus.PENDING
     payment.stripe_checkout_session_id = checkout_session_id or payment.stripe_checkout_session_id
