@@ -298,15 +298,17 @@ def _daily(buckets: _Buckets, days: int, today: date) -> tuple[DayTotals, ...]:
 async def _top_products(
     session: AsyncSession, *, since: date, today: date
 ) -> tuple[TopProduct, ...]:
-    """By units sold in paid orders; a line keeps its sku and name as sold."""
+    """By units sold in paid orders, then by name; a line keeps its sku and name as sold."""
+    name = func.max(OrderItem.product_name).label("name")
     units = func.sum(OrderItem.quantity).label("units")
-    revenue = func.sum(OrderItem.unit_price * OrderItem.quantity).label("revenue")
+    revenue = func.sum(OrderItem.unit_price * OrderItem.quantity)
     rows = await session.execute(
-        select(OrderItem.sku, func.max(OrderItem.product_name), units, revenue, Order.currency)
+        select(OrderItem.sku, name, units, revenue, Order.currency)
         .join(Order, Order.id == OrderItem.order_id)
         .where(_earning(), _placed_between(since, today))
         .group_by(OrderItem.sku, Order.currency)
-        .order_by(units.desc(), revenue.desc(), OrderItem.sku)
+        # Not by revenue: sums in different currencies don't compare.
+        .order_by(units.desc(), name, OrderItem.sku)
         .limit(TOP_PRODUCTS)
     )
     return tuple(
