@@ -20,7 +20,10 @@ from telegram.ext import (
 
 # Importing a feature module registers its commands, buttons, screens and steps.
 import bot.handlers.addresses
+import bot.handlers.admin.reviews
 import bot.handlers.admin.roles
+import bot.handlers.admin.stats
+import bot.handlers.admin.users
 import bot.handlers.cart
 import bot.handlers.catalog
 import bot.handlers.checkout

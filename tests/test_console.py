@@ -187,3 +187,19 @@ def _console_env(url: URL) -> dict[str, str]:
     env["DATABASE_URL"] = url.render_as_string(hide_password=False)
     env["PYTHONPATH"] = str(PROJECT_ROOT)
     return env
+
+
+async def test_an_admin_saves_the_stats_chart_to_a_file(
+    fresh_database_url: URL, tmp_path: Path
+) -> None:
+    async with open_console(_settings(fresh_database_url), admin=True) as (console, _):
+        nothing = await console.handle(f":save {tmp_path / 'none.png'}")
+        await console.handle("/stats 7")
+        while not any(m.photo for m in console.user.bot_messages):
+            await console.next_output(timeout=60)
+        saved = await console.handle(f":save {tmp_path / 'chart.png'}")
+
+    assert nothing == "! the bot has sent no photo or document"
+    content = (tmp_path / "chart.png").read_bytes()
+    assert content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert saved == f"saved {len(content)} bytes to {tmp_path / 'chart.png'}"
