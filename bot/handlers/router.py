@@ -61,6 +61,23 @@ def on_button(cls: type[CB]) -> Callable[[H], H]:
     return wrap
 
 
+def on_admin_button(cls: type[CB]) -> Callable[[H], H]:
+    """Like on_button, for admin screens: to anyone else the button is an expired menu."""
+
+    def wrap(handler: H) -> H:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: ShopContext, data: Any) -> str | None:
+            if not await sender_is_admin(update, context):
+                raise ExpiredButton
+            result: str | None = await handler(update, context, data)
+            return result
+
+        on_button(cls)(guarded)
+        return handler
+
+    return wrap
+
+
 def on_step(flow: str) -> Callable[[H], H]:
     """Register the handler for text sent while a customer is in `flow`."""
 

@@ -6,11 +6,10 @@ from telegram import Update
 
 from bot import admin_texts
 from bot.handlers.admin.args import Args
-from bot.handlers.context import ShopContext, sender_is_admin
+from bot.handlers.context import ShopContext
 from bot.handlers.render import send, show
-from bot.handlers.router import on_admin_command, on_button
+from bot.handlers.router import on_admin_button, on_admin_command
 from bot.keyboards.admin_reviews import AdminReviewsPage, admin_reviews_keyboard
-from bot.keyboards.callbacks import ExpiredButton
 from bot.services import review
 
 PER_PAGE = 5
@@ -24,11 +23,8 @@ async def latest_reviews(update: Update, context: ShopContext) -> None:
     await _show_page(update, context, 1)
 
 
-@on_button(AdminReviewsPage)
+@on_admin_button(AdminReviewsPage)
 async def turn_page(update: Update, context: ShopContext, data: AdminReviewsPage) -> str | None:
-    # Buttons bypass the command guard: a forged one from a customer is just an old menu.
-    if not await sender_is_admin(update, context):
-        raise ExpiredButton
     await _show_page(update, context, data.page)
     return None
 
