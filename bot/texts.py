@@ -27,7 +27,8 @@ UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 
 
 def usage(line: str) -> str:
-    return f"Usage: <code>{esc(line)}</code>"
+    """Plain text: it is the message of an InvalidInput, which is escaped when shown."""
+    return f"Usage: {line}"
 
 
 NOTHING_TO_CANCEL = "There is nothing to cancel."
