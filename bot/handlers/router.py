@@ -61,6 +61,22 @@ def on_button(cls: type[CB]) -> Callable[[H], H]:
     return wrap
 
 
+def on_admin_button(cls: type[CB]) -> Callable[[ButtonHandler], ButtonHandler]:
+    """Register an admin screen's button: pressed by anyone else (forged), it has expired."""
+
+    def wrap(handler: ButtonHandler) -> ButtonHandler:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: ShopContext, data: Any) -> str | None:
+            if not await sender_is_admin(update, context):
+                raise ExpiredButton
+            return await handler(update, context, data)
+
+        on_button(cls)(guarded)
+        return handler
+
+    return wrap
+
+
 def on_step(flow: str) -> Callable[[H], H]:
     """Register the handler for text sent while a customer is in `flow`."""
 
