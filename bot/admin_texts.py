@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
-from bot.models import OrderStatus
+from bot.models import Order, OrderItem, OrderStatus, PaymentInformation, PaymentProvider
+from bot.services.fulfilment import Cancellation, RefundPlan, RefundRoute
+from bot.services.order import STATUS_LABELS
 from bot.services.pagination import Page
 from bot.services.review import AdminReviewView, RemovedReview
 from bot.services.stats import (
@@ -197,3 +199,155 @@ def customer_details(c: CustomerDetails, status_labels: Mapping[OrderStatus, str
             for o in c.last_orders
         ]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- orders
+
+ORDERS_BACK = "« All orders"
+# An order card stays well inside Telegram's 4096 characters however big the order.
+CARD_MAX_ITEMS = 25
+CARD_MAX_HISTORY = 15
+PROVIDER_NAMES = {PaymentProvider.STRIPE: "Stripe", PaymentProvider.TELEGRAM: "Telegram Payments"}
+
+
+def when(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+
+
+def bad_status(usage: str, statuses: Sequence[str]) -> str:
+    """Plain text: it is an InvalidInput's message."""
+    return f"{usage}\nStatuses: {', '.join(statuses)}"
+
+
+def orders_page(page: Page[Order], status: OrderStatus | None) -> str:
+    which = f" · {STATUS_LABELS[status]}" if status else ""
+    if not page.total:
+        return f"📋 <b>All orders</b>{which}\nNo orders here yet."
+    return (
+        f"📋 <b>All orders</b>{which} · {page.total}\n"
+        "Newest first. Tap one, or send /order &lt;id&gt;."
+    )
+
+
+def order_button(order: Order) -> str:
+    total = money(order.total, order.currency)
+    placed = f"{order.created_at.day} {order.created_at:%b}"
+    status, customer = STATUS_LABELS[order.status], order.user.first_name
+    return f"#{order.id} · {placed} · {total} · {status} · {customer}"
+
+
+def order_card(order: Order) -> str:
+    """Everything an admin needs to fulfil an order; card data is never stored, so never shown."""
+    sections = [
+        f"📦 <b>Order #{order.id}</b> · {STATUS_LABELS[order.status]}\n"
+        f"Placed {when(order.created_at)}",
+        f"<b>Customer</b>\n{_customer(order)}",
+        f"<b>Shipping to</b>\n{esc(order.shipping_address)}",
+        f"<b>Items</b>\n{_items(order)}\nTotal: <b>{money(order.total, order.currency)}</b>",
+        f"<b>Payment</b>\n{_payment(order.payment)}",
+        f"<b>History</b>\n{_history(order)}",
+    ]
+    return "\n\n".join(sections)
+
+
+def _customer(order: Order) -> str:
+    user = order.user
+    username = f" (@{esc(user.username)})" if user.username else ""
+    return f"{esc(user.first_name or 'No name')}{username} · id <code>{user.telegram_id}</code>"
+
+
+def _items(order: Order) -> str:
+    lines = [_item(n, item, order.currency) for n, item in enumerate(order.items, 1)]
+    hidden = len(lines) - CARD_MAX_ITEMS
+    if hidden > 0:
+        lines = [*lines[:CARD_MAX_ITEMS], f"… and {hidden} more lines"]
+    return "\n".join(lines)
+
+
+def _item(number: int, item: OrderItem, currency: str) -> str:
+    unit, total = money(item.unit_price, currency), money(item.line_total, currency)
+    return (
+        f"{number}. <b>{esc(item.product_name)}</b> · {esc(item.size_name)} · "
+        f"<code>{esc(item.sku)}</code>\n    {item.quantity} × {unit} = {total}"
+    )
+
+
+def _payment(payment: PaymentInformation | None) -> str:
+    if payment is None:
+        return "None yet."
+    lines = [
+        f"{PROVIDER_NAMES[payment.provider]} · {payment.status.replace('_', ' ')} · "
+        f"{money(payment.amount, payment.currency)}"
+    ]
+    if payment.received_amount is not None and payment.received_currency:
+        received = money(payment.received_amount, payment.received_currency)
+        paid_at = f" on {when(payment.paid_at)}" if payment.paid_at else ""
+        lines.append(f"Received {received}{paid_at}")
+    references = (
+        ("Checkout session", payment.stripe_checkout_session_id),
+        ("Payment intent", payment.stripe_payment_intent_id),
+        ("Telegram charge", payment.telegram_payment_charge_id),
+        ("Provider charge", payment.provider_payment_charge_id),
+    )
+    lines += [f"{label}: <code>{esc(ref)}</code>" for label, ref in references if ref]
+    return "\n".join(lines)
+
+
+def _history(order: Order) -> str:
+    changes = order.history[-CARD_MAX_HISTORY:]
+    lines = [
+        f"{when(change.created_at)} — {STATUS_LABELS[change.to_status]} · by {esc(change.actor)}"
+        + (f" ({esc(change.note)})" if change.note else "")
+        for change in changes
+    ]
+    if len(order.history) > len(changes):
+        lines.insert(0, f"… {len(order.history) - len(changes)} earlier changes")
+    return "\n".join(lines)
+
+
+def status_set(order: Order) -> str:
+    return (
+        f"✅ Order <b>#{order.id}</b> is now {STATUS_LABELS[order.status]}. "
+        "The customer will be told."
+    )
+
+
+def order_cancelled(cancellation: Cancellation) -> str:
+    order, refund = cancellation.order, cancellation.refund
+    if not cancellation.cancelled:
+        return (
+            f"⚠️ Order <b>#{order.id}</b> is {STATUS_LABELS[order.status]} now, so it was not "
+            f"cancelled.\n{refund_requested(refund) if refund else ''}"
+        ).rstrip()
+    done = (
+        f"✅ Order <b>#{order.id}</b> is cancelled and its items are back in stock. "
+        "The customer will be told."
+    )
+    return f"{done}\n{refund_requested(refund)}" if refund else done
+
+
+def refund_requested(plan: RefundPlan) -> str:
+    amount = money(plan.amount, plan.currency)
+    if plan.route is RefundRoute.STRIPE:
+        return (
+            f"↩️ Stripe is refunding {amount} for order <b>#{plan.order_id}</b>. The payment is "
+            "marked refunded, and the customer told, when Stripe confirms it."
+        )
+    where = PROVIDER_NAMES[plan.provider]
+    reference = f" (payment <code>{esc(plan.reference)}</code>)" if plan.reference else ""
+    return (
+        f"↩️ {where} can't refund order <b>#{plan.order_id}</b> from the bot: please refund "
+        f"{amount}{reference} in your payment provider's dashboard, then send "
+        f"<code>/refund {plan.order_id} done</code>."
+    )
+
+
+def already_refunded(order_id: int) -> str:
+    return f"✅ Stripe has already confirmed the refund of order <b>#{order_id}</b>."
+
+
+def refund_confirmed(order: Order) -> str:
+    return (
+        f"✅ The refund of order <b>#{order.id}</b> is recorded; the order is "
+        f"{STATUS_LABELS[order.status]}. The customer will be told."
+    )

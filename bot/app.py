@@ -20,6 +20,8 @@ from telegram.ext import (
 
 # Importing a feature module registers its commands, buttons, screens and steps.
 import bot.handlers.addresses
+import bot.handlers.admin.fulfilment
+import bot.handlers.admin.orders
 import bot.handlers.admin.reviews
 import bot.handlers.admin.roles
 import bot.handlers.admin.stats

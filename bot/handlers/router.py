@@ -61,16 +61,15 @@ def on_button(cls: type[CB]) -> Callable[[H], H]:
     return wrap
 
 
-def on_admin_button(cls: type[CB]) -> Callable[[H], H]:
-    """Like on_button, for admin screens: to anyone else the button is an expired menu."""
+def on_admin_button(cls: type[CB]) -> Callable[[ButtonHandler], ButtonHandler]:
+    """Register an admin screen's button: pressed by anyone else (forged), it has expired."""
 
-    def wrap(handler: H) -> H:
+    def wrap(handler: ButtonHandler) -> ButtonHandler:
         @functools.wraps(handler)
         async def guarded(update: Update, context: ShopContext, data: Any) -> str | None:
             if not await sender_is_admin(update, context):
                 raise ExpiredButton
-            result: str | None = await handler(update, context, data)
-            return result
+            return await handler(update, context, data)
 
         on_button(cls)(guarded)
         return handler

@@ -28,6 +28,10 @@ T = TypeVar("T")
 UNAVAILABLE = "Card payments are not available right now. Please try again later."
 UNREACHABLE = "The payment service did not answer. Please try again in a minute."
 DECLINED = "The payment was declined. Please check the card or try another one."
+ALREADY_REFUNDED = (
+    "Stripe has already refunded this payment; the order becomes refunded when Stripe's "
+    "confirmation arrives."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +152,9 @@ class StripeGateway:
             log.warning("Stripe unreachable or failing: %r", error)
             raise PaymentError(UNREACHABLE) from error
         except stripe.StripeError as error:
+            if error.code == "charge_already_refunded":  # e.g. refunded in the dashboard
+                log.info("Stripe had refunded this payment already: %s", error.user_message)
+                raise PaymentError(ALREADY_REFUNDED) from error
             log.error("Stripe refused a request: %r", error)
             raise PaymentError(UNAVAILABLE) from error
 
