@@ -179,16 +179,22 @@ def test_every_bad_row_is_reported_not_just_the_first() -> None:
 
 
 def test_the_message_lists_the_first_twenty_problems_and_counts_the_rest() -> None:
-    data = csv_file(*(f"SNK-{i},Court,Sneakers,,49.99,41,-1," for i in range(30)))
+    data = csv_file(*(f"SNK-{i},Court,Sneakers,,49.99,41,-1," for i in range(1500)))
 
     with pytest.raises(CatalogFileInvalid) as raised:
         parse(data)
 
     lines = raised.value.message.splitlines()
-    assert lines[0] == "The file has 30 problems:"
+    assert lines[0] == "The file has 1,500 problems:"
     assert lines[1] == "Line 2: stock: can't be negative."
     assert lines[20] == "Line 21: stock: can't be negative."
-    assert lines[21:] == ["…and 10 more."]
+    assert lines[21:] == ["…and 1,480 more."]
+
+
+def test_a_double_quote_left_open_is_pointed_at() -> None:
+    data = csv_file('SNK-1,"Court,Sneakers,,49.99,41,3,', "SNK-2,Runner,Sneakers,,59,41,3,")
+
+    assert errors_of(data) == [(2, "2 values instead of 8 (is a double quote left open?).")]
 
 
 def test_rows_of_one_sku_must_agree_on_the_product() -> None:

@@ -21,10 +21,9 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Row, RowMapping, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.models import Category, Product, Size
 from bot.money import decimal_amount, parse_amount
@@ -47,6 +46,7 @@ VISIBLE = "visible"  # optional, so that hidden products survive a round trip
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest file Telegram lets a bot download
 MAX_ROWS = 100_000
 MAX_ERRORS_SHOWN = 20
+_MAX_ERRORS_KEPT = 1000  # a broken 20 MB file could have millions
 FILE_TOO_LARGE = f"The file is too large: at most {MAX_FILE_BYTES // (1024 * 1024)} MB."
 CHUNK_ROWS = 500  # rows written between two progress reports
 _DELIMITERS = (",", ";", "\t")  # spreadsheets in many locales save CSV with semicolons
@@ -70,14 +70,14 @@ class LineError:
 class CatalogFileInvalid(InvalidInput):
     """What is wrong with a file, line by line; the message lists the first few."""
 
-    def __init__(self, errors: Sequence[LineError]) -> None:
-        self.errors = tuple(errors)
+    def __init__(self, errors: Sequence[LineError], *, count: int | None = None) -> None:
+        self.errors = tuple(errors)  # the first ones, in line order
+        self.count = len(self.errors) if count is None else count
         shown = [str(error) for error in self.errors[:MAX_ERRORS_SHOWN]]
-        hidden = len(self.errors) - len(shown)
+        hidden = self.count - len(shown)
         if hidden:
             shown.append(f"…and {hidden:,} more.")
-        count = len(self.errors)
-        problems = "1 problem" if count == 1 else f"{count:,} problems"
+        problems = "1 problem" if self.count == 1 else f"{self.count:,} problems"
         super().__init__(f"The file has {problems}:\n" + "\n".join(shown))
 
 
@@ -140,7 +140,7 @@ def parse_catalog(
             if any(value.strip() for value in record):
                 rows.add(start, columns, record)
     except csv.Error as error:
-        rows.errors.append(LineError(reader.line_num, f"the file can't be read as CSV ({error})."))
+        rows.error(reader.line_num, f"the file can't be read as CSV ({error}).")
     return rows.result()
 
 
@@ -210,6 +210,7 @@ class _Rows:
         self.default_currency = default_currency
         self.currencies = currencies
         self.errors: list[LineError] = []
+        self.error_count = 0
         self.products: dict[str, ProductRow] = {}
         self.sizes: dict[tuple[str, str], int] = {}  # (sku, folded size) -> its line
         self.count = 0
@@ -218,23 +219,23 @@ class _Rows:
         self.count += 1
         if self.count > MAX_ROWS:
             if self.count == MAX_ROWS + 1:
-                self.errors.append(LineError(line, f"a file can have at most {MAX_ROWS:,} rows."))
+                self.error(line, f"a file can have at most {MAX_ROWS:,} rows.")
             return
         if len(record) != len(columns):
-            self.errors.append(
-                LineError(
-                    line,
-                    f"{len(record)} values instead of {len(columns)}"
-                    " (a value with a comma in it needs double quotes).",
-                )
+            hint = (
+                "is a double quote left open?"
+                if any("\n" in value for value in record)
+                else "a value with a comma in it needs double quotes"
             )
+            self.error(line, f"{len(record)} values instead of {len(columns)} ({hint}).")
             return
         values = dict(zip(columns, record, strict=True))
         problems: list[str] = []
         product = self._product(line, values, problems)
         size = _checked(problems, "size", lambda: _words(values["size"], SIZE_NAME_MAX_LENGTH))
         stock = _checked(problems, "stock", lambda: _stock(values["stock"]))
-        self.errors += [LineError(line, problem) for problem in problems]
+        for problem in problems:
+            self.error(line, problem)
         if product is None or size is None or stock is None:
             return
         self._group(product, SizeRow(line, size, stock))
@@ -265,29 +266,30 @@ class _Rows:
         if first is not row:
             for what in ("name", "category", "description", "price", "photo", "visible"):
                 if getattr(first, what) != getattr(row, what):
-                    self.errors.append(
-                        LineError(
-                            size.line,
-                            f"the {what} of {row.sku} differs from line {first.line};"
-                            " the rows of one product must agree.",
-                        )
+                    self.error(
+                        size.line,
+                        f"the {what} of {row.sku} differs from line {first.line};"
+                        " the rows of one product must agree.",
                     )
                     return
         key = (row.sku, size.name.casefold())
         if key in self.sizes:
-            self.errors.append(
-                LineError(
-                    size.line,
-                    f"size “{size.name}” of {row.sku} is already on line {self.sizes[key]}.",
-                )
+            self.error(
+                size.line, f"size “{size.name}” of {row.sku} is already on line {self.sizes[key]}."
             )
             return
         self.sizes[key] = size.line
         first.sizes.append(size)
 
+    def error(self, line: int, message: str) -> None:
+        """Rows are read in order, so the problems come in line order."""
+        self.error_count += 1
+        if len(self.errors) < _MAX_ERRORS_KEPT:
+            self.errors.append(LineError(line, message))
+
     def result(self) -> CatalogFile:
-        if self.errors:
-            raise CatalogFileInvalid(sorted(self.errors, key=lambda error: error.line))
+        if self.error_count:
+            raise CatalogFileInvalid(self.errors, count=self.error_count)
         if not self.count:
             raise InvalidInput("The file has a header but no products.")
         return CatalogFile(tuple(self.products.values()), self.count)
@@ -453,75 +455,125 @@ async def _category_ids(
 async def _apply_chunk(
     session: AsyncSession, rows: Sequence[ProductRow], categories: Mapping[str, int]
 ) -> tuple[int, int]:
-    """How many products were created and how many changed."""
-    statement = select(Product).options(selectinload(Product.sizes))
-    found = await session.scalars(statement.where(Product.sku.in_([row.sku for row in rows])))
-    existing = {product.sku: product for product in found}
-    new = [
-        _new_product(row, categories[row.category.casefold()])
-        for row in rows
-        if row.sku not in existing
-    ]
-    session.add_all(new)
-    updated = sum(
-        _update(existing[row.sku], row, categories[row.category.casefold()])
-        for row in rows
-        if row.sku in existing
+    """How many products were created and how many changed.
+
+    Plain rows and bulk statements rather than ORM objects: several times faster on large files.
+    """
+    statement = select(*_FIELDS.values(), Product.id).where(
+        Product.sku.in_([row.sku for row in rows])
     )
-    await _flush(session)
-    for product in (*existing.values(), *new):
-        session.expunge(product)  # with its sizes: keeps memory flat over a large file
-    return len(new), updated
+    existing = {
+        product["sku"]: product for product in (await session.execute(statement)).mappings()
+    }
+    sizes: dict[int, list[_SizeRow]] = {}
+    found = await session.execute(
+        select(Size.id, Size.product_id, Size.name, Size.stock, Size.position).where(
+            Size.product_id.in_([product["id"] for product in existing.values()])
+        )
+    )
+    for size in found:
+        sizes.setdefault(size.product_id, []).append(size)
+    changes = _Changes()
+    for row in rows:
+        if (product := existing.get(row.sku)) is not None:
+            changes.add(row, categories, product, sizes.get(product["id"], []))
+    await changes.write(session)
+    new = [row for row in rows if row.sku not in existing]
+    await _insert(session, new, categories)
+    return len(new), len(changes.products_changed)
 
 
-def _new_product(row: ProductRow, category_id: int) -> Product:
-    product = Product(category_id=category_id, is_active=row.visible is not False)
-    _set_fields(product, row)
-    product.sizes = [
-        Size(name=size.name, stock=size.stock, position=position)
-        for position, size in enumerate(row.sizes)
-    ]
-    return product
+_SizeRow = Row[int, int, str, int, int]  # id, product_id, name, stock, position
+_FIELDS = {
+    "sku": Product.sku,
+    "name": Product.name,
+    "description": Product.description,
+    "price": Product.price,
+    "currency": Product.currency,
+    "category_id": Product.category_id,
+    "photo": Product.photo,
+    "is_active": Product.is_active,
+}
 
 
-def _set_fields(product: Product, row: ProductRow) -> None:
-    product.sku = row.sku
-    product.name = row.name
-    product.description = row.description
-    product.price = row.price
-    product.currency = row.currency
-    product.photo = row.photo
-
-
-def _update(product: Product, row: ProductRow, category_id: int) -> bool:
-    """Change what differs; whether anything did."""
-    wanted: dict[str, object] = {
+def _fields(row: ProductRow, categories: Mapping[str, int], *, active: bool) -> dict[str, object]:
+    return {
+        "sku": row.sku,
         "name": row.name,
         "description": row.description,
         "price": row.price,
         "currency": row.currency,
+        "category_id": categories[row.category.casefold()],
         "photo": row.photo,
-        "category_id": category_id,
+        "is_active": active if row.visible is None else row.visible,
     }
-    if row.visible is not None:
-        wanted["is_active"] = row.visible
-    changed = False
-    for name, value in wanted.items():
-        if getattr(product, name) != value:
-            setattr(product, name, value)
-            changed = True
-    sizes = {size.name.casefold(): size for size in product.sizes}
-    position = max((size.position for size in product.sizes), default=-1)
-    for size_row in row.sizes:
-        size = sizes.get(size_row.name.casefold())
-        if size is None:
-            position += 1
-            product.sizes.append(Size(name=size_row.name, stock=size_row.stock, position=position))
-            changed = True
-        elif size.stock != size_row.stock:
-            size.stock = size_row.stock
-            changed = True
-    return changed
+
+
+class _Changes:
+    """What differs between a chunk of the file and the database, as bulk statement values."""
+
+    def __init__(self) -> None:
+        self.products: list[dict[str, object]] = []
+        self.stocks: list[dict[str, object]] = []
+        self.new_sizes: list[dict[str, object]] = []
+        self.products_changed: set[int] = set()
+
+    def add(
+        self,
+        row: ProductRow,
+        categories: Mapping[str, int],
+        product: RowMapping,
+        sizes: Sequence[_SizeRow],
+    ) -> None:
+        id = product["id"]
+        wanted = _fields(row, categories, active=product["is_active"])
+        if any(product[name] != value for name, value in wanted.items()):
+            self.products.append({"id": id, **wanted})
+            self.products_changed.add(id)
+        by_name = {size.name.casefold(): size for size in sizes}
+        position = max((size.position for size in sizes), default=-1)
+        for size in row.sizes:
+            known = by_name.get(size.name.casefold())
+            if known is None:
+                position += 1
+                self.new_sizes.append(
+                    {"product_id": id, "name": size.name, "stock": size.stock, "position": position}
+                )
+            elif known.stock != size.stock:
+                self.stocks.append({"id": known.id, "stock": size.stock})
+            else:
+                continue
+            self.products_changed.add(id)
+
+    async def write(self, session: AsyncSession) -> None:
+        if self.products:
+            await session.execute(update(Product), self.products)
+        if self.stocks:
+            await session.execute(update(Size), self.stocks)
+        if self.new_sizes:
+            await session.execute(insert(Size), self.new_sizes)
+
+
+async def _insert(
+    session: AsyncSession, rows: Sequence[ProductRow], categories: Mapping[str, int]
+) -> None:
+    """New products and their sizes in two bulk INSERTs."""
+    if not rows:
+        return
+    products = [_fields(row, categories, active=True) for row in rows]
+    try:
+        inserted = await session.execute(
+            insert(Product).returning(Product.sku, Product.id), products
+        )
+    except IntegrityError:
+        raise InvalidInput(_CHANGED_MEANWHILE) from None
+    ids = {sku: id for sku, id in inserted}
+    sizes = [
+        {"product_id": ids[row.sku], "name": size.name, "stock": size.stock, "position": position}
+        for row in rows
+        for position, size in enumerate(row.sizes)
+    ]
+    await session.execute(insert(Size), sizes)
 
 
 async def _flush(session: AsyncSession) -> None:
@@ -529,9 +581,10 @@ async def _flush(session: AsyncSession) -> None:
     try:
         await session.flush()
     except IntegrityError:
-        raise InvalidInput(
-            "The catalogue changed while the file was being imported. Send it again."
-        ) from None
+        raise InvalidInput(_CHANGED_MEANWHILE) from None
+
+
+_CHANGED_MEANWHILE = "The catalogue changed while the file was being imported. Send it again."
 
 
 # --- exporting ----------------------------------------------------------------------------
