@@ -351,3 +351,45 @@ def refund_confirmed(order: Order) -> str:
         f"✅ The refund of order <b>#{order.id}</b> is recorded; the order is "
         f"{STATUS_LABELS[order.status]}. The customer will be told."
     )
+
+
+# ---------------------------------------------------------------- import and export
+
+
+def import_reading(file_name: str) -> str:
+    return f"⏳ Reading {esc(file_name)}…"
+
+
+def import_progress(done: int, total: int) -> str:
+    return f"⏳ Importing… {done:,} / {total:,} rows"
+
+
+def imported(
+    file_name: str, *, rows: int, created: int, updated: int, unchanged: int, categories: int
+) -> str:
+    lines = [
+        f"✅ Imported {esc(file_name)}: {rows:,} rows.",
+        f"New products: {created:,}",
+        f"Updated: {updated:,}",
+        f"Unchanged: {unchanged:,}",
+    ]
+    if categories:
+        lines.append(f"New categories: {categories:,}")
+    return "\n".join(lines)
+
+
+def import_failed(reason: str) -> str:
+    return f"❌ Nothing was imported.\n{esc(reason)}"
+
+
+IMPORT_BROKE = "❌ The import stopped and nothing was imported."
+
+
+def exported(products: int, rows: int) -> str:
+    return (
+        f"📦 The catalogue: {products:,} products in {rows:,} rows (one per size).\n"
+        "Edit it and send it back with the caption /import."
+    )
+
+
+NOTHING_TO_EXPORT = "There are no products to export yet."

@@ -20,6 +20,7 @@ from telegram.ext import (
 
 # Importing a feature module registers its commands, buttons, screens and steps.
 import bot.handlers.addresses
+import bot.handlers.admin.catalog_io
 import bot.handlers.admin.fulfilment
 import bot.handlers.admin.orders
 import bot.handlers.admin.reviews
@@ -43,7 +44,13 @@ from bot.config import Settings
 from bot.db import Database
 from bot.handlers.context import BotData, ShopContext, remember_sender
 from bot.handlers.errors import on_error
-from bot.handlers.router import commands, dispatch_button, dispatch_text
+from bot.handlers.router import (
+    CaptionCommand,
+    caption_commands,
+    commands,
+    dispatch_button,
+    dispatch_text,
+)
 from bot.services.search import CatalogSearch
 
 # The rate limiter makes the bot ExtBot[int]; the job queue's context type isn't tracked.
@@ -88,6 +95,10 @@ def register_handlers(application: ShopApplication) -> None:
     application.add_handler(TypeHandler(Update, remember_sender), group=-1)
     for name, handler in commands().items():
         application.add_handler(CommandHandler(name, handler))
+    for name, handler in caption_commands().items():
+        application.add_handler(
+            MessageHandler(filters.Document.ALL & CaptionCommand(name), handler)
+        )
     application.add_handler(CallbackQueryHandler(dispatch_button))
     # Outside any conversation: a pre-checkout query has no chat.
     application.add_handler(PreCheckoutQueryHandler(bot.handlers.telegram_pay.answer_pre_checkout))

@@ -48,8 +48,12 @@ def attachment_lines(message: Message) -> list[str]:
         lines.append(
             f"  invoice: {invoice['title']} {invoice['total_amount']} {invoice['currency']}"
         )
-    if message.photo or message.document:
-        lines.append("  (with " + ("photo" if message.photo else "document") + ")")
+    if message.photo:
+        lines.append("  (with photo; :save PATH keeps it)")
+    if message.document:
+        lines.append(
+            f"  (with document {message.document.get('file_name', '')}; :save PATH keeps it)"
+        )
     return lines
 
 
@@ -156,7 +160,7 @@ class Console:
             if attachment:
                 content = self.emulator.file_content(attachment["file_id"])
                 await asyncio.to_thread(Path(rest).write_bytes, content)
-                return f"saved {len(content)} bytes to {rest}"
+                return f"saved {len(content):,} bytes to {rest}"
         raise LookupError("the bot has sent no photo or document")
 
     async def _pay(self, rest: str) -> str | None:

@@ -152,6 +152,7 @@ class ApiCall:
     status: int
     result: Any = None
     description: str | None = None
+    at: float = field(default_factory=time.monotonic)  # when it was answered
 
     @property
     def ok(self) -> bool:
