@@ -124,11 +124,10 @@ async def test_a_recipient_who_blocked_the_bot_is_marked_blocked(db: Database) -
     started = await _start(db)
     await _claim(db, started.id)
     async with db.transaction() as session:
-        await broadcasts.record_outcome(
-            session, broadcast_id=started.id, user_id=ann, status=RecipientStatus.BLOCKED
-        )
-        await broadcasts.record_outcome(
-            session, broadcast_id=started.id, user_id=bob, status=RecipientStatus.SENT
+        await broadcasts.record_outcomes(
+            session,
+            broadcast_id=started.id,
+            outcomes={ann: RecipientStatus.BLOCKED, bob: RecipientStatus.SENT},
         )
     async with db.reading() as session:
         rows = await session.execute(select(User.id, User.is_blocked))
@@ -168,8 +167,8 @@ async def test_an_outcome_recorded_after_settling_corrects_it(db: Database) -> N
     await _claim(db, started.id)
     async with db.transaction() as session:
         await broadcasts.settle_interrupted(session)
-        await broadcasts.record_outcome(
-            session, broadcast_id=started.id, user_id=ann, status=RecipientStatus.SENT
+        await broadcasts.record_outcomes(
+            session, broadcast_id=started.id, outcomes={ann: RecipientStatus.SENT}
         )
     assert await _statuses(db, started.id) == {ann: RecipientStatus.SENT}
 
@@ -183,10 +182,11 @@ async def test_a_broadcast_finishes_once_when_nobody_is_left(db: Database) -> No
         early = await broadcasts.finish(session, broadcast_id=started.id)
     await _claim(db, started.id)
     async with db.transaction() as session:
-        for user_id, outcome in ((ann, RecipientStatus.SENT), (bob, RecipientStatus.FAILED)):
-            await broadcasts.record_outcome(
-                session, broadcast_id=started.id, user_id=user_id, status=outcome
-            )
+        await broadcasts.record_outcomes(
+            session,
+            broadcast_id=started.id,
+            outcomes={ann: RecipientStatus.SENT, bob: RecipientStatus.FAILED},
+        )
     async with db.transaction() as session:
         final = await broadcasts.finish(session, broadcast_id=started.id)
         again = await broadcasts.finish(session, broadcast_id=started.id)

@@ -12,7 +12,7 @@ message twice, so instead such rows are settled as failed on start-up and never 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, literal, select, update
@@ -71,8 +71,9 @@ async def start(
     text: str = "",
     copy_message_id: int | None = None,
 ) -> tuple[Outgoing, int]:
-    """A broadcast of `text`, or a copy of message `copy_message_id` in the admin's `chat_id`,
-    to every customer who hasn't blocked the bot except the admin; returns it and its count.
+    """A broadcast of `text` (HTML), or a copy of message `copy_message_id` in the admin's
+    `chat_id`, to every customer who hasn't blocked the bot but the admin; returns it and how
+    many it goes to.
 
     `progress_message_id` is the admin's message that will show how far it got.
     """
@@ -170,26 +171,31 @@ async def claim(session: AsyncSession, *, broadcast_id: int, limit: int) -> list
     return sorted(claimed, key=lambda recipient: recipient.user_id)
 
 
-async def record_outcome(
-    session: AsyncSession, *, broadcast_id: int, user_id: int, status: RecipientStatus
+async def record_outcomes(
+    session: AsyncSession, *, broadcast_id: int, outcomes: Mapping[int, RecipientStatus]
 ) -> None:
-    """What became of one claimed recipient; a customer who blocked the bot is marked so.
+    """What became of claimed recipients (by user id); who blocked the bot is marked so.
 
     A row another instance settled as failed while this one was still sending is corrected.
     """
-    if status not in OUTCOMES:
-        raise ValueError(f"{status} is not an outcome")
-    await session.execute(
-        update(BroadcastRecipient)
-        .where(
-            BroadcastRecipient.broadcast_id == broadcast_id,
-            BroadcastRecipient.user_id == user_id,
-            BroadcastRecipient.status.in_([RecipientStatus.SENDING, RecipientStatus.FAILED]),
+    by_status: dict[RecipientStatus, list[int]] = {}
+    for user_id, status in outcomes.items():
+        if status not in OUTCOMES:
+            raise ValueError(f"{status} is not an outcome")
+        by_status.setdefault(status, []).append(user_id)
+    for status, user_ids in by_status.items():
+        await session.execute(
+            update(BroadcastRecipient)
+            .where(
+                BroadcastRecipient.broadcast_id == broadcast_id,
+                BroadcastRecipient.user_id.in_(user_ids),
+                BroadcastRecipient.status.in_([RecipientStatus.SENDING, RecipientStatus.FAILED]),
+            )
+            .values(status=status)
         )
-        .values(status=status)
-    )
-    if status is RecipientStatus.BLOCKED:
-        await session.execute(update(User).where(User.id == user_id).values(is_blocked=True))
+    blocked = by_status.get(RecipientStatus.BLOCKED)
+    if blocked:
+        await session.execute(update(User).where(User.id.in_(blocked)).values(is_blocked=True))
 
 
 async def release(session: AsyncSession, *, broadcast_id: int, user_ids: Sequence[int]) -> None:
