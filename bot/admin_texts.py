@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.services.broadcast import Progress
 from bot.texts import esc
 
 # The order of the sections in /admin.
@@ -36,3 +37,28 @@ def promoted(name: str, telegram_id: int) -> str:
 
 def demoted(name: str, telegram_id: int) -> str:
     return f"✅ {esc(name)} (<code>{telegram_id}</code>) is no longer an admin."
+
+
+# ---------------------------------------------------------------- broadcasts
+
+BROADCAST_STARTING = "📣 Starting the broadcast…"
+BROADCAST_TEXT_OR_REPLY = (
+    "Send /broadcast with a text, or reply with just /broadcast to the message to copy; not both."
+)
+
+
+def broadcast_progress(broadcast_id: int, counts: Progress) -> str:
+    return (
+        f"📣 Broadcast #{broadcast_id}: {counts.done:,} of {counts.total:,} done…\n"
+        f"{_outcomes(counts)}"
+    )
+
+
+def broadcast_finished(broadcast_id: int, counts: Progress) -> str:
+    return f"✅ Broadcast #{broadcast_id} finished.\n{_outcomes(counts)}"
+
+
+def _outcomes(counts: Progress) -> str:
+    return (
+        f"Sent: {counts.sent:,} · Blocked the bot: {counts.blocked:,} · Failed: {counts.failed:,}"
+    )

@@ -20,6 +20,7 @@ from telegram.ext import (
 
 # Importing a feature module registers its commands, buttons, screens and steps.
 import bot.handlers.addresses
+import bot.handlers.admin.broadcast
 import bot.handlers.admin.roles
 import bot.handlers.cart
 import bot.handlers.catalog
