@@ -8,9 +8,11 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
+from pydantic import ValidationError
 from telegram import Bot
 
 from bot.broadcaster import Broadcaster
+from bot.config import Settings
 from bot.db import Database
 from bot.emulator import BotApiEmulator, Fault, SimulatedUser
 from bot.services import broadcast as broadcasts
@@ -92,3 +94,12 @@ async def test_messages_go_out_no_faster_than_the_configured_rate(
     await _run_to_the_end(broadcaster, db)
 
     assert time.monotonic() - began >= 20 / 40
+
+
+def test_a_broadcast_may_not_be_paced_above_the_bots_overall_rate() -> None:
+    with pytest.raises(ValidationError, match="BROADCAST_MESSAGES_PER_SECOND"):
+        Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            telegram_messages_per_second=30,
+            broadcast_messages_per_second=31,
+        )
