@@ -1,8 +1,8 @@
 """Broadcasts: one message to every customer, each sent at most once, resumed after a restart.
 
 The recipients are fixed when a broadcast starts. A sender claims a few of them at a time
-(pending → sending) and commits that before it sends anything, then records each outcome. The
-claim is a conditional UPDATE, so two instances never claim the same customer.
+(pending → sending) and commits that before it sends anything, then records what became of
+them. The claim is a conditional UPDATE, so two instances never claim the same customer.
 
 At most once, not at least once: a customer still `sending` when the process died may or may
 not have received the message, and nobody can find out. Sending again could give them the
