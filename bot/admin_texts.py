@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from bot.models import Order, OrderItem, OrderStatus, PaymentInformation, PaymentProvider
+from bot.services.broadcast import Progress
 from bot.services.fulfilment import Cancellation, RefundPlan, RefundRoute
 from bot.services.order import STATUS_LABELS
 from bot.services.pagination import Page
@@ -393,3 +394,26 @@ def exported(products: int, rows: int) -> str:
 
 
 NOTHING_TO_EXPORT = "There are no products to export yet."
+# ---------------------------------------------------------------- broadcasts
+
+BROADCAST_STARTING = "📣 Starting the broadcast…"
+BROADCAST_TEXT_OR_REPLY = (
+    "Send /broadcast with a text, or reply with just /broadcast to the message to copy; not both."
+)
+
+
+def broadcast_progress(broadcast_id: int, counts: Progress) -> str:
+    return (
+        f"📣 Broadcast #{broadcast_id}: {counts.done:,} of {counts.total:,} done…\n"
+        f"{_outcomes(counts)}"
+    )
+
+
+def broadcast_finished(broadcast_id: int, counts: Progress) -> str:
+    return f"✅ Broadcast #{broadcast_id} finished.\n{_outcomes(counts)}"
+
+
+def _outcomes(counts: Progress) -> str:
+    return (
+        f"Sent: {counts.sent:,} · Blocked the bot: {counts.blocked:,} · Failed: {counts.failed:,}"
+    )

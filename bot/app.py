@@ -20,6 +20,7 @@ from telegram.ext import (
 
 # Importing a feature module registers its commands, buttons, screens and steps.
 import bot.handlers.addresses
+import bot.handlers.admin.broadcast
 import bot.handlers.admin.catalog_io
 import bot.handlers.admin.fulfilment
 import bot.handlers.admin.orders
@@ -79,7 +80,12 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
         .context_types(ContextTypes(context=ShopContext, bot_data=BotData))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.telegram_messages_per_second,
+                max_retries=RATE_LIMIT_RETRIES,
+            )
+        )
         .post_init(_register_commands)
         .build()
     )
