@@ -59,6 +59,10 @@ ShopApplication = Application[
     ExtBot[Any], ShopContext, dict[Any, Any], dict[Any, Any], BotData, Any
 ]
 
+# Editing a sent message must not run it again (a second refund, a second broadcast, another
+# address step), so handlers only see new messages; Telegram's default includes edits.
+NEW_MESSAGE = filters.UpdateType.MESSAGE
+
 # Outgoing calls that hit flood control are retried after Telegram's retry_after, not dropped.
 RATE_LIMIT_RETRIES = 5
 
@@ -100,10 +104,10 @@ def register_handlers(application: ShopApplication) -> None:
     # Group -1 runs before every handler below, for every update.
     application.add_handler(TypeHandler(Update, remember_sender), group=-1)
     for name, handler in commands().items():
-        application.add_handler(CommandHandler(name, handler))
+        application.add_handler(CommandHandler(name, handler, filters=NEW_MESSAGE))
     for name, handler in caption_commands().items():
         application.add_handler(
-            MessageHandler(filters.Document.ALL & CaptionCommand(name), handler)
+            MessageHandler(NEW_MESSAGE & filters.Document.ALL & CaptionCommand(name), handler)
         )
     application.add_handler(CallbackQueryHandler(dispatch_button))
     # Outside any conversation: a pre-checkout query has no chat.
@@ -111,9 +115,13 @@ def register_handlers(application: ShopApplication) -> None:
     application.add_handler(
         MessageHandler(filters.SUCCESSFUL_PAYMENT, bot.handlers.telegram_pay.record_payment)
     )
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, dispatch_text))
+    application.add_handler(
+        MessageHandler(NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, dispatch_text)
+    )
     # Last in its group: only commands no handler above claimed reach it.
-    application.add_handler(MessageHandler(filters.COMMAND, bot.handlers.start.unknown_command))
+    application.add_handler(
+        MessageHandler(NEW_MESSAGE & filters.COMMAND, bot.handlers.start.unknown_command)
+    )
     application.add_error_handler(on_error)
 
 

@@ -53,6 +53,16 @@ class SimulatedUser:
             content["reply_to_message"] = self._replied(reply_to)
         return self._post(content)
 
+    async def edit(self, message: MessageRef, text: str) -> Message:
+        """The user edits a text they sent: Telegram sends the bot an edited_message update."""
+        message_id = message if isinstance(message, int) else message.message_id
+        stored = self._chat.messages.get(message_id)
+        if stored is None or stored.deleted or stored.from_bot:
+            raise LookupError(f"message {message_id} is not one {self.profile.first_name} sent")
+        stored.edit({"text": text, "entities": command_entities(text) or None})
+        self._state.push_update("edited_message", copy.deepcopy(stored.json))
+        return stored.snapshot()
+
     def block_bot(self) -> None:
         """Telegram refuses the bot's messages to this user (403) until they write to it again."""
         self._chat.blocked = True

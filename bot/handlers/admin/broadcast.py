@@ -23,7 +23,6 @@ from bot.texts import esc
 async def broadcast(update: Update, context: ShopContext) -> None:
     message = update.message
     sender = update.effective_user
-    # An edited /broadcast is not a second broadcast (edits reach command handlers too).
     if message is None or sender is None:
         return
     text = _text_after_command(message)
