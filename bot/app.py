@@ -20,7 +20,14 @@ from telegram.ext import (
 
 # Importing a feature module registers its commands, buttons, screens and steps.
 import bot.handlers.addresses
+import bot.handlers.admin.broadcast
+import bot.handlers.admin.catalog_io
+import bot.handlers.admin.fulfilment
+import bot.handlers.admin.orders
+import bot.handlers.admin.reviews
 import bot.handlers.admin.roles
+import bot.handlers.admin.stats
+import bot.handlers.admin.users
 import bot.handlers.cart
 import bot.handlers.catalog
 import bot.handlers.checkout
@@ -39,13 +46,23 @@ from bot.config import Settings
 from bot.db import Database
 from bot.handlers.context import BotData, ShopContext, remember_sender
 from bot.handlers.errors import on_error
-from bot.handlers.router import commands, dispatch_button, dispatch_text
+from bot.handlers.router import (
+    CaptionCommand,
+    caption_commands,
+    commands,
+    dispatch_button,
+    dispatch_text,
+)
 from bot.services.search import CatalogSearch
 
 # The rate limiter makes the bot ExtBot[int]; the job queue's context type isn't tracked.
 ShopApplication = Application[
     ExtBot[Any], ShopContext, dict[Any, Any], dict[Any, Any], BotData, Any
 ]
+
+# Editing a sent message must not run it again (a second refund, a second broadcast, another
+# address step), so handlers only see new messages; Telegram's default includes edits.
+NEW_MESSAGE = filters.UpdateType.MESSAGE
 
 # Outgoing calls that hit flood control are retried after Telegram's retry_after, not dropped.
 RATE_LIMIT_RETRIES = 5
@@ -68,7 +85,12 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
         .context_types(ContextTypes(context=ShopContext, bot_data=BotData))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.telegram_messages_per_second,
+                max_retries=RATE_LIMIT_RETRIES,
+            )
+        )
         .post_init(_register_commands)
         .build()
     )
@@ -83,16 +105,24 @@ def register_handlers(application: ShopApplication) -> None:
     # Group -1 runs before every handler below, for every update.
     application.add_handler(TypeHandler(Update, remember_sender), group=-1)
     for name, handler in commands().items():
-        application.add_handler(CommandHandler(name, handler))
+        application.add_handler(CommandHandler(name, handler, filters=NEW_MESSAGE))
+    for name, handler in caption_commands().items():
+        application.add_handler(
+            MessageHandler(NEW_MESSAGE & filters.Document.ALL & CaptionCommand(name), handler)
+        )
     application.add_handler(CallbackQueryHandler(dispatch_button))
     # Outside any conversation: a pre-checkout query has no chat.
     application.add_handler(PreCheckoutQueryHandler(bot.handlers.telegram_pay.answer_pre_checkout))
     application.add_handler(
         MessageHandler(filters.SUCCESSFUL_PAYMENT, bot.handlers.telegram_pay.record_payment)
     )
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, dispatch_text))
+    application.add_handler(
+        MessageHandler(NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, dispatch_text)
+    )
     # Last in its group: only commands no handler above claimed reach it.
-    application.add_handler(MessageHandler(filters.COMMAND, bot.handlers.start.unknown_command))
+    application.add_handler(
+        MessageHandler(NEW_MESSAGE & filters.COMMAND, bot.handlers.start.unknown_command)
+    )
     application.add_error_handler(on_error)
 
 

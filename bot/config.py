@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     stripe_api_base: str = "https://api.stripe.com"
     telegram_provider_token: SecretStr | None = None
 
+    # Telegram lets a bot send about 30 messages a second in all. A broadcast keeps below that,
+    # so customers' own replies still get through while it runs. Both count per instance.
+    telegram_messages_per_second: float = Field(default=30, gt=0)
+    broadcast_messages_per_second: float = Field(default=25, gt=0)
+
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
     webhook_url: str | None = None
@@ -110,6 +115,10 @@ class Settings(BaseSettings):
             raise ValueError("PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY")
         if self.payment_provider == "telegram" and self.telegram_provider_token is None:
             raise ValueError("PAYMENT_PROVIDER=telegram needs TELEGRAM_PROVIDER_TOKEN")
+        if self.broadcast_messages_per_second > self.telegram_messages_per_second:
+            raise ValueError(
+                "BROADCAST_MESSAGES_PER_SECOND can't exceed TELEGRAM_MESSAGES_PER_SECOND"
+            )
         if self.webhook_url and self.telegram_webhook_secret is None:
             raise ValueError(
                 "WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET, or anyone could post updates"

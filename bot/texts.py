@@ -28,7 +28,8 @@ UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 
 
 def usage(line: str) -> str:
-    return f"Usage: <code>{esc(line)}</code>"
+    """Plain text: it is the message of an InvalidInput, which is escaped when shown."""
+    return f"Usage: {line}"
 
 
 NOTHING_TO_CANCEL = "There is nothing to cancel."
@@ -572,6 +573,30 @@ def refunded_notice(order_id: int, amount: int, currency: str) -> str:
     return (
         f"↩️ We refunded {money(amount, currency.upper())} for order <b>#{order_id}</b>. "
         "Depending on your bank it can take a few days to show."
+    )
+
+
+def shipped_notice(order_id: int, address: str) -> str:
+    return (
+        f"🚚 Good news: order <b>#{order_id}</b> has shipped! It is on its way to\n{esc(address)}"
+    )
+
+
+def delivered_notice(order_id: int) -> str:
+    return (
+        f"📬 Order <b>#{order_id}</b> has been delivered. We hope you like it! "
+        "You can rate what you bought in /orders."
+    )
+
+
+def cancelled_by_shop_notice(order_id: int, refund: str | None) -> str:
+    """`refund`: the amount going back to the customer, when they had paid."""
+    money_back = (
+        f"Your payment of {refund} will be refunded to you." if refund else "Nothing was charged."
+    )
+    return (
+        f"✖ We are sorry: we had to cancel order <b>#{order_id}</b>. {money_back} "
+        "Please contact us if you have any questions."
     )
 
 

@@ -597,6 +597,33 @@ async def test_a_document_uploaded_as_multipart_can_be_fetched_and_downloaded(
     assert ann.bot_messages[0].document is not None
 
 
+async def test_files_over_twenty_megabytes_cannot_be_downloaded_by_bots(
+    emu: BotApiEmulator, ann: SimulatedUser, http: aiohttp.ClientSession
+) -> None:
+    small = await ann.send_document(b"x" * 100, file_name="small.csv")
+    large = await ann.send_document(b"x" * (20 * 1024 * 1024 + 1), file_name="large.csv")
+    assert small.document is not None and large.document is not None
+
+    small_status, _ = await _call(http, f"{emu.api_url}/getFile", file_id=small.document["file_id"])
+    status, body = await _call(http, f"{emu.api_url}/getFile", file_id=large.document["file_id"])
+
+    assert small_status == 200
+    assert (status, body["description"]) == (400, "Bad Request: file is too big")
+    assert large.document["file_size"] == 20 * 1024 * 1024 + 1
+
+
+async def test_tests_can_read_the_files_the_bot_sent(
+    emu: BotApiEmulator, ann: SimulatedUser, http: aiohttp.ClientSession
+) -> None:
+    form = aiohttp.FormData()
+    form.add_field("chat_id", "42")
+    form.add_field("document", b"sku,name", filename="catalogue.csv")
+    async with http.post(f"{emu.api_url}/sendDocument", data=form) as response:
+        sent = await response.json()
+
+    assert emu.file_content(sent["result"]["document"]["file_id"]) == b"sku,name"
+
+
 async def test_unknown_files_are_refused(emu: BotApiEmulator, http: aiohttp.ClientSession) -> None:
     status, body = await _call(http, f"{emu.api_url}/getFile", file_id="nope")
     async with http.get(f"{emu.base_file_url}{emu.token}/documents/nope.csv") as response:

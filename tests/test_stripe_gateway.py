@@ -297,6 +297,20 @@ async def test_a_refund_is_made_once_per_idempotency_key(
     assert request.headers["Idempotency-Key"] == f"order-{order.id}-refund"
 
 
+async def test_refunding_a_payment_stripe_has_refunded_already_says_so(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    order = await load(db, (await place_order(db)).order_id)
+    intent = stripe_api.pay((await create(gateway, order)).id)["payment_intent"]
+    await gateway.refund(intent, idempotency_key="refunded-in-the-dashboard")
+
+    with pytest.raises(PaymentError) as error:
+        await gateway.refund(intent, idempotency_key=f"order-{order.id}-refund")
+
+    assert error.value.message == stripe_gateway.ALREADY_REFUNDED
+    assert len(stripe_api.refunds) == 1
+
+
 async def test_the_card_a_payment_was_made_with_is_read_without_its_number(
     db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
 ) -> None:

@@ -241,7 +241,17 @@ class FakeStripeApi:
             return _error(
                 404, "invalid_request_error", "No such payment_intent", "resource_missing"
             )
+        if request.headers.get("Idempotency-Key") not in self._idempotent and self._refunded(
+            intent
+        ):
+            message = f"Charge for {intent['id']} has already been refunded."
+            return _error(400, "invalid_request_error", message, "charge_already_refunded")
         return self._idempotently(request, params, lambda: self._new_refund(intent, params))
+
+    def _refunded(self, intent: dict[str, Any]) -> bool:
+        """Fully refunded already (a replayed key still gets its first answer)."""
+        done = [r["amount"] for r in self.refunds.values() if r["payment_intent"] == intent["id"]]
+        return sum(int(amount) for amount in done) >= int(intent["amount"])
 
     def _new_refund(self, intent: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
         refund = {

@@ -25,6 +25,7 @@ N              press button N of the latest message that has buttons
 :press TEXT    press the button labelled TEXT on the latest message that has it
 :doc PATH [CAPTION]   send a file as a document
 :photo PATH    send a picture
+:save PATH     save the latest photo or document the bot sent (a /stats chart) to PATH
 :pay           pay the latest invoice
 :calls         the bot's last API calls
 :help          this text
@@ -47,8 +48,12 @@ def attachment_lines(message: Message) -> list[str]:
         lines.append(
             f"  invoice: {invoice['title']} {invoice['total_amount']} {invoice['currency']}"
         )
-    if message.photo or message.document:
-        lines.append("  (with " + ("photo" if message.photo else "document") + ")")
+    if message.photo:
+        lines.append("  (with photo; :save PATH keeps it)")
+    if message.document:
+        lines.append(
+            f"  (with document {message.document.get('file_name', '')}; :save PATH keeps it)"
+        )
     return lines
 
 
@@ -89,6 +94,7 @@ class Console:
             ":press": self._press,
             ":doc": self._document,
             ":photo": self._photo,
+            ":save": self._save,
             ":pay": self._pay,
             ":calls": self._calls,
             ":help": self._help,
@@ -145,6 +151,17 @@ class Console:
     async def _photo(self, rest: str) -> str | None:
         await self.user.send_photo(await asyncio.to_thread(Path(rest).read_bytes))
         return None
+
+    async def _save(self, rest: str) -> str | None:
+        if not rest:
+            raise ValueError("save where? :save PATH")
+        for message in reversed(self.user.bot_messages):
+            attachment = message.photo[-1] if message.photo else message.document
+            if attachment:
+                content = self.emulator.file_content(attachment["file_id"])
+                await asyncio.to_thread(Path(rest).write_bytes, content)
+                return f"saved {len(content):,} bytes to {rest}"
+        raise LookupError("the bot has sent no photo or document")
 
     async def _pay(self, rest: str) -> str | None:
         for message in reversed(self.user.bot_messages):

@@ -45,6 +45,8 @@ class Chat:
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     events: list[ChatEvent] = field(default_factory=list)
     reply_keyboard: Markup | None = None
+    # The user blocked the bot: Telegram refuses everything the bot sends to this chat with 403.
+    blocked: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -152,6 +154,7 @@ class ApiCall:
     status: int
     result: Any = None
     description: str | None = None
+    at: float = field(default_factory=time.monotonic)  # when it was answered
 
     @property
     def ok(self) -> bool:

@@ -46,9 +46,26 @@ class SimulatedUser:
 
     # What the user does
 
-    async def send(self, text: str) -> Message:
-        """A text message; /commands get bot_command entities as in Telegram."""
-        return self._post({"text": text, "entities": command_entities(text) or None})
+    async def send(self, text: str, *, reply_to: MessageRef | None = None) -> Message:
+        """A text message, maybe replying to one; /commands get bot_command entities."""
+        content: dict[str, Any] = {"text": text, "entities": command_entities(text) or None}
+        if reply_to is not None:
+            content["reply_to_message"] = self._replied(reply_to)
+        return self._post(content)
+
+    async def edit(self, message: MessageRef, text: str) -> Message:
+        """The user edits a text they sent: Telegram sends the bot an edited_message update."""
+        message_id = message if isinstance(message, int) else message.message_id
+        stored = self._chat.messages.get(message_id)
+        if stored is None or stored.deleted or stored.from_bot:
+            raise LookupError(f"message {message_id} is not one {self.profile.first_name} sent")
+        stored.edit({"text": text, "entities": command_entities(text) or None})
+        self._state.push_update("edited_message", copy.deepcopy(stored.json))
+        return stored.snapshot()
+
+    def block_bot(self) -> None:
+        """Telegram refuses the bot's messages to this user (403) until they write to it again."""
+        self._chat.blocked = True
 
     async def send_document(
         self,
@@ -237,6 +254,8 @@ class SimulatedUser:
     # Internals
 
     def _post(self, content: dict[str, Any]) -> Message:
+        # Telegram apps unblock the bot when the user writes to it ("Restart").
+        self._chat.blocked = False
         body = {key: value for key, value in content.items() if value is not None}
         stored = self._chat.add_message(self.profile.as_user(), body)
         self._state.push_update("message", copy.deepcopy(stored.json))
@@ -256,6 +275,14 @@ class SimulatedUser:
         }
         self._state.push_update("callback_query", payload)
         return query
+
+    def _replied(self, message: MessageRef) -> JsonDict:
+        """The message as Telegram embeds it in a reply: without its own reply_to_message."""
+        message_id = message if isinstance(message, int) else message.message_id
+        stored = self._chat.messages.get(message_id)
+        if stored is None or stored.deleted:
+            raise LookupError(f"message {message_id} is not in {self.profile.first_name}'s chat")
+        return {k: copy.deepcopy(v) for k, v in stored.json.items() if k != "reply_to_message"}
 
     def _bot_message(self, message: MessageRef) -> StoredMessage:
         message_id = message if isinstance(message, int) else message.message_id

@@ -11,8 +11,9 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from telegram import Update
+from telegram import Message, MessageEntity, Update
 from telegram.constants import ParseMode
+from telegram.ext import filters
 
 from bot import texts
 from bot.handlers.context import ShopContext, customer, sender_is_admin
@@ -33,6 +34,7 @@ _free_text: list[TextHandler] = []
 _screens: dict[str, Handler] = {}
 _commands: dict[str, Handler] = {}
 _admin_commands: dict[str, AdminCommand] = {}
+_caption_commands: dict[str, Handler] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,22 @@ def on_button(cls: type[CB]) -> Callable[[H], H]:
         if cls in _buttons:
             raise ValueError(f"{cls.__name__} already has a handler")
         _buttons[cls] = handler
+        return handler
+
+    return wrap
+
+
+def on_admin_button(cls: type[CB]) -> Callable[[ButtonHandler], ButtonHandler]:
+    """Register an admin screen's button: pressed by anyone else (forged), it has expired."""
+
+    def wrap(handler: ButtonHandler) -> ButtonHandler:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: ShopContext, data: Any) -> str | None:
+            if not await sender_is_admin(update, context):
+                raise ExpiredButton
+            return await handler(update, context, data)
+
+        on_button(cls)(guarded)
         return handler
 
     return wrap
@@ -107,6 +125,58 @@ def on_admin_command(
         return handler
 
     return wrap
+
+
+def on_admin_caption_command(
+    name: str, *, usage: str, summary: str, section: str
+) -> Callable[[Handler], Handler]:
+    """Register an admin command sent as the caption of a document (a file to import).
+
+    Typed alone, without a file, the command answers its admins with the usage line.
+    """
+
+    def wrap(handler: Handler) -> Handler:
+        if name in _caption_commands:
+            raise ValueError(f"/{name} already has a caption handler")
+        _caption_commands[name] = friendly(admin_only(handler))
+        _add_command(name, friendly(admin_only(_usage_reply(usage))))
+        _admin_commands[name] = AdminCommand(name, usage, summary, section)
+        return handler
+
+    return wrap
+
+
+def caption_commands() -> dict[str, Handler]:
+    return dict(_caption_commands)
+
+
+class CaptionCommand(filters.MessageFilter):
+    """A caption starting with /name or /name@this_bot, read as CommandHandler reads text."""
+
+    __slots__ = ("command",)
+
+    def __init__(self, command: str) -> None:
+        super().__init__(name=f"CaptionCommand({command})")
+        self.command = command.lower()
+
+    def filter(self, message: Message) -> bool:
+        entities = message.caption_entities
+        if not message.caption or not entities:
+            return False
+        first = entities[0]
+        if first.type != MessageEntity.BOT_COMMAND or first.offset != 0:
+            return False
+        command, _, mention = message.caption[1 : first.length].partition("@")
+        username = message.get_bot().username
+        return command.lower() == self.command and mention.lower() in ("", username.lower())
+
+
+def _usage_reply(line: str) -> Handler:
+    async def reply(update: Update, context: ShopContext) -> None:
+        if update.effective_chat is not None:
+            await update.effective_chat.send_message(texts.usage(line), parse_mode=ParseMode.HTML)
+
+    return reply
 
 
 def admin_commands() -> list[AdminCommand]:

@@ -30,6 +30,10 @@ T = TypeVar("T")
 UNAVAILABLE = "Card payments are not available right now. Please try again later."
 UNREACHABLE = "The payment service did not answer. Please try again in a minute."
 DECLINED = "The payment was declined. Please check the card or try another one."
+ALREADY_REFUNDED = (
+    "Stripe has already refunded this payment; the order becomes refunded when Stripe's "
+    "confirmation arrives."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +213,9 @@ def _payment_error(error: stripe.StripeError) -> PaymentError:
     if isinstance(error, stripe.APIConnectionError | stripe.RateLimitError | stripe.APIError):
         log.warning("Stripe unreachable or failing: %r", error)
         return PaymentError(UNREACHABLE)
+    if error.code == "charge_already_refunded":  # e.g. refunded in the dashboard
+        log.info("Stripe had refunded this payment already: %s", error.user_message)
+        return PaymentError(ALREADY_REFUNDED)
     log.error("Stripe refused a request: %r", error)
     return PaymentError(UNAVAILABLE)
 
