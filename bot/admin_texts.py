@@ -501,7 +501,7 @@ SKU_HINT = "Send a SKU (like SNK-042) to use your own instead."
 _PROMPTS = {
     "category": "Which category? Press one, or type its name.",
     "name": "What is the product called?",
-    "price": "What does it cost? Send the price like <code>49.99</code>.",
+    "price": "What does it cost (in {currency})? Send the price like <code>49.99</code>.",
     "description": "Describe it in a few sentences (or press Skip).",
     "photo": "Send a photo of it (or press Skip).",
     "sizes": (
@@ -514,9 +514,7 @@ _PROMPTS = {
 
 def add_prompt(step: str, currency: str, notice: str | None = None) -> str:
     number = ADD_STEPS.index(step) + 1
-    prompt = _PROMPTS[step]
-    if step == "price":
-        prompt += f" ({esc(currency)})"
+    prompt = _PROMPTS[step].replace("{currency}", esc(currency))
     warning = f"⚠️ {esc(notice)}\n\n" if notice else ""
     return (
         f"{warning}🆕 <b>New product</b> · step {number} of {len(ADD_STEPS)}\n{prompt}\n\n"

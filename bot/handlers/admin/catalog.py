@@ -1,10 +1,12 @@
-"""/addcategory, /editproduct, /setstock, /hide and /show (/addproduct: add_product.py)."""
+"""The catalogue commands: /addcategory, /addproduct (its conversation: new_product.py),
+/editproduct, /setstock, /hide and /show."""
 
 from __future__ import annotations
 
 from telegram import Message, Update
 
 from bot import admin_texts
+from bot.handlers.admin import new_product
 from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send
@@ -25,10 +27,21 @@ async def add_category(update: Update, context: ShopContext) -> None:
 
 
 @on_admin_command(
+    "addproduct",
+    usage="/addproduct",
+    summary="add a product step by step (category, name, price, description, photo, sizes)",
+    section="Catalogue",
+)
+async def add_product(update: Update, context: ShopContext) -> None:
+    Args("addproduct", context.args).at_most(0)
+    await new_product.start(update, context)
+
+
+@on_admin_command(
     "editproduct",
     usage="/editproduct <product id> <name|description|price|category|photo> <value>",
-    summary="change one thing about a product: a price like 49.99, a category by name or id, "
-    "a photo by replying to it (or as its caption)",
+    summary="change a product: a price like 49.99, a category by name or id, "
+    "a photo by replying to one",
     section="Catalogue",
 )
 async def edit_product(update: Update, context: ShopContext) -> None:

@@ -1,4 +1,5 @@
-"""/addproduct: category, name, price, description, photo, sizes, then a summary to save.
+"""The /addproduct conversation: category, name, price, description, photo, sizes, then a
+summary to save.
 
 The step and the answers so far live in the database (flow "addproduct"), so after a restart
 the admin simply answers the next question. Nothing is created before Save, and Save creates
@@ -11,10 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot import admin_texts, texts
-from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext, customer, sender_is_admin
 from bot.handlers.render import send, show
-from bot.handlers.router import on_admin_command, on_button, on_photo_step, on_step
+from bot.handlers.router import on_button, on_photo_step, on_step
 from bot.keyboards.admin_catalog import (
     CONFIRM,
     STEPS,
@@ -36,14 +36,8 @@ from bot.services.inventory import ProductDraft
 FLOW = "addproduct"
 
 
-@on_admin_command(
-    "addproduct",
-    usage="/addproduct",
-    summary="add a product step by step (category, name, price, description, photo, sizes)",
-    section="Catalogue",
-)
 async def start(update: Update, context: ShopContext) -> None:
-    Args("addproduct", context.args).at_most(0)
+    """/addproduct (registered with the other catalogue commands) asks for the category."""
     draft = ProductDraft(currency=context.settings.default_currency)
     async with context.db.transaction() as session:
         if not await catalog.list_categories(session, include_empty=True):
