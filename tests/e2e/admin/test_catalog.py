@@ -304,6 +304,24 @@ async def test_addproduct_with_no_categories_says_to_add_one_first(
     assert (await _say(owner, "/addproduct now")).content == "Usage: /addproduct"
 
 
+async def test_an_admin_demoted_during_addproduct_is_let_out_of_it(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    await _stocked(db)
+    owner, ann = _owner(emulator), emulator.user(ANN, "Ann")
+    await _say(ann, "/start")
+    await _say(owner, f"/promote {ANN}")
+    question = await _say(ann, "/addproduct")
+    await _press(ann, question, "Sneakers")
+    price = await _say(ann, "Runner")
+    await _say(owner, f"/demote {ANN}")
+    assert (await _say(ann, "10")).content == texts.CANCELLED
+    refused = await ann.callback_answer(await ann.press_button(price, admin_texts.CANCEL))
+    assert (refused.text, refused.show_alert) == (texts.EXPIRED_BUTTON, True)
+    assert "step" not in (await _say(ann, "Runner")).content  # a search again
+    assert await _count(db, Product) == 1
+
+
 async def test_a_button_from_another_step_has_expired(
     admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
 ) -> None:
