@@ -14,7 +14,7 @@ from telegram import Update
 from bot import admin_texts, texts
 from bot.handlers.context import ShopContext, customer, sender_is_admin
 from bot.handlers.render import send, show
-from bot.handlers.router import on_button, on_photo_step, on_step
+from bot.handlers.router import on_admin_button, on_photo_step, on_step
 from bot.keyboards.admin_catalog import (
     CONFIRM,
     STEPS,
@@ -78,7 +78,7 @@ async def photo(update: Update, context: ShopContext, step: Step, file_id: str) 
     await send(update, screen.text, screen.keyboard, photo=screen.photo)
 
 
-@on_button(PickCategory)
+@on_admin_button(PickCategory)
 async def pick_category(update: Update, context: ShopContext, data: PickCategory) -> str | None:
     async with context.db.transaction() as session:
         user, draft = await _at(session, update, context, "category")
@@ -88,7 +88,7 @@ async def pick_category(update: Update, context: ShopContext, data: PickCategory
     return None
 
 
-@on_button(SkipStep)
+@on_admin_button(SkipStep)
 async def skip(update: Update, context: ShopContext, data: SkipStep) -> str | None:
     if data.step not in ("description", "photo"):
         raise ExpiredButton
@@ -99,7 +99,7 @@ async def skip(update: Update, context: ShopContext, data: SkipStep) -> str | No
     return None
 
 
-@on_button(SaveProduct)
+@on_admin_button(SaveProduct)
 async def save(update: Update, context: ShopContext, data: SaveProduct) -> str | None:
     assert update.effective_user is not None
     async with context.db.transaction() as session:
@@ -113,7 +113,7 @@ async def save(update: Update, context: ShopContext, data: SaveProduct) -> str |
     return None
 
 
-@on_button(CancelProduct)
+@on_admin_button(CancelProduct)
 async def cancel(update: Update, context: ShopContext, data: CancelProduct) -> str | None:
     async with context.db.transaction() as session:
         user = await customer(session, update)
@@ -132,10 +132,8 @@ def _draft(step: Step, context: ShopContext) -> ProductDraft:
 async def _at(
     session: AsyncSession, update: Update, context: ShopContext, expected: str
 ) -> tuple[User, ProductDraft]:
-    """The admin and their draft, if they are at this step; a button from another step (or
-    an admin no more) gets "this menu has expired"."""
-    if not await sender_is_admin(update, context):
-        raise ExpiredButton
+    """The admin and their draft, if they are at this step; a button from another step gets
+    "this menu has expired"."""
     user = await customer(session, update)
     step = await dialog.current_step(session, user_id=user.id, lock=True)
     if step is None or (step.flow, step.step) != (FLOW, expected):
