@@ -417,3 +417,155 @@ def _outcomes(counts: Progress) -> str:
     return (
         f"Sent: {counts.sent:,} · Blocked the bot: {counts.blocked:,} · Failed: {counts.failed:,}"
     )
+
+
+# ---------------------------------------------------------------- catalogue
+# Plain-text constants and functions ending in a full stop are error messages (escaped when
+# shown); the rest is HTML.
+
+
+def category_added(category_id: int, name: str) -> str:
+    return (
+        f"✅ Category <b>{esc(name)}</b> added (#{category_id}). "
+        "Put products in it with /addproduct."
+    )
+
+
+def category_not_found(reference: str) -> str:
+    return f"There is no category “{reference}”. /addcategory adds one."
+
+
+def product_not_found(product_id: int) -> str:
+    return f"Product #{product_id} was not found."
+
+
+FIELD_LABELS = {
+    "name": "name",
+    "description": "description",
+    "price": "price",
+    "category": "category",
+    "photo": "photo",
+}
+
+
+def product_edited(product_id: int, name: str, field: str, value: str) -> str:
+    shown = value if len(value) <= 200 else value[:199] + "…"
+    now = f": <b>{esc(shown)}</b>" if shown else ": <i>none</i>"
+    if field == "photo":
+        now = " updated"
+    return f"✅ {esc(name)} (#{product_id}) — {FIELD_LABELS[field]}{now}"
+
+
+PHOTO_MISSING = (
+    "Send the photo with the caption /editproduct <id> photo, "
+    "or reply to a photo with that command."
+)
+
+
+def stock_set(product_id: int, name: str, size: str, previous: int | None, stock: int) -> str:
+    if previous is None:
+        return f"✅ {esc(name)} (#{product_id}): new size <b>{esc(size)}</b> with {stock} in stock."
+    return f"✅ {esc(name)} (#{product_id}), size <b>{esc(size)}</b>: stock {previous} → {stock}."
+
+
+def visibility(product_id: int, name: str, *, visible: bool, changed: bool) -> str:
+    who = f"{esc(name)} (#{product_id})"
+    if not changed:
+        return f"{who} is already {'on sale' if visible else 'hidden'}."
+    if visible:
+        return f"👁 {who} is on sale again: customers can find and buy it."
+    return f"🙈 {who} is hidden: customers no longer see, find or buy it."
+
+
+def sold_out_alert(product_id: int, name: str, size: str, order_id: int) -> str:
+    return (
+        f"📦 <b>Sold out:</b> {esc(name)} (#{product_id}), size <b>{esc(size)}</b>, "
+        f"after order #{order_id}.\nRestock with "
+        f"<code>/setstock {product_id} {esc(size)} &lt;quantity&gt;</code>."
+    )
+
+
+# /addproduct, step by step.
+ADD_STEPS = ("category", "name", "price", "description", "photo", "sizes")
+SKIP = "Skip ⏭"
+SAVE = "✅ Save"
+CANCEL = "✖ Cancel"
+NO_CATEGORIES = "There are no categories yet. Add one first with /addcategory <name>."
+DRAFT_INCOMPLETE = "This product is missing something. Please start again with /addproduct."
+SEND_A_PHOTO = "Please send a photo of the product, or press Skip."
+NOT_A_PHOTO_STEP = "I wasn't asking for a photo just now."
+SIZES_EMPTY = "Please send at least one size with its stock, like S 5, M 3."
+ADD_CANCELLED = "Cancelled: no product was added."
+SKU_HINT = "Send a SKU (like SNK-042) to use your own instead."
+
+_PROMPTS = {
+    "category": "Which category? Press one, or type its name.",
+    "name": "What is the product called?",
+    "price": "What does it cost (in {currency})? Send the price like <code>49.99</code>.",
+    "description": "Describe it in a few sentences (or press Skip).",
+    "photo": "Send a photo of it (or press Skip).",
+    "sizes": (
+        "Which sizes, and how many of each are in stock? Send them like "
+        "<code>S 5, M 3, L 0</code> (or one per line).\n"
+        "For a product without sizes, send just the stock, like <code>10</code>."
+    ),
+}
+
+
+def add_prompt(step: str, currency: str, notice: str | None = None) -> str:
+    number = ADD_STEPS.index(step) + 1
+    prompt = _PROMPTS[step].replace("{currency}", esc(currency))
+    warning = f"⚠️ {esc(notice)}\n\n" if notice else ""
+    return (
+        f"{warning}🆕 <b>New product</b> · step {number} of {len(ADD_STEPS)}\n{prompt}\n\n"
+        "<i>Send /cancel to stop; nothing is saved until you press Save.</i>"
+    )
+
+
+def add_summary(
+    *,
+    category: str,
+    name: str,
+    price: str,
+    description: str,
+    has_photo: bool,
+    sizes: list[tuple[str, int]],
+    sku: str,
+    notice: str | None = None,
+) -> str:
+    warning = f"⚠️ {esc(notice)}\n\n" if notice else ""
+    listed = ", ".join(f"{esc(size)} {stock}" for size, stock in sizes)
+    return (
+        f"{warning}🆕 <b>New product</b> · check and save\n"
+        f"Category: <b>{esc(category)}</b>\n"
+        f"Name: <b>{esc(name)}</b>\n"
+        f"Price: <b>{esc(price)}</b>\n"
+        f"Description: {esc(description) if description else '<i>none</i>'}\n"
+        f"Photo: {'yes' if has_photo else '<i>none</i>'}\n"
+        f"Sizes and stock: {listed}\n"
+        f"SKU: {f'<code>{esc(sku)}</code>' if sku else '<i>made up when you save</i>'}\n\n"
+        f"<i>{esc(SKU_HINT)}</i>"
+    )
+
+
+def product_added(product_id: int, name: str, sku: str, category: str) -> str:
+    return (
+        f"✅ Added <b>{esc(name)}</b> (#{product_id}, SKU <code>{esc(sku)}</code>) "
+        f"to {esc(category)}. Customers can find it now; /hide {product_id} hides it."
+    )
+
+
+def price_too_high(limit: str) -> str:
+    return f"A price can be at most {limit}."
+
+
+def too_many_sizes(limit: int) -> str:
+    return f"A product can have at most {limit} sizes."
+
+
+def not_a_size(part: str) -> str:
+    return f"“{part}” is not a size with its stock. Write it like M 3."
+
+
+def sku_taken(sku: str) -> str:
+    return f"Another product already has the SKU “{sku}”. Send another one, or press Save."

@@ -21,6 +21,7 @@ from telegram.ext import (
 # Importing a feature module registers its commands, buttons, screens and steps.
 import bot.handlers.addresses
 import bot.handlers.admin.broadcast
+import bot.handlers.admin.catalog
 import bot.handlers.admin.catalog_io
 import bot.handlers.admin.fulfilment
 import bot.handlers.admin.orders
@@ -51,6 +52,7 @@ from bot.handlers.router import (
     caption_commands,
     commands,
     dispatch_button,
+    dispatch_photo,
     dispatch_text,
 )
 from bot.services.search import CatalogSearch
@@ -119,6 +121,7 @@ def register_handlers(application: ShopApplication) -> None:
     application.add_handler(
         MessageHandler(NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, dispatch_text)
     )
+    application.add_handler(MessageHandler(NEW_MESSAGE & filters.PHOTO, dispatch_photo))
     # Last in its group: only commands no handler above claimed reach it.
     application.add_handler(
         MessageHandler(NEW_MESSAGE & filters.COMMAND, bot.handlers.start.unknown_command)

@@ -181,6 +181,29 @@ async def test_an_admin_exports_the_catalogue_edits_it_and_imports_it_back(
     assert "Updated: 0" not in imported and "Updated: 1\n" in imported
 
 
+async def test_an_admin_adds_a_product_with_a_photo_step_by_step(
+    fresh_database_url: URL, tmp_path: Path
+) -> None:
+    picture = tmp_path / "fedora.jpg"
+    picture.write_bytes(b"\xff\xd8\xff\xe0 a jpeg")
+    settings = _settings(fresh_database_url)
+    async with open_console(settings, admin=True, user_id=555, name="Boss") as (console, _):
+        await console.handle("/addcategory Hats")
+        await console.handle("/addproduct")
+        for answer in ("Hats", "Wool Fedora", "49.99", "Felt, hand made."):
+            await console.handle(answer)
+        await console.handle(f":photo {picture}")
+        summary = await console.handle("S 5, M 3")
+        saved = await console.handle(":press ✅ Save")
+        product_id = len(demo_products()) + 1  # the demo catalogue came first
+        photo = await console.handle(f":photo {picture} /editproduct {product_id} photo")
+
+    assert summary is not None and "Price: €49.99" in summary
+    assert "(with photo" in summary
+    assert saved is not None and "Added Wool Fedora" in saved
+    assert photo is not None and "photo updated" in photo
+
+
 async def test_piped_lines_run_the_console_in_a_subprocess(
     fresh_database_url: URL, tmp_path: Path
 ) -> None:

@@ -24,7 +24,7 @@ N              press button N of the latest message that has buttons
 :send TEXT     send TEXT as it is, even a number
 :press TEXT    press the button labelled TEXT on the latest message that has it
 :doc PATH [CAPTION]   send a file as a document
-:photo PATH    send a picture
+:photo PATH [CAPTION] send a picture (the caption may be a command)
 :save PATH     save the latest photo or document the bot sent (a /stats chart) to PATH
 :pay           pay the latest invoice
 :calls         the bot's last API calls
@@ -149,7 +149,9 @@ class Console:
         return None
 
     async def _photo(self, rest: str) -> str | None:
-        await self.user.send_photo(await asyncio.to_thread(Path(rest).read_bytes))
+        path, *caption = shlex.split(rest)
+        content = await asyncio.to_thread(Path(path).read_bytes)
+        await self.user.send_photo(content, caption=" ".join(caption) or None)
         return None
 
     async def _save(self, rest: str) -> str | None:

@@ -80,9 +80,14 @@ class SimulatedUser:
         )
         return self._post({"document": stored.document(), **_caption(caption)})
 
-    async def send_photo(self, content: bytes, *, caption: str | None = None) -> Message:
+    async def send_photo(
+        self, content: bytes, *, caption: str | None = None, reply_to: MessageRef | None = None
+    ) -> Message:
         stored = self._state.files.add(content, kind="photo", mime_type="image/jpeg")
-        return self._post({"photo": [stored.photo_size()], **_caption(caption)})
+        body: dict[str, Any] = {"photo": [stored.photo_size()], **_caption(caption)}
+        if reply_to is not None:
+            body["reply_to_message"] = self._replied(reply_to)
+        return self._post(body)
 
     async def send_contact(self, phone_number: str, *, first_name: str | None = None) -> Message:
         contact = {

@@ -25,7 +25,7 @@ from bot.keyboards.checkout import (
     summary_keyboard,
 )
 from bot.services import cart as carts
-from bot.services import dialog
+from bot.services import dialog, inventory
 from bot.services import order as orders
 from bot.services import payment as payments
 from bot.services import user as users
@@ -98,6 +98,9 @@ async def place(update: Update, context: ShopContext, data: PlaceOrder) -> str |
             toast, screen, placed = await _place(
                 session, user.id, data, hold_minutes, connected, cards
             )
+            if placed is not None:
+                admins = context.settings.admin_ids
+                await inventory.alert_sold_out(session, order_id=placed, admin_chat_ids=admins)
     except (OutOfStock, NotAllowed) as error:  # e.g. someone else just bought the last one
         notice = texts.not_placed(error.message)
         toast, screen = texts.CHECKOUT_NOT_PLACED, await back_to_cart(context, update, notice)

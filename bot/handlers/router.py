@@ -25,11 +25,14 @@ from bot.services.errors import ShopError
 # A button handler returns the toast to show (or None for a silent answer).
 ButtonHandler = Callable[[Update, ShopContext, Any], Coroutine[Any, Any, str | None]]
 StepHandler = Callable[[Update, ShopContext, Step, str], Coroutine[Any, Any, None]]
+# A photo sent within a flow: the handler gets the file id of its largest size.
+PhotoHandler = Callable[[Update, ShopContext, Step, str], Coroutine[Any, Any, None]]
 TextHandler = Callable[[Update, ShopContext, str], Coroutine[Any, Any, None]]
 Handler = Callable[[Update, ShopContext], Coroutine[Any, Any, None]]
 
 _buttons: dict[type[Callback], ButtonHandler] = {}
 _steps: dict[str, StepHandler] = {}
+_photo_steps: dict[str, PhotoHandler] = {}
 _free_text: list[TextHandler] = []
 _screens: dict[str, Handler] = {}
 _commands: dict[str, Handler] = {}
@@ -84,6 +87,16 @@ def on_step(flow: str) -> Callable[[H], H]:
 
     def wrap(handler: H) -> H:
         _steps[flow] = handler
+        return handler
+
+    return wrap
+
+
+def on_photo_step(flow: str) -> Callable[[H], H]:
+    """Register the handler for photos sent while a customer is in `flow`."""
+
+    def wrap(handler: H) -> H:
+        _photo_steps[flow] = handler
         return handler
 
     return wrap
@@ -160,15 +173,23 @@ class CaptionCommand(filters.MessageFilter):
         self.command = command.lower()
 
     def filter(self, message: Message) -> bool:
-        entities = message.caption_entities
-        if not message.caption or not entities:
-            return False
-        first = entities[0]
-        if first.type != MessageEntity.BOT_COMMAND or first.offset != 0:
-            return False
-        command, _, mention = message.caption[1 : first.length].partition("@")
-        username = message.get_bot().username
-        return command.lower() == self.command and mention.lower() in ("", username.lower())
+        found = caption_command(message)
+        return found is not None and found[0] == self.command
+
+
+def caption_command(message: Message) -> tuple[str, list[str]] | None:
+    """("editproduct", ["5", "photo"]) for the caption "/editproduct@this_bot 5 photo"; None
+    when the caption is not a command, or is one for another bot."""
+    entities = message.caption_entities
+    if not message.caption or not entities:
+        return None
+    first = entities[0]
+    if first.type != MessageEntity.BOT_COMMAND or first.offset != 0:
+        return None
+    command, _, mention = message.caption[1 : first.length].partition("@")
+    if mention and mention.lower() != message.get_bot().username.lower():
+        return None
+    return command.lower(), message.caption[first.length :].split()
 
 
 def _usage_reply(line: str) -> Handler:
@@ -264,3 +285,27 @@ async def dispatch_text(update: Update, context: ShopContext) -> None:
         await handler(update, context, step, message.text)
     elif _free_text:
         await _free_text[0](update, context, message.text)
+
+
+@friendly
+async def dispatch_photo(update: Update, context: ShopContext) -> None:
+    """A photo whose caption is a command runs that command (CommandHandler reads only texts);
+    any other photo goes to the flow its sender is in, if that flow takes photos."""
+    message = update.effective_message
+    if message is None or not message.photo:
+        return
+    command = caption_command(message)
+    if command is not None:
+        name, context.args = command
+        handler = _commands.get(name)
+        if handler is not None:
+            await handler(update, context)
+        elif update.effective_chat is not None:
+            await update.effective_chat.send_message(texts.UNKNOWN_COMMAND)
+        return
+    async with context.db.reading() as session:
+        user = await customer(session, update)
+        step = await dialog.current_step(session, user_id=user.id)
+    photo_handler = _photo_steps.get(step.flow) if step else None
+    if step is not None and photo_handler is not None:
+        await photo_handler(update, context, step, message.photo[-1].file_id)
