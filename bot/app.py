@@ -40,6 +40,7 @@ from bot.handlers.context import BotData, ShopContext, remember_sender
 from bot.handlers.errors import on_error
 from bot.handlers.router import commands, dispatch_button, dispatch_text
 from bot.services.search import CatalogSearch
+from bot.transport import AiohttpRequest
 
 # The rate limiter makes the bot ExtBot[int]; the job queue's context type isn't tracked.
 ShopApplication = Application[
@@ -61,7 +62,7 @@ def build_application(
     bot_token = token or (secret.get_secret_value() if secret else None)
     if not bot_token:
         raise ValueError("a Telegram bot token is needed")
-    application: ShopApplication = (
+    builder = (
         Application.builder()
         .token(bot_token)
         .base_url(settings.telegram_api_base_url)
@@ -69,8 +70,13 @@ def build_application(
         .context_types(ContextTypes(context=ShopContext, bot_data=BotData))
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .post_init(_register_commands)
-        .build()
     )
+    if settings.telegram_http_transport == "aiohttp":
+        # PTB's own sizes: many calls at once, and one connection for the single long poll.
+        builder = builder.request(AiohttpRequest(connection_pool_size=256)).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
+    application: ShopApplication = builder.build()
     application.bot_data.db = database
     application.bot_data.catalog = catalog or CatalogSearch()
     application.bot_data.settings = settings
