@@ -117,7 +117,7 @@ async def test_the_configured_transport_carries_the_bots_calls(
 def test_aiohttp_is_the_default_transport_and_others_are_refused() -> None:
     assert Settings(_env_file=None).telegram_http_transport == "aiohttp"  # type: ignore[call-arg]
     with pytest.raises(ValidationError, match="telegram_http_transport"):
-        Settings(_env_file=None, telegram_http_transport="requests")  # type: ignore[call-arg]
+        Settings(_env_file=None, telegram_http_transport="requests")  # type: ignore[call-arg, arg-type]
 
 
 # Outbox delivery
