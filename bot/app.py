@@ -34,6 +34,7 @@ import bot.handlers.start
 import bot.handlers.stripe_pay
 import bot.handlers.telegram_pay
 from bot import texts
+from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.db import Database
 from bot.handlers.context import BotData, ShopContext, remember_sender
@@ -68,8 +69,14 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
         .context_types(ContextTypes(context=ShopContext, bot_data=BotData))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.telegram_max_messages_per_second,
+                max_retries=RATE_LIMIT_RETRIES,
+            )
+        )
         .post_init(_register_commands)
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if settings.telegram_http_transport == "aiohttp":
         # PTB's own sizes: many calls at once, and one connection for the single long poll.

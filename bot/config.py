@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     telegram_file_base_url: str = "https://api.telegram.org/file/bot"
     # aiohttp handles about three times as many updates per second as PTB's httpx default.
     telegram_http_transport: HttpTransport = "aiohttp"
+    # Telegram's flood limit for a bot; 0 sends without waiting (flood control is still retried).
+    telegram_max_messages_per_second: float = Field(default=30, ge=0)
     # NoDecode: read as written ("1,2"), not as JSON, so the validator below can split it.
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
 

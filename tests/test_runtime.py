@@ -120,6 +120,24 @@ def test_aiohttp_is_the_default_transport_and_others_are_refused() -> None:
         Settings(_env_file=None, telegram_http_transport="requests")  # type: ignore[call-arg, arg-type]
 
 
+async def test_messages_are_paced_to_the_configured_rate(
+    emulator: BotApiEmulator, db: Database
+) -> None:
+    settings = shop_settings(emulator, db, telegram_max_messages_per_second=2)
+    customers = [emulator.user(100 + n, f"Customer {n}") for n in range(6)]
+    loop = asyncio.get_running_loop()
+    async with running_shop(settings, db, token=emulator.token, jobs=False):
+        started = loop.time()
+        for customer in customers:
+            await customer.send("/start")
+        for customer in customers:
+            await customer.next_message()
+        elapsed = loop.time() - started
+
+    # Two at once, then one every half second.
+    assert elapsed >= 1.9
+
+
 # Outbox delivery
 
 
