@@ -16,17 +16,18 @@ from collections.abc import Sequence
 from typing import cast
 
 from telegram import Update
-from telegram.ext import ContextTypes, TypeHandler
+from telegram.ext import TypeHandler
 
 from bot.app import ShopApplication
 from bot.config import HttpTransport, Settings
 from bot.db import Database
+from bot.handlers.context import ShopContext
 from bot.runner import running_shop
 
 CEILING_REPLY = "ok"
 
 
-async def reply_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reply_only(update: Update, context: ShopContext) -> None:
     """The ceiling's handler: one message back, no database."""
     if update.effective_chat is not None:
         await update.effective_chat.send_message(CEILING_REPLY)

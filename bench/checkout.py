@@ -161,10 +161,10 @@ async def audit(
             ).all()
         )
         carts: dict[int, dict[int, int]] = {}
-        rows = await session.execute(
+        lines = await session.execute(
             select(Cart.user_id, CartItem.size_id, CartItem.quantity).join(CartItem)
         )
-        for user_id, size_id, quantity in rows:
+        for user_id, size_id, quantity in lines:
             carts.setdefault(user_id, {})[size_id] = quantity
     results = list(zip(people, outcomes, strict=True))
     winners = {p.buyer.user_id for p, outcome in results if outcome == "ok"}

@@ -377,7 +377,7 @@ def verdicts(results: Sequence[RunResult]) -> list[Verdict]:
             judged.append(
                 Verdict(
                     f"{result.database}: ≥ {TARGET_SHARE_OF_CEILING:.0%} of the ceiling",
-                    f"{share:.0%}",
+                    f"{share:.1%}",
                     share >= TARGET_SHARE_OF_CEILING,
                 )
             )
