@@ -176,7 +176,8 @@ def cpu_seconds(pid: int) -> float:
 @contextlib.asynccontextmanager
 async def profiling(folder: Path | None, name: str, pid: int) -> AsyncIterator[None]:
     """With a folder, py-spy (pip install py-spy) samples process `pid` while the block runs
-    and writes collapsed stacks, one file per thread, to folder/name.txt."""
+    and writes the stacks that held the GIL (where its Python CPU time goes), collapsed,
+    to folder/name.txt."""
     if folder is None:
         yield
         return
@@ -184,7 +185,7 @@ async def profiling(folder: Path | None, name: str, pid: int) -> AsyncIterator[N
     beside = Path(sys.executable).parent / "py-spy"
     command = [
         str(beside) if beside.exists() else "py-spy", "record", "--pid", str(pid),
-        "--rate", "250", "--nonblocking", "--threads", "--format", "raw",
+        "--rate", "250", "--nonblocking", "--gil", "--format", "raw",
         "--output", str(folder / f"{name}.txt"),
     ]  # fmt: skip
     spy = await asyncio.create_subprocess_exec(

@@ -17,7 +17,9 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 # Updates handled at once, across customers; one customer's are never handled side by side.
-MAX_CONCURRENT_UPDATES = 256
+# More only lengthens the event loop's queue: each database round trip of every update then
+# waits behind all the others, and a slow few end up waiting seconds (bench/updates.py).
+MAX_CONCURRENT_UPDATES = 64
 
 
 class _Turns:

@@ -24,7 +24,7 @@ from bot.models import (
     utcnow,
 )
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.order import STATUS_LABELS, lock_order, transition
+from bot.services.order import STATUS_LABELS, advance, lock_order, transition
 
 _LAST4_RE = re.compile(r"[0-9]{4}")
 _CARD_NUMBER_RE = re.compile(r"[0-9]{12,19}")
@@ -258,13 +258,9 @@ async def _settle(
         payment.status = PaymentStatus.MISMATCH
         return PaymentOutcome.MISMATCH
     payment.status = PaymentStatus.PAID
-    await session.flush()  # before transition() reloads the order and its payment
-    await transition(
-        session,
-        order_id=order.id,
-        to=OrderStatus.PAID,
-        actor=actor,
-        note=f"{payment.provider.value} payment",
+    # Locked and loaded by mark_paid: no need to lock and load it again.
+    await advance(
+        session, order, to=OrderStatus.PAID, actor=actor, note=f"{payment.provider.value} payment"
     )
     return PaymentOutcome.PAID
 
