@@ -43,6 +43,7 @@ import bot.handlers.start
 import bot.handlers.stripe_pay
 import bot.handlers.telegram_pay
 from bot import texts
+from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.db import Database
 from bot.handlers.context import BotData, ShopContext, remember_sender
@@ -56,6 +57,7 @@ from bot.handlers.router import (
     dispatch_text,
 )
 from bot.services.search import CatalogSearch
+from bot.transport import AiohttpRequest
 
 # The rate limiter makes the bot ExtBot[int]; the job queue's context type isn't tracked.
 ShopApplication = Application[
@@ -81,7 +83,7 @@ def build_application(
     bot_token = token or (secret.get_secret_value() if secret else None)
     if not bot_token:
         raise ValueError("a Telegram bot token is needed")
-    application: ShopApplication = (
+    builder = (
         Application.builder()
         .token(bot_token)
         .base_url(settings.telegram_api_base_url)
@@ -94,8 +96,14 @@ def build_application(
             )
         )
         .post_init(_register_commands)
-        .build()
+        .concurrent_updates(PerChatUpdateProcessor())
     )
+    if settings.telegram_http_transport == "aiohttp":
+        # PTB's own sizes: many calls at once, and one connection for the single long poll.
+        builder = builder.request(AiohttpRequest(connection_pool_size=256)).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
+    application: ShopApplication = builder.build()
     application.bot_data.db = database
     application.bot_data.catalog = catalog or CatalogSearch()
     application.bot_data.settings = settings

@@ -189,7 +189,7 @@ class SimulatedUser:
     ) -> Message:
         """The next message the bot sent or edited in this chat, after the last one returned."""
         try:
-            return await self._state.signal.wait_for(self._unread_message, timeout)
+            return await self._chat.signal.wait_for(self._unread_message, timeout)
         except TimeoutError:
             raise TimeoutError(
                 f"{self.profile.first_name} got no new or edited message from the bot within "
@@ -207,7 +207,7 @@ class SimulatedUser:
     ) -> CallbackAnswer:
         """Waits until the bot answers this button press."""
         try:
-            return await self._state.signal.wait_for(lambda: query.answer, timeout)
+            return await self._chat.signal.wait_for(lambda: query.answer, timeout)
         except TimeoutError:
             raise TimeoutError(
                 f"callback query {query.data!r} was not answered within {timeout}s; "
@@ -220,7 +220,7 @@ class SimulatedUser:
         timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     ) -> PreCheckoutAnswer:
         try:
-            return await self._state.signal.wait_for(lambda: query.answer, timeout)
+            return await self._chat.signal.wait_for(lambda: query.answer, timeout)
         except TimeoutError:
             raise TimeoutError(
                 f"pre-checkout query was not answered within {timeout}s; "

@@ -233,6 +233,13 @@ async def transition(
     return order
 
 
+async def advance(
+    session: AsyncSession, order: Order, *, to: OrderStatus, actor: str, note: str | None = None
+) -> None:
+    """transition() for an order this transaction has already locked with lock_order()."""
+    await _apply(session, order, to, actor, note)
+
+
 async def cancel_order(
     session: AsyncSession, *, order_id: int, user_id: int, actor: str = "customer"
 ) -> Order:

@@ -25,7 +25,7 @@ from bot.models import (
 )
 from bot.services import dialog
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.order import STATUS_LABELS, lock_order, transition
+from bot.services.order import STATUS_LABELS, advance, lock_order, transition
 
 _LAST4_RE = re.compile(r"[0-9]{4}")
 _CARD_NUMBER_RE = re.compile(r"[0-9]{12,19}")
@@ -299,13 +299,9 @@ async def _settle(
         payment.status = PaymentStatus.MISMATCH
         return PaymentOutcome.MISMATCH
     payment.status = PaymentStatus.PAID
-    await session.flush()  # before transition() reloads the order and its payment
-    await transition(
-        session,
-        order_id=order.id,
-        to=OrderStatus.PAID,
-        actor=actor,
-        note=f"{payment.provider.value} payment",
+    # Locked and loaded by mark_paid: no need to lock and load it again.
+    await advance(
+        session, order, to=OrderStatus.PAID, actor=actor, note=f"{payment.provider.value} payment"
     )
     return PaymentOutcome.PAID
 
