@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 
-from bot.texts import esc
+from bot.models import Order, OrderItem, OrderStatus, PaymentInformation, PaymentProvider
+from bot.services.broadcast import Progress
+from bot.services.fulfilment import Cancellation, RefundPlan, RefundRoute
+from bot.services.order import STATUS_LABELS
+from bot.services.pagination import Page
+from bot.services.review import AdminReviewView, RemovedReview
+from bot.services.stats import (
+    CustomerDetails,
+    PeriodStats,
+    Revenue,
+    StatsReport,
+    UsersSummary,
+)
+from bot.texts import esc, money
 
 # The order of the sections in /admin.
 SECTIONS = ("Catalogue", "Import and export", "Orders", "Customers", "Reviews", "Shop", "Admins")
@@ -36,3 +50,522 @@ def promoted(name: str, telegram_id: int) -> str:
 
 def demoted(name: str, telegram_id: int) -> str:
     return f"✅ {esc(name)} (<code>{telegram_id}</code>) is no longer an admin."
+
+
+# ---------------------------------------------------------------- insights: stats, reviews, users
+# The figures come in as the services' dataclasses; money stays integer minor units until here.
+
+REVENUE_RULE = (
+    "<i>Revenue counts paid, shipped and delivered orders; pending, cancelled and refunded "
+    "orders are left out. Days are UTC.</i>"
+)
+NO_REVIEWS = "💬 Nobody has written a review yet."
+REVIEW_PREVIEW_LENGTH = 500  # a page of five must fit into one message (4096 characters)
+
+
+def _plural(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def day(moment: date) -> str:
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def _period_title(days: int) -> str:
+    return "Today" if days == 1 else f"Last {days} days"
+
+
+def _revenue(revenue: Sequence[Revenue]) -> str:
+    entries = [
+        f"{money(r.amount, r.currency)} from {_plural(r.orders, 'order')}, "
+        f"average {money(r.average, r.currency)}"
+        for r in revenue
+    ]
+    return "\n".join(f"Revenue: {entry}" for entry in entries) or "Revenue: none"
+
+
+def _period(period: PeriodStats) -> str:
+    span = day(period.since) if period.days == 1 else f"{day(period.since)} – today"
+    orders = f"Orders: {period.placed} placed"
+    if period.placed:
+        orders += (
+            f" — {period.paid} paid, {period.pending} awaiting payment, "
+            f"{period.cancelled} cancelled or refunded"
+        )
+    return f"<b>{_period_title(period.days)}</b> ({span})\n{orders}\n{_revenue(period.revenue)}"
+
+
+def stats_report(report: StatsReport, *, low_stock_threshold: int) -> str:
+    lines = ["📊 <b>Shop statistics</b>", "", "\n\n".join(map(_period, report.periods)), ""]
+    longest = report.periods[-1].days
+    lines.append(f"<b>Top products</b>, {_period_title(longest).lower()}")
+    lines += [
+        f"{rank}. {esc(p.name)} — {p.units} sold, {money(p.revenue, p.currency)}"
+        for rank, p in enumerate(report.top_products, 1)
+    ] or ["No paid orders."]
+    lines += ["", f"<b>Low stock</b> ({low_stock_threshold} or fewer left)"]
+    lines += [
+        f"{esc(s.product_name)} · {esc(s.size_name)} — "
+        + ("sold out" if s.stock <= 0 else f"{s.stock} left")
+        + f" (product #{s.product_id})"
+        for s in report.low_stock
+    ] or [f"Every size on sale has more than {low_stock_threshold} in stock."]
+    if report.low_stock_total > len(report.low_stock):
+        lines.append(f"… and {report.low_stock_total - len(report.low_stock)} more")
+    return "\n".join([*lines, "", REVENUE_RULE])
+
+
+def stats_chart_title(days: int) -> str:
+    """Drawn into the image, so no emoji: the chart's font has none."""
+    return f"Daily revenue and orders, {_period_title(days).lower()} (UTC)"
+
+
+def stats_chart_caption(days: int) -> str:
+    return f"📈 {stats_chart_title(days)}"
+
+
+def _stars(rating: int | None) -> str:
+    return "★" * rating + "☆" * (5 - rating) if rating else "no stars"
+
+
+def _review(r: AdminReviewView) -> str:
+    header = (
+        f"<b>#{r.id}</b> · {esc(r.product_name)} (product #{r.product_id}) · {_stars(r.rating)}"
+    )
+    by = f"{esc(r.author_name) or 'A customer'} (<code>{r.author_telegram_id}</code>)"
+    by += f" · {day(r.created_at)}" + (" · <i>edited</i>" if r.edited else "")
+    text = r.text
+    if len(text) > REVIEW_PREVIEW_LENGTH:
+        text = text[: REVIEW_PREVIEW_LENGTH - 1].rstrip() + "…"
+    return f"{header}\n{by}\n{esc(text)}"
+
+
+def reviews_page(page: Page[AdminReviewView]) -> str:
+    if not page.items:
+        return NO_REVIEWS
+    body = "\n\n".join(map(_review, page.items))
+    return (
+        f"💬 <b>Latest reviews</b> ({page.total}), newest first\n\n{body}\n\n"
+        "Remove one with <code>/delreview &lt;review id&gt;</code>; its author is not told."
+    )
+
+
+def review_removed(removed: RemovedReview) -> str:
+    name = esc(removed.product_name)
+    ratings = removed.ratings
+    stars = f"★ {ratings.average:.1f} ({_plural(ratings.count, 'rating')})"
+    rating = stars if ratings.average is not None else "not rated"
+    return (
+        f"🗑 Review #{removed.review_id} of {name} by {esc(removed.author_name)} removed; "
+        f"its author was not told.\n"
+        f"{name} now: {rating} · {_plural(removed.reviews_left, 'review')}"
+    )
+
+
+def users_summary(summary: UsersSummary) -> str:
+    joined = " · ".join(
+        f"{count} today" if days == 1 else f"{count} in {days} days" for days, count in summary.new
+    )
+    return "\n".join(
+        [
+            "👥 <b>Customers</b>",
+            f"Total: {summary.total}",
+            f"New: {joined}",
+            f"Placed an order: {summary.ordered} · paid for one: {summary.bought}",
+            f"Blocked the bot: {summary.blocked}",
+            f"Admins: {summary.admins}",
+        ]
+    )
+
+
+def customer_details(c: CustomerDetails, status_labels: Mapping[OrderStatus, str]) -> str:
+    title = f"👤 <b>{esc(c.first_name) or 'A customer'}</b>"
+    if c.username:
+        title += f" @{esc(c.username)}"
+    role = "owner" if c.owner else "admin" if c.admin else "customer"
+    statuses = ", ".join(f"{n} {status_labels[status]}" for status, n in c.by_status)
+    spent = [f"{money(s.amount, s.currency)} ({_plural(s.orders, 'order')})" for s in c.spent]
+    lines = [
+        title,
+        f"Telegram id <code>{c.telegram_id}</code> · customer #{c.id}",
+        f"Joined {day(c.joined)} · {role} · blocked the bot: {'yes' if c.blocked else 'no'}",
+        f"Orders: {c.orders}" + (f" — {statuses}" if statuses else ""),
+        "Spent: " + (" · ".join(spent) if spent else "nothing yet"),
+    ]
+    if c.last_orders:
+        lines += ["", "<b>Last orders</b>"]
+        lines += [
+            f"#{o.id} · {day(o.created_at)} · {money(o.total, o.currency)} · "
+            f"{status_labels[o.status]}"
+            for o in c.last_orders
+        ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- orders
+
+ORDERS_BACK = "« All orders"
+# An order card stays well inside Telegram's 4096 characters however big the order.
+CARD_MAX_ITEMS = 25
+CARD_MAX_HISTORY = 15
+PROVIDER_NAMES = {PaymentProvider.STRIPE: "Stripe", PaymentProvider.TELEGRAM: "Telegram Payments"}
+
+
+def when(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+
+
+def bad_status(usage: str, statuses: Sequence[str]) -> str:
+    """Plain text: it is an InvalidInput's message."""
+    return f"{usage}\nStatuses: {', '.join(statuses)}"
+
+
+def orders_page(page: Page[Order], status: OrderStatus | None) -> str:
+    which = f" · {STATUS_LABELS[status]}" if status else ""
+    if not page.total:
+        return f"📋 <b>All orders</b>{which}\nNo orders here yet."
+    return (
+        f"📋 <b>All orders</b>{which} · {page.total}\n"
+        "Newest first. Tap one, or send /order &lt;id&gt;."
+    )
+
+
+def order_button(order: Order) -> str:
+    total = money(order.total, order.currency)
+    placed = f"{order.created_at.day} {order.created_at:%b}"
+    status, customer = STATUS_LABELS[order.status], order.user.first_name
+    return f"#{order.id} · {placed} · {total} · {status} · {customer}"
+
+
+def order_card(order: Order) -> str:
+    """Everything an admin needs to fulfil an order; card data is never stored, so never shown."""
+    sections = [
+        f"📦 <b>Order #{order.id}</b> · {STATUS_LABELS[order.status]}\n"
+        f"Placed {when(order.created_at)}",
+        f"<b>Customer</b>\n{_customer(order)}",
+        f"<b>Shipping to</b>\n{esc(order.shipping_address)}",
+        f"<b>Items</b>\n{_items(order)}\nTotal: <b>{money(order.total, order.currency)}</b>",
+        f"<b>Payment</b>\n{_payment(order.payment)}",
+        f"<b>History</b>\n{_history(order)}",
+    ]
+    return "\n\n".join(sections)
+
+
+def _customer(order: Order) -> str:
+    user = order.user
+    username = f" (@{esc(user.username)})" if user.username else ""
+    return f"{esc(user.first_name or 'No name')}{username} · id <code>{user.telegram_id}</code>"
+
+
+def _items(order: Order) -> str:
+    lines = [_item(n, item, order.currency) for n, item in enumerate(order.items, 1)]
+    hidden = len(lines) - CARD_MAX_ITEMS
+    if hidden > 0:
+        lines = [*lines[:CARD_MAX_ITEMS], f"… and {hidden} more lines"]
+    return "\n".join(lines)
+
+
+def _item(number: int, item: OrderItem, currency: str) -> str:
+    unit, total = money(item.unit_price, currency), money(item.line_total, currency)
+    return (
+        f"{number}. <b>{esc(item.product_name)}</b> · {esc(item.size_name)} · "
+        f"<code>{esc(item.sku)}</code>\n    {item.quantity} × {unit} = {total}"
+    )
+
+
+def _payment(payment: PaymentInformation | None) -> str:
+    if payment is None:
+        return "None yet."
+    lines = [
+        f"{PROVIDER_NAMES[payment.provider]} · {payment.status.replace('_', ' ')} · "
+        f"{money(payment.amount, payment.currency)}"
+    ]
+    if payment.received_amount is not None and payment.received_currency:
+        received = money(payment.received_amount, payment.received_currency)
+        paid_at = f" on {when(payment.paid_at)}" if payment.paid_at else ""
+        lines.append(f"Received {received}{paid_at}")
+    references = (
+        ("Checkout session", payment.stripe_checkout_session_id),
+        ("Payment intent", payment.stripe_payment_intent_id),
+        ("Telegram charge", payment.telegram_payment_charge_id),
+        ("Provider charge", payment.provider_payment_charge_id),
+    )
+    lines += [f"{label}: <code>{esc(ref)}</code>" for label, ref in references if ref]
+    return "\n".join(lines)
+
+
+def _history(order: Order) -> str:
+    changes = order.history[-CARD_MAX_HISTORY:]
+    lines = [
+        f"{when(change.created_at)} — {STATUS_LABELS[change.to_status]} · by {esc(change.actor)}"
+        + (f" ({esc(change.note)})" if change.note else "")
+        for change in changes
+    ]
+    if len(order.history) > len(changes):
+        lines.insert(0, f"… {len(order.history) - len(changes)} earlier changes")
+    return "\n".join(lines)
+
+
+def status_set(order: Order) -> str:
+    return (
+        f"✅ Order <b>#{order.id}</b> is now {STATUS_LABELS[order.status]}. "
+        "The customer will be told."
+    )
+
+
+def order_cancelled(cancellation: Cancellation) -> str:
+    order, refund = cancellation.order, cancellation.refund
+    if not cancellation.cancelled:
+        return (
+            f"⚠️ Order <b>#{order.id}</b> is {STATUS_LABELS[order.status]} now, so it was not "
+            f"cancelled.\n{refund_requested(refund) if refund else ''}"
+        ).rstrip()
+    done = (
+        f"✅ Order <b>#{order.id}</b> is cancelled and its items are back in stock. "
+        "The customer will be told."
+    )
+    return f"{done}\n{refund_requested(refund)}" if refund else done
+
+
+def refund_requested(plan: RefundPlan) -> str:
+    amount = money(plan.amount, plan.currency)
+    if plan.route is RefundRoute.STRIPE:
+        return (
+            f"↩️ Stripe is refunding {amount} for order <b>#{plan.order_id}</b>. The payment is "
+            "marked refunded, and the customer told, when Stripe confirms it."
+        )
+    where = PROVIDER_NAMES[plan.provider]
+    reference = f" (payment <code>{esc(plan.reference)}</code>)" if plan.reference else ""
+    return (
+        f"↩️ {where} can't refund order <b>#{plan.order_id}</b> from the bot: please refund "
+        f"{amount}{reference} in your payment provider's dashboard, then send "
+        f"<code>/refund {plan.order_id} done</code>."
+    )
+
+
+def already_refunded(order_id: int) -> str:
+    return f"✅ Stripe has already confirmed the refund of order <b>#{order_id}</b>."
+
+
+def refund_confirmed(order: Order) -> str:
+    return (
+        f"✅ The refund of order <b>#{order.id}</b> is recorded; the order is "
+        f"{STATUS_LABELS[order.status]}. The customer will be told."
+    )
+
+
+# ---------------------------------------------------------------- import and export
+
+
+def import_reading(file_name: str) -> str:
+    return f"⏳ Reading {esc(file_name)}…"
+
+
+def import_progress(done: int, total: int) -> str:
+    return f"⏳ Importing… {done:,} / {total:,} rows"
+
+
+def imported(
+    file_name: str, *, rows: int, created: int, updated: int, unchanged: int, categories: int
+) -> str:
+    lines = [
+        f"✅ Imported {esc(file_name)}: {rows:,} rows.",
+        f"New products: {created:,}",
+        f"Updated: {updated:,}",
+        f"Unchanged: {unchanged:,}",
+    ]
+    if categories:
+        lines.append(f"New categories: {categories:,}")
+    return "\n".join(lines)
+
+
+def import_failed(reason: str) -> str:
+    return f"❌ Nothing was imported.\n{esc(reason)}"
+
+
+IMPORT_BROKE = "❌ The import stopped and nothing was imported."
+
+
+def exported(products: int, rows: int) -> str:
+    return (
+        f"📦 The catalogue: {products:,} products in {rows:,} rows (one per size).\n"
+        "Edit it and send it back with the caption /import."
+    )
+
+
+NOTHING_TO_EXPORT = "There are no products to export yet."
+# ---------------------------------------------------------------- broadcasts
+
+BROADCAST_STARTING = "📣 Starting the broadcast…"
+BROADCAST_TEXT_OR_REPLY = (
+    "Send /broadcast with a text, or reply with just /broadcast to the message to copy; not both."
+)
+
+
+def broadcast_progress(broadcast_id: int, counts: Progress) -> str:
+    return (
+        f"📣 Broadcast #{broadcast_id}: {counts.done:,} of {counts.total:,} done…\n"
+        f"{_outcomes(counts)}"
+    )
+
+
+def broadcast_finished(broadcast_id: int, counts: Progress) -> str:
+    return f"✅ Broadcast #{broadcast_id} finished.\n{_outcomes(counts)}"
+
+
+def _outcomes(counts: Progress) -> str:
+    return (
+        f"Sent: {counts.sent:,} · Blocked the bot: {counts.blocked:,} · Failed: {counts.failed:,}"
+    )
+
+
+# ---------------------------------------------------------------- catalogue
+# Plain-text constants and functions ending in a full stop are error messages (escaped when
+# shown); the rest is HTML.
+
+
+def category_added(category_id: int, name: str) -> str:
+    return (
+        f"✅ Category <b>{esc(name)}</b> added (#{category_id}). "
+        "Put products in it with /addproduct."
+    )
+
+
+def category_not_found(reference: str) -> str:
+    return f"There is no category “{reference}”. /addcategory adds one."
+
+
+def product_not_found(product_id: int) -> str:
+    return f"Product #{product_id} was not found."
+
+
+FIELD_LABELS = {
+    "name": "name",
+    "description": "description",
+    "price": "price",
+    "category": "category",
+    "photo": "photo",
+}
+
+
+def product_edited(product_id: int, name: str, field: str, value: str) -> str:
+    shown = value if len(value) <= 200 else value[:199] + "…"
+    now = f": <b>{esc(shown)}</b>" if shown else ": <i>none</i>"
+    if field == "photo":
+        now = " updated"
+    return f"✅ {esc(name)} (#{product_id}) — {FIELD_LABELS[field]}{now}"
+
+
+PHOTO_MISSING = (
+    "Send the photo with the caption /editproduct <id> photo, "
+    "or reply to a photo with that command."
+)
+
+
+def stock_set(product_id: int, name: str, size: str, previous: int | None, stock: int) -> str:
+    if previous is None:
+        return f"✅ {esc(name)} (#{product_id}): new size <b>{esc(size)}</b> with {stock} in stock."
+    return f"✅ {esc(name)} (#{product_id}), size <b>{esc(size)}</b>: stock {previous} → {stock}."
+
+
+def visibility(product_id: int, name: str, *, visible: bool, changed: bool) -> str:
+    who = f"{esc(name)} (#{product_id})"
+    if not changed:
+        return f"{who} is already {'on sale' if visible else 'hidden'}."
+    if visible:
+        return f"👁 {who} is on sale again: customers can find and buy it."
+    return f"🙈 {who} is hidden: customers no longer see, find or buy it."
+
+
+def sold_out_alert(product_id: int, name: str, size: str, order_id: int) -> str:
+    return (
+        f"📦 <b>Sold out:</b> {esc(name)} (#{product_id}), size <b>{esc(size)}</b>, "
+        f"after order #{order_id}.\nRestock with "
+        f"<code>/setstock {product_id} {esc(size)} &lt;quantity&gt;</code>."
+    )
+
+
+# /addproduct, step by step.
+ADD_STEPS = ("category", "name", "price", "description", "photo", "sizes")
+SKIP = "Skip ⏭"
+SAVE = "✅ Save"
+CANCEL = "✖ Cancel"
+NO_CATEGORIES = "There are no categories yet. Add one first with /addcategory <name>."
+DRAFT_INCOMPLETE = "This product is missing something. Please start again with /addproduct."
+SEND_A_PHOTO = "Please send a photo of the product, or press Skip."
+NOT_A_PHOTO_STEP = "I wasn't asking for a photo just now."
+SIZES_EMPTY = "Please send at least one size with its stock, like S 5, M 3."
+ADD_CANCELLED = "Cancelled: no product was added."
+SKU_HINT = "Send a SKU (like SNK-042) to use your own instead."
+
+_PROMPTS = {
+    "category": "Which category? Press one, or type its name.",
+    "name": "What is the product called?",
+    "price": "What does it cost (in {currency})? Send the price like <code>49.99</code>.",
+    "description": "Describe it in a few sentences (or press Skip).",
+    "photo": "Send a photo of it (or press Skip).",
+    "sizes": (
+        "Which sizes, and how many of each are in stock? Send them like "
+        "<code>S 5, M 3, L 0</code> (or one per line).\n"
+        "For a product without sizes, send just the stock, like <code>10</code>."
+    ),
+}
+
+
+def add_prompt(step: str, currency: str, notice: str | None = None) -> str:
+    number = ADD_STEPS.index(step) + 1
+    prompt = _PROMPTS[step].replace("{currency}", esc(currency))
+    warning = f"⚠️ {esc(notice)}\n\n" if notice else ""
+    return (
+        f"{warning}🆕 <b>New product</b> · step {number} of {len(ADD_STEPS)}\n{prompt}\n\n"
+        "<i>Send /cancel to stop; nothing is saved until you press Save.</i>"
+    )
+
+
+def add_summary(
+    *,
+    category: str,
+    name: str,
+    price: str,
+    description: str,
+    has_photo: bool,
+    sizes: list[tuple[str, int]],
+    sku: str,
+    notice: str | None = None,
+) -> str:
+    warning = f"⚠️ {esc(notice)}\n\n" if notice else ""
+    listed = ", ".join(f"{esc(size)} {stock}" for size, stock in sizes)
+    return (
+        f"{warning}🆕 <b>New product</b> · check and save\n"
+        f"Category: <b>{esc(category)}</b>\n"
+        f"Name: <b>{esc(name)}</b>\n"
+        f"Price: <b>{esc(price)}</b>\n"
+        f"Description: {esc(description) if description else '<i>none</i>'}\n"
+        f"Photo: {'yes' if has_photo else '<i>none</i>'}\n"
+        f"Sizes and stock: {listed}\n"
+        f"SKU: {f'<code>{esc(sku)}</code>' if sku else '<i>made up when you save</i>'}\n\n"
+        f"<i>{esc(SKU_HINT)}</i>"
+    )
+
+
+def product_added(product_id: int, name: str, sku: str, category: str) -> str:
+    return (
+        f"✅ Added <b>{esc(name)}</b> (#{product_id}, SKU <code>{esc(sku)}</code>) "
+        f"to {esc(category)}. Customers can find it now; /hide {product_id} hides it."
+    )
+
+
+def price_too_high(limit: str) -> str:
+    return f"A price can be at most {limit}."
+
+
+def too_many_sizes(limit: int) -> str:
+    return f"A product can have at most {limit} sizes."
+
+
+def not_a_size(part: str) -> str:
+    return f"“{part}” is not a size with its stock. Write it like M 3."
+
+
+def sku_taken(sku: str) -> str:
+    return f"Another product already has the SKU “{sku}”. Send another one, or press Save."

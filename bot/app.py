@@ -19,10 +19,19 @@ from telegram.ext import (
 
 # Importing a feature module registers its commands, buttons, screens and steps.
 import bot.handlers.addresses
+import bot.handlers.admin.broadcast
+import bot.handlers.admin.catalog
+import bot.handlers.admin.catalog_io
+import bot.handlers.admin.fulfilment
+import bot.handlers.admin.orders
+import bot.handlers.admin.reviews
 import bot.handlers.admin.roles
+import bot.handlers.admin.stats
+import bot.handlers.admin.users
 import bot.handlers.cart
 import bot.handlers.catalog
 import bot.handlers.checkout
+import bot.handlers.checkout_summary
 import bot.handlers.orders
 import bot.handlers.payment
 import bot.handlers.payment_methods
@@ -33,18 +42,33 @@ import bot.handlers.start
 import bot.handlers.stripe_pay
 import bot.handlers.telegram_pay
 from bot import texts
+from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.db import Database
 from bot.handlers.context import BotData, ShopContext, remember_sender
 from bot.handlers.errors import on_error
-from bot.handlers.router import commands, dispatch_button, dispatch_text
+from bot.handlers.router import (
+    CaptionCommand,
+    caption_commands,
+    commands,
+    dispatch_button,
+    dispatch_photo,
+    dispatch_text,
+)
 from bot.rate_limiter import ShopRateLimiter
 from bot.services.search import CatalogSearch
+from bot.transport import AiohttpRequest
 
 # The rate limiter makes the bot ExtBot[int]; the job queue's context type isn't tracked.
 ShopApplication = Application[
     ExtBot[Any], ShopContext, dict[Any, Any], dict[Any, Any], BotData, Any
 ]
+
+# The shop talks to each customer in their private chat and nowhere else: a /profile or
+# /orders in a group would show their addresses and orders to everyone there. Editing a sent
+# message must not run it again either (a second refund, a second broadcast, another address
+# step), so handlers only see new messages; Telegram's default includes edits.
+NEW_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 # Outgoing calls that hit flood control are retried after Telegram's retry_after, not dropped;
 # bot.rate_limiter also retries those that failed on Telegram's side.
@@ -62,16 +86,27 @@ def build_application(
     bot_token = token or (secret.get_secret_value() if secret else None)
     if not bot_token:
         raise ValueError("a Telegram bot token is needed")
-    application: ShopApplication = (
+    builder = (
         Application.builder()
         .token(bot_token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
         .context_types(ContextTypes(context=ShopContext, bot_data=BotData))
-        .rate_limiter(ShopRateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            ShopRateLimiter(
+                overall_max_rate=settings.telegram_messages_per_second,
+                max_retries=RATE_LIMIT_RETRIES,
+            )
+        )
         .post_init(_register_commands)
-        .build()
+        .concurrent_updates(PerChatUpdateProcessor())
     )
+    if settings.telegram_http_transport == "aiohttp":
+        # PTB's own sizes: many calls at once, and one connection for the single long poll.
+        builder = builder.request(AiohttpRequest(connection_pool_size=256)).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
+    application: ShopApplication = builder.build()
     application.bot_data.db = database
     application.bot_data.catalog = catalog or CatalogSearch()
     application.bot_data.settings = settings
@@ -79,29 +114,29 @@ def build_application(
     return application
 
 
-# The shop talks to each customer in their private chat and nowhere else: a /profile or
-# /orders in a group would show their addresses and orders to everyone there. Edits of
-# earlier messages are not new messages: an edited answer is not the answer to the question
-# a form is on now.
-NEW_PRIVATE_MESSAGES = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-
-
 def register_handlers(application: ShopApplication) -> None:
     # Group -1 runs before every handler below, for every update.
     application.add_handler(TypeHandler(Update, remember_sender), group=-1)
     for name, handler in commands().items():
-        application.add_handler(CommandHandler(name, handler, filters=NEW_PRIVATE_MESSAGES))
+        application.add_handler(CommandHandler(name, handler, filters=NEW_MESSAGE))
+    for name, handler in caption_commands().items():
+        application.add_handler(
+            MessageHandler(NEW_MESSAGE & filters.Document.ALL & CaptionCommand(name), handler)
+        )
     application.add_handler(CallbackQueryHandler(dispatch_button))
     # Outside any conversation: a pre-checkout query has no chat.
     application.add_handler(PreCheckoutQueryHandler(bot.handlers.telegram_pay.answer_pre_checkout))
     application.add_handler(
         MessageHandler(filters.SUCCESSFUL_PAYMENT, bot.handlers.telegram_pay.record_payment)
     )
-    text = NEW_PRIVATE_MESSAGES & filters.TEXT
-    application.add_handler(MessageHandler(text & ~filters.COMMAND, dispatch_text))
+    application.add_handler(
+        MessageHandler(NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, dispatch_text)
+    )
+    application.add_handler(MessageHandler(NEW_MESSAGE & filters.PHOTO, dispatch_photo))
     # Last in its group: only commands no handler above claimed reach it.
-    unknown = bot.handlers.start.unknown_command
-    application.add_handler(MessageHandler(NEW_PRIVATE_MESSAGES & filters.COMMAND, unknown))
+    application.add_handler(
+        MessageHandler(NEW_MESSAGE & filters.COMMAND, bot.handlers.start.unknown_command)
+    )
     application.add_error_handler(on_error)
 
 

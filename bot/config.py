@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from functools import lru_cache
 from typing import Annotated, Literal, Self
 
@@ -12,9 +13,16 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///shop.db"
 
 PaymentBackend = Literal["stripe", "telegram", "none"]
+HttpTransport = Literal["aiohttp", "httpx"]
 
 # Telegram's own rule for setWebhook's secret_token.
 _TELEGRAM_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+# Stripe keeps a Checkout page open from 30 minutes to 24 hours after it creates the page. With
+# Stripe the page closes when the order is released, so the hold stays within that range; the
+# two extra minutes cover the moments between placing the order and Stripe creating the page.
+STRIPE_SHORTEST_HOLD = timedelta(minutes=32)
+STRIPE_LONGEST_HOLD = timedelta(hours=24)
 
 
 class Settings(BaseSettings):
@@ -26,6 +34,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_file_base_url: str = "https://api.telegram.org/file/bot"
+    # aiohttp handles about three times as many updates per second as PTB's httpx default.
+    telegram_http_transport: HttpTransport = "aiohttp"
     # NoDecode: read as written ("1,2"), not as JSON, so the validator below can split it.
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
 
@@ -37,8 +47,12 @@ class Settings(BaseSettings):
     stripe_webhook_secret: SecretStr | None = None
     stripe_api_base: str = "https://api.stripe.com"
     telegram_provider_token: SecretStr | None = None
-    # Stripe accepts a Checkout Session lifetime of 30 minutes to 24 hours.
-    checkout_session_minutes: int = Field(default=30, ge=30, le=1440)
+
+    # Telegram lets a bot send about 30 messages a second in all. A broadcast keeps below that,
+    # so customers' own replies still get through while it runs. Both count per instance.
+    # 0 sends without pacing (a 429 from Telegram is still waited out and retried).
+    telegram_messages_per_second: float = Field(default=30, ge=0)
+    broadcast_messages_per_second: float = Field(default=25, gt=0)
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
@@ -105,6 +119,10 @@ class Settings(BaseSettings):
             raise ValueError("PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY")
         if self.payment_provider == "telegram" and self.telegram_provider_token is None:
             raise ValueError("PAYMENT_PROVIDER=telegram needs TELEGRAM_PROVIDER_TOKEN")
+        if 0 < self.telegram_messages_per_second < self.broadcast_messages_per_second:
+            raise ValueError(
+                "BROADCAST_MESSAGES_PER_SECOND can't exceed TELEGRAM_MESSAGES_PER_SECOND"
+            )
         if self.webhook_url and self.telegram_webhook_secret is None:
             raise ValueError(
                 "WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET, or anyone could post updates"
@@ -121,6 +139,16 @@ class Settings(BaseSettings):
         if self.telegram_provider_token is not None:
             return "telegram"
         return "none"
+
+    @property
+    def unpaid_order_hold(self) -> timedelta:
+        """How long an unpaid order keeps its stock: its payment deadline is placement + this.
+        With Stripe the payment page closes at that same moment, so it is kept within the
+        lifetimes Stripe allows a page."""
+        hold = timedelta(minutes=self.unpaid_order_timeout_minutes)
+        if self.effective_payment_provider == "stripe":
+            return min(max(hold, STRIPE_SHORTEST_HOLD), STRIPE_LONGEST_HOLD)
+        return hold
 
 
 @lru_cache

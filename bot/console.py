@@ -47,7 +47,7 @@ SETTLE_TIMEOUT_S = 30.0
 DEVELOPER_HELP = "\n".join(
     line
     for line in EMULATOR_HELP.splitlines()
-    if line.startswith((":press", ":doc", ":photo", ":calls"))
+    if line.startswith((":press", ":doc", ":photo", ":save", ":calls"))
 )
 
 

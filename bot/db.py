@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -63,6 +64,9 @@ class Database:
             _configure_sqlite(self.engine, immediate=True)
             self.read_engine = create_async_engine(self.url, **kwargs)
             _configure_sqlite(self.read_engine, immediate=False)
+        self._lock = asyncio.Lock()
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+        self._writer: asyncio.Task[Any] | None = None
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -73,8 +77,37 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Commit when the block ends normally, roll everything back when it raises."""
-        async with self.sessionmaker() as session, session.begin():
+        async with self._writer_turn(), self.sessionmaker() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def _writer_turn(self) -> AsyncIterator[None]:
+        """On SQLite, this process's writers queue here, first come first served.
+
+        SQLite lets one writer in at a time; the others poll for the lock, sleeping longer each
+        time (up to 100 ms), so under load the lock sits idle while they sleep and an unlucky
+        writer waits for seconds. Queued here, the next writer starts the moment the last one
+        commits. Writers in other processes still wait on busy_timeout.
+        """
+        if not self.is_sqlite:
+            yield
+            return
+        task = asyncio.current_task()
+        if task is not None and task is self._writer:  # nested: SQLite decides, as before
+            yield
+            return
+        async with self._writer_lock():
+            self._writer = task
+            try:
+                yield
+            finally:
+                self._writer = None
+
+    def _writer_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._lock_loop is not loop:  # a lock serves the event loop it was made in
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+        return self._lock
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:

@@ -1,8 +1,8 @@
-"""The shop's background work: delivering the outbox and expiring unpaid orders.
+"""The shop's background work: delivering the outbox, expiring unpaid orders, broadcasts.
 
 Each job is one asyncio task running one round at a time. Several bot instances may run them
-at once: delivery leases the rows it sends and expiry locks each order, so nothing is sent or
-cancelled twice.
+at once: delivery leases the rows it sends, expiry locks each order and broadcasts claim each
+recipient, so nothing is sent or cancelled twice.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Generic, TypeVar
 
 from sqlalchemy import select
 from telegram import Bot
 
+from bot.broadcaster import Broadcaster
 from bot.config import Settings
 from bot.db import Database
 from bot.models import Order, OrderStatus, utcnow
@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 EXPIRY_INTERVAL_S = 60.0
+# How often an idle shop looks for a broadcast to send (resumed ones, another instance's).
+BROADCAST_INTERVAL_S = 1.0
 # Long enough for a delivery round to finish: a message sent but not yet marked sent would be
 # sent again once its lease runs out.
 STOP_TIMEOUT_S = 10.0
@@ -93,7 +95,8 @@ class RepeatingJob(Generic[T]):
 
 
 class BackgroundJobs:
-    """Outbox delivery (every second) and unpaid-order expiry (every minute) for one bot."""
+    """Outbox delivery (every second), unpaid-order expiry (every minute) and broadcasts
+    (batch after batch while one runs) for one bot."""
 
     def __init__(
         self,
@@ -106,15 +109,23 @@ class BackgroundJobs:
     ) -> None:
         self._bot = bot
         self._database = database
-        self._timeout = timedelta(minutes=settings.unpaid_order_timeout_minutes)
+        self._timeout = settings.unpaid_order_hold
         self.delivery = RepeatingJob("outbox delivery", self._deliver, delivery_interval_s)
         self.expiry = RepeatingJob("unpaid order expiry", self._expire, expiry_interval_s)
+        self.broadcaster = Broadcaster(
+            bot, database, messages_per_second=settings.broadcast_messages_per_second
+        )
+        self.broadcasts = RepeatingJob("broadcasts", self._broadcast, BROADCAST_INTERVAL_S)
 
     def start(self) -> None:
         self.delivery.start()
         self.expiry.start()
+        self.broadcaster.resume()
+        self.broadcasts.start()
 
     async def stop(self) -> None:
+        self.broadcaster.interrupt()
+        await self.broadcasts.stop()
         await self.expiry.stop()
         await self.delivery.stop()
 
@@ -125,6 +136,10 @@ class BackgroundJobs:
     async def expire_now(self) -> list[int]:
         """Cancel the unpaid orders that are overdue now; returns their ids."""
         return await self.expiry.run_now()
+
+    async def broadcast_now(self) -> int:
+        """Send one batch of a running broadcast now; returns how many messages were sent."""
+        return await self.broadcasts.run_now()
 
     # Each round looks first in a read-only transaction, so an idle shop never takes SQLite's
     # write lock: a handler whose read transaction turns into a write at that very moment would
@@ -158,6 +173,12 @@ class BackgroundJobs:
                 .limit(1)
             )
         return overdue is not None
+
+    async def _broadcast(self) -> int:
+        sent = await self.broadcaster.round()
+        if self.broadcaster.more_to_send:
+            self.broadcasts.wake()  # the next batch at once, not in a second
+        return sent
 
     async def _expire(self) -> list[int]:
         if not await self._anything_overdue():

@@ -72,3 +72,9 @@ def format_amount(amount: int, currency: str) -> str:
     number = f"{major:,}" + (f".{minor:0{exponent}d}" if exponent else "")
     symbol = _SYMBOLS.get(currency)
     return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency}"
+
+
+def decimal_amount(amount: int, currency: str) -> str:
+    """Minor units as the plain number parse_amount reads back: 4999 EUR -> "49.99"."""
+    exponent = minor_exponent(currency)
+    return f"{Decimal(amount).scaleb(-exponent):.{exponent}f}"

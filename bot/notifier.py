@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from datetime import timedelta
 from typing import Any
@@ -40,6 +41,33 @@ async def deliver_due(bot: Bot, database: Database, *, limit: int = BATCH) -> in
     return sent
 
 
+class Failure(enum.Enum):
+    """Why Telegram refused a message, which decides what to do about it."""
+
+    BLOCKED = "blocked"  # 403: the customer blocked the bot (or deleted their account)
+    FLOOD = "flood"  # 429: not sent; Telegram says when to try again
+    REFUSED = "refused"  # 400: e.g. a chat that doesn't exist won't start existing
+    TRANSIENT = "transient"  # network trouble, 5xx: it may or may not have arrived
+
+
+def failure(error: TelegramError) -> Failure:
+    if isinstance(error, Forbidden):
+        return Failure.BLOCKED
+    if isinstance(error, RetryAfter):
+        return Failure.FLOOD
+    if isinstance(error, BadRequest):
+        return Failure.REFUSED
+    return Failure.TRANSIENT
+
+
+def retry_after(error: TelegramError) -> timedelta | None:
+    """How long flood control asks us to wait, for a RetryAfter."""
+    if not isinstance(error, RetryAfter):
+        return None
+    value: Any = error.retry_after
+    return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
+
+
 async def _deliver(bot: Bot, database: Database, delivery: Delivery) -> int:
     try:
         await bot.send_message(
@@ -48,28 +76,27 @@ async def _deliver(bot: Bot, database: Database, delivery: Delivery) -> int:
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(delivery.buttons),
         )
-    except Forbidden as error:
-        await _skip_blocked(database, delivery, error)
-        return 0
-    except RetryAfter as error:
-        await _retry(database, delivery, f"flood control: {error}", _seconds(error.retry_after))
-        return 0
-    except BadRequest as error:  # a chat that doesn't exist won't start existing: give up
-        log.warning("outbox message %s refused: %s", delivery.id, error.message)
-        async with database.transaction() as session:
-            await outbox.mark_skipped(session, message_id=delivery.id, reason=error.message)
-        return 0
-    except TelegramError as error:  # network trouble, 5xx: try again later
-        await _retry(database, delivery, str(error), None)
+    except TelegramError as error:
+        match failure(error):
+            case Failure.BLOCKED:
+                await _skip_blocked(database, delivery, error.message)
+            case Failure.FLOOD:
+                await _retry(database, delivery, f"flood control: {error}", retry_after(error))
+            case Failure.REFUSED:
+                log.warning("outbox message %s refused: %s", delivery.id, error.message)
+                async with database.transaction() as session:
+                    await outbox.mark_skipped(session, message_id=delivery.id, reason=error.message)
+            case Failure.TRANSIENT:  # try again later
+                await _retry(database, delivery, str(error), None)
         return 0
     async with database.transaction() as session:
         await outbox.mark_sent(session, message_id=delivery.id)
     return 1
 
 
-async def _skip_blocked(database: Database, delivery: Delivery, error: Forbidden) -> None:
+async def _skip_blocked(database: Database, delivery: Delivery, reason: str) -> None:
     async with database.transaction() as session:
-        await outbox.mark_skipped(session, message_id=delivery.id, reason=error.message)
+        await outbox.mark_skipped(session, message_id=delivery.id, reason=reason)
         try:
             user = await users.get_by_telegram_id(session, delivery.chat_id)
         except NotFound:
@@ -85,7 +112,3 @@ async def _retry(
         await outbox.mark_failed(
             session, message_id=delivery.id, error=error, retry_after=retry_after
         )
-
-
-def _seconds(value: Any) -> timedelta:
-    return value if isinstance(value, timedelta) else timedelta(seconds=float(value))

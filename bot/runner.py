@@ -91,10 +91,12 @@ async def running_shop(
 
 
 def _chat_gateway(settings: Settings) -> StripeGateway | None:
-    """The Stripe client the chat creates Checkout Sessions with, when Stripe takes payments."""
-    if settings.effective_payment_provider != "stripe" or settings.stripe_secret_key is None:
+    """The Stripe client the chat creates Checkout Sessions with when Stripe takes payments, and
+    removes saved cards with (also after the shop has moved to another provider)."""
+    if settings.stripe_secret_key is None:
         return None
-    if settings.stripe_webhook_secret is None:
+    stripe_pays = settings.effective_payment_provider == "stripe"
+    if stripe_pays and settings.stripe_webhook_secret is None:
         log.warning("STRIPE_WEBHOOK_SECRET is not set: no Stripe payment will ever be confirmed")
     return StripeGateway(
         secret_key=settings.stripe_secret_key.get_secret_value(),

@@ -6,6 +6,7 @@ through `esc()` before it is put into one.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import escape
 
 from bot.money import format_amount
@@ -27,7 +28,8 @@ UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 
 
 def usage(line: str) -> str:
-    return f"Usage: <code>{esc(line)}</code>"
+    """Plain text: it is the message of an InvalidInput, which is escaped when shown."""
+    return f"Usage: {line}"
 
 
 NOTHING_TO_CANCEL = "There is nothing to cancel."
@@ -70,6 +72,7 @@ COMMANDS = (
     ("cart", "Your cart"),
     ("orders", "Your orders"),
     ("profile", "Email and addresses"),
+    ("payments", "Your saved cards"),
     ("cancel", "Leave the current step"),
     ("help", "What this bot can do"),
 )
@@ -303,6 +306,13 @@ CHECKOUT_CART_EMPTY = "Your cart is empty, so there is nothing to order."
 CHECKOUT_CART_CHANGED = "Your cart has changed. Please check the updated summary."
 CHECKOUT_NOT_PLACED = "Nothing was ordered."
 CHECKOUT_VIEW_ORDER = "📦 View order"
+CHECKOUT_SAVE_CARD_OFF = "☐ Save my card for next time"
+CHECKOUT_SAVE_CARD_ON = "☑ Save my card for next time"
+CHECKOUT_CARD_SAVED_NOTE = (
+    "💳 The card you pay with will be saved with Stripe, our payment provider, and offered "
+    "when you next pay. We keep only its brand, last four digits and expiry; remove it any "
+    "time in /payments."
+)
 
 # What the step-by-step new address asks for, one field at a time (bot.services.user order).
 ADDRESS_PROMPTS = {
@@ -327,10 +337,11 @@ def address_button(summary: str, is_default: bool) -> str:
     return f"⭐ {summary}" if is_default else summary
 
 
-def checkout_summary(lines: str, total: str, address: str) -> str:
+def checkout_summary(lines: str, total: str, address: str, *, save_card: bool = False) -> str:
+    saving = f"{CHECKOUT_CARD_SAVED_NOTE}\n\n" if save_card else ""
     return (
         f"🧾 <b>Order summary</b>\n\n{lines}\n\n{cart_total(total)}\n\n"
-        f"<b>Shipping to</b>\n{esc(address)}\n\nPlace the order?"
+        f"<b>Shipping to</b>\n{esc(address)}\n\n{saving}Place the order?"
     )
 
 
@@ -565,6 +576,30 @@ def refunded_notice(order_id: int, amount: int, currency: str) -> str:
     )
 
 
+def shipped_notice(order_id: int, address: str) -> str:
+    return (
+        f"🚚 Good news: order <b>#{order_id}</b> has shipped! It is on its way to\n{esc(address)}"
+    )
+
+
+def delivered_notice(order_id: int) -> str:
+    return (
+        f"📬 Order <b>#{order_id}</b> has been delivered. We hope you like it! "
+        "You can rate what you bought in /orders."
+    )
+
+
+def cancelled_by_shop_notice(order_id: int, refund: str | None) -> str:
+    """`refund`: the amount going back to the customer, when they had paid."""
+    money_back = (
+        f"Your payment of {refund} will be refunded to you." if refund else "Nothing was charged."
+    )
+    return (
+        f"✖ We are sorry: we had to cancel order <b>#{order_id}</b>. {money_back} "
+        "Please contact us if you have any questions."
+    )
+
+
 def payment_review_notice(order_id: int) -> str:
     return (
         f"We received a payment for order <b>#{order_id}</b>, but it does not match the order. "
@@ -670,6 +705,25 @@ def stripe_pay_failed(order_id: int, reason: str) -> str:
     )
 
 
+def pay_too_late(order_id: int) -> str:
+    return f"Order #{order_id} was not paid in time and is being cancelled. Please order again."
+
+
+def pay_being_confirmed(order_id: int) -> str:
+    return (
+        f"Stripe has your payment for order #{order_id} and is confirming it; we will tell you "
+        "here as soon as it does."
+    )
+
+
+def pay_too_little_time(order_id: int, left: timedelta) -> str:
+    minutes = max(1, int(left.total_seconds() // 60))
+    return (
+        f"Order #{order_id} is released in {_count(minutes, 'minute')}: too soon for a card "
+        "payment page, which stays open 30 minutes. Cancel it in /orders and order again."
+    )
+
+
 def stripe_returned_paid(order_id: int, status: str, *, pending: bool) -> str:
     """Stripe's success page sent the customer back; the webhook may not have arrived yet."""
     if pending:
@@ -705,6 +759,10 @@ CARD_REMOVE_YES = "Yes, remove it"
 CARD_KEEP = "No, keep it"
 CARD_REMOVED = "Card removed"
 CARD_NOT_FOUND = "That saved card was not found."
+CARD_NOT_REMOVED = (
+    "The card could not be removed just now: our payment provider did not confirm it. It is "
+    "still saved; please try again in a minute."
+)
 _CARD_BRANDS = {
     "amex": "American Express",
     "diners": "Diners Club",

@@ -6,6 +6,7 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from bot.config import get_settings
@@ -17,6 +18,10 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
+
+# Instances starting together on one PostgreSQL take turns: the second waits, then finds the
+# schema current. (SQLite serialises writers by itself.)
+MIGRATION_LOCK_KEY = 0x73686F70  # "shop"
 
 
 def _url() -> str:
@@ -37,6 +42,8 @@ def _configure(connection: Connection | None = None) -> None:
 def _run_with_connection(connection: Connection) -> None:
     _configure(connection)
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"))
         context.run_migrations()
 
 

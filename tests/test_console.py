@@ -158,6 +158,52 @@ async def test_admin_makes_the_console_user_an_admin_for_that_session_only(
     assert 555 not in settings.admin_ids
 
 
+async def test_an_admin_exports_the_catalogue_edits_it_and_imports_it_back(
+    fresh_database_url: URL, tmp_path: Path
+) -> None:
+    path = tmp_path / "catalogue.csv"
+    settings = _settings(fresh_database_url)
+    async with open_console(settings, admin=True, user_id=555, name="Boss") as (console, _):
+        exported = await console.handle("/export")
+        saved = await console.handle(f":save {path}")
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        first = lines[1].split(",")[0]  # the first product: a lower price on all its rows
+        lines = [
+            line.replace(",79.99,", ",69.99,") if line.startswith(first) else line for line in lines
+        ]
+        path.write_text("\n".join(lines), encoding="utf-8")
+        imported = await console.handle(f":doc {path} /import")
+
+    assert exported is not None and "📦 The catalogue: 56 products" in exported
+    assert "(with document catalogue-" in exported
+    assert saved is not None and saved.startswith("saved ")
+    assert imported is not None
+    assert "Updated: 0" not in imported and "Updated: 1\n" in imported
+
+
+async def test_an_admin_adds_a_product_with_a_photo_step_by_step(
+    fresh_database_url: URL, tmp_path: Path
+) -> None:
+    picture = tmp_path / "fedora.jpg"
+    picture.write_bytes(b"\xff\xd8\xff\xe0 a jpeg")
+    settings = _settings(fresh_database_url)
+    async with open_console(settings, admin=True, user_id=555, name="Boss") as (console, _):
+        await console.handle("/addcategory Hats")
+        await console.handle("/addproduct")
+        for answer in ("Hats", "Wool Fedora", "49.99", "Felt, hand made."):
+            await console.handle(answer)
+        await console.handle(f":photo {picture}")
+        summary = await console.handle("S 5, M 3")
+        saved = await console.handle(":press ✅ Save")
+        product_id = len(demo_products()) + 1  # the demo catalogue came first
+        photo = await console.handle(f":photo {picture} /editproduct {product_id} photo")
+
+    assert summary is not None and "Price: €49.99" in summary
+    assert "(with photo" in summary
+    assert saved is not None and "Added Wool Fedora" in saved
+    assert photo is not None and "photo updated" in photo
+
+
 async def test_piped_lines_run_the_console_in_a_subprocess(
     fresh_database_url: URL, tmp_path: Path
 ) -> None:
@@ -187,3 +233,19 @@ def _console_env(url: URL) -> dict[str, str]:
     env["DATABASE_URL"] = url.render_as_string(hide_password=False)
     env["PYTHONPATH"] = str(PROJECT_ROOT)
     return env
+
+
+async def test_an_admin_saves_the_stats_chart_to_a_file(
+    fresh_database_url: URL, tmp_path: Path
+) -> None:
+    async with open_console(_settings(fresh_database_url), admin=True) as (console, _):
+        nothing = await console.handle(f":save {tmp_path / 'none.png'}")
+        await console.handle("/stats 7")
+        while not any(m.photo for m in console.user.bot_messages):
+            await console.next_output(timeout=60)
+        saved = await console.handle(f":save {tmp_path / 'chart.png'}")
+
+    assert nothing == "! the bot has sent no photo or document"
+    content = (tmp_path / "chart.png").read_bytes()
+    assert content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert saved == f"saved {len(content):,} bytes to {tmp_path / 'chart.png'}"

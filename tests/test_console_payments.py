@@ -48,13 +48,15 @@ async def put_something_in_the_cart(url: URL) -> None:
         await database.dispose()
 
 
-async def place_an_order(console: ShopConsole, url: URL) -> str:
+async def place_an_order(console: ShopConsole, url: URL, *, save_card: bool = False) -> str:
     """Checkout in the console, typing the address; returns what placing the order printed."""
     await put_something_in_the_cart(url)
     await console.handle("/cart")
     await console.handle(":press ✅ Checkout")
     for line in ADDRESS:
         await console.handle(line)
+    if save_card:
+        await console.handle(":press ☐ Save my card for next time")
     placed = await console.handle(":press ✅ Place order")
     assert placed is not None
     return placed
@@ -114,3 +116,17 @@ async def test_the_pay_button_points_to_pay_and_help_lists_it(
     assert shown is not None and ":pay " in shown and ":fail " in shown
     assert "pay the latest invoice" not in shown
     assert await statuses(url) == [OrderStatus.PENDING_PAYMENT]
+
+
+async def test_a_card_saved_at_checkout_is_listed_after_pay_and_can_be_removed(
+    console: ShopConsole, url: URL
+) -> None:
+    await place_an_order(console, url, save_card=True)
+    await console.handle(":pay")
+
+    listed = await console.handle("/payments")
+    await console.handle(":press 🗑 Visa •••• 4242 · exp 12/34")
+    removed = await console.handle(":press Yes, remove it")
+
+    assert listed is not None and "Visa •••• 4242 · exp 12/34" in listed
+    assert removed is not None and "You have no saved cards" in removed

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
@@ -54,3 +56,20 @@ async def test_the_embedded_database_runs_in_wal_mode(db: Database) -> None:
         pytest.skip("WAL is SQLite's journal mode")
     async with db.reading() as session:
         assert (await session.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+
+
+async def test_writers_on_sqlite_take_turns_in_the_order_they_came(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("PostgreSQL lets writers of different rows work side by side")
+    turns: list[int] = []
+
+    async def write(number: int) -> None:
+        async with db.transaction() as session:
+            session.add(User(telegram_id=100 + number, first_name=f"Customer {number}"))
+            await session.flush()  # SQLite's write lock is held from here to the commit
+            turns.append(number)
+            await asyncio.sleep(0.01)
+
+    await asyncio.gather(*(write(number) for number in range(20)))
+
+    assert turns == list(range(20))

@@ -90,6 +90,18 @@ async def _photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_photo(sent.photo[-1].file_id, caption="Again")
 
 
+async def _quoted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Says what the command replies to."""
+    message = update.effective_message
+    assert message
+    quoted = message.reply_to_message
+    if quoted is None:
+        await message.reply_text("no reply")
+    else:
+        kind = "photo" if quoted.photo else "text"
+        await message.reply_text(f"{kind} {quoted.message_id}: {quoted.caption or quoted.text}")
+
+
 async def _buy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Sends an invoice for two socks."""
     assert update.effective_chat
@@ -149,6 +161,7 @@ async def app(emu: BotApiEmulator) -> AsyncIterator[Application[Any, Any, Any, A
     application.add_handler(CommandHandler("start", _start))
     application.add_handler(CommandHandler("photo", _photo))
     application.add_handler(CommandHandler("buy", _buy))
+    application.add_handler(CommandHandler("quoted", _quoted))
     application.add_handler(CallbackQueryHandler(_add, pattern="^add:"))
     application.add_handler(MessageHandler(filters.Document.ALL, _document))
     application.add_handler(PreCheckoutQueryHandler(_pre_checkout))
@@ -256,6 +269,17 @@ async def test_an_uploaded_photo_gets_a_file_id_the_bot_can_send_again(
     assert again.photo[0]["file_id"] == first.photo[0]["file_id"]
     assert [first.caption, again.caption] == ["New", "Again"]
     assert emu.calls_to("sendPhoto")[0].params["caption"] == "New"
+
+
+async def test_a_reply_carries_the_message_it_replies_to(app: Any, ann: SimulatedUser) -> None:
+    photo = await ann.send_photo(_png(2, 3), caption="Hat")
+    await ann.send("/quoted", reply_to=photo)
+    assert (await ann.next_message()).text == f"photo {photo.message_id}: Hat"
+    await ann.send("/quoted")
+    answer = await ann.next_message()
+    await ann.send_photo(_png(2, 3), caption="/quoted", reply_to=answer)  # no command: ignored
+    await ann.send("/quoted", reply_to=answer.message_id)
+    assert (await ann.next_message()).text == f"text {answer.message_id}: no reply"
 
 
 async def test_paying_an_invoice_answers_pre_checkout_and_confirms_the_payment(
@@ -620,6 +644,33 @@ async def test_a_document_uploaded_as_multipart_can_be_fetched_and_downloaded(
     assert sent["result"]["caption"] == "Your receipt"
     assert content == b"%PDF-1.4"
     assert ann.bot_messages[0].document is not None
+
+
+async def test_files_over_twenty_megabytes_cannot_be_downloaded_by_bots(
+    emu: BotApiEmulator, ann: SimulatedUser, http: aiohttp.ClientSession
+) -> None:
+    small = await ann.send_document(b"x" * 100, file_name="small.csv")
+    large = await ann.send_document(b"x" * (20 * 1024 * 1024 + 1), file_name="large.csv")
+    assert small.document is not None and large.document is not None
+
+    small_status, _ = await _call(http, f"{emu.api_url}/getFile", file_id=small.document["file_id"])
+    status, body = await _call(http, f"{emu.api_url}/getFile", file_id=large.document["file_id"])
+
+    assert small_status == 200
+    assert (status, body["description"]) == (400, "Bad Request: file is too big")
+    assert large.document["file_size"] == 20 * 1024 * 1024 + 1
+
+
+async def test_tests_can_read_the_files_the_bot_sent(
+    emu: BotApiEmulator, ann: SimulatedUser, http: aiohttp.ClientSession
+) -> None:
+    form = aiohttp.FormData()
+    form.add_field("chat_id", "42")
+    form.add_field("document", b"sku,name", filename="catalogue.csv")
+    async with http.post(f"{emu.api_url}/sendDocument", data=form) as response:
+        sent = await response.json()
+
+    assert emu.file_content(sent["result"]["document"]["file_id"]) == b"sku,name"
 
 
 async def test_unknown_files_are_refused(emu: BotApiEmulator, http: aiohttp.ClientSession) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,5 +70,22 @@ def test_migrations_downgrade_to_nothing_and_back(empty_database_url: URL) -> No
     _, tables = asyncio.run(_inspect(empty_database_url))
     assert tables <= {"alembic_version"}
     command.upgrade(config, "head")
+    diff, _ = asyncio.run(_inspect(empty_database_url))
+    assert diff == []
+
+
+def test_instances_starting_together_both_end_up_on_the_current_schema(
+    empty_database_url: URL, tmp_path: Path
+) -> None:
+    """Two processes, as two instances would be: Alembic's context is one per process."""
+    url = empty_database_url.render_as_string(hide_password=False)
+    env = {**os.environ, "DATABASE_URL": url}
+    command_line = [sys.executable, "-m", "bot", "migrate"]
+    starts = [
+        subprocess.Popen(command_line, cwd=tmp_path, env=env, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    errors = [start.communicate(timeout=120)[1].decode() for start in starts]
+    assert [start.returncode for start in starts] == [0, 0], errors
     diff, _ = asyncio.run(_inspect(empty_database_url))
     assert diff == []

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.money import format_amount, parse_amount
+from bot.money import decimal_amount, format_amount, parse_amount
 from bot.services.errors import InvalidInput
 
 
@@ -66,3 +66,14 @@ def test_a_price_survives_a_round_trip_through_its_display_form() -> None:
     for minor in (0, 1, 99, 100, 4999, 1_000_000):
         shown = format_amount(minor, "EUR").removeprefix("€").replace(",", "")
         assert parse_amount(shown, "EUR") == minor
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "written"),
+    [(4999, "EUR", "49.99"), (5, "EUR", "0.05"), (1500, "JPY", "1500"), (1234, "KWD", "1.234")],
+)
+def test_amounts_are_written_as_plain_numbers_that_read_back_exactly(
+    minor: int, currency: str, written: str
+) -> None:
+    assert decimal_amount(minor, currency) == written
+    assert parse_amount(written, currency) == minor

@@ -6,10 +6,26 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import Database
-from bot.models import REVIEW_MAX_LENGTH, OrderStatus, Product, Rating, Review, Size
+from bot.models import (
+    REVIEW_MAX_LENGTH,
+    AdminAction,
+    OrderStatus,
+    Product,
+    Rating,
+    Review,
+    Size,
+    User,
+)
 from bot.services import review as reviews
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from tests.factories import make_order, make_product, make_user
+
+ADMIN = 7000
+
+
+async def _telegram_id(db: Database, user_id: int) -> int:
+    async with db.reading() as session:
+        return (await session.get_one(User, user_id)).telegram_id
 
 
 async def _product(db: Database, name: str = "Classic Sneakers") -> int:
@@ -354,21 +370,51 @@ async def test_admins_see_the_latest_reviews_of_every_product(db: Database) -> N
         bob,
     )
     assert (latest.text, latest.rating) == ("Leaky.", 2)
+    assert latest.author_telegram_id == await _telegram_id(db, bob)
     assert [(r.product_name, r.text) for r in rest.items] == [("Classic Sneakers", "Comfy.")]
     assert page.total == 2
 
 
-async def test_an_admin_deletes_a_review(db: Database) -> None:
+async def test_an_admin_deletes_a_review_and_sees_how_the_product_reads_now(
+    db: Database,
+) -> None:
     product_id = await _product(db)
     ann = await _customer(db, bought=product_id)
     bob = await _customer(db, bought=product_id, first_name="Bob")
     await _rate(db, ann, product_id, 1)
+    await _rate(db, bob, product_id, 4)
     review_id = (await _write(db, ann, product_id, "Spam spam spam.")).id
     await _write(db, bob, product_id, "Fine.")
     async with db.transaction() as session:
-        await reviews.delete_review(session, review_id=review_id)
+        removed = await reviews.delete_review(session, review_id=review_id, by=ADMIN)
+    assert removed == reviews.RemovedReview(
+        review_id=review_id,
+        product_id=product_id,
+        product_name="Classic Sneakers",
+        author_name="Ann",
+        ratings=reviews.RatingSummary(average=2.5, count=2),
+        reviews_left=1,
+    )
     assert await _reviews(db) == [(bob, product_id, "Fine.")]
-    assert await _ratings(db) == [(ann, product_id, 1)]
+    # The stars are the buyer's verdict and stay; only the text was moderated.
+    assert await _ratings(db) == [(ann, product_id, 1), (bob, product_id, 4)]
+
+
+async def test_deleting_a_review_is_in_the_audit_log(db: Database) -> None:
+    product_id = await _product(db)
+    ann = await _customer(db, bought=product_id)
+    review_id = (await _write(db, ann, product_id, "Spam spam spam.")).id
+    async with db.transaction() as session:
+        await reviews.delete_review(session, review_id=review_id, by=ADMIN)
+    async with db.reading() as session:
+        logged = (await session.scalars(select(AdminAction))).one()
+    assert (logged.admin_telegram_id, logged.action, logged.entity, logged.entity_id) == (
+        ADMIN,
+        "delete_review",
+        "review",
+        review_id,
+    )
+    assert "Spam spam spam." in logged.details
 
 
 async def test_deleting_a_missing_review_is_not_found(db: Database) -> None:
@@ -376,6 +422,8 @@ async def test_deleting_a_missing_review_is_not_found(db: Database) -> None:
     ann = await _customer(db, bought=product_id)
     await _write(db, ann, product_id, "Fine.")
     async with db.transaction() as session:
-        with pytest.raises(NotFound):
-            await reviews.delete_review(session, review_id=999)
+        with pytest.raises(NotFound, match="not found"):
+            await reviews.delete_review(session, review_id=999, by=ADMIN)
     assert await _reviews(db) == [(ann, product_id, "Fine.")]
+    async with db.reading() as session:
+        assert (await session.scalars(select(AdminAction))).all() == []

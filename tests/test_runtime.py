@@ -11,9 +11,12 @@ from typing import Any
 
 import aiohttp
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select, update
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.app import ShopApplication
+from bot.config import Settings
 from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
 from bot.jobs import BackgroundJobs, RepeatingJob
@@ -22,6 +25,7 @@ from bot.models.base import utcnow
 from bot.runner import WebServerError, running_shop
 from bot.services import outbox
 from bot.services import payment as payments
+from bot.transport import AiohttpRequest
 from bot.web import HEALTH_PATH, TELEGRAM_WEBHOOK_PATH
 from tests.conftest import shop_settings
 from tests.fakes.orders import PlacedOrder, place_order
@@ -89,6 +93,51 @@ async def test_a_taken_port_is_reported_as_such(emulator: BotApiEmulator, db: Da
         with pytest.raises(WebServerError, match=f"127.0.0.1:{port}"):
             async with running_shop(settings, db, token=emulator.token, web=True):
                 pass
+
+
+# The HTTP transport to the Bot API
+
+
+@pytest.mark.parametrize(
+    ("transport", "request_type"), [("aiohttp", AiohttpRequest), ("httpx", HTTPXRequest)]
+)
+async def test_the_configured_transport_carries_the_bots_calls(
+    emulator: BotApiEmulator, db: Database, transport: str, request_type: type[BaseRequest]
+) -> None:
+    settings = shop_settings(emulator, db, telegram_http_transport=transport)
+    async with running_shop(settings, db, token=emulator.token, jobs=False) as app:
+        ann = emulator.user(42, "Ann")
+        await ann.send("/start")
+        greeting = await ann.next_message()
+
+    assert "Hello, Ann!" in greeting.content
+    assert type(app.bot.request) is request_type
+
+
+def test_aiohttp_is_the_default_transport_and_others_are_refused() -> None:
+    assert Settings(_env_file=None).telegram_http_transport == "aiohttp"  # type: ignore[call-arg]
+    with pytest.raises(ValidationError, match="telegram_http_transport"):
+        Settings(_env_file=None, telegram_http_transport="requests")  # type: ignore[call-arg, arg-type]
+
+
+async def test_messages_are_paced_to_the_configured_rate(
+    emulator: BotApiEmulator, db: Database
+) -> None:
+    settings = shop_settings(
+        emulator, db, telegram_messages_per_second=2, broadcast_messages_per_second=1
+    )
+    customers = [emulator.user(100 + n, f"Customer {n}") for n in range(6)]
+    loop = asyncio.get_running_loop()
+    async with running_shop(settings, db, token=emulator.token, jobs=False):
+        started = loop.time()
+        for customer in customers:
+            await customer.send("/start")
+        for customer in customers:
+            await customer.next_message()
+        elapsed = loop.time() - started
+
+    # Two at once, then one every half second.
+    assert elapsed >= 1.9
 
 
 # Outbox delivery

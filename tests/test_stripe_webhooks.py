@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -22,7 +23,6 @@ from bot.config import Settings
 from bot.db import Database
 from bot.devtools.stripe_fake import FakeStripeApi, sign_body, signed_event
 from bot.models import (
-    Order,
     OrderStatus,
     OutboxMessage,
     PaymentDetails,
@@ -31,6 +31,7 @@ from bot.models import (
     PaymentStatus,
     ProviderEvent,
     Size,
+    utcnow,
 )
 from bot.payments import simulate
 from bot.payments.stripe_gateway import StripeGateway
@@ -572,10 +573,12 @@ async def unreachable_db(db: Database) -> AsyncIterator[Database]:
 # Saving the card
 
 
-async def test_a_card_the_customer_asked_to_save_is_kept_without_its_number(
-    db: Database, http: aiohttp.ClientSession
-) -> None:
-    placed = await place_order(db)
+@asynccontextmanager
+async def paid_at_stripe(
+    db: Database, placed: PlacedOrder, *, save_card: bool
+) -> AsyncIterator[tuple[FakeStripeApi, dict[str, Any], str]]:
+    """The order paid at the Stripe fake, and the shop's webhook that can ask the fake about
+    the card: (the fake, the paid Checkout Session, the webhook's url)."""
     async with FakeStripeApi() as stripe_api:
         gateway = StripeGateway(secret_key="sk_test_1", api_base=stripe_api.base_url)
         try:
@@ -585,29 +588,73 @@ async def test_a_card_the_customer_asked_to_save_is_kept_without_its_number(
                 order,
                 success_url="https://t.me/a",
                 cancel_url="https://t.me/b",
-                expires_at=order.created_at.replace(year=2031),
-                save_card=True,
+                expires_at=utcnow() + timedelta(hours=1),
+                save_card=save_card,
             )
         finally:
             await gateway.close()
         paid = stripe_api.pay(checkout.id)
-        event = simulate.stripe_event("checkout.session.completed", paid)
         async with serving(
             db, stripe_secret_key="sk_test_1", stripe_api_base=stripe_api.base_url
         ) as url:
-            assert (await post(http, url, event))[0] == 200
+            yield stripe_api, paid, url
 
+
+async def saved(db: Database) -> list[PaymentDetails]:
     async with db.reading() as session:
-        card = (await session.scalars(select(PaymentDetails))).one()
-        status = await session.scalar(select(Order.status))
+        return list((await session.scalars(select(PaymentDetails))).all())
+
+
+async def test_a_card_the_customer_asked_to_save_is_kept_once_without_its_number(
+    db: Database, http: aiohttp.ClientSession
+) -> None:
+    placed = await place_order(db)
+    async with paid_at_stripe(db, placed, save_card=True) as (stripe_api, paid, url):
+        event = simulate.stripe_event("checkout.session.completed", paid)
+        assert (await post(http, url, event))[0] == 200
+        assert (await post(http, url, event))[0] == 200  # delivered again
+        again = simulate.stripe_event("checkout.session.completed", paid)  # another event id
+        results = await asyncio.gather(*(post(http, url, again) for _ in range(3)))
+        assert [status for status, _ in results] == [200] * 3
+
+    [card] = await saved(db)
     intent = stripe_api.payment_intents[paid["payment_intent"]]
-    assert status is OrderStatus.PAID
+    assert (await shop(db, placed)).status is OrderStatus.PAID
     assert (card.user_id, card.provider) == (placed.user_id, PaymentProvider.STRIPE)
     assert (card.provider_payment_method_id, card.provider_customer_id) == (
         intent["payment_method"],
         paid["customer"],
     )
+    assert paid["customer"] is not None
     assert (card.brand, card.last4, card.exp_month, card.exp_year) == ("visa", "4242", 12, 2034)
+
+
+async def test_a_card_paid_without_the_customer_asking_is_not_kept(
+    db: Database, http: aiohttp.ClientSession
+) -> None:
+    placed = await place_order(db)
+    async with paid_at_stripe(db, placed, save_card=False) as (stripe_api, paid, url):
+        event = simulate.stripe_event("checkout.session.completed", paid)
+        assert (await post(http, url, event))[0] == 200
+
+    assert await saved(db) == []
+    assert (await shop(db, placed)).status is OrderStatus.PAID
+    assert stripe_api.requests_to("GET", f"/v1/payment_intents/{paid['payment_intent']}") == []
+
+
+async def test_when_stripe_cannot_say_which_card_paid_the_order_is_paid_all_the_same(
+    db: Database, http: aiohttp.ClientSession
+) -> None:
+    placed = await place_order(db)
+    async with paid_at_stripe(db, placed, save_card=True) as (stripe_api, paid, url):
+        stripe_api.fail_next(status=500, type="api_error", message="down", code=None)
+        event = simulate.stripe_event("checkout.session.completed", paid)
+        assert (await post(http, url, event))[0] == 200
+
+    assert await saved(db) == []
+    assert await shop(db, placed) == Shop(
+        OrderStatus.PAID, PaymentStatus.PAID, [8], 1, notified(placed, "paid", admins=True)
+    )
 
 
 async def test_a_card_expanded_in_the_event_is_saved_without_asking_stripe(

@@ -81,11 +81,15 @@ class ConsolePayments:
 
     def _session(self, awaiting: _Awaiting, paid: bool) -> dict[str, Any]:
         """The Checkout Session as Stripe would send it; paying one the fake made also records
-        the payment there, so a later refund finds it."""
+        the payment there, so a later refund finds it and a card to be saved is kept there."""
         fields: dict[str, Any] = {}
         if paid and awaiting.session_id in self._stripe_api.sessions:
             session = self._stripe_api.pay(awaiting.session_id)
-            fields = {"payment_intent": session["payment_intent"], "customer": session["customer"]}
+            fields = {
+                "payment_intent": session["payment_intent"],
+                "customer": session["customer"],
+                "metadata": session["metadata"],  # says whether to save the card
+            }
         return simulate.checkout_session(
             session_id=awaiting.session_id,
             order_id=awaiting.order_id,

@@ -23,6 +23,9 @@ from aiohttp import web
 from bot.web.server import server_url, start_web_server, stop_web_server
 
 TEST_CARD = {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2034}
+# Stripe keeps a Checkout Session open from 30 minutes to 24 hours after creating it.
+SHORTEST_SESSION_S = 30 * 60
+LONGEST_SESSION_S = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class FakeStripeApi:
     payment_methods: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
     base_url: str = ""
+    clock: Callable[[], float] = time.time  # Stripe's "now", which tests may move on
     _errors: list[InjectedError] = field(default_factory=list)
     _idempotent: dict[str, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
@@ -59,9 +63,11 @@ class FakeStripeApi:
     async def __aenter__(self) -> FakeStripeApi:
         app = web.Application()
         app.router.add_post("/v1/checkout/sessions", self._create_session)
+        app.router.add_get("/v1/checkout/sessions/{id}", self._get_session)
         app.router.add_post("/v1/refunds", self._create_refund)
         app.router.add_get("/v1/payment_intents/{id}", self._get_payment_intent)
         app.router.add_get("/v1/payment_methods/{id}", self._get_payment_method)
+        app.router.add_post("/v1/payment_methods/{id}/detach", self._detach_payment_method)
         self._runner = await start_web_server(app, "127.0.0.1", 0)
         self.base_url = server_url(self._runner)
         return self
@@ -92,20 +98,47 @@ class FakeStripeApi:
     def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and r.path == path]
 
-    def pay(self, session_id: str, *, card: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Complete a session as a customer paying by card would; returns the session object.
-        A card is attached to a customer when the session asked to keep it for later."""
+    def keep_card(self, customer: str, card: dict[str, Any] | None = None) -> str:
+        """A card kept for `customer`, as a payment that saved it leaves it; returns its id."""
+        return self._add_card(card, customer, "always")
+
+    def offered_cards(self, session_id: str) -> list[str]:
+        """The saved cards the session's payment page offers: those of its customer whose
+        allow_redisplay passes the session's filter (Stripe's default: only "always")."""
         session = self.sessions[session_id]
-        wants_saving = "setup_future_usage" in session["_payment_intent_data"]
-        customer = session["customer"] or (f"cus_{_token()}" if wants_saving else None)
-        method_id = f"pm_{_token()}"
-        self.payment_methods[method_id] = {
-            "id": method_id,
-            "object": "payment_method",
-            "type": "card",
-            "card": dict(card or TEST_CARD),
-            "customer": customer if wants_saving else None,
-        }
+        options = session["_saved_payment_method_options"]
+        shown = options.get("allow_redisplay_filters", ["always"])
+        return [
+            method["id"]
+            for method in self.payment_methods.values()
+            if session["customer"] is not None
+            and method["customer"] == session["customer"]
+            and method["allow_redisplay"] in shown
+        ]
+
+    def pay(
+        self,
+        session_id: str,
+        *,
+        card: dict[str, Any] | None = None,
+        saved_card: str | None = None,
+    ) -> dict[str, Any]:
+        """Complete a session as a customer paying by card would, with a new `card` or a
+        `saved_card` the page offered; returns the session object. Checkout creates the
+        customer when the session says so, and attaches a new card to the customer when the
+        session asked to keep it for later."""
+        session = self.sessions[session_id]
+        intent_data = session["_payment_intent_data"]
+        wants_saving = "setup_future_usage" in intent_data
+        customer = session["customer"]
+        if customer is None and session["customer_creation"] == "always":
+            customer = f"cus_{_token()}"
+        if saved_card is not None:
+            if saved_card not in self.offered_cards(session_id):
+                raise ValueError(f"the payment page does not offer {saved_card}")
+            method_id = saved_card
+        else:
+            method_id = self._new_card(card, customer if wants_saving else None, session)
         intent_id = f"pi_{_token()}"
         self.payment_intents[intent_id] = {
             "id": intent_id,
@@ -115,12 +148,32 @@ class FakeStripeApi:
             "status": "succeeded",
             "customer": customer,
             "payment_method": method_id,
-            "setup_future_usage": session["_payment_intent_data"].get("setup_future_usage"),
+            "setup_future_usage": intent_data.get("setup_future_usage"),
         }
         session.update(
             status="complete", payment_status="paid", payment_intent=intent_id, customer=customer
         )
         return public(session)
+
+    def _new_card(
+        self, card: dict[str, Any] | None, customer: str | None, session: dict[str, Any]
+    ) -> str:
+        """A card saved for later is "limited" unless the session said how it may be shown."""
+        chosen = session["_payment_method_data"].get("allow_redisplay")
+        redisplay = chosen or ("limited" if customer else "unspecified")
+        return self._add_card(card, customer, redisplay)
+
+    def _add_card(self, card: dict[str, Any] | None, customer: str | None, redisplay: str) -> str:
+        method_id = f"pm_{_token()}"
+        self.payment_methods[method_id] = {
+            "id": method_id,
+            "object": "payment_method",
+            "type": "card",
+            "card": dict(card or TEST_CARD),
+            "customer": customer,
+            "allow_redisplay": redisplay,
+        }
+        return method_id
 
     # ------------------------------------------------------------ endpoints
 
@@ -130,7 +183,10 @@ class FakeStripeApi:
             return refused
         return self._idempotently(request, params, lambda: self._new_session(params))
 
-    def _new_session(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _new_session(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+        invalid = _invalid_session(params, self.clock())
+        if invalid is not None:
+            return invalid
         lines = params.get("line_items", [])
         session_id = f"cs_test_{_token()}"
         session = {
@@ -144,17 +200,37 @@ class FakeStripeApi:
                 int(line["price_data"]["unit_amount"]) * int(line["quantity"]) for line in lines
             ),
             "currency": lines[0]["price_data"]["currency"] if lines else None,
-            "expires_at": int(params.get("expires_at", time.time() + 86_400)),
+            "expires_at": int(params.get("expires_at", self.clock() + LONGEST_SESSION_S)),
             "metadata": params.get("metadata", {}),
             "client_reference_id": params.get("client_reference_id"),
             "customer": params.get("customer"),
+            "customer_creation": params.get("customer_creation"),
             "payment_intent": None,
             "success_url": params.get("success_url"),
             "cancel_url": params.get("cancel_url"),
             "_payment_intent_data": params.get("payment_intent_data", {}),
+            "_payment_method_data": params.get("payment_method_data", {}),
+            "_saved_payment_method_options": params.get("saved_payment_method_options", {}),
         }
         self.sessions[session_id] = session
         return public(session)
+
+    async def _get_session(self, request: web.Request) -> web.Response:
+        """A session left open past its expiry has expired; only an open one has a url."""
+        _, refused = await self._receive(request)
+        if refused is not None:
+            return refused
+        session = self.sessions.get(request.match_info["id"])
+        if session is None:
+            return _error(
+                404, "invalid_request_error", "No such checkout.session", "resource_missing"
+            )
+        if session["status"] == "open" and self.clock() >= session["expires_at"]:
+            session["status"] = "expired"
+        shown = public(session)
+        if shown["status"] != "open":
+            shown["url"] = None
+        return web.json_response(shown)
 
     async def _create_refund(self, request: web.Request) -> web.Response:
         params, refused = await self._receive(request)
@@ -165,7 +241,17 @@ class FakeStripeApi:
             return _error(
                 404, "invalid_request_error", "No such payment_intent", "resource_missing"
             )
+        if request.headers.get("Idempotency-Key") not in self._idempotent and self._refunded(
+            intent
+        ):
+            message = f"Charge for {intent['id']} has already been refunded."
+            return _error(400, "invalid_request_error", message, "charge_already_refunded")
         return self._idempotently(request, params, lambda: self._new_refund(intent, params))
+
+    def _refunded(self, intent: dict[str, Any]) -> bool:
+        """Fully refunded already (a replayed key still gets its first answer)."""
+        done = [r["amount"] for r in self.refunds.values() if r["payment_intent"] == intent["id"]]
+        return sum(int(amount) for amount in done) >= int(intent["amount"])
 
     def _new_refund(self, intent: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
         refund = {
@@ -201,6 +287,22 @@ class FakeStripeApi:
             return _error(404, "invalid_request_error", "No such PaymentMethod", "resource_missing")
         return web.json_response(method)
 
+    async def _detach_payment_method(self, request: web.Request) -> web.Response:
+        _, refused = await self._receive(request)
+        if refused is not None:
+            return refused
+        method = self.payment_methods.get(request.match_info["id"])
+        if method is None:
+            return _error(404, "invalid_request_error", "No such PaymentMethod", "resource_missing")
+        if method["customer"] is None:
+            message = (
+                "The payment method you provided is not attached to a customer so detachment "
+                "is impossible."
+            )
+            return _error(400, "invalid_request_error", message, None)
+        method["customer"] = None
+        return web.json_response(method)
+
     # ------------------------------------------------------------ plumbing
 
     async def _receive(self, request: web.Request) -> tuple[dict[str, Any], web.Response | None]:
@@ -222,25 +324,43 @@ class FakeStripeApi:
         self,
         request: web.Request,
         params: dict[str, Any],
-        create: Callable[[], dict[str, Any]],
+        create: Callable[[], dict[str, Any] | web.Response],
     ) -> web.Response:
-        """Stripe replays the first response for a key, and refuses the key with new params."""
+        """Stripe replays the first response for a key, and refuses the key with new params.
+        A request it refused as invalid leaves no response behind."""
         key = request.headers.get("Idempotency-Key")
-        if key is None:
-            return web.json_response(create())
-        if key in self._idempotent:
-            first_params, response = self._idempotent[key]
-            if first_params != params:
-                return _error(
-                    400,
-                    "idempotency_error",
-                    "Keys for idempotent requests can only be used with the same parameters.",
-                    None,
-                )
-            return web.json_response(response, headers={"Idempotent-Replayed": "true"})
-        response = create()
-        self._idempotent[key] = (params, response)
-        return web.json_response(response)
+        if key is None or key not in self._idempotent:
+            created = create()
+            if isinstance(created, web.Response):
+                return created
+            if key is not None:
+                self._idempotent[key] = (params, created)
+            return web.json_response(created)
+        first_params, response = self._idempotent[key]
+        if first_params != params:
+            return _error(
+                400,
+                "idempotency_error",
+                "Keys for idempotent requests can only be used with the same parameters.",
+                None,
+            )
+        return web.json_response(response, headers={"Idempotent-Replayed": "true"})
+
+
+def _invalid_session(params: dict[str, Any], now: float) -> web.Response | None:
+    """The checks Stripe makes that the shop could get wrong."""
+    if "customer" in params and "customer_creation" in params:
+        message = "You may only specify one of these parameters: customer, customer_creation."
+        return _error(400, "invalid_request_error", message, "parameter_invalid")
+    if "expires_at" in params:
+        lifetime = int(params["expires_at"]) - now
+        if lifetime < SHORTEST_SESSION_S:
+            message = "The `expires_at` timestamp must be at least 30 minutes from now."
+            return _error(400, "invalid_request_error", message, "parameter_invalid")
+        if lifetime > LONGEST_SESSION_S:
+            message = "The `expires_at` timestamp must be less than 24 hours from now."
+            return _error(400, "invalid_request_error", message, "parameter_invalid")
+    return None
 
 
 def decode_form(form: Mapping[str, str]) -> dict[str, Any]:

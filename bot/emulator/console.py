@@ -24,7 +24,8 @@ N              press button N of the latest message that has buttons
 :send TEXT     send TEXT as it is, even a number
 :press TEXT    press the button labelled TEXT on the latest message that has it
 :doc PATH [CAPTION]   send a file as a document
-:photo PATH    send a picture
+:photo PATH [CAPTION] send a picture (the caption may be a command)
+:save PATH     save the latest photo or document the bot sent (a /stats chart) to PATH
 :pay           pay the latest invoice
 :calls         the bot's last API calls
 :help          this text
@@ -47,8 +48,12 @@ def attachment_lines(message: Message) -> list[str]:
         lines.append(
             f"  invoice: {invoice['title']} {invoice['total_amount']} {invoice['currency']}"
         )
-    if message.photo or message.document:
-        lines.append("  (with " + ("photo" if message.photo else "document") + ")")
+    if message.photo:
+        lines.append("  (with photo; :save PATH keeps it)")
+    if message.document:
+        lines.append(
+            f"  (with document {message.document.get('file_name', '')}; :save PATH keeps it)"
+        )
     return lines
 
 
@@ -89,6 +94,7 @@ class Console:
             ":press": self._press,
             ":doc": self._document,
             ":photo": self._photo,
+            ":save": self._save,
             ":pay": self._pay,
             ":calls": self._calls,
             ":help": self._help,
@@ -143,8 +149,21 @@ class Console:
         return None
 
     async def _photo(self, rest: str) -> str | None:
-        await self.user.send_photo(await asyncio.to_thread(Path(rest).read_bytes))
+        path, *caption = shlex.split(rest)
+        content = await asyncio.to_thread(Path(path).read_bytes)
+        await self.user.send_photo(content, caption=" ".join(caption) or None)
         return None
+
+    async def _save(self, rest: str) -> str | None:
+        if not rest:
+            raise ValueError("save where? :save PATH")
+        for message in reversed(self.user.bot_messages):
+            attachment = message.photo[-1] if message.photo else message.document
+            if attachment:
+                content = self.emulator.file_content(attachment["file_id"])
+                await asyncio.to_thread(Path(rest).write_bytes, content)
+                return f"saved {len(content):,} bytes to {rest}"
+        raise LookupError("the bot has sent no photo or document")
 
     async def _pay(self, rest: str) -> str | None:
         for message in reversed(self.user.bot_messages):

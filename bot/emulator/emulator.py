@@ -155,6 +155,10 @@ class BotApiEmulator:
                 return call
         return None
 
+    def file_content(self, file_id: str) -> bytes:
+        """The bytes of a file the bot uploaded or a user sent (empty for photos by URL)."""
+        return self._state.files.get(file_id).content
+
     def commands(self, scope: dict[str, Any] | None = None, language_code: str = "") -> list[str]:
         """Command names set with setMyCommands for that scope and language."""
         key = (json.dumps(scope or {"type": "default"}, sort_keys=True), language_code)

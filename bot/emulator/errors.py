@@ -35,6 +35,10 @@ def conflict(reason: str) -> ApiError:
     return ApiError(409, f"Conflict: {reason}")
 
 
+def blocked_by_user() -> ApiError:
+    return ApiError(403, "Forbidden: bot was blocked by the user")
+
+
 UNAUTHORIZED = ApiError(401, "Unauthorized")
 NOT_FOUND = ApiError(404, "Not Found")
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"

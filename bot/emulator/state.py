@@ -45,6 +45,10 @@ class Chat:
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     events: list[ChatEvent] = field(default_factory=list)
     reply_keyboard: Markup | None = None
+    # The user blocked the bot: Telegram refuses everything the bot sends to this chat with 403.
+    blocked: bool = False
+    # Wakes only this chat's user, so a thousand waiting users don't all wake for every call.
+    signal: Signal = field(default_factory=Signal)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -72,6 +76,7 @@ class Chat:
 
     def record(self, kind: EventKind, stored: StoredMessage) -> None:
         self.events.append(ChatEvent(kind, stored.snapshot()))
+        self.signal.notify()
 
 
 @dataclass
@@ -152,6 +157,7 @@ class ApiCall:
     status: int
     result: Any = None
     description: str | None = None
+    at: float = field(default_factory=time.monotonic)  # when it was answered
 
     @property
     def ok(self) -> bool:
@@ -208,6 +214,13 @@ class EmulatorState:
         if chat is None:
             raise bad_request("chat not found" if chat_id is not None else "chat_id is empty")
         return chat
+
+    def notify_chat(self, chat_id: int) -> None:
+        """Something in this chat changed that is not a message, e.g. a query was answered."""
+        chat = self.chats.get(chat_id)
+        if chat is not None:
+            chat.signal.notify()
+        self.signal.notify()
 
     def new_query_id(self) -> str:
         return f"{self.bot_id}{next(self._query_ids):08d}"

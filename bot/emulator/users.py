@@ -46,13 +46,15 @@ class SimulatedUser:
 
     # What the user does
 
-    async def send(self, text: str) -> Message:
-        """A text message; /commands get bot_command entities as in Telegram."""
-        return self._post({"text": text, "entities": command_entities(text) or None})
+    async def send(self, text: str, *, reply_to: MessageRef | None = None) -> Message:
+        """A text message, maybe replying to one; /commands get bot_command entities."""
+        content: dict[str, Any] = {"text": text, "entities": command_entities(text) or None}
+        if reply_to is not None:
+            content["reply_to_message"] = self._replied(reply_to)
+        return self._post(content)
 
     async def edit(self, message: MessageRef, text: str) -> Message:
-        """The user changes the text of a message they sent; Telegram tells the bot with an
-        edited_message update carrying the whole message as it is now."""
+        """The user edits a text they sent: Telegram sends the bot an edited_message update."""
         message_id = message if isinstance(message, int) else message.message_id
         stored = self._chat.messages.get(message_id)
         if stored is None or stored.deleted or stored.from_bot:
@@ -60,6 +62,10 @@ class SimulatedUser:
         stored.edit({"text": text, "entities": command_entities(text) or None})
         self._state.push_update("edited_message", copy.deepcopy(stored.json))
         return stored.snapshot()
+
+    def block_bot(self) -> None:
+        """Telegram refuses the bot's messages to this user (403) until they write to it again."""
+        self._chat.blocked = True
 
     async def send_document(
         self,
@@ -74,9 +80,14 @@ class SimulatedUser:
         )
         return self._post({"document": stored.document(), **_caption(caption)})
 
-    async def send_photo(self, content: bytes, *, caption: str | None = None) -> Message:
+    async def send_photo(
+        self, content: bytes, *, caption: str | None = None, reply_to: MessageRef | None = None
+    ) -> Message:
         stored = self._state.files.add(content, kind="photo", mime_type="image/jpeg")
-        return self._post({"photo": [stored.photo_size()], **_caption(caption)})
+        body: dict[str, Any] = {"photo": [stored.photo_size()], **_caption(caption)}
+        if reply_to is not None:
+            body["reply_to_message"] = self._replied(reply_to)
+        return self._post(body)
 
     async def send_contact(self, phone_number: str, *, first_name: str | None = None) -> Message:
         contact = {
@@ -178,7 +189,7 @@ class SimulatedUser:
     ) -> Message:
         """The next message the bot sent or edited in this chat, after the last one returned."""
         try:
-            return await self._state.signal.wait_for(self._unread_message, timeout)
+            return await self._chat.signal.wait_for(self._unread_message, timeout)
         except TimeoutError:
             raise TimeoutError(
                 f"{self.profile.first_name} got no new or edited message from the bot within "
@@ -196,7 +207,7 @@ class SimulatedUser:
     ) -> CallbackAnswer:
         """Waits until the bot answers this button press."""
         try:
-            return await self._state.signal.wait_for(lambda: query.answer, timeout)
+            return await self._chat.signal.wait_for(lambda: query.answer, timeout)
         except TimeoutError:
             raise TimeoutError(
                 f"callback query {query.data!r} was not answered within {timeout}s; "
@@ -209,7 +220,7 @@ class SimulatedUser:
         timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     ) -> PreCheckoutAnswer:
         try:
-            return await self._state.signal.wait_for(lambda: query.answer, timeout)
+            return await self._chat.signal.wait_for(lambda: query.answer, timeout)
         except TimeoutError:
             raise TimeoutError(
                 f"pre-checkout query was not answered within {timeout}s; "
@@ -248,6 +259,8 @@ class SimulatedUser:
     # Internals
 
     def _post(self, content: dict[str, Any]) -> Message:
+        # Telegram apps unblock the bot when the user writes to it ("Restart").
+        self._chat.blocked = False
         body = {key: value for key, value in content.items() if value is not None}
         stored = self._chat.add_message(self.profile.as_user(), body)
         self._state.push_update("message", copy.deepcopy(stored.json))
@@ -267,6 +280,14 @@ class SimulatedUser:
         }
         self._state.push_update("callback_query", payload)
         return query
+
+    def _replied(self, message: MessageRef) -> JsonDict:
+        """The message as Telegram embeds it in a reply: without its own reply_to_message."""
+        message_id = message if isinstance(message, int) else message.message_id
+        stored = self._chat.messages.get(message_id)
+        if stored is None or stored.deleted:
+            raise LookupError(f"message {message_id} is not in {self.profile.first_name}'s chat")
+        return {k: copy.deepcopy(v) for k, v in stored.json.items() if k != "reply_to_message"}
 
     def _bot_message(self, message: MessageRef) -> StoredMessage:
         message_id = message if isinstance(message, int) else message.message_id

@@ -1,4 +1,4 @@
-"""Checkout: choose or type an address, confirm the summary, place the order.
+"""Checkout: choose or type an address, then the summary (bot.handlers.checkout_summary).
 
 The step and the answers so far live in the database (flow "checkout"), so after a restart
 the customer simply answers the next question.
@@ -10,44 +10,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot import texts
-from bot.handlers.cart import Screen, cart_screen, lines_text
+from bot.handlers.cart import Screen
+from bot.handlers.checkout_summary import FLOW, back_to_cart, check_ready, first_choice, summary
 from bot.handlers.context import ShopContext, customer
-from bot.handlers.payment import offer_payment, payment_connected
 from bot.handlers.render import send, show
 from bot.handlers.router import on_button, on_step
 from bot.keyboards.checkout import (
     CancelCheckout,
     ChooseAddress,
     NewAddress,
-    PlaceOrder,
     StartCheckout,
-    address_text,
     addresses_keyboard,
-    cart_fingerprint,
-    placed_keyboard,
     prompt_keyboard,
-    summary_keyboard,
 )
 from bot.services import cart as carts
 from bot.services import dialog
-from bot.services import order as orders
 from bot.services import user as users
-from bot.services.cart import CartView
 from bot.services.dialog import Step
-from bot.services.errors import InvalidInput, NotAllowed, OutOfStock
 from bot.services.user import ADDRESS_FIELDS, AddressInput, validate_address_field
 
-FLOW = "checkout"
 CHOOSING = "address"  # steps that wait for a button, besides the address fields
-CONFIRMING = "confirm"
-
-
-def _check_ready(view: CartView) -> None:
-    """NotAllowed, raised at placement, leads back to the cart with the reason on top."""
-    if view.is_empty:
-        raise InvalidInput(texts.CHECKOUT_CART_EMPTY)
-    if not view.can_checkout:
-        raise NotAllowed(texts.CART_CHECKOUT_BLOCKED)
 
 
 async def _ask(session: AsyncSession, user_id: int, field: str, answers: dict[str, str]) -> Screen:
@@ -56,25 +38,11 @@ async def _ask(session: AsyncSession, user_id: int, field: str, answers: dict[st
     return texts.address_prompt(number, len(ADDRESS_FIELDS), field), prompt_keyboard()
 
 
-async def _summary(session: AsyncSession, user_id: int, address_id: int) -> Screen:
-    """The summary to confirm, or the cart when it can't be ordered as it is."""
-    address = await users.get_address(session, user_id=user_id, address_id=address_id)
-    view = await carts.view_cart(session, user_id=user_id)
-    if not view.can_checkout or view.currency is None:
-        await dialog.clear_step(session, user_id=user_id)
-        return cart_screen(view)
-    data = {"address_id": address_id}
-    await dialog.set_step(session, user_id=user_id, flow=FLOW, step=CONFIRMING, data=data)
-    total = texts.money(view.total, view.currency)
-    text = texts.checkout_summary(lines_text(view), total, address_text(address))
-    return text, summary_keyboard(address_id, view)
-
-
 @on_button(StartCheckout)
 async def start(update: Update, context: ShopContext, data: StartCheckout) -> str | None:
     async with context.db.transaction() as session:
         user = await customer(session, update)
-        _check_ready(await carts.view_cart(session, user_id=user.id))
+        check_ready(await carts.view_cart(session, user_id=user.id))
         addresses = await users.list_addresses(session, user_id=user.id)
         if addresses:
             await dialog.set_step(session, user_id=user.id, flow=FLOW, step=CHOOSING)
@@ -89,7 +57,7 @@ async def start(update: Update, context: ShopContext, data: StartCheckout) -> st
 async def choose(update: Update, context: ShopContext, data: ChooseAddress) -> str | None:
     async with context.db.transaction() as session:
         user = await customer(session, update)
-        screen = await _summary(session, user.id, data.address_id)
+        screen = await summary(session, user.id, data.address_id, first_choice(context))
     await show(update, *screen)
     return None
 
@@ -118,55 +86,11 @@ async def answer(update: Update, context: ShopContext, step: Step, text: str) ->
         else:
             fields = AddressInput(**{name: str(answers.get(name, "")) for name in ADDRESS_FIELDS})
             address = await users.add_address(session, user_id=user.id, address=fields)
-            screen = await _summary(session, user.id, address.id)
+            screen = await summary(session, user.id, address.id, first_choice(context))
     await send(update, *screen)
-
-
-@on_button(PlaceOrder)
-async def place(update: Update, context: ShopContext, data: PlaceOrder) -> str | None:
-    hold_minutes = context.settings.unpaid_order_timeout_minutes
-    connected = payment_connected(context)
-    placed: int | None = None
-    try:
-        async with context.db.transaction() as session:
-            user = await customer(session, update)
-            toast, screen, placed = await _place(session, user.id, data, hold_minutes, connected)
-    except (OutOfStock, NotAllowed) as error:  # e.g. someone else just bought the last one
-        notice = texts.not_placed(error.message)
-        toast, screen = texts.CHECKOUT_NOT_PLACED, await _back_to_cart(context, update, notice)
-    await show(update, *screen)
-    if placed is not None:
-        await offer_payment(update, context, placed)
-    return toast
-
-
-async def _place(
-    session: AsyncSession, user_id: int, data: PlaceOrder, hold_minutes: int, connected: bool
-) -> tuple[str | None, Screen, int | None]:
-    """Returns the toast, the screen, and the id of the order if one was placed."""
-    await carts.get_or_create_cart(session, user_id=user_id)  # locked: what we check is ordered
-    view = await carts.view_cart(session, user_id=user_id)
-    _check_ready(view)
-    if cart_fingerprint(view) != data.fingerprint:
-        summary = await _summary(session, user_id, data.address_id)
-        return texts.CHECKOUT_CART_CHANGED, summary, None
-    order = await orders.place_order(session, user_id=user_id, address_id=data.address_id)
-    await dialog.clear_step(session, user_id=user_id)
-    total = texts.money(order.total, order.currency)
-    text = texts.order_placed(order.id, total, hold_minutes, payment_connected=connected)
-    return None, (text, placed_keyboard(order.id)), order.id
-
-
-async def _back_to_cart(context: ShopContext, update: Update, notice: str | None = None) -> Screen:
-    """Leave the checkout flow; the cart is shown as it is now."""
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        await dialog.clear_step(session, user_id=user.id)
-        view = await carts.view_cart(session, user_id=user.id)
-    return cart_screen(view, notice)
 
 
 @on_button(CancelCheckout)
 async def cancel(update: Update, context: ShopContext, data: CancelCheckout) -> str | None:
-    await show(update, *await _back_to_cart(context, update))
+    await show(update, *await back_to_cart(context, update))
     return texts.CHECKOUT_CANCELLED

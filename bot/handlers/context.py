@@ -28,8 +28,8 @@ class BotData:
         self.db: Database | None = None
         self.catalog: CatalogSearch | None = None
         self.settings: Settings | None = None
-        # Set by bot.runner while the shop runs: the chat's Stripe client (when Stripe is the
-        # provider), the background jobs, and where the web server listens (when it does).
+        # Set by bot.runner while the shop runs: the chat's Stripe client (with a Stripe key),
+        # the background jobs, and where the web server listens (when it does).
         self.stripe_gateway: StripeGateway | None = None
         self.jobs: BackgroundJobs | None = None
         self.web_url: str | None = None

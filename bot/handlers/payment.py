@@ -30,6 +30,11 @@ def payment_connected(context: ShopContext) -> bool:
     return context.settings.effective_payment_provider in _offers
 
 
+def can_save_cards(context: ShopContext) -> bool:
+    """Only Stripe keeps a customer's card for their next payment."""
+    return context.settings.effective_payment_provider == "stripe"
+
+
 async def offer_payment(update: Update, context: ShopContext, order_id: int) -> None:
     offer = _offers.get(context.settings.effective_payment_provider)
     if offer is not None:

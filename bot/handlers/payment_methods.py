@@ -19,6 +19,7 @@ from bot.keyboards.payment_methods import (
     remove_card_keyboard,
 )
 from bot.models import PaymentDetails, utcnow
+from bot.payments.saved_cards import remove_saved_card
 from bot.services import payment as payments
 from bot.services.errors import NotFound
 
@@ -72,11 +73,10 @@ async def ask_to_remove(update: Update, context: ShopContext, data: RemoveCard) 
 
 @on_button(ConfirmRemoveCard)
 async def remove(update: Update, context: ShopContext, data: ConfirmRemoveCard) -> str | None:
-    async with context.db.transaction() as session:
+    """Detached at Stripe first; when Stripe fails, an alert says so and the card stays."""
+    async with context.db.reading() as session:
         user = await customer(session, update)
-        await payments.remove_payment_method(
-            session, user_id=user.id, payment_method_id=data.card_id
-        )
-        cards = await payments.list_payment_methods(session, user_id=user.id)
-    await show(update, *_cards_screen(cards))
+    gateway = context.bot_data.stripe_gateway
+    await remove_saved_card(context.db, gateway, user_id=user.id, card_id=data.card_id)
+    await _show_cards(update, context)
     return texts.CARD_REMOVED

@@ -11,8 +11,9 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from telegram import Update
+from telegram import Message, MessageEntity, Update
 from telegram.constants import ParseMode
+from telegram.ext import filters
 
 from bot import texts
 from bot.handlers.context import ShopContext, customer, sender_is_admin
@@ -24,15 +25,19 @@ from bot.services.errors import ShopError
 # A button handler returns the toast to show (or None for a silent answer).
 ButtonHandler = Callable[[Update, ShopContext, Any], Coroutine[Any, Any, str | None]]
 StepHandler = Callable[[Update, ShopContext, Step, str], Coroutine[Any, Any, None]]
+# A photo sent within a flow: the handler gets the file id of its largest size.
+PhotoHandler = Callable[[Update, ShopContext, Step, str], Coroutine[Any, Any, None]]
 TextHandler = Callable[[Update, ShopContext, str], Coroutine[Any, Any, None]]
 Handler = Callable[[Update, ShopContext], Coroutine[Any, Any, None]]
 
 _buttons: dict[type[Callback], ButtonHandler] = {}
 _steps: dict[str, StepHandler] = {}
+_photo_steps: dict[str, PhotoHandler] = {}
 _free_text: list[TextHandler] = []
 _screens: dict[str, Handler] = {}
 _commands: dict[str, Handler] = {}
 _admin_commands: dict[str, AdminCommand] = {}
+_caption_commands: dict[str, Handler] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +66,37 @@ def on_button(cls: type[CB]) -> Callable[[H], H]:
     return wrap
 
 
+def on_admin_button(cls: type[CB]) -> Callable[[ButtonHandler], ButtonHandler]:
+    """Register an admin screen's button: pressed by anyone else (forged), it has expired."""
+
+    def wrap(handler: ButtonHandler) -> ButtonHandler:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: ShopContext, data: Any) -> str | None:
+            if not await sender_is_admin(update, context):
+                raise ExpiredButton
+            return await handler(update, context, data)
+
+        on_button(cls)(guarded)
+        return handler
+
+    return wrap
+
+
 def on_step(flow: str) -> Callable[[H], H]:
     """Register the handler for text sent while a customer is in `flow`."""
 
     def wrap(handler: H) -> H:
         _steps[flow] = handler
+        return handler
+
+    return wrap
+
+
+def on_photo_step(flow: str) -> Callable[[H], H]:
+    """Register the handler for photos sent while a customer is in `flow`."""
+
+    def wrap(handler: H) -> H:
+        _photo_steps[flow] = handler
         return handler
 
     return wrap
@@ -107,6 +138,66 @@ def on_admin_command(
         return handler
 
     return wrap
+
+
+def on_admin_caption_command(
+    name: str, *, usage: str, summary: str, section: str
+) -> Callable[[Handler], Handler]:
+    """Register an admin command sent as the caption of a document (a file to import).
+
+    Typed alone, without a file, the command answers its admins with the usage line.
+    """
+
+    def wrap(handler: Handler) -> Handler:
+        if name in _caption_commands:
+            raise ValueError(f"/{name} already has a caption handler")
+        _caption_commands[name] = friendly(admin_only(handler))
+        _add_command(name, friendly(admin_only(_usage_reply(usage))))
+        _admin_commands[name] = AdminCommand(name, usage, summary, section)
+        return handler
+
+    return wrap
+
+
+def caption_commands() -> dict[str, Handler]:
+    return dict(_caption_commands)
+
+
+class CaptionCommand(filters.MessageFilter):
+    """A caption starting with /name or /name@this_bot, read as CommandHandler reads text."""
+
+    __slots__ = ("command",)
+
+    def __init__(self, command: str) -> None:
+        super().__init__(name=f"CaptionCommand({command})")
+        self.command = command.lower()
+
+    def filter(self, message: Message) -> bool:
+        found = caption_command(message)
+        return found is not None and found[0] == self.command
+
+
+def caption_command(message: Message) -> tuple[str, list[str]] | None:
+    """("editproduct", ["5", "photo"]) for the caption "/editproduct@this_bot 5 photo"; None
+    when the caption is not a command, or is one for another bot."""
+    entities = message.caption_entities
+    if not message.caption or not entities:
+        return None
+    first = entities[0]
+    if first.type != MessageEntity.BOT_COMMAND or first.offset != 0:
+        return None
+    command, _, mention = message.caption[1 : first.length].partition("@")
+    if mention and mention.lower() != message.get_bot().username.lower():
+        return None
+    return command.lower(), message.caption[first.length :].split()
+
+
+def _usage_reply(line: str) -> Handler:
+    async def reply(update: Update, context: ShopContext) -> None:
+        if update.effective_chat is not None:
+            await update.effective_chat.send_message(texts.usage(line), parse_mode=ParseMode.HTML)
+
+    return reply
 
 
 def admin_commands() -> list[AdminCommand]:
@@ -194,3 +285,27 @@ async def dispatch_text(update: Update, context: ShopContext) -> None:
         await handler(update, context, step, message.text)
     elif _free_text:
         await _free_text[0](update, context, message.text)
+
+
+@friendly
+async def dispatch_photo(update: Update, context: ShopContext) -> None:
+    """A photo whose caption is a command runs that command (CommandHandler reads only texts);
+    any other photo goes to the flow its sender is in, if that flow takes photos."""
+    message = update.effective_message
+    if message is None or not message.photo:
+        return
+    command = caption_command(message)
+    if command is not None:
+        name, context.args = command
+        handler = _commands.get(name)
+        if handler is not None:
+            await handler(update, context)
+        elif update.effective_chat is not None:
+            await update.effective_chat.send_message(texts.UNKNOWN_COMMAND)
+        return
+    async with context.db.reading() as session:
+        user = await customer(session, update)
+        step = await dialog.current_step(session, user_id=user.id)
+    photo_handler = _photo_steps.get(step.flow) if step else None
+    if step is not None and photo_handler is not None:
+        await photo_handler(update, context, step, message.photo[-1].file_id)

@@ -10,13 +10,12 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
-from bot.config import Settings
 from bot.handlers.context import ShopContext, customer
 from bot.handlers.payment import offers_payment
 from bot.handlers.render import send
@@ -49,7 +48,7 @@ async def offer_stripe_checkout(update: Update, context: ShopContext, order_id: 
         failed = texts.stripe_pay_failed(order.id, error.message)
         await send(update, failed, pay_failed_keyboard(order.id))
         return
-    minutes = _minutes_left(order.created_at, context.settings)
+    minutes = _minutes_left(checkout.expires_at)
     amount, currency = checkout.amount_total, checkout.currency
     await send(
         update,
@@ -69,15 +68,13 @@ async def _checkout(context: ShopContext, order_id: int, user_id: int) -> Checko
         order_id=order_id,
         user_id=user_id,
         bot_username=context.settings.bot_username or context.bot.username,
-        session_minutes=context.settings.checkout_session_minutes,
+        hold=context.settings.unpaid_order_hold,
     )
 
 
-def _minutes_left(placed_at: datetime, settings: Settings) -> int:
-    """Until the payment page closes or the order is released, whichever comes first."""
-    minutes = min(settings.checkout_session_minutes, settings.unpaid_order_timeout_minutes)
-    left = placed_at + timedelta(minutes=minutes) - utcnow()
-    return max(1, math.ceil(left.total_seconds() / 60))
+def _minutes_left(closes_at: datetime) -> int:
+    """Until the payment page closes, which is when the order is released."""
+    return max(1, math.ceil((closes_at - utcnow()).total_seconds() / 60))
 
 
 async def returning_from_stripe(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import timedelta
 
 from telegram import LabeledPrice, PreCheckoutQuery, Update
 from telegram.constants import ParseMode
@@ -87,7 +86,7 @@ async def _check(context: ShopContext, query: PreCheckoutQuery) -> None:
     amount, currency = query.total_amount, query.currency
     key = tg.payload_key(context.bot.token)
     order_id = tg.read_payload(query.invoice_payload, amount=amount, currency=currency, key=key)
-    hold = timedelta(minutes=context.settings.unpaid_order_timeout_minutes)
+    hold = context.settings.unpaid_order_hold
     async with context.db.reading() as session:
         await tg.check_payable(
             session, order_id=order_id, amount=amount, currency=currency, hold=hold

@@ -51,6 +51,16 @@ class CancelCheckout(Callback):
     pass
 
 
+@register("xk")
+@dataclass(frozen=True, slots=True)
+class SaveCardChoice(Callback):
+    """Turns saving the card on (1) or off (0): the button says what it leads to, so pressing
+    it twice leaves the choice where the customer saw it go."""
+
+    address_id: int
+    save: int
+
+
 def cart_fingerprint(view: CartView) -> int:
     """A checksum of the lines, quantities and prices a summary showed."""
     raw = ";".join(f"{ln.size_id},{ln.quantity},{ln.unit_price},{ln.currency}" for ln in view.lines)
@@ -80,13 +90,17 @@ def prompt_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button(texts.CHECKOUT_CANCEL, CancelCheckout())]])
 
 
-def summary_keyboard(address_id: int, view: CartView) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [button(texts.CHECKOUT_PLACE, PlaceOrder(address_id, cart_fingerprint(view)))],
-            [button(texts.CHECKOUT_CANCEL, CancelCheckout())],
-        ]
-    )
+def summary_keyboard(
+    address_id: int, view: CartView, *, save_card: bool | None = None
+) -> InlineKeyboardMarkup:
+    """`save_card` is None where the payment provider cannot save cards."""
+    rows = []
+    if save_card is not None:
+        label = texts.CHECKOUT_SAVE_CARD_ON if save_card else texts.CHECKOUT_SAVE_CARD_OFF
+        rows.append([button(label, SaveCardChoice(address_id, int(not save_card)))])
+    rows.append([button(texts.CHECKOUT_PLACE, PlaceOrder(address_id, cart_fingerprint(view)))])
+    rows.append([button(texts.CHECKOUT_CANCEL, CancelCheckout())])
+    return InlineKeyboardMarkup(rows)
 
 
 def placed_keyboard(order_id: int) -> InlineKeyboardMarkup:

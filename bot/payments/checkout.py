@@ -2,17 +2,29 @@
 
 Nothing is held open while Stripe is called: the order is read in one transaction, the session
 is created, and its id is attached to the order in a second one.
+
+The payment page closes at the order's payment deadline (placed + the hold), the moment the
+expiry job releases the order: a customer can never pay for an order already cancelled, and the
+page never closes while the order still holds stock.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.db import Database
-from bot.models import OrderStatus, PaymentDetails, PaymentProvider
+from bot.models import (
+    Order,
+    OrderStatus,
+    PaymentDetails,
+    PaymentProvider,
+    PaymentStatus,
+    utcnow,
+)
 from bot.payments.stripe_gateway import CheckoutSession, StripeGateway
 from bot.services import order as orders
 from bot.services import payment as payments
@@ -22,9 +34,9 @@ from bot.services.order import STATUS_LABELS
 # Start parameters of the t.me links Stripe sends the customer back to (a-z, 0-9 and _ only).
 PAID_START = "paid_"
 CANCELLED_START = "unpaid_"
-# Stripe wants at least 30 minutes from when *it* creates the session; this absorbs the delay
-# between placing the order and calling Stripe, and any clock skew.
-EXPIRY_MARGIN = timedelta(minutes=2)
+# Stripe refuses a page that closes less than 30 minutes after it creates it; one more minute
+# covers the time the request takes and a clock a little ahead of Stripe's.
+SHORTEST_PAGE = timedelta(minutes=31)
 
 
 def return_urls(bot_username: str, order_id: int) -> tuple[str, str]:
@@ -40,24 +52,42 @@ async def start_stripe_checkout(
     order_id: int,
     user_id: int,
     bot_username: str,
-    session_minutes: int,
-    save_card: bool = False,
+    hold: timedelta,
+    now: datetime | None = None,
 ) -> CheckoutSession:
-    """Safe to call again for the same order: Stripe returns the session it made the first time
-    (the expiry derives from the order's creation, so the request is identical)."""
+    """Safe to call again for the same order: while its payment page is open, that page is
+    given back. A new page is made only when the last one cannot be paid any more (its payment
+    failed); if making it fails halfway, asking again gets that page from Stripe, because the
+    request derives from the order as it was placed (its lines and deadline, the choice to save
+    the card, the customer's Stripe customer then)."""
     async with database.reading() as session:
         order = await orders.get_order(session, order_id=order_id, user_id=user_id)
-        customer_id = await _stripe_customer(session, user_id)
+        save_card = await payments.wants_card_saved(session, user_id=user_id, order_id=order.id)
+        customer_id = await _stripe_customer(session, order)
     if order.status is not OrderStatus.PENDING_PAYMENT:
         raise NotAllowed(f"Order #{order.id} is {STATUS_LABELS[order.status]}; it cannot be paid.")
+    deadline = payment_deadline(order, hold)
+    now = now or utcnow()
+    if deadline <= now:
+        raise NotAllowed(texts.pay_too_late(order.id))
+    last = await _last_page(gateway, order)
+    if last is not None and last.status == "open":
+        return last
+    if last is not None and last.status == "complete":  # paid; Stripe has yet to tell us
+        raise NotAllowed(texts.pay_being_confirmed(order.id))
+    if deadline - now < SHORTEST_PAGE:
+        # Any page Stripe accepts would outlive the order: the customer could pay for an order
+        # already cancelled.
+        raise NotAllowed(texts.pay_too_little_time(order.id, deadline - now))
     success_url, cancel_url = return_urls(bot_username, order.id)
     checkout = await gateway.create_checkout_session(
         order,
         success_url=success_url,
         cancel_url=cancel_url,
-        expires_at=order.created_at + timedelta(minutes=session_minutes) + EXPIRY_MARGIN,
+        expires_at=deadline,
         save_card=save_card,
         customer_id=customer_id,
+        replacing=order.payment.stripe_checkout_session_id if order.payment else None,
     )
     async with database.transaction() as session:
         await payments.attach_reference(
@@ -69,14 +99,36 @@ async def start_stripe_checkout(
     return checkout
 
 
-async def _stripe_customer(session: AsyncSession, user_id: int) -> str | None:
-    """Reuse the customer a card was saved to, so Checkout can offer the saved cards."""
+def payment_deadline(order: Order, hold: timedelta) -> datetime:
+    """When the order is released unless paid; its payment page closes then too."""
+    return order.created_at + hold
+
+
+async def _last_page(gateway: StripeGateway, order: Order) -> CheckoutSession | None:
+    """The order's last Checkout Session as Stripe has it now; None when there is none to give
+    back (its payment failed, or Stripe no longer has it)."""
+    payment = order.payment
+    if payment is None or payment.stripe_checkout_session_id is None:
+        return None
+    if payments.money_received(payment):  # e.g. an amount that did not match the order's
+        raise NotAllowed(payments.under_review(order.id))
+    if payment.status is PaymentStatus.FAILED:
+        return None  # complete, and never to be paid: it needs replacing
+    return await gateway.retrieve_checkout_session(
+        payment.stripe_checkout_session_id, order.currency
+    )
+
+
+async def _stripe_customer(session: AsyncSession, order: Order) -> str | None:
+    """The customer the customer's cards were saved to when they placed the order, so Checkout
+    offers those cards; cards saved since do not change what a retry asks Stripe."""
     return await session.scalar(
         select(PaymentDetails.provider_customer_id)
         .where(
-            PaymentDetails.user_id == user_id,
+            PaymentDetails.user_id == order.user_id,
             PaymentDetails.provider == PaymentProvider.STRIPE,
             PaymentDetails.provider_customer_id.is_not(None),
+            PaymentDetails.created_at <= order.created_at,
         )
         .order_by(PaymentDetails.created_at.desc(), PaymentDetails.id.desc())
         .limit(1)

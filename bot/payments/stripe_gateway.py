@@ -1,4 +1,4 @@
-"""Stripe's API as the shop needs it: Checkout Sessions, refunds and saved-card details.
+"""Stripe's API as the shop needs it: Checkout Sessions, refunds and saved cards.
 
 Every call is idempotent on Stripe's side, so a retry after a timeout never charges or refunds
 twice; Stripe's own error texts are logged, customers only ever see a PaymentError.
@@ -6,6 +6,8 @@ twice; Stripe's own error texts are logged, customers only ever see a PaymentErr
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -28,15 +30,20 @@ T = TypeVar("T")
 UNAVAILABLE = "Card payments are not available right now. Please try again later."
 UNREACHABLE = "The payment service did not answer. Please try again in a minute."
 DECLINED = "The payment was declined. Please check the card or try another one."
+ALREADY_REFUNDED = (
+    "Stripe has already refunded this payment; the order becomes refunded when Stripe's "
+    "confirmation arrives."
+)
 
 
 @dataclass(frozen=True, slots=True)
 class CheckoutSession:
     id: str
-    url: str
+    url: str  # empty once the session is no longer open
     expires_at: datetime
     amount_total: int
     currency: str
+    status: str = "open"  # then "complete" (paid, or a payment in progress) or "expired"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,28 +85,36 @@ class StripeGateway:
         expires_at: datetime,
         save_card: bool = False,
         customer_id: str | None = None,
+        replacing: str | None = None,
     ) -> CheckoutSession:
-        """The order's items must be loaded. One order always gets the same session back."""
+        """The order's items must be loaded. The same request for an order always gets the same
+        session back, unless it is `replacing` one that can no longer be paid; `customer_id` is
+        a Stripe customer whose saved cards Checkout offers."""
         params = _session_params(order, success_url, cancel_url, expires_at, save_card)
         if customer_id:
             params["customer"] = customer_id
         elif save_card:
             params["customer_creation"] = "always"  # a card can only be saved to a customer
+        key = checkout_idempotency_key(order.id, params, save_card=save_card, replacing=replacing)
         session = await self._call(
-            self._client.v1.checkout.sessions.create_async(
-                params, options={"idempotency_key": f"order-{order.id}-checkout"}
-            )
+            self._client.v1.checkout.sessions.create_async(params, options={"idempotency_key": key})
         )
-        if not session.url or session.expires_at is None:
-            log.error("Stripe returned checkout session %s without a url or expiry", session.id)
+        if not session.url:
+            log.error("Stripe returned checkout session %s without a url", session.id)
             raise PaymentError(UNAVAILABLE)
-        return CheckoutSession(
-            id=session.id,
-            url=session.url,
-            expires_at=datetime.fromtimestamp(session.expires_at, UTC),
-            amount_total=session.amount_total or 0,
-            currency=(session.currency or order.currency).upper(),
-        )
+        return _checkout_session(session, order.currency)
+
+    async def retrieve_checkout_session(
+        self, session_id: str, currency: str
+    ) -> CheckoutSession | None:
+        """The session as it is now, None if Stripe has no such session (another account, or
+        test mode); `currency` is the order's, should Stripe not say."""
+        request = self._client.v1.checkout.sessions.retrieve_async(session_id)
+        session = await self._call_unless_missing(request)
+        if session is None:
+            log.warning("Stripe has no checkout session %s", session_id)
+            return None
+        return _checkout_session(session, currency)
 
     async def refund(
         self, payment_intent_id: str, *, idempotency_key: str, amount: int | None = None
@@ -138,18 +153,83 @@ class StripeGateway:
             exp_year=card.exp_year,
         )
 
+    async def detach_payment_method(self, payment_method_id: str) -> None:
+        """Afterwards Stripe keeps the card for no customer. A card Stripe no longer has, or that
+        was never attached to a customer, is already where removing it would put it."""
+        try:
+            await self._client.v1.payment_methods.detach_async(payment_method_id)
+        except stripe.InvalidRequestError as error:
+            # Stripe refuses to detach a card that is not attached, with no error code to tell
+            # that from other refusals: ask it where the card is.
+            if error.http_status == 404 or not await self._attached(payment_method_id):
+                log.info("%s was not attached at Stripe: %s", payment_method_id, error.user_message)
+                return
+            raise _payment_error(error) from error
+        except stripe.StripeError as error:
+            raise _payment_error(error) from error
+
+    async def _attached(self, payment_method_id: str) -> bool:
+        request = self._client.v1.payment_methods.retrieve_async(payment_method_id)
+        method = await self._call_unless_missing(request)
+        return method is not None and method.customer is not None
+
     async def _call(self, request: Awaitable[T]) -> T:
         try:
             return await request
-        except stripe.CardError as error:
-            log.info("Stripe declined a request: %s", error.user_message)
-            raise PaymentError(DECLINED) from error
-        except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
-            log.warning("Stripe unreachable or failing: %r", error)
-            raise PaymentError(UNREACHABLE) from error
         except stripe.StripeError as error:
-            log.error("Stripe refused a request: %r", error)
-            raise PaymentError(UNAVAILABLE) from error
+            raise _payment_error(error) from error
+
+    async def _call_unless_missing(self, request: Awaitable[T]) -> T | None:
+        """None when Stripe has no such object."""
+        try:
+            return await request
+        except stripe.InvalidRequestError as error:
+            if error.http_status == 404:
+                return None
+            raise _payment_error(error) from error
+        except stripe.StripeError as error:
+            raise _payment_error(error) from error
+
+
+def _checkout_session(session: stripe.checkout.Session, currency: str) -> CheckoutSession:
+    if session.expires_at is None:
+        log.error("Stripe returned checkout session %s without an expiry", session.id)
+        raise PaymentError(UNAVAILABLE)
+    return CheckoutSession(
+        id=session.id,
+        url=session.url or "",
+        expires_at=datetime.fromtimestamp(session.expires_at, UTC),
+        amount_total=session.amount_total or 0,
+        currency=(session.currency or currency).upper(),
+        status=session.status or "open",
+    )
+
+
+def _payment_error(error: stripe.StripeError) -> PaymentError:
+    """What the customer may read; Stripe's own text goes to the log only."""
+    if isinstance(error, stripe.CardError):
+        log.info("Stripe declined a request: %s", error.user_message)
+        return PaymentError(DECLINED)
+    if isinstance(error, stripe.APIConnectionError | stripe.RateLimitError | stripe.APIError):
+        log.warning("Stripe unreachable or failing: %r", error)
+        return PaymentError(UNREACHABLE)
+    if error.code == "charge_already_refunded":  # e.g. refunded in the dashboard
+        log.info("Stripe had refunded this payment already: %s", error.user_message)
+        return PaymentError(ALREADY_REFUNDED)
+    log.error("Stripe refused a request: %r", error)
+    return PaymentError(UNAVAILABLE)
+
+
+def checkout_idempotency_key(
+    order_id: int, params: SessionCreateParams, *, save_card: bool, replacing: str | None = None
+) -> str:
+    """Names the order and the customer's choice, and fingerprints the rest of the request:
+    repeating a request gets its session back, while a changed one (another choice, a changed
+    hold, a closed session to replace) gets a new session instead of Stripe refusing the key."""
+    canonical = json.dumps([params, replacing], sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    choice = "save-card" if save_card else "no-save"
+    return f"order-{order_id}-checkout-{choice}-{digest}"
 
 
 def _session_params(
@@ -167,7 +247,11 @@ def _session_params(
         "expires_at": int(expires_at.timestamp()),
     }
     if save_card:
+        # Checkout attaches the card to the customer and tells them it will be saved. It would
+        # save it as "limited", which Checkout never offers again; the customer agreed in the
+        # chat to have it offered, so it is saved as "always".
         params["payment_intent_data"]["setup_future_usage"] = "on_session"
+        params["payment_method_data"] = {"allow_redisplay": "always"}
     return params
 
 

@@ -30,8 +30,9 @@ async def _row(session: AsyncSession, user_id: int, *, lock: bool = False) -> Di
     return (await session.scalars(statement)).one_or_none()
 
 
-async def current_step(session: AsyncSession, *, user_id: int) -> Step | None:
-    row = await _row(session, user_id)
+async def current_step(session: AsyncSession, *, user_id: int, lock: bool = False) -> Step | None:
+    """With lock, a second press of the same button waits here and then sees the step moved."""
+    row = await _row(session, user_id, lock=lock)
     if row is None or row.flow is None or row.step is None:
         return None
     return Step(flow=row.flow, step=row.step, data=dict(row.data.get("flow", {})))

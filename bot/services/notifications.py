@@ -81,3 +81,33 @@ async def announce_payment(
 async def announce_expiry(session: AsyncSession, order_id: int) -> None:
     who = await recipient(session, order_id)
     await tell_customer(session, who, f"order:{order_id}:cancelled", texts.expired_notice(order_id))
+
+
+async def announce_shipped(session: AsyncSession, order_id: int, address: str) -> None:
+    who = await recipient(session, order_id)
+    notice = texts.shipped_notice(order_id, address)
+    await tell_customer(session, who, f"order:{order_id}:shipped", notice)
+
+
+async def announce_delivered(session: AsyncSession, order_id: int) -> None:
+    who = await recipient(session, order_id)
+    notice = texts.delivered_notice(order_id)
+    await tell_customer(session, who, f"order:{order_id}:delivered", notice)
+
+
+async def announce_cancelled_by_shop(
+    session: AsyncSession, order_id: int, *, refund: tuple[int, str] | None
+) -> None:
+    """`refund`: (amount, currency) going back to the customer. The key is the expiry's too:
+    an order is cancelled once, however that happens."""
+    who = await recipient(session, order_id)
+    money = texts.money(refund[0], refund[1].upper()) if refund else None
+    notice = texts.cancelled_by_shop_notice(order_id, money)
+    await tell_customer(session, who, f"order:{order_id}:cancelled", notice)
+
+
+async def announce_refund(session: AsyncSession, order_id: int, amount: int, currency: str) -> None:
+    """Whoever confirms the refund first (Stripe's webhook, an admin), the customer hears once."""
+    who = await recipient(session, order_id)
+    notice = texts.refunded_notice(order_id, amount, currency)
+    await tell_customer(session, who, f"order:{order_id}:refunded", notice)

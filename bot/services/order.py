@@ -179,7 +179,8 @@ async def list_all_orders(
     page: int = 1,
     per_page: int = 10,
 ) -> Page[Order]:
-    query = select(Order)
+    """Every customer's orders, newest first, each with its customer (for the admins)."""
+    query = select(Order).options(selectinload(Order.user))
     if status is not None:
         query = query.where(Order.status == status)
     return await _page(session, query, page, per_page)
@@ -199,9 +200,21 @@ async def _page(
     return Page(items=rows.all(), page=page, per_page=per_page, total=total)
 
 
-async def get_order(session: AsyncSession, *, order_id: int, user_id: int | None = None) -> Order:
-    """With user_id, someone else's order looks exactly like a missing one."""
-    order = await _load_order(session, order_id)
+async def get_order(
+    session: AsyncSession,
+    *,
+    order_id: int,
+    user_id: int | None = None,
+    with_customer: bool = False,
+) -> Order:
+    """With user_id, someone else's order looks exactly like a missing one; with_customer
+    also loads who placed it (for the admins)."""
+    query = _order_query(order_id)
+    if with_customer:
+        query = query.options(selectinload(Order.user))
+    order = await session.scalar(query)
+    if order is None:
+        raise NotFound(_not_found(order_id))
     if user_id is not None and order.user_id != user_id:
         raise NotFound(_not_found(order_id))
     return order
@@ -218,6 +231,13 @@ async def transition(
     order = await lock_order(session, order_id)
     await _apply(session, order, to, actor, note)
     return order
+
+
+async def advance(
+    session: AsyncSession, order: Order, *, to: OrderStatus, actor: str, note: str | None = None
+) -> None:
+    """transition() for an order this transaction has already locked with lock_order()."""
+    await _apply(session, order, to, actor, note)
 
 
 async def cancel_order(

@@ -23,14 +23,18 @@ from bot.models import (
     PaymentStatus,
     utcnow,
 )
+from bot.services import dialog
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.order import STATUS_LABELS, lock_order, transition
+from bot.services.order import STATUS_LABELS, advance, lock_order, transition
 
 _LAST4_RE = re.compile(r"[0-9]{4}")
 _CARD_NUMBER_RE = re.compile(r"[0-9]{12,19}")
 _CARD_SEPARATORS_RE = re.compile(r"[\s-]")
 _NOTHING_RECEIVED = frozenset({PaymentStatus.PENDING, PaymentStatus.FAILED})
 _REFUNDABLE = frozenset({PaymentStatus.PAID, PaymentStatus.MISMATCH, PaymentStatus.REFUND_PENDING})
+# The orders whose customer chose, at checkout, to save the card they pay with (newest last).
+_SAVE_CARD_ORDERS = "save_card_orders"
+_SAVE_CARD_ORDERS_KEPT = 10  # far more than can await payment at once
 
 
 class PaymentOutcome(enum.StrEnum):
@@ -102,6 +106,37 @@ def _check_card(token: str, brand: str, last4: str, exp_month: int, exp_year: in
     return token
 
 
+async def choose_to_save_card(session: AsyncSession, *, user_id: int, order_id: int) -> None:
+    """Remember, for every payment page made for this order, that the customer agreed to have
+    their card saved; without this, cards are never saved."""
+    chosen = await _save_card_orders(session, user_id)
+    kept = [*(o for o in chosen if o != order_id), order_id][-_SAVE_CARD_ORDERS_KEPT:]
+    await dialog.remember(session, user_id=user_id, key=_SAVE_CARD_ORDERS, value=kept)
+
+
+async def wants_card_saved(session: AsyncSession, *, user_id: int, order_id: int) -> bool:
+    return order_id in await _save_card_orders(session, user_id)
+
+
+async def _save_card_orders(session: AsyncSession, user_id: int) -> list[int]:
+    value = await dialog.recall(session, user_id=user_id, key=_SAVE_CARD_ORDERS)
+    return [o for o in value if isinstance(o, int)] if isinstance(value, list) else []
+
+
+async def get_payment_method(
+    session: AsyncSession, *, user_id: int, payment_method_id: int
+) -> PaymentDetails:
+    """Someone else's saved card looks exactly like a missing one."""
+    details = await session.scalar(
+        select(PaymentDetails).where(
+            PaymentDetails.id == payment_method_id, PaymentDetails.user_id == user_id
+        )
+    )
+    if details is None:
+        raise NotFound("That saved card was not found.")
+    return details
+
+
 async def list_payment_methods(session: AsyncSession, *, user_id: int) -> Sequence[PaymentDetails]:
     rows = await session.scalars(
         select(PaymentDetails)
@@ -114,15 +149,24 @@ async def list_payment_methods(session: AsyncSession, *, user_id: int) -> Sequen
 async def remove_payment_method(
     session: AsyncSession, *, user_id: int, payment_method_id: int
 ) -> None:
-    details = await session.scalar(
-        select(PaymentDetails).where(
-            PaymentDetails.id == payment_method_id, PaymentDetails.user_id == user_id
-        )
+    """Only our record: a card kept at the provider is detached there first (bot.payments)."""
+    details = await get_payment_method(
+        session, user_id=user_id, payment_method_id=payment_method_id
     )
-    if details is None:
-        raise NotFound("That saved card was not found.")
     await session.delete(details)
     await session.flush()
+
+
+def money_received(payment: PaymentInformation) -> bool:
+    """The provider has reported money for this payment (paid, mismatched, to refund…)."""
+    return payment.status not in _NOTHING_RECEIVED
+
+
+def under_review(order_id: int) -> str:
+    return (
+        f"A payment for order #{order_id} is already being checked by the shop. "
+        "Please wait for us to contact you."
+    )
 
 
 async def attach_reference(
@@ -143,10 +187,7 @@ async def attach_reference(
         payment = _new_payment(order, provider)
         session.add(payment)
     elif payment.status not in _NOTHING_RECEIVED:
-        raise NotAllowed(
-            f"A payment for order #{order.id} is already being checked by the shop. "
-            "Please wait for us to contact you."
-        )
+        raise NotAllowed(under_review(order.id))
     payment.provider = provider
     payment.status = PaymentStatus.PENDING
     payment.stripe_checkout_session_id = checkout_session_id or payment.stripe_checkout_session_id
@@ -258,13 +299,9 @@ async def _settle(
         payment.status = PaymentStatus.MISMATCH
         return PaymentOutcome.MISMATCH
     payment.status = PaymentStatus.PAID
-    await session.flush()  # before transition() reloads the order and its payment
-    await transition(
-        session,
-        order_id=order.id,
-        to=OrderStatus.PAID,
-        actor=actor,
-        note=f"{payment.provider.value} payment",
+    # Locked and loaded by mark_paid: no need to lock and load it again.
+    await advance(
+        session, order, to=OrderStatus.PAID, actor=actor, note=f"{payment.provider.value} payment"
     )
     return PaymentOutcome.PAID
 

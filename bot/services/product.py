@@ -393,3 +393,12 @@ def _sizes(sizes: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
             raise InvalidInput(f"The size “{name}” is listed twice.")
         seen.add(name.casefold())
     return clean
+
+
+# Public for admin conversations, which check each answer as it is typed.
+clean_sku = _sku
+clean_product_name = _product_name
+clean_description = _description
+clean_photo = _photo
+clean_price = _price
+clean_sizes = _sizes

@@ -23,6 +23,7 @@ from bot.models import (
     User,
     utcnow,
 )
+from bot.services import admin
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.pagination import Page, check_page
 
@@ -46,12 +47,25 @@ class AdminReviewView(ReviewView):
     product_id: int
     product_name: str
     author_id: int
+    author_telegram_id: int
 
 
 @dataclass(frozen=True, slots=True)
 class RatingSummary:
     average: float | None  # one decimal; None until someone rates
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedReview:
+    """What a moderator is told: which review went, and how the product reads now."""
+
+    review_id: int
+    product_id: int
+    product_name: str
+    author_name: str
+    ratings: RatingSummary
+    reviews_left: int
 
 
 async def can_review(session: AsyncSession, *, user_id: int, product_id: int) -> bool:
@@ -171,26 +185,61 @@ async def latest_reviews(
     """For moderators: every product's reviews, newest first."""
     offset = check_page(page, per_page)
     total = await session.scalar(select(func.count()).select_from(Review))
-    rows = await session.execute(_review_rows().offset(offset).limit(per_page))
+    rows = await session.execute(
+        _review_rows().add_columns(User.telegram_id).offset(offset).limit(per_page)
+    )
     items = [
         AdminReviewView(
             **_fields(review, name, value),
             product_id=review.product_id,
             product_name=product_name,
             author_id=review.user_id,
+            author_telegram_id=telegram_id,
         )
-        for review, name, value, product_name in rows
+        for review, name, value, product_name, telegram_id in rows
     ]
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
 
 
-async def delete_review(session: AsyncSession, *, review_id: int) -> None:
-    """Moderation: removes the text, leaves the author's star rating alone."""
-    review = await session.get(Review, review_id)
-    if review is None:
-        raise NotFound("That review doesn't exist any more.")
+async def delete_review(session: AsyncSession, *, review_id: int, by: int) -> RemovedReview:
+    """Moderation by the admin with Telegram id `by`, audit-logged; the author is not told.
+
+    Removes the text and leaves the author's star rating alone: the stars are the buyer's
+    verdict, the text is what a moderator judges.
+    """
+    row = (
+        await session.execute(
+            select(Review, Product.name, User.first_name)
+            .join(Product, Product.id == Review.product_id)
+            .join(User, User.id == Review.user_id)
+            .where(Review.id == review_id)
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"Review #{review_id} not found.")
+    review, product_name, author_name = row
+    product_id, author_id, text = review.product_id, review.user_id, review.text
     await session.delete(review)
     await session.flush()
+    await admin.record(
+        session,
+        admin_telegram_id=by,
+        action="delete_review",
+        entity="review",
+        entity_id=review_id,
+        details=f"product={product_id} author={author_id} text={text}",
+    )
+    reviews_left = await session.scalar(
+        select(func.count(Review.id)).where(Review.product_id == product_id)
+    )
+    return RemovedReview(
+        review_id=review_id,
+        product_id=product_id,
+        product_name=product_name,
+        author_name=author_name,
+        ratings=await rating_summary(session, product_id=product_id),
+        reviews_left=reviews_left or 0,
+    )
 
 
 async def _check_verified_buyer(session: AsyncSession, *, user_id: int, product_id: int) -> None:

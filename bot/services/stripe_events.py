@@ -284,9 +284,7 @@ async def _charge_refunded(event: _Event) -> EventResult:
     except NotAllowed:
         return EventResult.UNCHANGED  # already refunded, or never paid
     amount, currency = _int(obj.get("amount_refunded")), _currency(obj)
-    who = await notifications.recipient(event.session, order_id)
-    notice = texts.refunded_notice(order_id, amount, currency)
-    await notifications.tell_customer(event.session, who, f"order:{order_id}:refunded", notice)
+    await notifications.announce_refund(event.session, order_id, amount, currency)
     return EventResult.REFUNDED
 
 

@@ -48,3 +48,16 @@ async def test_a_failing_button_is_answered_with_an_apology(
     query = await ann.press_forged(help_message, "m:cart")
     answer = await ann.callback_answer(query)
     assert answer.text == texts.SOMETHING_WENT_WRONG
+
+
+async def test_editing_a_sent_command_does_not_run_it_again(
+    shop: ShopApplication, emulator: BotApiEmulator
+) -> None:
+    ann = emulator.user(42, "Ann")
+    sent = await ann.send("/help")
+    await ann.next_message()
+    await ann.edit(sent, "/cart")
+    await ann.send("/start")  # a later message is answered, and is the next thing said
+    reply = await ann.next_message()
+    assert "Ann" in reply.content
+    assert len(ann.bot_messages) == 2

@@ -25,8 +25,30 @@ async def test_start_greets_a_new_customer_by_name_with_the_menu(
 async def test_the_command_list_is_registered_with_telegram(
     shop: ShopApplication, emulator: BotApiEmulator
 ) -> None:
-    assert "start" in emulator.commands()
-    assert "help" in emulator.commands()
+    assert emulator.commands() == [
+        "start",
+        "catalog",
+        "search",
+        "cart",
+        "orders",
+        "profile",
+        "payments",
+        "cancel",
+        "help",
+    ]
+
+
+async def test_help_lists_every_command_in_the_menu(
+    shop: ShopApplication, emulator: BotApiEmulator
+) -> None:
+    ann = emulator.user(42, "Ann")
+
+    await ann.send("/help")
+    reply = await ann.next_message()
+
+    for command in emulator.commands():
+        assert f"/{command} — " in reply.content
+    assert "/payments — Your saved cards" in reply.content
 
 
 async def test_an_unknown_command_gets_a_pointer_to_help(

@@ -7,6 +7,7 @@ each test delivers the outbox itself, exactly when it wants to.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -29,6 +30,7 @@ from tests.fakes.stripe_shop import paid_event, post_event, stripe_settings
 
 ANN = 42
 ADMIN = 7
+HOLD = timedelta(minutes=60)  # UNPAID_ORDER_TIMEOUT_MINUTES's default
 PAID_NOTICE = "We received €99.98 for order #1"
 
 
@@ -107,6 +109,18 @@ def messages_with(user: SimulatedUser, text: str) -> list[Message]:
     return [message for message in user.bot_messages if text in message.content]
 
 
+async def placed_at(db: Database, order_id: int = 1) -> datetime:
+    async with db.reading() as session:
+        return (await session.get_one(Order, order_id)).created_at
+
+
+async def place_earlier(db: Database, minutes: int, order_id: int = 1) -> None:
+    """As if the order had been placed `minutes` before it was."""
+    async with db.transaction() as session:
+        order = await session.get_one(Order, order_id)
+        order.created_at -= timedelta(minutes=minutes)
+
+
 # The journey
 
 
@@ -135,10 +149,11 @@ async def test_a_customer_pays_with_stripe_and_is_told_once(
     assert request.params["client_reference_id"] == "1"
     assert request.params["success_url"] == "https://t.me/shop_test_bot?start=paid_1"
     assert request.params["cancel_url"] == "https://t.me/shop_test_bot?start=unpaid_1"
-    assert request.headers["Idempotency-Key"] == "order-1-checkout"
+    assert request.headers["Idempotency-Key"].startswith("order-1-checkout-no-save-")
     assert session["amount_total"] == 9998
+    assert session["expires_at"] == int((await placed_at(db) + HOLD).timestamp())
     assert "€99.98" in offer.content and "#1" in offer.content
-    assert "within 30 minutes" in offer.content
+    assert "within 60 minutes" in offer.content  # when the unpaid order is released
     assert offer.button("💳 Pay €99.98").url == session["url"]
     assert await order_state(db) == (OrderStatus.PENDING_PAYMENT, session_id)
 
@@ -193,7 +208,7 @@ async def test_pay_in_the_order_details_offers_the_same_checkout_again(
 
     assert again.button("💳 Pay €99.98").url == first.button("💳 Pay €99.98").url
     assert len(stripe_api.sessions) == 1
-    assert len(stripe_api.requests_to("POST", "/v1/checkout/sessions")) == 2
+    assert len(stripe_api.requests_to("POST", "/v1/checkout/sessions")) == 1
 
 
 @pytest.mark.usefixtures("hoodie")
@@ -212,6 +227,28 @@ async def test_a_paid_order_offers_no_pay_button(
 
     assert "Order #1 · paid" in details.content
     assert "💳 Pay" not in details.button_texts
+
+
+@pytest.mark.usefixtures("hoodie")
+async def test_the_pay_link_closes_when_the_unpaid_order_is_released(
+    emulator: BotApiEmulator, db: Database, stripe_api: FakeStripeApi
+) -> None:
+    # 10 minutes is too short for a Stripe payment page: the hold becomes the shortest one.
+    settings = stripe_settings(emulator, db, stripe_api, unpaid_order_timeout_minutes=10)
+    async with running_shop(settings, db, token=emulator.token, web=True, jobs=False) as app:
+        ann = emulator.user(ANN, "Ann")
+        offer = await check_out_two_hoodies(ann)
+        [session] = stripe_api.sessions.values()
+        deadline = await placed_at(db) + timedelta(minutes=32)
+
+        assert session["expires_at"] == int(deadline.timestamp())
+        assert messages_with(ann, "We hold your items for 32 minutes")
+        assert "within 32 minutes" in offer.content
+        await place_earlier(db, minutes=31)
+        assert await jobs(app).expire_now() == []
+        await place_earlier(db, minutes=2)
+        assert await jobs(app).expire_now() == [1]
+        assert (await order_state(db))[0] is OrderStatus.CANCELLED
 
 
 # Coming back from Stripe (t.me deep links)

@@ -67,9 +67,16 @@ async def get_chat_menu_button(state: EmulatorState, params: Params) -> Any:
     return state.menu_buttons.get(chat_id) or state.menu_buttons.get(None) or {"type": "default"}
 
 
+# Bots may download files of up to 20 MB; getFile refuses larger ones.
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+
+
 @method("getFile")
 async def get_file(state: EmulatorState, params: Params) -> Any:
-    return state.files.get(params.required_string("file_id", "invalid file_id")).as_file()
+    stored = state.files.get(params.required_string("file_id", "invalid file_id"))
+    if len(stored.content) > MAX_DOWNLOAD_BYTES:
+        raise bad_request("file is too big")
+    return stored.as_file()
 
 
 @method("setMyDescription")

@@ -26,5 +26,5 @@ async def answer_callback_query(state: EmulatorState, params: Params) -> Any:
         url=params.string("url"),
         cache_time=params.integer("cache_time", 0) or 0,
     )
-    state.signal.notify()
+    state.notify_chat(query.chat_id)
     return True

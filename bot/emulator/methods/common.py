@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.emulator.errors import ApiError, bad_request
+from bot.emulator.errors import ApiError, bad_request, blocked_by_user
 from bot.emulator.markup import validate_markup
 from bot.emulator.messages import JsonDict, StoredMessage
 from bot.emulator.params import Params
@@ -22,7 +22,10 @@ def target_chat(state: EmulatorState, params: Params) -> Chat:
         chat_id = params.integer("chat_id")
     except ApiError:
         raise bad_request("chat not found") from None
-    return state.chat(chat_id)
+    chat = state.chat(chat_id)
+    if chat.blocked:
+        raise blocked_by_user()
+    return chat
 
 
 def text_content(params: Params) -> JsonDict:

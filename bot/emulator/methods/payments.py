@@ -52,7 +52,7 @@ async def answer_pre_checkout_query(state: EmulatorState, params: Params) -> Any
     if not ok and not error_message:
         raise bad_request("ERROR_MESSAGE_EMPTY")
     query.answer = PreCheckoutAnswer(query_id, ok, error_message)
-    state.signal.notify()
+    state.notify_chat(query.chat_id)
     return True
 
 

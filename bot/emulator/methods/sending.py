@@ -1,7 +1,8 @@
-"""sendMessage, sendPhoto, sendDocument, sendChatAction."""
+"""sendMessage, sendPhoto, sendDocument, copyMessage, sendChatAction."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from bot.emulator.errors import bad_request
@@ -10,6 +11,22 @@ from bot.emulator.methods.common import caption_content, deliver, target_chat, t
 from bot.emulator.methods.registry import method
 from bot.emulator.params import Params, UploadedFile
 from bot.emulator.state import EmulatorState
+
+# What a copy carries over; service messages, invoices and payments have none of it.
+_COPIED_CONTENT = (
+    "text",
+    "photo",
+    "document",
+    "video",
+    "animation",
+    "audio",
+    "voice",
+    "sticker",
+    "contact",
+    "location",
+    "venue",
+)
+_COPIED_EXTRAS = ("entities", "caption", "caption_entities")
 
 _CHAT_ACTIONS = {
     "typing",
@@ -46,6 +63,24 @@ async def send_document(state: EmulatorState, params: Params) -> Any:
     stored = _input_file(state, params, "document")
     content = {"document": stored.document(), **caption_content(params)}
     return deliver(state, chat, params, content).json
+
+
+@method("copyMessage")
+async def copy_message(state: EmulatorState, params: Params) -> Any:
+    """The message's content without a link to the original; answers only its new id."""
+    chat = target_chat(state, params)
+    source_chat = state.chat(params.integer("from_chat_id"))
+    source = source_chat.message(
+        params.required_integer("message_id"), missing="message to copy not found"
+    )
+    kinds = [key for key in _COPIED_CONTENT if key in source.json]
+    if not kinds:
+        raise bad_request("message can't be copied")
+    content = {key: source.json[key] for key in (*kinds, *_COPIED_EXTRAS) if key in source.json}
+    if "caption" in params and "text" not in content:
+        content.update(caption_content(params))
+    copied = deliver(state, chat, params, copy.deepcopy(content))
+    return {"message_id": copied.json["message_id"]}
 
 
 @method("sendChatAction")

@@ -1,0 +1,82 @@
+"""Handling many customers' updates at once while each customer's stay in order.
+
+python-telegram-bot handles one update at a time by default, so every customer waits for every
+other customer's database queries and Bot API calls. Handling updates concurrently hides those
+waits, but a customer who sends two messages quickly (an address, then a city) must still have
+them handled one after the other, as they were sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+# Updates handled at once, across customers; one customer's are never handled side by side.
+# More only lengthens the event loop's queue: each database round trip of every update then
+# waits behind all the others, and a slow few end up waiting seconds (bench/updates.py).
+MAX_CONCURRENT_UPDATES = 64
+
+
+class _Turns:
+    __slots__ = ("lock", "queued")
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()  # first come, first served
+        self.queued = 0
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates from different chats run concurrently; one chat's run one at a time, in the
+    order Telegram sent them. Updates without a chat or user (rare) run at once."""
+
+    __slots__ = ("_turns",)
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._turns: dict[int, _Turns] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _sender(update)
+        if key is None:
+            await coroutine
+            return
+        turns = self._turns.get(key)
+        if turns is None:
+            turns = self._turns[key] = _Turns()
+        turns.queued += 1
+        try:
+            try:
+                await turns.lock.acquire()
+            except BaseException:  # cancelled while waiting: the update is dropped unstarted
+                if inspect.iscoroutine(coroutine):
+                    coroutine.close()
+                raise
+            try:
+                await coroutine
+            finally:
+                turns.lock.release()
+        finally:
+            turns.queued -= 1
+            if not turns.queued:
+                del self._turns[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release: the application waits for running updates itself."""
+
+
+def _sender(update: object) -> int | None:
+    if not isinstance(update, Update):
+        return None
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return None

@@ -1,0 +1,105 @@
+"""/setstatus, /cancelorder and /refund: fulfilling orders and giving money back.
+
+The customer's notices are queued in the same transaction as the change; the delivery job is
+woken after the commit so they arrive at once.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import admin_texts
+from bot.handlers.admin.args import Args
+from bot.handlers.admin.orders import status_argument
+from bot.handlers.context import ShopContext
+from bot.handlers.render import send
+from bot.handlers.router import on_admin_command
+from bot.models import PaymentStatus
+from bot.payments import refunds
+from bot.services import fulfilment
+
+SETTABLE = {status.value: status for status in fulfilment.SETTABLE}
+
+
+@on_admin_command(
+    "setstatus",
+    usage="/setstatus <order id> <shipped|delivered>",
+    summary="move a paid order on; the customer is told",
+    section="Orders",
+)
+async def set_status(update: Update, context: ShopContext) -> None:
+    args = Args("setstatus", context.args).at_most(2)
+    order_id = args.integer(0, minimum=1)
+    status = status_argument(args, 1, SETTABLE)
+    async with context.db.transaction() as session:
+        order = await fulfilment.set_status(
+            session, order_id=order_id, status=status, admin_telegram_id=_admin(update)
+        )
+    _deliver_now(context)
+    await send(update, admin_texts.status_set(order))
+
+
+@on_admin_command(
+    "cancelorder",
+    usage="/cancelorder <order id>",
+    summary="cancel an order: its stock goes back, a payment is refunded",
+    section="Orders",
+)
+async def cancel_order(update: Update, context: ShopContext) -> None:
+    order_id = Args("cancelorder", context.args).at_most(1).integer(0, minimum=1)
+    cancellation = await refunds.cancel_order(
+        context.db,
+        context.bot_data.stripe_gateway,
+        order_id=order_id,
+        admin_telegram_id=_admin(update),
+    )
+    _deliver_now(context)
+    await send(update, admin_texts.order_cancelled(cancellation))
+
+
+@on_admin_command(
+    "refund",
+    usage="/refund <order id> [done]",
+    summary="give an order's money back; done confirms a refund you made yourself",
+    section="Orders",
+)
+async def refund(update: Update, context: ShopContext) -> None:
+    args = Args("refund", context.args).at_most(2)
+    order_id = args.integer(0, minimum=1)
+    if len(args) == 2:
+        if args.word(1).lower() != "done":
+            raise args.wrong()
+        await _confirm_refund(update, context, order_id)
+        return
+    request = await refunds.refund_order(
+        context.db,
+        context.bot_data.stripe_gateway,
+        order_id=order_id,
+        admin_telegram_id=_admin(update),
+    )
+    if request.status is PaymentStatus.REFUNDED:
+        await send(update, admin_texts.already_refunded(order_id))
+    else:
+        await send(update, admin_texts.refund_requested(request.plan))
+
+
+async def _confirm_refund(update: Update, context: ShopContext, order_id: int) -> None:
+    async with context.db.transaction() as session:
+        order = await fulfilment.confirm_refund(
+            session,
+            order_id=order_id,
+            admin_telegram_id=_admin(update),
+            stripe_connected=context.bot_data.stripe_gateway is not None,
+        )
+    _deliver_now(context)
+    await send(update, admin_texts.refund_confirmed(order))
+
+
+def _admin(update: Update) -> int:
+    assert update.effective_user is not None, "admin commands come from a user"
+    return update.effective_user.id
+
+
+def _deliver_now(context: ShopContext) -> None:
+    if context.bot_data.jobs is not None:
+        context.bot_data.jobs.delivery.wake()

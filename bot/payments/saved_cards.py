@@ -1,0 +1,39 @@
+"""Removing a saved card: at the provider first, then from the shop's list.
+
+Stripe is called between two transactions, never inside one. If it cannot be reached, the card
+stays in the list, so what the customer sees never claims a card is gone while Stripe keeps it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot import texts
+from bot.db import Database
+from bot.models import PaymentProvider
+from bot.payments.stripe_gateway import StripeGateway
+from bot.services import payment as payments
+from bot.services.errors import PaymentError
+
+log = logging.getLogger(__name__)
+
+
+async def remove_saved_card(
+    database: Database, gateway: StripeGateway | None, *, user_id: int, card_id: int
+) -> None:
+    """NotFound for someone else's or an already removed card; PaymentError, with the card
+    kept, when Stripe does not detach it."""
+    async with database.reading() as session:
+        card = await payments.get_payment_method(
+            session, user_id=user_id, payment_method_id=card_id
+        )
+    if card.provider is PaymentProvider.STRIPE:
+        if gateway is None:
+            log.error("card %s is kept at Stripe, but the shop has no Stripe key", card.id)
+            raise PaymentError(texts.CARD_NOT_REMOVED)
+        try:
+            await gateway.detach_payment_method(card.provider_payment_method_id)
+        except PaymentError as error:
+            raise PaymentError(texts.CARD_NOT_REMOVED) from error
+    async with database.transaction() as session:
+        await payments.remove_payment_method(session, user_id=user_id, payment_method_id=card_id)

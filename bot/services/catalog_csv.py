@@ -1,0 +1,645 @@
+"""The catalogue as a CSV file, one row per product size: import and export.
+
+Reading a file is pure (bytes in, products or line-numbered errors out), so it can run away
+from the database and be tested alone; applying it runs in the caller's transaction and writes
+only what differs, so an import of the catalogue's own export changes nothing.
+
+Columns: sku, name, category, description, price, size, stock, photo, and optionally visible.
+Rows with the same SKU are one product. An existing SKU gets the file's name, category,
+description, price, photo and the stock of the sizes listed; its sizes the file leaves out are
+kept as they are (an import never deletes). Prices are in the product's currency, or in the
+shop's default one for a new product. Without a visible value, new products are shown and
+existing ones keep their visibility.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlalchemy import Row, RowMapping, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import Category, Product, Size
+from bot.money import decimal_amount, parse_amount
+from bot.services import admin
+from bot.services.errors import InvalidInput
+from bot.services.product import (
+    CATEGORY_NAME_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    MAX_PRICE,
+    MAX_STOCK,
+    PHOTO_MAX_LENGTH,
+    PRODUCT_NAME_MAX_LENGTH,
+    SIZE_NAME_MAX_LENGTH,
+    SKU_MAX_LENGTH,
+    bump_catalog_revision,
+)
+
+COLUMNS = ("sku", "name", "category", "description", "price", "size", "stock", "photo")
+VISIBLE = "visible"  # optional, so that hidden products survive a round trip
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest file Telegram lets a bot download
+MAX_ROWS = 100_000
+MAX_ERRORS_SHOWN = 20
+_MAX_ERRORS_KEPT = 1000  # a broken 20 MB file could have millions
+FILE_TOO_LARGE = f"The file is too large: at most {MAX_FILE_BYTES // (1024 * 1024)} MB."
+CHUNK_ROWS = 500  # rows written between two progress reports
+_DELIMITERS = (",", ";", "\t")  # spreadsheets in many locales save CSV with semicolons
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+
+# Called with (rows done, rows in the file) as an import goes.
+Progress = Callable[[int, int], Awaitable[None]]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Line {self.line}: {self.message}"
+
+
+class CatalogFileInvalid(InvalidInput):
+    """What is wrong with a file, line by line; the message lists the first few."""
+
+    def __init__(self, errors: Sequence[LineError], *, count: int | None = None) -> None:
+        self.errors = tuple(errors)  # the first ones, in line order
+        self.count = len(self.errors) if count is None else count
+        shown = [str(error) for error in self.errors[:MAX_ERRORS_SHOWN]]
+        hidden = self.count - len(shown)
+        if hidden:
+            shown.append(f"…and {hidden:,} more.")
+        problems = "1 problem" if self.count == 1 else f"{self.count:,} problems"
+        super().__init__(f"The file has {problems}:\n" + "\n".join(shown))
+
+
+@dataclass(frozen=True, slots=True)
+class SizeRow:
+    line: int
+    name: str
+    stock: int
+
+
+@dataclass(slots=True)
+class ProductRow:
+    """One product of a file: what its first line says, and the sizes of all its lines."""
+
+    line: int
+    sku: str
+    name: str
+    category: str
+    description: str
+    price: int
+    currency: str
+    photo: str | None
+    visible: bool | None  # None: not given
+    sizes: list[SizeRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogFile:
+    products: tuple[ProductRow, ...]
+    rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    categories_created: int
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def parse_catalog(
+    data: bytes, *, default_currency: str, currencies: Mapping[str, str] | None = None
+) -> CatalogFile:
+    """Every row checked; any problem raises CatalogFileInvalid with all of them by line.
+
+    `currencies` holds the SKUs whose products are priced in another currency than the default.
+    """
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    columns = _header(reader)
+    rows = _Rows(default_currency, currencies or {})
+    try:
+        end = reader.line_num
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            if any(value.strip() for value in record):
+                rows.add(start, columns, record)
+    except csv.Error as error:
+        rows.error(reader.line_num, f"the file can't be read as CSV ({error}).")
+    return rows.result()
+
+
+def check_file_size(size: int) -> None:
+    """Refuse a file too large before downloading it."""
+    if size > MAX_FILE_BYTES:
+        raise InvalidInput(FILE_TOO_LARGE)
+
+
+def _decode(data: bytes) -> str:
+    check_file_size(len(data))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"  # with or without the BOM Excel writes
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        if b"\x00" in data:
+            raise InvalidInput(_not_csv()) from None
+        raise CatalogFileInvalid(
+            [LineError(line, "this is not UTF-8 text. Save the file as “CSV UTF-8”.")]
+        ) from None
+    if "\x00" in text:
+        raise InvalidInput(_not_csv())
+    if not text.strip():
+        raise InvalidInput("The file is empty.")
+    return text
+
+
+def _not_csv() -> str:
+    return "This is not a CSV file. Save the sheet as “CSV UTF-8” and send that."
+
+
+def _delimiter(text: str) -> str:
+    first = text.partition("\n")[0]
+    for delimiter in _DELIMITERS:
+        if set(COLUMNS) <= {name.strip().lower() for name in first.split(delimiter)}:
+            return delimiter
+    return ","
+
+
+def _header(reader: Iterator[list[str]]) -> tuple[str, ...]:
+    names = tuple(name.strip().lower() for name in next(reader, []))
+    missing = [name for name in COLUMNS if name not in names]
+    unknown = [name[:30] for name in names if name not in (*COLUMNS, VISIBLE)][:5]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    problems = []
+    if missing:
+        problems.append("missing " + ", ".join(missing))
+    if unknown:
+        problems.append("unknown " + ", ".join(f"“{name}”" for name in unknown))
+    if repeated:
+        problems.append("repeated " + ", ".join(repeated))
+    if problems:
+        expected = ",".join(COLUMNS)
+        message = f"the first line must name the columns {expected} ({'; '.join(problems)})."
+        raise CatalogFileInvalid([LineError(1, message)])
+    return names
+
+
+class _Rows:
+    """Rows checked one by one and grouped by SKU, with every problem kept."""
+
+    def __init__(self, default_currency: str, currencies: Mapping[str, str]) -> None:
+        self.default_currency = default_currency
+        self.currencies = currencies
+        self.errors: list[LineError] = []
+        self.error_count = 0
+        self.products: dict[str, ProductRow] = {}
+        self.sizes: dict[tuple[str, str], int] = {}  # (sku, folded size) -> its line
+        self.count = 0
+
+    def add(self, line: int, columns: Sequence[str], record: Sequence[str]) -> None:
+        self.count += 1
+        if self.count > MAX_ROWS:
+            if self.count == MAX_ROWS + 1:
+                self.error(line, f"a file can have at most {MAX_ROWS:,} rows.")
+            return
+        if len(record) != len(columns):
+            hint = (
+                "is a double quote left open?"
+                if any("\n" in value for value in record)
+                else "a value with a comma in it needs double quotes"
+            )
+            self.error(line, f"{len(record)} values instead of {len(columns)} ({hint}).")
+            return
+        values = dict(zip(columns, record, strict=True))
+        problems: list[str] = []
+        product = self._product(line, values, problems)
+        size = _checked(problems, "size", lambda: _words(values["size"], SIZE_NAME_MAX_LENGTH))
+        stock = _checked(problems, "stock", lambda: _stock(values["stock"]))
+        for problem in problems:
+            self.error(line, problem)
+        if product is None or size is None or stock is None:
+            return
+        self._group(product, SizeRow(line, size, stock))
+
+    def _product(
+        self, line: int, values: Mapping[str, str], problems: list[str]
+    ) -> ProductRow | None:
+        sku = _checked(problems, "sku", lambda: _sku(values["sku"]))
+        name = _checked(problems, "name", lambda: _words(values["name"], PRODUCT_NAME_MAX_LENGTH))
+        category = _checked(
+            problems, "category", lambda: _words(values["category"], CATEGORY_NAME_MAX_LENGTH)
+        )
+        description = _checked(problems, "description", lambda: _description(values["description"]))
+        currency = self.currencies.get(sku or "", self.default_currency)
+        price = _checked(problems, "price", lambda: _price(values["price"], currency))
+        photo = _checked(problems, "photo", lambda: _photo(values["photo"]))
+        visible = _checked(problems, VISIBLE, lambda: _visible(values.get(VISIBLE, "")))
+        if sku is None or name is None or category is None or description is None:
+            return None
+        if price is None or photo is None or visible is None:
+            return None
+        return ProductRow(
+            line, sku, name, category, description, price, currency, photo or None, visible.value
+        )
+
+    def _group(self, row: ProductRow, size: SizeRow) -> None:
+        first = self.products.setdefault(row.sku, row)
+        if first is not row:
+            for what in ("name", "category", "description", "price", "photo", "visible"):
+                if getattr(first, what) != getattr(row, what):
+                    self.error(
+                        size.line,
+                        f"the {what} of {row.sku} differs from line {first.line};"
+                        " the rows of one product must agree.",
+                    )
+                    return
+        key = (row.sku, size.name.casefold())
+        if key in self.sizes:
+            self.error(
+                size.line, f"size “{size.name}” of {row.sku} is already on line {self.sizes[key]}."
+            )
+            return
+        self.sizes[key] = size.line
+        first.sizes.append(size)
+
+    def error(self, line: int, message: str) -> None:
+        """Rows are read in order, so the problems come in line order."""
+        self.error_count += 1
+        if len(self.errors) < _MAX_ERRORS_KEPT:
+            self.errors.append(LineError(line, message))
+
+    def result(self) -> CatalogFile:
+        if self.error_count:
+            raise CatalogFileInvalid(self.errors, count=self.error_count)
+        if not self.count:
+            raise InvalidInput("The file has a header but no products.")
+        return CatalogFile(tuple(self.products.values()), self.count)
+
+
+@dataclass(frozen=True, slots=True)
+class _Visible:
+    value: bool | None
+
+
+def _checked(problems: list[str], column: str, check: Callable[[], T]) -> T | None:
+    try:
+        return check()
+    except InvalidInput as error:
+        problems.append(f"{column}: {error.message}")
+        return None
+
+
+def _words(value: str, max_length: int) -> str:
+    clean = " ".join(value.split())
+    if not clean:
+        raise InvalidInput("empty.")
+    if len(clean) > max_length:
+        raise InvalidInput(f"longer than {max_length} characters.")
+    return clean
+
+
+def _sku(value: str) -> str:
+    clean = value.strip()
+    if not clean:
+        raise InvalidInput("empty.")
+    if len(clean) > SKU_MAX_LENGTH or any(char.isspace() for char in clean):
+        raise InvalidInput(f"“{clean}” is not 1 to {SKU_MAX_LENGTH} characters without spaces.")
+    return clean
+
+
+def _description(value: str) -> str:
+    clean = value.strip()
+    if len(clean) > DESCRIPTION_MAX_LENGTH:
+        raise InvalidInput(f"longer than {DESCRIPTION_MAX_LENGTH} characters.")
+    return clean
+
+
+def _price(value: str, currency: str) -> int:
+    if not value.strip():
+        raise InvalidInput("empty.")
+    amount = parse_amount(value, currency)
+    if amount > MAX_PRICE:
+        raise InvalidInput(f"more than {decimal_amount(MAX_PRICE, currency)}.")
+    return amount
+
+
+def _stock(value: str) -> int:
+    clean = value.strip()
+    if not clean:
+        raise InvalidInput("empty.")
+    if clean.startswith("-") and clean[1:].isdecimal():
+        raise InvalidInput("can't be negative.")
+    if not (clean.isascii() and clean.isdecimal()):
+        raise InvalidInput(f"“{clean}” is not a whole number.")
+    if int(clean) > MAX_STOCK:
+        raise InvalidInput(f"more than {MAX_STOCK:,}.")
+    return int(clean)
+
+
+def _photo(value: str) -> str:
+    clean = value.strip()
+    if len(clean) > PHOTO_MAX_LENGTH:
+        raise InvalidInput(f"longer than {PHOTO_MAX_LENGTH} characters.")
+    return clean
+
+
+def _visible(value: str) -> _Visible:
+    clean = value.strip().lower()
+    if not clean:
+        return _Visible(None)
+    if clean in _YES or clean in _NO:
+        return _Visible(clean in _YES)
+    raise InvalidInput(f"“{value.strip()}” is not yes or no.")
+
+
+# --- applying -----------------------------------------------------------------------------
+
+
+async def foreign_currencies(session: AsyncSession, *, default_currency: str) -> dict[str, str]:
+    """SKUs priced in another currency than the default, to read a file's prices in."""
+    rows = await session.execute(
+        select(Product.sku, Product.currency).where(Product.currency != default_currency)
+    )
+    return {sku: currency for sku, currency in rows}
+
+
+async def apply_catalog(
+    session: AsyncSession,
+    *,
+    catalog: CatalogFile,
+    admin_telegram_id: int,
+    file_name: str = "",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Create and update the file's products in the caller's transaction, then log it."""
+    categories, categories_created = await _category_ids(session, catalog.products)
+    created = updated = done = 0
+    for chunk in _chunks(catalog.products):
+        new, changed = await _apply_chunk(session, chunk, categories)
+        created, updated = created + new, updated + changed
+        done += sum(len(product.sizes) for product in chunk)
+        if progress is not None:
+            await progress(done, catalog.rows)
+    if created or updated or categories_created:
+        await bump_catalog_revision(session)
+    result = ImportResult(
+        rows=catalog.rows,
+        created=created,
+        updated=updated,
+        unchanged=len(catalog.products) - created - updated,
+        categories_created=categories_created,
+    )
+    await admin.record(
+        session,
+        admin_telegram_id=admin_telegram_id,
+        action="import_csv",
+        entity="catalog",
+        details=(
+            f"file={file_name} rows={result.rows} created={result.created}"
+            f" updated={result.updated} unchanged={result.unchanged}"
+            f" categories_created={result.categories_created}"
+        ),
+    )
+    return result
+
+
+def _chunks(products: Sequence[ProductRow]) -> Iterator[list[ProductRow]]:
+    chunk: list[ProductRow] = []
+    rows = 0
+    for product in products:
+        chunk.append(product)
+        rows += len(product.sizes)
+        if rows >= CHUNK_ROWS:
+            yield chunk
+            chunk, rows = [], 0
+    if chunk:
+        yield chunk
+
+
+async def _category_ids(
+    session: AsyncSession, products: Sequence[ProductRow]
+) -> tuple[dict[str, int], int]:
+    """Category ids by folded name, creating the missing ones (named as first written)."""
+    # Matched in Python, as product.py does: SQLite's lower() only folds ASCII.
+    ids = {
+        name.casefold(): id
+        for id, name in await session.execute(select(Category.id, Category.name))
+    }
+    wanted = {product.category.casefold(): product.category for product in products}
+    new = [Category(name=name) for folded, name in wanted.items() if folded not in ids]
+    session.add_all(new)
+    await _flush(session)
+    ids |= {category.name.casefold(): category.id for category in new}
+    return ids, len(new)
+
+
+async def _apply_chunk(
+    session: AsyncSession, rows: Sequence[ProductRow], categories: Mapping[str, int]
+) -> tuple[int, int]:
+    """How many products were created and how many changed.
+
+    Plain rows and bulk statements rather than ORM objects: several times faster on large files.
+    """
+    statement = select(*_FIELDS.values(), Product.id).where(
+        Product.sku.in_([row.sku for row in rows])
+    )
+    existing = {
+        product["sku"]: product for product in (await session.execute(statement)).mappings()
+    }
+    sizes: dict[int, list[_SizeRow]] = {}
+    found = await session.execute(
+        select(Size.id, Size.product_id, Size.name, Size.stock, Size.position).where(
+            Size.product_id.in_([product["id"] for product in existing.values()])
+        )
+    )
+    for size in found:
+        sizes.setdefault(size.product_id, []).append(size)
+    changes = _Changes()
+    for row in rows:
+        if (product := existing.get(row.sku)) is not None:
+            changes.add(row, categories, product, sizes.get(product["id"], []))
+    await changes.write(session)
+    new = [row for row in rows if row.sku not in existing]
+    await _insert(session, new, categories)
+    return len(new), len(changes.products_changed)
+
+
+_SizeRow = Row[int, int, str, int, int]  # id, product_id, name, stock, position
+_FIELDS = {
+    "sku": Product.sku,
+    "name": Product.name,
+    "description": Product.description,
+    "price": Product.price,
+    "currency": Product.currency,
+    "category_id": Product.category_id,
+    "photo": Product.photo,
+    "is_active": Product.is_active,
+}
+
+
+def _fields(row: ProductRow, categories: Mapping[str, int], *, active: bool) -> dict[str, object]:
+    return {
+        "sku": row.sku,
+        "name": row.name,
+        "description": row.description,
+        "price": row.price,
+        "currency": row.currency,
+        "category_id": categories[row.category.casefold()],
+        "photo": row.photo,
+        "is_active": active if row.visible is None else row.visible,
+    }
+
+
+class _Changes:
+    """What differs between a chunk of the file and the database, as bulk statement values."""
+
+    def __init__(self) -> None:
+        self.products: list[dict[str, object]] = []
+        self.stocks: list[dict[str, object]] = []
+        self.new_sizes: list[dict[str, object]] = []
+        self.products_changed: set[int] = set()
+
+    def add(
+        self,
+        row: ProductRow,
+        categories: Mapping[str, int],
+        product: RowMapping,
+        sizes: Sequence[_SizeRow],
+    ) -> None:
+        id = product["id"]
+        wanted = _fields(row, categories, active=product["is_active"])
+        if any(product[name] != value for name, value in wanted.items()):
+            self.products.append({"id": id, **wanted})
+            self.products_changed.add(id)
+        by_name = {size.name.casefold(): size for size in sizes}
+        position = max((size.position for size in sizes), default=-1)
+        for size in row.sizes:
+            known = by_name.get(size.name.casefold())
+            if known is None:
+                position += 1
+                self.new_sizes.append(
+                    {"product_id": id, "name": size.name, "stock": size.stock, "position": position}
+                )
+            elif known.stock != size.stock:
+                self.stocks.append({"id": known.id, "stock": size.stock})
+            else:
+                continue
+            self.products_changed.add(id)
+
+    async def write(self, session: AsyncSession) -> None:
+        if self.products:
+            await session.execute(update(Product), self.products)
+        if self.stocks:
+            await session.execute(update(Size), self.stocks)
+        if self.new_sizes:
+            await session.execute(insert(Size), self.new_sizes)
+
+
+async def _insert(
+    session: AsyncSession, rows: Sequence[ProductRow], categories: Mapping[str, int]
+) -> None:
+    """New products and their sizes in two bulk INSERTs."""
+    if not rows:
+        return
+    products = [_fields(row, categories, active=True) for row in rows]
+    try:
+        inserted = await session.execute(
+            insert(Product).returning(Product.sku, Product.id), products
+        )
+    except IntegrityError:
+        raise InvalidInput(_CHANGED_MEANWHILE) from None
+    ids = {sku: id for sku, id in inserted}
+    sizes = [
+        {"product_id": ids[row.sku], "name": size.name, "stock": size.stock, "position": position}
+        for row in rows
+        for position, size in enumerate(row.sizes)
+    ]
+    await session.execute(insert(Size), sizes)
+
+
+async def _flush(session: AsyncSession) -> None:
+    """A product or category someone else created meanwhile fails the unique keys: retry."""
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise InvalidInput(_CHANGED_MEANWHILE) from None
+
+
+_CHANGED_MEANWHILE = "The catalogue changed while the file was being imported. Send it again."
+
+
+# --- exporting ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogExport:
+    data: bytes
+    products: int
+    rows: int
+
+
+async def export_catalog(session: AsyncSession) -> CatalogExport:
+    """The whole catalogue, hidden products too, one row per size, oldest product first.
+
+    UTF-8 with a BOM, which spreadsheets need to read the accents right and the import skips.
+    """
+    statement = (
+        select(
+            Product.id,
+            Product.sku,
+            Product.name,
+            Category.name,
+            Product.description,
+            Product.price,
+            Product.currency,
+            Size.name,
+            Size.stock,
+            Product.photo,
+            Product.is_active,
+        )
+        .join(Category, Category.id == Product.category_id)
+        .join(Size, Size.product_id == Product.id)
+        .order_by(Product.id, Size.position, Size.id)
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow((*COLUMNS, VISIBLE))
+    products: set[int] = set()
+    rows = 0
+    for row in await session.execute(statement):
+        id, sku, name, category, description, price, currency, size, stock, photo, active = row
+        products.add(id)
+        rows += 1
+        writer.writerow(
+            (
+                sku,
+                name,
+                category,
+                description,
+                decimal_amount(price, currency),
+                size,
+                stock,
+                photo or "",
+                "yes" if active else "no",
+            )
+        )
+    return CatalogExport(buffer.getvalue().encode("utf-8-sig"), len(products), rows)

@@ -1,0 +1,444 @@
+from __future__ import annotations
+
+import codecs
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from bot.db import Database
+from bot.models import AdminAction, Category, Product
+from bot.services import catalog_csv
+from bot.services.catalog_csv import CatalogFile, CatalogFileInvalid, ImportResult, parse_catalog
+from bot.services.errors import InvalidInput
+from bot.services.search import CatalogSearch, catalog_revision
+from tests.factories import make_category, make_product
+
+HEADER = "sku,name,category,description,price,size,stock,photo"
+ADMIN = 7000
+
+
+def csv_file(*rows: str, header: str = HEADER) -> bytes:
+    return "\n".join((header, *rows)).encode()
+
+
+def parse(data: bytes, **currencies: str) -> CatalogFile:
+    return parse_catalog(data, default_currency="EUR", currencies=currencies)
+
+
+def errors_of(data: bytes) -> list[tuple[int, str]]:
+    with pytest.raises(CatalogFileInvalid) as raised:
+        parse(data)
+    return [(error.line, error.message) for error in raised.value.errors]
+
+
+async def run_import(db: Database, data: bytes, **options: Any) -> ImportResult:
+    async with db.reading() as session:
+        currencies = await catalog_csv.foreign_currencies(session, default_currency="EUR")
+    catalog = parse_catalog(data, default_currency="EUR", currencies=currencies)
+    async with db.transaction() as session:
+        return await catalog_csv.apply_catalog(
+            session, catalog=catalog, admin_telegram_id=ADMIN, **options
+        )
+
+
+async def export(db: Database) -> bytes:
+    async with db.reading() as session:
+        return (await catalog_csv.export_catalog(session)).data
+
+
+async def products(db: Database) -> dict[str, Product]:
+    async with db.reading() as session:
+        statement = select(Product).options(
+            selectinload(Product.sizes), selectinload(Product.category)
+        )
+        return {product.sku: product for product in await session.scalars(statement)}
+
+
+SNEAKERS = csv_file(
+    "SNK-1,Court Sneakers,Sneakers,Low-top leather,49.99,41,3,",
+    "SNK-1,Court Sneakers,Sneakers,Low-top leather,49.99,42,0,",
+    "CAP-1,Trucker Cap,Caps,,19,One size,12,https://example.com/cap.jpg",
+)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def test_rows_of_one_sku_become_one_product_with_its_sizes_in_file_order() -> None:
+    catalog = parse(SNEAKERS)
+
+    sneakers, cap = catalog.products
+    assert catalog.rows == 3
+    assert (sneakers.sku, sneakers.name, sneakers.price, sneakers.photo) == (
+        "SNK-1",
+        "Court Sneakers",
+        4999,
+        None,
+    )
+    assert [(size.line, size.name, size.stock) for size in sneakers.sizes] == [
+        (2, "41", 3),
+        (3, "42", 0),
+    ]
+    assert (cap.price, cap.photo, cap.description) == (1900, "https://example.com/cap.jpg", "")
+
+
+def test_prices_are_read_in_the_currency_of_the_existing_product() -> None:
+    catalog = parse(csv_file("JP-1,Geta,Shoes,,1500,M,1,"), **{"JP-1": "JPY"})
+
+    assert (catalog.products[0].price, catalog.products[0].currency) == (1500, "JPY")
+    with pytest.raises(CatalogFileInvalid, match="more decimals than JPY allows"):
+        parse(csv_file("JP-1,Geta,Shoes,,15.5,M,1,"), **{"JP-1": "JPY"})
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        codecs.BOM_UTF8 + SNEAKERS,
+        SNEAKERS.decode().encode("utf-16"),
+        SNEAKERS.replace(b"\n", b"\r\n"),
+        SNEAKERS.replace(b",", b";"),
+    ],
+    ids=["utf-8 with BOM", "utf-16", "CRLF", "semicolons"],
+)
+def test_files_saved_by_spreadsheets_read_the_same(encoded: bytes) -> None:
+    assert parse(encoded) == parse(SNEAKERS)
+
+
+def test_columns_may_come_in_any_order_and_visible_is_optional() -> None:
+    data = csv_file(
+        "Court Sneakers,SNK-1,Sneakers,,49.99,41,3,,no",
+        header="name,sku,category,description,price,size,stock,photo,Visible",
+    )
+
+    product = parse(data).products[0]
+
+    assert (product.sku, product.visible) == ("SNK-1", False)
+    assert parse(SNEAKERS).products[0].visible is None
+
+
+def test_a_quoted_value_may_hold_commas_and_line_breaks_and_later_lines_keep_their_numbers() -> (
+    None
+):
+    data = csv_file(
+        'SNK-1,"Court Sneakers, white",Sneakers,"Leather.\nHand-stitched.",49.99,41,3,',
+        "SNK-2,Runner,Sneakers,,oops,41,3,",
+    )
+
+    assert errors_of(data) == [(4, "price: “oops” is not a price. Write it like 49.99.")]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (",Court,Sneakers,,49.99,41,3,", "sku: empty."),
+        ("SNK 1,Court,Sneakers,,49.99,41,3,", "sku: “SNK 1” is not 1 to 64 characters"),
+        ("SNK-1,,Sneakers,,49.99,41,3,", "name: empty."),
+        ("SNK-1," + "n" * 129 + ",Sneakers,,49.99,41,3,", "name: longer than 128 characters."),
+        ("SNK-1,Court,,,49.99,41,3,", "category: empty."),
+        ("SNK-1,Court,Sneakers," + "d" * 1001 + ",49.99,41,3,", "description: longer than 1000"),
+        ("SNK-1,Court,Sneakers,,,41,3,", "price: empty."),
+        ("SNK-1,Court,Sneakers,,-5,41,3,", "price: “-5” is not a price."),
+        ("SNK-1,Court,Sneakers,,49.999,41,3,", "price: “49.999” has more decimals than EUR"),
+        ("SNK-1,Court,Sneakers,,100000.01,41,3,", "price: more than 100000.00."),
+        ("SNK-1,Court,Sneakers,,49.99,,3,", "size: empty."),
+        ("SNK-1,Court,Sneakers,,49.99," + "s" * 33 + ",3,", "size: longer than 32 characters."),
+        ("SNK-1,Court,Sneakers,,49.99,41,,", "stock: empty."),
+        ("SNK-1,Court,Sneakers,,49.99,41,-1,", "stock: can't be negative."),
+        ("SNK-1,Court,Sneakers,,49.99,41,2.5,", "stock: “2.5” is not a whole number."),
+        ("SNK-1,Court,Sneakers,,49.99,41,1000001,", "stock: more than 1,000,000."),
+        ("SNK-1,Court,Sneakers,,49.99,41,3," + "p" * 513, "photo: longer than 512 characters."),
+        ("SNK-1,Court,Sneakers,,49.99,41,3", "7 values instead of 8"),
+        ("SNK-1,Court, white,Sneakers,,49.99,41,3,", "9 values instead of 8"),
+    ],
+)
+def test_a_bad_value_is_reported_with_its_line_and_column(row: str, message: str) -> None:
+    data = csv_file("OK-1,Fine,Caps,,10,M,1,", row)
+
+    [(line, reported)] = errors_of(data)
+
+    assert line == 3
+    assert reported.startswith(message)
+
+
+def test_every_bad_row_is_reported_not_just_the_first() -> None:
+    data = csv_file(
+        "SNK-1,Court,Sneakers,,49.99,41,-1,",
+        "SNK-2,Runner,Sneakers,,x,41,3,",
+        "SNK-3,Knit,Sneakers,,59,41,3,",
+        ",,Sneakers,,59,41,3,",
+    )
+
+    assert errors_of(data) == [
+        (2, "stock: can't be negative."),
+        (3, "price: “x” is not a price. Write it like 49.99."),
+        (5, "sku: empty."),
+        (5, "name: empty."),
+    ]
+
+
+def test_the_message_lists_the_first_twenty_problems_and_counts_the_rest() -> None:
+    data = csv_file(*(f"SNK-{i},Court,Sneakers,,49.99,41,-1," for i in range(1500)))
+
+    with pytest.raises(CatalogFileInvalid) as raised:
+        parse(data)
+
+    lines = raised.value.message.splitlines()
+    assert lines[0] == "The file has 1,500 problems:"
+    assert lines[1] == "Line 2: stock: can't be negative."
+    assert lines[20] == "Line 21: stock: can't be negative."
+    assert lines[21:] == ["…and 1,480 more."]
+
+
+def test_a_double_quote_left_open_is_pointed_at() -> None:
+    data = csv_file('SNK-1,"Court,Sneakers,,49.99,41,3,', "SNK-2,Runner,Sneakers,,59,41,3,")
+
+    assert errors_of(data) == [(2, "2 values instead of 8 (is a double quote left open?).")]
+
+
+def test_rows_of_one_sku_must_agree_on_the_product() -> None:
+    data = csv_file(
+        "SNK-1,Court Sneakers,Sneakers,,49.99,41,3,",
+        "SNK-1,Court Sneakers,Sneakers,,59.99,42,3,",
+        "SNK-1,Court Sneakers,Boots,,49.99,43,3,",
+    )
+
+    assert errors_of(data) == [
+        (3, "the price of SNK-1 differs from line 2; the rows of one product must agree."),
+        (4, "the category of SNK-1 differs from line 2; the rows of one product must agree."),
+    ]
+
+
+def test_a_size_listed_twice_for_one_sku_is_an_error_whatever_its_case() -> None:
+    data = csv_file(
+        "TEE-1,Tee,T-Shirts,,19.99,M,3,",
+        "TEE-2,Tee,T-Shirts,,19.99,M,3,",
+        "TEE-1,Tee,T-Shirts,,19.99,m,5,",
+    )
+
+    assert errors_of(data) == [(4, "size “m” of TEE-1 is already on line 2.")]
+
+
+@pytest.mark.parametrize(
+    ("header", "problem"),
+    [
+        ("sku,name,category,description,price,size,stock", "missing photo"),
+        (HEADER + ",colour", "unknown “colour”"),
+        (HEADER + ",sku", "repeated sku"),
+        ("Court,Sneakers,49.99", "missing sku, name"),
+    ],
+)
+def test_a_wrong_header_is_reported_on_line_one(header: str, problem: str) -> None:
+    [(line, message)] = errors_of(csv_file("SNK-1,Court,Sneakers,,49.99,41,3,", header=header))
+
+    assert line == 1
+    assert message.startswith("the first line must name the columns " + HEADER)
+    assert problem in message
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The file is empty."),
+        (b" \r\n\n", "The file is empty."),
+        (HEADER.encode() + b"\n\n", "The file has a header but no products."),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "This is not a CSV file."),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "This is not a CSV file."),
+        (csv_file("SNK-1,Caf\xe9,Drinks,,2,M,1,").replace(b"\xc3\xa9", b"\xe9"), "Line 2: this"),
+    ],
+    ids=["empty", "blank", "header only", "xlsx", "png", "latin-1"],
+)
+def test_files_that_are_not_a_catalogue_are_refused(data: bytes, message: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        parse(data)
+
+    assert message in raised.value.message
+
+
+def test_a_file_over_twenty_megabytes_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="too large: at most 20 MB"):
+        parse(SNEAKERS + b"#" * catalog_csv.MAX_FILE_BYTES)
+
+
+# --- applying -----------------------------------------------------------------------------
+
+
+async def test_an_import_creates_products_sizes_and_missing_categories(db: Database) -> None:
+    async with db.transaction() as session:
+        await make_category(session, "sneakers")
+
+    result = await run_import(db, SNEAKERS, file_name="spring.csv")
+
+    found = await products(db)
+    sneakers, cap = found["SNK-1"], found["CAP-1"]
+    assert result == ImportResult(rows=3, created=2, updated=0, unchanged=0, categories_created=1)
+    assert (sneakers.category.name, sneakers.price, sneakers.currency) == ("sneakers", 4999, "EUR")
+    assert [(size.name, size.stock) for size in sneakers.sizes] == [("41", 3), ("42", 0)]
+    assert (cap.category.name, cap.photo, cap.is_active) == (
+        "Caps",
+        "https://example.com/cap.jpg",
+        True,
+    )
+    async with db.reading() as session:
+        logged = (await session.scalars(select(AdminAction))).one()
+        assert await catalog_revision(session) > 0
+    assert (logged.admin_telegram_id, logged.action, logged.entity) == (
+        ADMIN,
+        "import_csv",
+        "catalog",
+    )
+    assert "file=spring.csv rows=3 created=2" in logged.details
+
+
+async def test_an_existing_sku_is_updated_and_sizes_left_out_keep_their_stock(
+    db: Database,
+) -> None:
+    async with db.transaction() as session:
+        old = await make_category(session, "Old")
+        product = await make_product(
+            session,
+            name="Court",
+            price=3999,
+            sizes={"41": 1, "42": 2},
+            category=old,
+            is_active=False,
+        )
+        sku = product.sku
+    data = csv_file(
+        f"{sku},Court Sneakers,Sneakers,Now in white,49.99,42,7,file-id-1",
+        f"{sku},Court Sneakers,Sneakers,Now in white,49.99,43,4,file-id-1",
+    )
+
+    result = await run_import(db, data)
+
+    updated = (await products(db))[sku]
+    assert (result.created, result.updated) == (0, 1)
+    assert (updated.name, updated.description, updated.price, updated.photo) == (
+        "Court Sneakers",
+        "Now in white",
+        4999,
+        "file-id-1",
+    )
+    assert updated.category.name == "Sneakers"
+    assert [(size.name, size.stock) for size in updated.sizes] == [("41", 1), ("42", 7), ("43", 4)]
+    assert updated.is_active is False  # no visible column: visibility is kept
+
+
+async def test_the_visible_column_hides_and_shows_products(db: Database) -> None:
+    async with db.transaction() as session:
+        shown = (await make_product(session, sizes={"M": 1})).sku
+    data = csv_file(
+        f"{shown},Tee,T-Shirts,,10,M,1,,no",
+        "NEW-1,Tee,T-Shirts,,10,M,1,,no",
+        "NEW-2,Tee,T-Shirts,,10,M,1,,",
+        header=HEADER + ",visible",
+    )
+
+    await run_import(db, data)
+
+    found = await products(db)
+    assert [found[sku].is_active for sku in (shown, "NEW-1", "NEW-2")] == [False, False, True]
+
+
+async def test_an_export_imported_again_changes_nothing(db: Database) -> None:
+    async with db.transaction() as session:
+        shoes = await make_category(session, "Shoes")
+        await make_product(session, name="Court", sizes={"41": 1, "42": 0}, category=shoes)
+        await make_product(session, name="Hidden", is_active=False, category=shoes)
+        await make_product(session, name="Geta", price=1500, currency="JPY", category=shoes)
+        await make_product(
+            session, name='Quote "and", comma', description="Two\nlines", category=shoes
+        )
+    await run_import(db, SNEAKERS)
+    exported = await export(db)
+    before = await _snapshot(db)
+    async with db.reading() as session:
+        revision = await catalog_revision(session)
+
+    result = await run_import(db, exported)
+
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 6)
+    assert await _snapshot(db) == before
+    assert await export(db) == exported
+    async with db.reading() as session:
+        assert await catalog_revision(session) == revision
+
+
+async def _snapshot(db: Database) -> list[tuple[object, ...]]:
+    found = await products(db)
+    return [
+        (
+            sku,
+            p.name,
+            p.category.name,
+            p.description,
+            p.price,
+            p.currency,
+            p.photo,
+            p.is_active,
+            p.updated_at,
+            [(s.id, s.name, s.stock, s.position) for s in p.sizes],
+        )
+        for sku, p in sorted(found.items())
+    ]
+
+
+async def test_the_export_is_utf8_with_a_bom_and_one_row_per_size(db: Database) -> None:
+    await run_import(db, SNEAKERS)
+
+    lines = (await export(db)).decode("utf-8-sig").splitlines()
+
+    assert (await export(db)).startswith(codecs.BOM_UTF8)
+    assert lines == [
+        HEADER + ",visible",
+        "SNK-1,Court Sneakers,Sneakers,Low-top leather,49.99,41,3,,yes",
+        "SNK-1,Court Sneakers,Sneakers,Low-top leather,49.99,42,0,,yes",
+        "CAP-1,Trucker Cap,Caps,,19.00,One size,12,https://example.com/cap.jpg,yes",
+    ]
+
+
+async def test_progress_is_reported_as_the_rows_are_written(db: Database) -> None:
+    rows = [f"SKU-{p},Tee {p},T-Shirts,,10,{s},1," for p in range(300) for s in "SMLX"]
+    reported: list[tuple[int, int]] = []
+
+    async def progress(done: int, total: int) -> None:
+        reported.append((done, total))
+
+    await run_import(db, csv_file(*rows), progress=progress)
+
+    assert reported == [(500, 1200), (1000, 1200), (1200, 1200)]
+
+
+async def test_search_finds_imported_products_and_forgets_renamed_ones(db: Database) -> None:
+    search = CatalogSearch()
+    await run_import(db, SNEAKERS)
+    async with db.reading() as session:
+        assert [hit.name for hit in (await search.search(session, "trucker")).items] == [
+            "Trucker Cap"
+        ]
+
+    await run_import(db, SNEAKERS.replace(b"Trucker Cap", b"Baseball Cap"))
+
+    async with db.reading() as session:
+        assert (await search.search(session, "trucker")).items == []
+        assert [hit.name for hit in (await search.search(session, "baseball")).items] == [
+            "Baseball Cap"
+        ]
+
+
+async def test_a_failed_import_leaves_the_catalogue_untouched(db: Database) -> None:
+    async with db.transaction() as session:
+        existing = (await make_product(session, name="Court", price=3999)).sku
+    before = await _snapshot(db)
+    catalog = parse(csv_file(f"{existing},Court,Sneakers,,1,41,3,", "NEW-1,Tee,Tees,,1,M,1,"))
+
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            await catalog_csv.apply_catalog(session, catalog=catalog, admin_telegram_id=ADMIN)
+            raise RuntimeError("the admin's chat went away")
+
+    assert await _snapshot(db) == before
+    async with db.reading() as session:
+        assert len((await session.scalars(select(Category))).all()) == 1
+        assert (await session.scalars(select(AdminAction))).all() == []
