@@ -14,6 +14,7 @@ from bot.emulator.faults import Fault
 from bot.emulator.messages import Message
 from bot.emulator.users import SimulatedUser
 from bot.models import AdminAction, Product
+from bot.rate_limiter import PAUSES_S
 from tests.conftest import OWNER_ID
 from tests.factories import make_category, make_product
 
@@ -225,7 +226,8 @@ async def test_an_import_that_breaks_says_nothing_was_imported_and_apologises(
     admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
 ) -> None:
     admin = owner(emulator)
-    emulator.inject("getFile", Fault.server_error())
+    # Every try fails: one 5xx alone is tried again (bot.rate_limiter) and the import works.
+    emulator.inject("getFile", Fault.server_error(), times=len(PAUSES_S) + 1)
 
     result = await import_file(admin, CATALOGUE)
     apology = await admin.next_message()
