@@ -225,7 +225,7 @@ async def mark_paid(
     money for a cancelled order) is committed by the caller for an admin to act on.
     """
     target = await _order_id_for(session, provider, reference, order_id)
-    order = await lock_order(session, target)
+    order = await lock_order(session, target, with_lines=False)
     payment = order.payment  # reloaded under the lock: a concurrent duplicate is seen here
     if payment is not None and payment.status not in _NOTHING_RECEIVED:
         # Money already recorded: a duplicate of this reference, or money under another
