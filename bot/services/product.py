@@ -47,6 +47,7 @@ class ProductDetails:
     sizes: tuple[Size, ...]
     average_rating: float | None
     review_count: int
+    rating_count: int
 
 
 # --- categories ---------------------------------------------------------------------------
@@ -248,6 +249,7 @@ async def get_product(
         sizes=tuple(product.sizes),
         average_rating=_average(int(rating_sum), int(rating_count)),
         review_count=review_count or 0,
+        rating_count=int(rating_count),
     )
 
 
