@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, func, inspect, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -311,6 +311,18 @@ async def lock_order(session: AsyncSession, order_id: int, *, with_lines: bool =
     if order is None:
         raise NotFound(_not_found(order_id))
     return order
+
+
+async def lock_order_where(session: AsyncSession, which: ColumnElement[bool]) -> Order | None:
+    """lock_order(…, with_lines=False) for the order `which` picks (its id from a subquery,
+    say), found and locked in the same statement; None when there is none."""
+    query = (
+        select(Order)
+        .where(which)
+        .options(selectinload(Order.payment))
+        .execution_options(populate_existing=True)
+    )
+    return await session.scalar(query.with_for_update(of=Order))
 
 
 async def _load_order(session: AsyncSession, order_id: int) -> Order:
