@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot import sqlite_driver
+
 SQLITE_BUSY_TIMEOUT_S = 30
 
 
@@ -55,7 +57,9 @@ class Database:
         self.url = make_url(url)
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
+            kwargs["async_creator"] = sqlite_driver.connector(
+                self.url, timeout=SQLITE_BUSY_TIMEOUT_S
+            )
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine = create_async_engine(self.url, **kwargs)

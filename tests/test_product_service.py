@@ -320,7 +320,7 @@ async def test_the_average_rating_is_rounded_half_up_and_reviews_are_counted(
     async with db.transaction() as session:
         details = await catalog.get_product(session, product.id)
     assert details.average_rating == 4.3  # 4.25
-    assert details.review_count == 2
+    assert (details.rating_count, details.review_count) == (4, 2)
 
 
 async def test_a_product_nobody_rated_has_no_average(db: Database) -> None:

@@ -32,10 +32,9 @@ from bot.keyboards.catalog import (
 from bot.keyboards.menu import Menu, back_to_menu
 from bot.keyboards.reviews import review_list
 from bot.keyboards.search import SearchPage
-from bot.services import cart, product, review
+from bot.services import cart, product
 from bot.services.pagination import Page
 from bot.services.product import ProductDetails
-from bot.services.review import RatingSummary
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -73,9 +72,8 @@ async def category_page(update: Update, context: ShopContext, data: CategoryPage
 async def product_card(update: Update, context: ShopContext, data: ProductCard) -> str | None:
     async with context.db.reading() as session:
         details = await product.get_product(session, data.product_id)
-        ratings = await review.rating_summary(session, product_id=data.product_id)
     view = card_view(details.sizes, data)
-    await _show_card(update, details, ratings, view)
+    await _show_card(update, details, view)
     return texts.size_sold_out(view.refused_size) if view.refused_size else None
 
 
@@ -93,9 +91,8 @@ async def add_to_cart(update: Update, context: ShopContext, data: AddToCart) -> 
             size_id=data.size_id,
             quantity=data.qty,
         )
-        ratings = await review.rating_summary(session, product_id=data.product_id)
     size = next(size for size in details.sizes if size.id == data.size_id)
-    await _show_card(update, details, ratings, card_view(details.sizes, data.card))
+    await _show_card(update, details, card_view(details.sizes, data.card))
     return texts.added_to_cart(data.qty, details.product.name, size.name)
 
 
@@ -123,9 +120,7 @@ async def _show_categories(update: Update, context: ShopContext, page: int) -> N
     await show(update, texts.CATALOG_TITLE, categories_keyboard(listing))
 
 
-async def _show_card(
-    update: Update, details: ProductDetails, ratings: RatingSummary, view: CardView
-) -> None:
+async def _show_card(update: Update, details: ProductDetails, view: CardView) -> None:
     item, origin = details.product, view.state.origin
     keyboard = card_keyboard(
         view,
@@ -134,10 +129,10 @@ async def _show_card(
         back=back_target(origin),
     )
     limit = MessageLimit.CAPTION_LENGTH if item.photo else MessageLimit.MAX_TEXT_LENGTH
-    await show(update, _card_text(details, ratings, view, limit), keyboard, photo=item.photo)
+    await show(update, _card_text(details, view, limit), keyboard, photo=item.photo)
 
 
-def _card_text(details: ProductDetails, ratings: RatingSummary, view: CardView, limit: int) -> str:
+def _card_text(details: ProductDetails, view: CardView, limit: int) -> str:
     """The card; under a photo its description is shortened until the caption fits."""
     item, chosen, qty = details.product, view.chosen, view.state.qty
     description = item.description
@@ -145,7 +140,9 @@ def _card_text(details: ProductDetails, ratings: RatingSummary, view: CardView, 
         text = texts.product_card(
             name=item.name,
             price=texts.money(item.price, item.currency),
-            rating=texts.rating_line(ratings.average, ratings.count, details.review_count),
+            rating=texts.rating_line(
+                details.average_rating, details.rating_count, details.review_count
+            ),
             description=description,
             sizes=[(size.name, size.stock) for size in view.sizes],
             footer=texts.card_footer(

@@ -51,10 +51,13 @@ async def get_or_create_cart(session: AsyncSession, *, user_id: int) -> Cart:
     INSERT … ON CONFLICT DO NOTHING keeps two simultaneous first adds from colliding.
     """
     await get_user(session, user_id)
+    locked = select(Cart).where(Cart.user_id == user_id).with_for_update()
+    cart = await session.scalar(locked)  # most customers have one: no INSERT to try
+    if cart is not None:
+        return cart
     await session.execute(
         insert_ignoring_conflict(session, Cart, {"user_id": user_id}, conflict_columns=("user_id",))
     )
-    locked = select(Cart).where(Cart.user_id == user_id).with_for_update()
     return (await session.scalars(locked)).one()
 
 
@@ -79,13 +82,13 @@ async def add_item(
     already = item.quantity if item else 0
     _check_available(product, size, already + quantity, already=already)
     if item is None:
-        session.add(
-            CartItem(cart_id=cart.id, product_id=product.id, size_id=size.id, quantity=quantity)
-        )
+        item = CartItem(cart_id=cart.id, product_id=product.id, size_id=size.id, quantity=quantity)
+        session.add(item)
+        lines = [*lines, (item, product, size)]  # the newest line: last, as _lines orders them
     else:
         item.quantity = already + quantity
     await session.flush()
-    return await _view(session, cart.id)
+    return _view_of(lines)
 
 
 async def set_quantity(
@@ -178,7 +181,10 @@ def _currency(lines: Sequence[_Line]) -> str | None:
 
 
 async def _view(session: AsyncSession, cart_id: int) -> CartView:
-    rows = await _lines(session, cart_id)
+    return _view_of(await _lines(session, cart_id))
+
+
+def _view_of(rows: Sequence[_Line]) -> CartView:
     currency = _currency(rows)
     lines = tuple(_line(row, currency) for row in rows)
     total = sum(line.line_total for line in lines if line.currency == currency)

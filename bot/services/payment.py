@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import (
@@ -25,7 +25,7 @@ from bot.models import (
 )
 from bot.services import dialog
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.order import STATUS_LABELS, advance, lock_order, transition
+from bot.services.order import STATUS_LABELS, advance, lock_order, lock_order_where, transition
 
 _LAST4_RE = re.compile(r"[0-9]{4}")
 _CARD_NUMBER_RE = re.compile(r"[0-9]{12,19}")
@@ -224,8 +224,7 @@ async def mark_paid(
     Every outcome is returned rather than raised, so that what was recorded (a mismatch,
     money for a cancelled order) is committed by the caller for an admin to act on.
     """
-    target = await _order_id_for(session, provider, reference, order_id)
-    order = await lock_order(session, target)
+    order = await _lock_paid_order(session, provider, reference, order_id)
     payment = order.payment  # reloaded under the lock: a concurrent duplicate is seen here
     if payment is not None and payment.status not in _NOTHING_RECEIVED:
         # Money already recorded: a duplicate of this reference, or money under another
@@ -244,21 +243,24 @@ async def mark_paid(
     return PaymentResult(outcome, order.id)
 
 
-async def _order_id_for(
+async def _lock_paid_order(
     session: AsyncSession, provider: PaymentProvider, reference: str, order_id: int | None
-) -> int:
-    """The reference wins over the order id: it is the provider's own unique key."""
+) -> Order:
+    """The reference wins over the order id: it is the provider's own unique key. The order is
+    found by either and locked in one statement."""
     column = (
         PaymentInformation.stripe_checkout_session_id
         if provider is PaymentProvider.STRIPE
         else PaymentInformation.telegram_payment_charge_id
     )
-    found = await session.scalar(select(PaymentInformation.order_id).where(column == reference))
-    if found is not None:
-        return found
+    by_reference = select(PaymentInformation.order_id).where(column == reference).scalar_subquery()
+    target = by_reference if order_id is None else func.coalesce(by_reference, order_id)
+    order = await lock_order_where(session, Order.id == target)
+    if order is not None:
+        return order
     if order_id is None:
         raise NotFound("We could not find the order this payment belongs to.")
-    return order_id
+    raise NotFound(f"Order #{order_id} was not found.")
 
 
 def _reference(payment: PaymentInformation, provider: PaymentProvider) -> str | None:

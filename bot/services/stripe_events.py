@@ -232,7 +232,7 @@ async def _session_failed(event: _Event) -> EventResult:
     order_id = await _order_for_session(event.session, event.object)
     if order_id is None:
         return EventResult.IGNORED
-    order = await orders.lock_order(event.session, order_id)
+    order = await orders.lock_order(event.session, order_id, with_lines=False)
     if order.status is not OrderStatus.PENDING_PAYMENT:
         return EventResult.UNCHANGED
     if order.payment is not None and order.payment.status is PaymentStatus.PENDING:
