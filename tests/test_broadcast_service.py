@@ -196,3 +196,31 @@ async def test_a_broadcast_finishes_once_when_nobody_is_left(db: Database) -> No
     assert final is not None
     assert (final.sent, final.blocked, final.failed, final.total) == (1, 0, 1, 2)
     assert still_running == []
+
+
+async def test_one_command_message_starts_one_broadcast_even_delivered_twice_at_once(
+    db: Database,
+) -> None:
+    await _customers(db, 3)
+
+    async def start() -> bool:
+        try:
+            async with db.transaction() as session:
+                await broadcasts.start(
+                    session,
+                    admin_telegram_id=ADMIN,
+                    chat_id=ADMIN,
+                    progress_message_id=1,
+                    text="Hi",
+                    command_message_id=55,
+                )
+        except InvalidInput as refused:
+            assert refused.message == broadcasts.ALREADY_STARTED
+            return False
+        return True
+
+    assert sorted(await asyncio.gather(start(), start())) == [False, True]
+    async with db.reading() as session:
+        assert await broadcasts.started_by(session, chat_id=ADMIN, command_message_id=55)
+        assert not await broadcasts.started_by(session, chat_id=ADMIN, command_message_id=56)
+        assert len((await session.scalars(select(BroadcastRecipient))).all()) == 3

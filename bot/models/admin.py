@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, CreatedAt, UTCDateTime
@@ -55,6 +55,9 @@ class Broadcast(CreatedAt, Base):
     """A message to every customer; recipients are fixed when it starts so it can resume."""
 
     __tablename__ = "broadcasts"
+    # Telegram delivers an update again after a crash before it was confirmed: one /broadcast
+    # message starts one broadcast, however often it arrives.
+    __table_args__ = (UniqueConstraint("progress_chat_id", "command_message_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     admin_telegram_id: Mapped[int] = mapped_column(BigInteger)
@@ -64,6 +67,7 @@ class Broadcast(CreatedAt, Base):
     source_message_id: Mapped[int | None] = mapped_column(BigInteger)
     progress_chat_id: Mapped[int] = mapped_column(BigInteger)
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    command_message_id: Mapped[int | None] = mapped_column(BigInteger)
     status: Mapped[BroadcastStatus] = mapped_column(
         _enum(BroadcastStatus, "broadcast_status"), default=BroadcastStatus.RUNNING, index=True
     )

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Broadcast, BroadcastRecipient, BroadcastStatus, RecipientStatus, User
@@ -62,6 +63,20 @@ class Progress:
         return self.done + self.pending + self.sending
 
 
+ALREADY_STARTED = "That /broadcast has already started."
+
+
+async def started_by(session: AsyncSession, *, chat_id: int, command_message_id: int) -> bool:
+    """Whether this /broadcast message already started a broadcast (a redelivered update)."""
+    found = await session.scalar(
+        select(Broadcast.id).where(
+            Broadcast.progress_chat_id == chat_id,
+            Broadcast.command_message_id == command_message_id,
+        )
+    )
+    return found is not None
+
+
 async def start(
     session: AsyncSession,
     *,
@@ -70,6 +85,7 @@ async def start(
     progress_message_id: int,
     text: str = "",
     copy_message_id: int | None = None,
+    command_message_id: int | None = None,
 ) -> tuple[Outgoing, int]:
     """A broadcast of `text` (HTML), or a copy of message `copy_message_id` in the admin's
     `chat_id`, to every customer who hasn't blocked the bot but the admin; returns it and how
@@ -87,9 +103,14 @@ async def start(
         source_message_id=copy_message_id,
         progress_chat_id=chat_id,
         progress_message_id=progress_message_id,
+        command_message_id=command_message_id,
     )
-    session.add(broadcast)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            session.add(broadcast)
+            await session.flush()
+    except IntegrityError:  # the same command delivered twice at the same moment
+        raise InvalidInput(ALREADY_STARTED) from None
     total = await _add_recipients(session, broadcast.id, exclude_telegram_id=admin_telegram_id)
     if total == 0:
         raise InvalidInput("There is nobody to send it to: no other customer can get messages.")

@@ -31,6 +31,11 @@ async def broadcast(update: Update, context: ShopContext) -> None:
         raise Args("broadcast", context.args).wrong()
     if replied is not None and text:
         raise InvalidInput(admin_texts.BROADCAST_TEXT_OR_REPLY)
+    async with context.db.reading() as session:
+        if await broadcasts.started_by(
+            session, chat_id=message.chat.id, command_message_id=message.message_id
+        ):
+            return  # Telegram delivered this update again: it is already under way
     progress = await message.chat.send_message(admin_texts.BROADCAST_STARTING)
     try:
         async with context.db.transaction() as session:
@@ -41,6 +46,7 @@ async def broadcast(update: Update, context: ShopContext) -> None:
                 progress_message_id=progress.message_id,
                 text=text,
                 copy_message_id=replied.message_id if replied is not None else None,
+                command_message_id=message.message_id,
             )
     except ShopError as error:
         await progress.edit_text(esc(error.message), parse_mode=ParseMode.HTML)

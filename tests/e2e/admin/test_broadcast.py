@@ -266,3 +266,24 @@ async def test_a_broadcast_keeps_its_pace_and_customers_still_get_answers(
 
     assert answered < 1
     assert lasted >= 45 / 25 * 0.9  # the 45 messages after the fifth, at 25 a second
+
+
+async def test_a_broadcast_command_delivered_twice_is_sent_once(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    """Telegram delivers an update again when the bot died before confirming it."""
+    customers = await _customers(db, emulator, 5)
+    owner = emulator.user(OWNER_ID, "Owner")
+    command = await owner.send(f"/broadcast {SALE}")
+    await _summary(owner)
+
+    said = len(owner.bot_messages)
+
+    emulator.push_update("message", command.json)
+    await owner.send("/admin")  # answered after the redelivered update was handled
+    while "Admin commands" not in (await owner.next_message()).content:
+        pass
+
+    assert len(owner.bot_messages) == said + 1  # the /admin list, nothing about a broadcast
+    assert len(await _broadcast_rows(db)) == 1
+    assert all(len(_received(customer)) == 1 for customer in customers)
