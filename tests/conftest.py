@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL, make_url
 from bot.app import ShopApplication
 from bot.config import Settings
 from bot.db import Database
+from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.emulator import BotApiEmulator
 from bot.models import Base
 from bot.runner import running_shop
@@ -122,3 +123,10 @@ async def admin_shop(emulator: BotApiEmulator, db: Database) -> AsyncIterator[Sh
     settings = shop_settings(emulator, db, admin_ids=[OWNER_ID])
     async with running_shop(settings, db, token=emulator.token) as app:
         yield app
+
+
+@pytest.fixture
+async def stripe_api() -> AsyncIterator[FakeStripeApi]:
+    """The local fake of Stripe's API on loopback, recording every request."""
+    async with FakeStripeApi() as api:
+        yield api

@@ -30,13 +30,9 @@ from bot.models import (
     Size,
 )
 from bot.runner import running_shop
-from bot.services import product as products
-from bot.services import user as users
-from bot.services.user import AddressInput
 from bot.web import TELEGRAM_WEBHOOK_PATH
 from tests.e2e.test_stripe_checkout_flow import check_out_two_hoodies, messages_with
-from tests.factories import make_product, make_user
-from tests.fakes.stripe_shop import paid_event, post_event, stripe_settings
+from tests.fakes.stripe_shop import hoodie_for_ann, paid_event, post_event, stripe_settings
 
 ANN = 42
 SECRET = "scale-out_Secret1"
@@ -86,27 +82,8 @@ class RoundRobinBalancer:
 
 
 @pytest.fixture
-async def stripe_api() -> AsyncIterator[FakeStripeApi]:
-    async with FakeStripeApi() as api:
-        yield api
-
-
-@pytest.fixture
 async def hoodie(db: Database) -> None:
-    async with db.transaction() as session:
-        await make_product(session, name="Hoodie", price=4999, sizes={"M": 5})
-        await products.bump_catalog_revision(session)
-        ann = await make_user(session, telegram_id=ANN, first_name="Ann")
-        address = AddressInput(
-            recipient_name="Ann Example",
-            phone="+49 30 1234567",
-            street="Main St 1",
-            city="Berlin",
-            region="",
-            postal_code="10115",
-            country="DE",
-        )
-        await users.add_address(session, user_id=ann.id, address=address)
+    await hoodie_for_ann(db, telegram_id=ANN, stock=5)
 
 
 @pytest.fixture

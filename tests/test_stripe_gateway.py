@@ -37,12 +37,6 @@ TWO_LINES = (("Hoodie", 4999, 2), ("Cap", 1500, 1))
 
 
 @pytest.fixture
-async def stripe_api() -> AsyncIterator[FakeStripeApi]:
-    async with FakeStripeApi() as api:
-        yield api
-
-
-@pytest.fixture
 async def gateway(stripe_api: FakeStripeApi) -> AsyncIterator[StripeGateway]:
     gateway = StripeGateway(
         secret_key=SECRET_KEY, api_base=stripe_api.base_url, max_network_retries=0

@@ -32,12 +32,6 @@ CARDS = (
 
 
 @pytest.fixture
-async def stripe_api() -> AsyncIterator[FakeStripeApi]:
-    async with FakeStripeApi() as api:
-        yield api
-
-
-@pytest.fixture
 async def stripe_shop(
     emulator: BotApiEmulator, db: Database, stripe_api: FakeStripeApi
 ) -> AsyncIterator[ShopApplication]:

@@ -22,22 +22,13 @@ from bot.jobs import BackgroundJobs
 from bot.models import Order, OrderStatus, PaymentInformation, Size
 from bot.payments.stripe_gateway import UNAVAILABLE
 from bot.runner import running_shop
-from bot.services import product as products
-from bot.services import user as users
-from bot.services.user import AddressInput
 from tests.factories import make_order, make_product, make_user
-from tests.fakes.stripe_shop import paid_event, post_event, stripe_settings
+from tests.fakes.stripe_shop import hoodie_for_ann, paid_event, post_event, stripe_settings
 
 ANN = 42
 ADMIN = 7
 HOLD = timedelta(minutes=60)  # UNPAID_ORDER_TIMEOUT_MINUTES's default
 PAID_NOTICE = "We received €99.98 for order #1"
-
-
-@pytest.fixture
-async def stripe_api() -> AsyncIterator[FakeStripeApi]:
-    async with FakeStripeApi() as api:
-        yield api
 
 
 @pytest.fixture
@@ -52,20 +43,7 @@ async def stripe_shop(
 @pytest.fixture
 async def hoodie(db: Database) -> None:
     """A €49.99 hoodie in size M, and Ann with a saved address."""
-    async with db.transaction() as session:
-        await make_product(session, name="Hoodie", price=4999, sizes={"M": 5})
-        await products.bump_catalog_revision(session)
-        ann = await make_user(session, telegram_id=ANN, first_name="Ann")
-        address = AddressInput(
-            recipient_name="Ann Example",
-            phone="+49 30 1234567",
-            street="Main St 1",
-            city="Berlin",
-            region="",
-            postal_code="10115",
-            country="DE",
-        )
-        await users.add_address(session, user_id=ann.id, address=address)
+    await hoodie_for_ann(db, telegram_id=ANN, stock=5)
 
 
 def jobs(app: ShopApplication) -> BackgroundJobs:

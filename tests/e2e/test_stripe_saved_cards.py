@@ -24,22 +24,11 @@ from bot.models import PaymentDetails, PaymentProvider
 from bot.payments import simulate
 from bot.runner import running_shop
 from bot.services import dialog
-from bot.services import product as products
-from bot.services import user as users
-from bot.services.user import AddressInput
-from tests.factories import make_product, make_user
-from tests.fakes.stripe_shop import post_event, stripe_settings
+from tests.fakes.stripe_shop import hoodie_for_ann, post_event, stripe_settings
 
 ANN = 42
-HOME = AddressInput("Ann Example", "+49 30 1234567", "Main St 1", "Berlin", "", "10115", "DE")
 SESSIONS = "/v1/checkout/sessions"
 SAVE_OFF, SAVE_ON = texts.CHECKOUT_SAVE_CARD_OFF, texts.CHECKOUT_SAVE_CARD_ON
-
-
-@pytest.fixture
-async def stripe_api() -> AsyncIterator[FakeStripeApi]:
-    async with FakeStripeApi() as api:
-        yield api
 
 
 @pytest.fixture
@@ -54,12 +43,7 @@ async def stripe_shop(
 @pytest.fixture
 async def ann_id(db: Database) -> int:
     """A €49.99 hoodie in size M, and Ann with a saved address."""
-    async with db.transaction() as session:
-        await make_product(session, name="Hoodie", price=4999, sizes={"M": 10})
-        await products.bump_catalog_revision(session)
-        ann = await make_user(session, telegram_id=ANN, first_name="Ann")
-        await users.add_address(session, user_id=ann.id, address=HOME)
-        return ann.id
+    return await hoodie_for_ann(db, telegram_id=ANN, stock=10)
 
 
 async def tap(user: SimulatedUser, message: Message, label: str) -> Message:

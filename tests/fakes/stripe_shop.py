@@ -12,9 +12,14 @@ from bot.db import Database
 from bot.devtools.stripe_fake import FakeStripeApi, signed_event
 from bot.emulator.emulator import BotApiEmulator
 from bot.payments import simulate
+from bot.services import product as products
+from bot.services import user as users
+from bot.services.user import AddressInput
 from bot.web import STRIPE_WEBHOOK_PATH
 from tests.conftest import shop_settings
+from tests.factories import make_product, make_user
 
+HOME = AddressInput("Ann Example", "+49 30 1234567", "Main St 1", "Berlin", "", "10115", "DE")
 SECRET_KEY = "sk_test_shop"
 WEBHOOK_SECRET = "whsec_test_shop"
 
@@ -52,3 +57,13 @@ async def post_event(
     async with aiohttp.ClientSession() as http, http.post(url, data=body, headers=headers) as r:
         await r.read()
         return r.status
+
+
+async def hoodie_for_ann(db: Database, *, telegram_id: int, stock: int) -> int:
+    """A €49.99 hoodie in size M, and Ann with a saved address; returns Ann's id."""
+    async with db.transaction() as session:
+        await make_product(session, name="Hoodie", price=4999, sizes={"M": stock})
+        await products.bump_catalog_revision(session)
+        ann = await make_user(session, telegram_id=telegram_id, first_name="Ann")
+        await users.add_address(session, user_id=ann.id, address=HOME)
+        return ann.id

@@ -44,12 +44,6 @@ ANN = 42
 
 
 @pytest.fixture
-async def stripe_api() -> AsyncIterator[FakeStripeApi]:
-    async with FakeStripeApi() as api:
-        yield api
-
-
-@pytest.fixture
 async def stripe_shop(
     emulator: BotApiEmulator, db: Database, stripe_api: FakeStripeApi
 ) -> AsyncIterator[ShopApplication]:
