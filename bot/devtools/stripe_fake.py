@@ -222,9 +222,7 @@ class FakeStripeApi:
             return refused
         session = self.sessions.get(request.match_info["id"])
         if session is None:
-            return _error(
-                404, "invalid_request_error", "No such checkout.session", "resource_missing"
-            )
+            return _missing("checkout.session")
         if session["status"] == "open" and self.clock() >= session["expires_at"]:
             session["status"] = "expired"
         shown = public(session)
@@ -238,9 +236,7 @@ class FakeStripeApi:
             return refused
         intent = self.payment_intents.get(params.get("payment_intent", ""))
         if intent is None:
-            return _error(
-                404, "invalid_request_error", "No such payment_intent", "resource_missing"
-            )
+            return _missing("payment_intent")
         if request.headers.get("Idempotency-Key") not in self._idempotent and self._refunded(
             intent
         ):
@@ -271,9 +267,7 @@ class FakeStripeApi:
             return refused
         intent = self.payment_intents.get(request.match_info["id"])
         if intent is None:
-            return _error(
-                404, "invalid_request_error", "No such payment_intent", "resource_missing"
-            )
+            return _missing("payment_intent")
         if "payment_method" in params.get("expand", []):
             intent = intent | {"payment_method": self.payment_methods[intent["payment_method"]]}
         return web.json_response(intent)
@@ -284,7 +278,7 @@ class FakeStripeApi:
             return refused
         method = self.payment_methods.get(request.match_info["id"])
         if method is None:
-            return _error(404, "invalid_request_error", "No such PaymentMethod", "resource_missing")
+            return _missing("PaymentMethod")
         return web.json_response(method)
 
     async def _detach_payment_method(self, request: web.Request) -> web.Response:
@@ -293,7 +287,7 @@ class FakeStripeApi:
             return refused
         method = self.payment_methods.get(request.match_info["id"])
         if method is None:
-            return _error(404, "invalid_request_error", "No such PaymentMethod", "resource_missing")
+            return _missing("PaymentMethod")
         if method["customer"] is None:
             message = (
                 "The payment method you provided is not attached to a customer so detachment "
@@ -408,6 +402,11 @@ def sign_body(body: bytes, secret: str, timestamp: int | None = None) -> str:
 def _error(status: int, type: str, message: str, code: str | None) -> web.Response:
     error = {"type": type, "message": message} | ({"code": code} if code else {})
     return web.json_response({"error": error}, status=status)
+
+
+def _missing(resource: str) -> web.Response:
+    """Stripe's answer for an id it doesn't know."""
+    return _error(404, "invalid_request_error", f"No such {resource}", "resource_missing")
 
 
 def _token() -> str:
