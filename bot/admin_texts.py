@@ -27,7 +27,7 @@ SECTIONS = ("Catalogue", "Import and export", "Orders", "Customers", "Reviews", 
 def admin_help(commands: Sequence[tuple[str, str, str]]) -> str:
     """(section, usage, summary) triples, grouped by section in SECTIONS order."""
     lines = ["🛠 <b>Admin commands</b>"]
-    for section in sorted(dict.fromkeys(s for s, _, _ in commands), key=lambda s: _section_rank(s)):
+    for section in sorted(dict.fromkeys(s for s, _, _ in commands), key=_section_rank):
         lines.append(f"\n<b>{esc(section)}</b>")
         lines += [
             f"<code>{esc(usage)}</code> — {esc(summary)}"
