@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from bench.search import machine as _search_machine
 from bench.search import percentile
 from bot.db import Database
-from bot.migrate import upgrade_async
+from bot.db.migrate import upgrade_async
 
 SQLITE = "sqlite"
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

@@ -44,11 +44,11 @@ from bench.common import (
 )
 from bench.shop_data import buyer, sized_product
 from bot.db import Database
+from bot.devtools import stripe_simulator as simulate
 from bot.devtools.stripe_fake import signed_event
 from bot.models import Order, OrderStatus, OutboxMessage, PaymentProvider, ProviderEvent
-from bot.payments import simulate
+from bot.services import ledger
 from bot.services import order as orders
-from bot.services import payment as payments
 from bot.web import STRIPE_WEBHOOK_PATH
 
 TARGET_EVENTS_PER_S = 300.0
@@ -109,7 +109,7 @@ async def orders_awaiting_payment(database: Database, count: int, first: int) ->
                     session, user_id=who.user_id, address_id=who.address_id
                 )
                 session_id = f"cs_bench_{placed.id}_{secrets.token_hex(6)}"
-                await payments.attach_reference(
+                await ledger.attach_reference(
                     session,
                     order_id=placed.id,
                     provider=PaymentProvider.STRIPE,

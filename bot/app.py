@@ -33,16 +33,18 @@ import bot.handlers.catalog
 import bot.handlers.checkout
 import bot.handlers.checkout_summary
 import bot.handlers.orders
-import bot.handlers.payment
-import bot.handlers.payment_methods
+import bot.handlers.paying.offer
+import bot.handlers.paying.saved_cards
+import bot.handlers.paying.stripe_page
+import bot.handlers.paying.telegram_invoice
 import bot.handlers.profile
 import bot.handlers.reviews
 import bot.handlers.search
 import bot.handlers.start
-import bot.handlers.stripe_pay
-import bot.handlers.telegram_pay
 from bot import texts
-from bot.concurrency import PerChatUpdateProcessor
+from bot.botapi.concurrency import PerChatUpdateProcessor
+from bot.botapi.rate_limiter import ShopRateLimiter
+from bot.botapi.transport import AiohttpRequest
 from bot.config import Settings
 from bot.db import Database
 from bot.handlers.context import BotData, ShopContext, remember_sender
@@ -55,9 +57,7 @@ from bot.handlers.router import (
     dispatch_photo,
     dispatch_text,
 )
-from bot.rate_limiter import ShopRateLimiter
 from bot.services.search import CatalogSearch
-from bot.transport import AiohttpRequest
 
 # The rate limiter makes the bot ExtBot[int]; the job queue's context type isn't tracked.
 ShopApplication = Application[
@@ -71,7 +71,7 @@ ShopApplication = Application[
 NEW_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 # Outgoing calls that hit flood control are retried after Telegram's retry_after, not dropped;
-# bot.rate_limiter also retries those that failed on Telegram's side.
+# bot.botapi.rate_limiter also retries those that failed on Telegram's side.
 RATE_LIMIT_RETRIES = 5
 
 
@@ -125,9 +125,13 @@ def register_handlers(application: ShopApplication) -> None:
         )
     application.add_handler(CallbackQueryHandler(dispatch_button))
     # Outside any conversation: a pre-checkout query has no chat.
-    application.add_handler(PreCheckoutQueryHandler(bot.handlers.telegram_pay.answer_pre_checkout))
     application.add_handler(
-        MessageHandler(filters.SUCCESSFUL_PAYMENT, bot.handlers.telegram_pay.record_payment)
+        PreCheckoutQueryHandler(bot.handlers.paying.telegram_invoice.answer_pre_checkout)
+    )
+    application.add_handler(
+        MessageHandler(
+            filters.SUCCESSFUL_PAYMENT, bot.handlers.paying.telegram_invoice.record_payment
+        )
     )
     application.add_handler(
         MessageHandler(NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, dispatch_text)

@@ -12,7 +12,7 @@ from typing import Any
 from bot import texts
 from bot.config import Settings, get_settings
 from bot.db import Database
-from bot.migrate import upgrade_async
+from bot.db.migrate import upgrade_async
 
 log = logging.getLogger("shopbot")
 
@@ -25,7 +25,7 @@ async def _migrate(settings: Settings, arguments: argparse.Namespace) -> None:
 
 
 async def _seed_demo(settings: Settings, arguments: argparse.Namespace) -> None:
-    from bot.demo import seed_demo
+    from bot.devtools.demo_catalog import seed_demo
 
     await upgrade_async(settings.database_url)
     database = Database(settings.database_url)
@@ -81,7 +81,7 @@ def _mode(settings: Settings) -> str:
 
 
 async def _console(settings: Settings, arguments: argparse.Namespace) -> None:
-    from bot.console import DEFAULT_NAME, DEFAULT_USER_ID, run_console
+    from bot.devtools.console import DEFAULT_NAME, DEFAULT_USER_ID, run_console
 
     # The conversation is the output here: only problems are logged, not every poll.
     logging.getLogger().setLevel(logging.WARNING)
@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _console_options(parser: argparse.ArgumentParser) -> None:
-    # Defaults live in bot.console, which is not imported unless the console runs.
+    # Defaults live in bot.devtools.console, which is not imported unless the console runs.
     parser.add_argument("--admin", action="store_true", help="chat as a shop admin")
     parser.add_argument("--user-id", type=int, metavar="N", help="your Telegram user id")
     parser.add_argument("--name", help="your first name, as the shop greets you")

@@ -19,9 +19,9 @@ from telegram import Update
 from bot.app import ShopApplication, build_application
 from bot.config import Settings
 from bot.db import Database
-from bot.demo import seed_demo
-from bot.jobs import BackgroundJobs
-from bot.migrate import upgrade_async
+from bot.db.migrate import upgrade_async
+from bot.devtools.demo_catalog import seed_demo
+from bot.jobs.background import BackgroundJobs
 from bot.models import Product
 from bot.payments.stripe_gateway import StripeGateway
 from bot.services.search import CatalogSearch

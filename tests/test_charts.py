@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from PIL import Image
 
-from bot.charts import daily_chart
+from bot.handlers.admin.stats_chart import daily_chart
 from bot.services.stats import DayTotals
 
 LAST_DAY = date(2026, 3, 14)

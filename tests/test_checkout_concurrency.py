@@ -19,10 +19,10 @@ from bot.models import (
     PaymentProvider,
     Size,
 )
+from bot.services import ledger
 from bot.services import order as orders
-from bot.services import payment as payments
 from bot.services.errors import InvalidInput, NotAllowed, OutOfStock
-from bot.services.payment import PaymentOutcome, PaymentResult
+from bot.services.ledger import PaymentOutcome, PaymentResult
 from tests.factories import make_product, make_user
 
 BUYERS = 20
@@ -139,7 +139,7 @@ async def unpaid_order(db: Database) -> int:
 
 async def mark_paid(db: Database, order_id: int, reference: str) -> PaymentResult:
     async with db.transaction() as session:
-        return await payments.mark_paid(
+        return await ledger.mark_paid(
             session,
             provider=PaymentProvider.TELEGRAM,
             reference=reference,
@@ -172,13 +172,13 @@ async def test_a_stripe_webhook_delivered_twice_at_once_pays_the_order_once(
 ) -> None:
     order_id = await unpaid_order(db)
     async with db.transaction() as session:
-        await payments.attach_reference(
+        await ledger.attach_reference(
             session, order_id=order_id, provider=PaymentProvider.STRIPE, checkout_session_id="cs_1"
         )
 
     async def webhook() -> PaymentResult:
         async with db.transaction() as session:
-            return await payments.mark_paid(
+            return await ledger.mark_paid(
                 session,
                 provider=PaymentProvider.STRIPE,
                 reference="cs_1",

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import URL
 
 from bot.cli import main
-from bot.demo import demo_products
+from bot.devtools.demo_catalog import demo_products
 from bot.emulator.emulator import BotApiEmulator
 from tests.test_console import SHOPBOT, _console_env, fresh_database
 

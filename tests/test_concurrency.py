@@ -12,9 +12,9 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.app import ShopApplication
-from bot.concurrency import PerChatUpdateProcessor
+from bot.botapi.concurrency import PerChatUpdateProcessor
+from bot.botapi.transport import AiohttpRequest
 from bot.emulator import BotApiEmulator
-from bot.transport import AiohttpRequest
 
 EchoApplication = Application[Any, Any, Any, Any, Any, Any]
 SLOW = "slow"

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy.engine import URL, make_url
 
 from bot.config import Settings
-from bot.console import DEFAULT_USER_ID, ShopConsole, open_console
 from bot.db import Database
-from bot.demo import demo_products
+from bot.devtools.console import DEFAULT_USER_ID, ShopConsole, open_console
+from bot.devtools.demo_catalog import demo_products
 from bot.services import user as users
 from tests.conftest import TEST_DATABASE_URL, _admin_execute, _is_postgres
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 
-from bot.console import DEFAULT_USER_ID, ShopConsole, open_console
 from bot.db import Database
+from bot.devtools.console import DEFAULT_USER_ID, ShopConsole, open_console
 from bot.models import Order, OrderStatus, Product, Size
 from bot.services import cart as carts
 from bot.services import user as users

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bot.db import Database
-from bot.demo import seed_demo
+from bot.devtools.demo_catalog import seed_demo
 from bot.models import Category, Product
 from bot.services import product as catalog
 from bot.services.search import CatalogSearch

@@ -34,7 +34,7 @@ from telegram.ext import (
 )
 
 from bot.emulator import BotApiEmulator, Fault, NoSuchButton, SimulatedUser
-from bot.emulator.console import Console, render
+from bot.emulator.terminal import Console, render
 
 TOKEN = "123456:TEST-TOKEN"
 

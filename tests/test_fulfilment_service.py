@@ -17,9 +17,8 @@ from bot.models import (
     PaymentStatus,
     Size,
 )
-from bot.services import fulfilment
+from bot.services import fulfilment, ledger
 from bot.services import order as orders
-from bot.services import payment as payments
 from bot.services.errors import IllegalTransition, NotAllowed
 from bot.services.fulfilment import RefundRoute
 from tests.fakes.orders import PlacedOrder, place_order
@@ -33,7 +32,7 @@ async def paid(db: Database, provider: PaymentProvider = PaymentProvider.STRIPE)
     placed = await place_order(db)
     stripe = provider is PaymentProvider.STRIPE
     async with db.transaction() as session:
-        await payments.mark_paid(
+        await ledger.mark_paid(
             session,
             provider=provider,
             reference=f"{'cs' if stripe else 'tg'}_{placed.order_id}",
@@ -220,7 +219,7 @@ async def test_recording_a_refund_stripe_already_confirmed_changes_nothing(db: D
             session, order_id=placed.order_id, stripe_connected=True
         )
     async with db.transaction() as session:  # the webhook came first
-        await payments.mark_refunded(session, order_id=placed.order_id, actor="stripe")
+        await ledger.mark_refunded(session, order_id=placed.order_id, actor="stripe")
 
     async with db.transaction() as session:
         status = await fulfilment.record_refund(

@@ -19,7 +19,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import URL, Connection, make_url
 
 from bot.db import Database
-from bot.migrate import alembic_config
+from bot.db.migrate import alembic_config
 from bot.models import Base
 from tests.conftest import TEST_DATABASE_URL, _admin_execute, _is_postgres
 

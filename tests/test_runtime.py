@@ -16,16 +16,15 @@ from sqlalchemy import select, update
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.app import ShopApplication
+from bot.botapi.transport import AiohttpRequest
 from bot.config import Settings
 from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
-from bot.jobs import BackgroundJobs, RepeatingJob
+from bot.jobs.background import BackgroundJobs, RepeatingJob
 from bot.models import Order, OrderStatus, OutboxMessage, OutboxStatus, PaymentProvider, Size
 from bot.models.base import utcnow
 from bot.runner import WebServerError, running_shop
-from bot.services import outbox
-from bot.services import payment as payments
-from bot.transport import AiohttpRequest
+from bot.services import ledger, outbox
 from bot.web import HEALTH_PATH, TELEGRAM_WEBHOOK_PATH
 from tests.conftest import shop_settings
 from tests.fakes.orders import PlacedOrder, place_order
@@ -158,7 +157,7 @@ async def test_the_delivery_job_sends_queued_notifications_on_its_own(
 async def paid_order(db: Database) -> PlacedOrder:
     placed = await place_order(db)
     async with db.transaction() as session:
-        await payments.attach_reference(
+        await ledger.attach_reference(
             session,
             order_id=placed.order_id,
             provider=PaymentProvider.STRIPE,

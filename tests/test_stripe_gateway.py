@@ -22,12 +22,12 @@ from bot.models import (
     utcnow,
 )
 from bot.payments import stripe_gateway
-from bot.payments.checkout import return_urls, start_stripe_checkout
+from bot.payments.stripe_events import StripeCard
 from bot.payments.stripe_gateway import StripeGateway
+from bot.services import ledger
 from bot.services import order as orders
-from bot.services import payment as payments
 from bot.services.errors import NotAllowed, PaymentError
-from bot.services.stripe_events import StripeCard
+from bot.usecases.stripe_checkout import return_urls, start_stripe_checkout
 from tests.fakes.orders import PlacedOrder, place_order
 
 SECRET_KEY = "sk_test_shop"
@@ -590,7 +590,7 @@ async def test_cards_saved_before_the_order_are_offered_but_not_those_saved_afte
             ("pm_before", "cus_before", order.created_at - timedelta(days=1)),
             ("pm_after", "cus_after", order.created_at + timedelta(seconds=1)),
         ):
-            card = await payments.save_payment_method(
+            card = await ledger.save_payment_method(
                 session,
                 user_id=placed.user_id,
                 provider=PaymentProvider.STRIPE,

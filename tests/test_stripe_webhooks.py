@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.db import Database
+from bot.devtools import stripe_simulator as simulate
 from bot.devtools.stripe_fake import FakeStripeApi, sign_body, signed_event
 from bot.models import (
     OrderStatus,
@@ -33,11 +34,10 @@ from bot.models import (
     Size,
     utcnow,
 )
-from bot.payments import simulate
+from bot.payments.stripe_events import EXPIRED_NOTE
 from bot.payments.stripe_gateway import StripeGateway
+from bot.services import ledger
 from bot.services import order as orders
-from bot.services import payment as payments
-from bot.services.stripe_events import EXPIRED_NOTE
 from bot.web import (
     STRIPE_WEBHOOK_PATH,
     create_web_app,
@@ -99,7 +99,7 @@ async def placed(db: Database) -> PlacedOrder:
     """An order of 2 × €49.99 (stock 10 → 8) with its Checkout Session attached."""
     placed = await place_order(db)
     async with db.transaction() as session:
-        await payments.attach_reference(
+        await ledger.attach_reference(
             session,
             order_id=placed.order_id,
             provider=PaymentProvider.STRIPE,

@@ -24,10 +24,10 @@ from bot.models import (
     Size,
     utcnow,
 )
+from bot.payments import telegram_payments as tg
+from bot.payments.telegram_payments import TelegramPaymentOutcome, TelegramPaymentResult
 from bot.services import order as orders
-from bot.services import telegram_payments as tg
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, PaymentError, ShopError
-from bot.services.telegram_payments import TelegramPaymentOutcome, TelegramPaymentResult
 from tests.fakes.orders import PlacedOrder, place_order
 
 KEY = tg.payload_key("123456:TEST-TOKEN")

@@ -27,9 +27,9 @@ from telegram.error import (
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.botapi.transport import AiohttpRequest
 from bot.emulator import BotApiEmulator, Fault, SimulatedUser
 from bot.emulator.params import UploadedFile
-from bot.transport import AiohttpRequest
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from bot import texts
 from bot.db import Database
+from bot.devtools import stripe_simulator as simulate
 from bot.devtools.stripe_fake import FakeStripeApi
 from bot.models import Order, OrderStatus, PaymentInformation, User
-from bot.payments import simulate
 
 SECRET_KEY = "sk_test_offline_console"
 WEBHOOK_SECRET = "whsec_offline_console"

@@ -9,8 +9,8 @@ import argparse
 import asyncio
 import contextlib
 
-from bot.emulator.console import HELP, Console, render
 from bot.emulator.emulator import BotApiEmulator
+from bot.emulator.terminal import HELP, Console, render
 
 
 def _arguments() -> argparse.Namespace:

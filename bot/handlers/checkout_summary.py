@@ -13,7 +13,7 @@ from telegram import Update
 from bot import texts
 from bot.handlers.cart import Screen, cart_screen, lines_text
 from bot.handlers.context import ShopContext, customer
-from bot.handlers.payment import can_save_cards, offer_payment, payment_connected
+from bot.handlers.paying.offer import can_save_cards, offer_payment, payment_connected
 from bot.handlers.render import show
 from bot.handlers.router import on_button
 from bot.keyboards.checkout import (
@@ -25,9 +25,8 @@ from bot.keyboards.checkout import (
     summary_keyboard,
 )
 from bot.services import cart as carts
-from bot.services import dialog, inventory
+from bot.services import dialog, inventory, ledger
 from bot.services import order as orders
-from bot.services import payment as payments
 from bot.services import user as users
 from bot.services.cart import CartView
 from bot.services.errors import InvalidInput, NotAllowed, OutOfStock
@@ -128,7 +127,7 @@ async def _place(
         return texts.CHECKOUT_CART_CHANGED, again, None
     order = await orders.place_order(session, user_id=user_id, address_id=data.address_id)
     if save_card:
-        await payments.choose_to_save_card(session, user_id=user_id, order_id=order.id)
+        await ledger.choose_to_save_card(session, user_id=user_id, order_id=order.id)
     await dialog.clear_step(session, user_id=user_id)
     total = texts.money(order.total, order.currency)
     text = texts.order_placed(order.id, total, hold_minutes, payment_connected=connected)

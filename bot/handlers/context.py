@@ -17,7 +17,7 @@ from bot.services import user as users
 from bot.services.search import CatalogSearch
 
 if TYPE_CHECKING:
-    from bot.jobs import BackgroundJobs
+    from bot.jobs.background import BackgroundJobs
     from bot.payments.stripe_gateway import StripeGateway
 
 

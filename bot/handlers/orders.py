@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.handlers.context import ShopContext, customer
-from bot.handlers.payment import offer_payment, payment_connected
+from bot.handlers.paying.offer import offer_payment, payment_connected
 from bot.handlers.render import show
 from bot.handlers.router import on_button, on_command, on_screen
 from bot.keyboards.menu import button

@@ -6,10 +6,10 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.handlers.context import ShopContext, customer
-from bot.handlers.payment import payment_connected
+from bot.handlers.paying.offer import payment_connected
+from bot.handlers.paying.stripe_page import returning_from_stripe
 from bot.handlers.render import send, show
 from bot.handlers.router import on_button, on_command, on_screen, screen
-from bot.handlers.stripe_pay import returning_from_stripe
 from bot.keyboards.callbacks import ExpiredButton
 from bot.keyboards.menu import Menu, Noop, back_to_menu, main_menu
 from bot.services import dialog

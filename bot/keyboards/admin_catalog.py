@@ -11,12 +11,12 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import admin_texts
 from bot.keyboards.callbacks import Callback, register
 from bot.keyboards.menu import button
 from bot.money import format_amount
 from bot.services.inventory import ProductDraft
 from bot.services.product import CategorySummary
+from bot.texts import admin as admin_texts
 
 CONFIRM = "confirm"
 STEPS = (*admin_texts.ADD_STEPS, CONFIRM)

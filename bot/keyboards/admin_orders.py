@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup
 
-from bot import admin_texts
 from bot.keyboards.callbacks import Callback, ExpiredButton, register
 from bot.keyboards.menu import button, pager
 from bot.models import Order, OrderStatus
 from bot.services.pagination import Page
+from bot.texts import admin as admin_texts
 
 # Callback fields are ints or plain words, and status values have underscores: a button
 # carries the filter's index here (0: every status).

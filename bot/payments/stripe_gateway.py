@@ -20,8 +20,8 @@ from stripe.params import RefundCreateParams
 from stripe.params.checkout import SessionCreateParams, SessionCreateParamsLineItem
 
 from bot.models import Order, OrderItem
+from bot.payments.stripe_events import StripeCard
 from bot.services.errors import PaymentError
-from bot.services.stripe_events import StripeCard
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ actor, and the customer's notice is queued in the outbox under the event's key
 ("order:12:shipped"), so it is sent once however often the change is retried.
 
 Money goes back the way it came. A refund through Stripe's API is made by the caller
-(bot.payments.refunds) between reading the plan here and recording the request here, and
+(bot.usecases.refunds) between reading the plan here and recording the request here, and
 Stripe's charge.refunded webhook then makes the order refunded. Telegram Payments cannot refund
 a card payment from a bot, so those refunds are manual: the admin refunds in the provider's
 dashboard and confirms it here.
@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import ALLOWED_TRANSITIONS, Order, OrderStatus, PaymentProvider, PaymentStatus
-from bot.services import admin, notifications
+from bot.services import admin, ledger, notifications
 from bot.services import order as orders
-from bot.services import payment as payments
 from bot.services.errors import IllegalTransition, NotAllowed
 from bot.services.order import STATUS_LABELS
 
@@ -219,7 +218,7 @@ async def confirm_refund(
             f"Stripe confirms the refund of order #{order_id} itself: the order becomes "
             "refunded when it does."
         )
-    order = await payments.mark_refunded(session, order_id=order_id, actor=actor(admin_telegram_id))
+    order = await ledger.mark_refunded(session, order_id=order_id, actor=actor(admin_telegram_id))
     await notifications.announce_refund(session, order_id, plan.amount, plan.currency)
     await _record(session, admin_telegram_id, "refund_confirmed", order_id, _details(plan, None))
     return order

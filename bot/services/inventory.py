@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot import admin_texts
 from bot.models import Category, OrderItem, Product, Size
 from bot.money import format_amount, parse_amount
 from bot.services import notifications
@@ -24,6 +23,7 @@ from bot.services import product as catalog
 from bot.services.admin import record
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.search import normalize
+from bot.texts import admin as admin_texts
 
 EDITABLE_FIELDS = ("name", "description", "price", "category", "photo")
 NO_DESCRIPTION = "-"  # typed for "no description"

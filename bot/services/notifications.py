@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import texts
 from bot.models import Order, User
 from bot.services import admin, outbox
-from bot.services.payment import PaymentOutcome
+from bot.services.ledger import PaymentOutcome
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ from typing import Any
 import stripe
 from aiohttp import web
 
+from bot.payments.stripe_events import StripeCard, apply_stripe_event, card_to_look_up
 from bot.services.errors import PaymentError, ShopError
-from bot.services.stripe_events import StripeCard, apply_stripe_event, card_to_look_up
 from bot.web.common import (
     DATABASE,
     GATEWAY,

@@ -17,7 +17,7 @@ from bot.emulator.messages import Message
 from bot.emulator.users import SimulatedUser
 from bot.models import PaymentDetails, PaymentProvider
 from bot.runner import running_shop
-from bot.services import payment as payments
+from bot.services import ledger
 from bot.services import user as users
 from tests.factories import make_user
 from tests.fakes.stripe_shop import stripe_settings
@@ -51,7 +51,7 @@ async def save_cards(db: Database, stripe_api: FakeStripeApi | None = None) -> t
         for number, (customer, brand, last4, month, year) in enumerate(CARDS):
             card = {"brand": brand, "last4": last4, "exp_month": month, "exp_year": year}
             token = stripe_api.keep_card(customer, card) if stripe_api else f"pm_{number}"
-            details = await payments.save_payment_method(
+            details = await ledger.save_payment_method(
                 session,
                 user_id=owners[customer],
                 provider=PaymentProvider.STRIPE,
@@ -149,7 +149,7 @@ async def test_removing_the_last_card_leaves_the_empty_list(
     _, mastercard, amex = await save_cards(db, stripe_api)
     async with db.transaction() as session:
         ann_id = (await users.get_by_telegram_id(session, 42)).id
-        await payments.remove_payment_method(session, user_id=ann_id, payment_method_id=mastercard)
+        await ledger.remove_payment_method(session, user_id=ann_id, payment_method_id=mastercard)
     ann = emulator.user(42, "Ann")
     await ann.send("/payments")
     question, _ = await tap(ann, await ann.next_message(), VISA)

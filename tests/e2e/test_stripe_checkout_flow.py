@@ -18,7 +18,7 @@ from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.messages import Message
 from bot.emulator.users import SimulatedUser
-from bot.jobs import BackgroundJobs
+from bot.jobs.background import BackgroundJobs
 from bot.models import Order, OrderStatus, PaymentInformation, Size
 from bot.payments.stripe_gateway import UNAVAILABLE
 from bot.runner import running_shop

@@ -16,12 +16,12 @@ from sqlalchemy import select
 from bot import texts
 from bot.app import ShopApplication
 from bot.db import Database
+from bot.devtools import stripe_simulator as simulate
 from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.messages import Message
 from bot.emulator.users import SimulatedUser
 from bot.models import PaymentDetails, PaymentProvider
-from bot.payments import simulate
 from bot.runner import running_shop
 from bot.services import dialog
 from tests.fakes.stripe_shop import hoodie_for_ann, post_event, stripe_settings

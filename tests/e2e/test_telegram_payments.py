@@ -20,6 +20,7 @@ from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.messages import Message
 from bot.emulator.users import SimulatedUser
+from bot.jobs.outbox_delivery import deliver_due
 from bot.models import (
     Order,
     OrderStatus,
@@ -30,11 +31,10 @@ from bot.models import (
     Size,
     utcnow,
 )
-from bot.notifier import deliver_due
+from bot.payments import telegram_payments as tg
 from bot.runner import running_shop
 from bot.services import cart as carts
 from bot.services import order as orders
-from bot.services import telegram_payments as tg
 from bot.services import user as users
 from bot.services.user import AddressInput
 from tests.conftest import shop_settings

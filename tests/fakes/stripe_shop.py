@@ -9,9 +9,9 @@ import aiohttp
 from bot.app import ShopApplication
 from bot.config import Settings
 from bot.db import Database
+from bot.devtools import stripe_simulator as simulate
 from bot.devtools.stripe_fake import FakeStripeApi, signed_event
 from bot.emulator.emulator import BotApiEmulator
-from bot.payments import simulate
 from bot.services import product as products
 from bot.services import user as users
 from bot.services.user import AddressInput

@@ -38,8 +38,7 @@ from bot.models import (
     User,
 )
 from bot.models.base import utcnow
-from bot.services import outbox
-from bot.services import payment as payments
+from bot.services import ledger, outbox
 from bot.web import HEALTH_PATH, STRIPE_WEBHOOK_PATH
 from tests.conftest import _is_postgres
 from tests.factories import make_product
@@ -361,7 +360,7 @@ async def test_a_shop_killed_while_sending_a_payment_notice_sends_it_once_after_
             await emulator.wait_until_polling(timeout=PROCESS_TIMEOUT_S)
             placed = await place_order(db)
             async with db.transaction() as session:
-                await payments.attach_reference(
+                await ledger.attach_reference(
                     session,
                     order_id=placed.order_id,
                     provider=PaymentProvider.STRIPE,
@@ -446,7 +445,7 @@ async def test_a_shop_killed_in_the_middle_of_applying_a_payment_keeps_none_of_i
             await emulator.wait_until_polling(timeout=PROCESS_TIMEOUT_S)
             placed = await place_order(db)
             async with db.transaction() as session:
-                await payments.attach_reference(
+                await ledger.attach_reference(
                     session,
                     order_id=placed.order_id,
                     provider=PaymentProvider.STRIPE,

@@ -24,7 +24,7 @@ from bot.devtools.stripe_fake import sign_body, signed_event
 from bot.emulator.emulator import BotApiEmulator
 from bot.models import Order, OrderStatus, OutboxMessage, PaymentProvider, ProviderEvent, User
 from bot.runner import running_shop
-from bot.services import payment as payments
+from bot.services import ledger
 from bot.web import (
     HEALTH_PATH,
     STRIPE_WEBHOOK_PATH,
@@ -71,7 +71,7 @@ class Updates:
 async def placed(db: Database) -> PlacedOrder:
     placed = await place_order(db)
     async with db.transaction() as session:
-        await payments.attach_reference(
+        await ledger.attach_reference(
             session,
             order_id=placed.order_id,
             provider=PaymentProvider.STRIPE,

@@ -1,16 +1,16 @@
-"""/broadcast: a message to every customer, sent in the background (bot.broadcaster)."""
+"""/broadcast: a message to every customer, sent in the background (bot.jobs.broadcast_delivery)."""
 
 from __future__ import annotations
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
 
-from bot import admin_texts
 from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.router import on_admin_command
 from bot.services import broadcast as broadcasts
 from bot.services.errors import InvalidInput, ShopError
+from bot.texts import admin as admin_texts
 from bot.texts import esc
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot import admin_texts
 from bot.handlers.admin import new_product
 from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
@@ -13,6 +12,7 @@ from bot.handlers.render import send
 from bot.handlers.router import on_admin_command
 from bot.services import inventory
 from bot.services.errors import InvalidInput
+from bot.texts import admin as admin_texts
 
 
 @on_admin_command(

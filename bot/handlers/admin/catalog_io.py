@@ -9,7 +9,6 @@ from telegram import Document, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot import admin_texts
 from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.progress_message import ProgressMessage
@@ -18,6 +17,7 @@ from bot.handlers.router import on_admin_caption_command, on_admin_command
 from bot.services import catalog_csv
 from bot.services.catalog_csv import ImportResult
 from bot.services.errors import InvalidInput, ShopError
+from bot.texts import admin as admin_texts
 
 SECTION = "Import and export"
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import admin_texts
 from bot.handlers.admin.args import Args
 from bot.handlers.admin.orders import status_argument
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send
 from bot.handlers.router import on_admin_command
 from bot.models import PaymentStatus
-from bot.payments import refunds
 from bot.services import fulfilment
+from bot.texts import admin as admin_texts
+from bot.usecases import refunds
 
 SETTABLE = {status.value: status for status in fulfilment.SETTABLE}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot import admin_texts, texts
+from bot import texts
 from bot.handlers.context import ShopContext, customer, sender_is_admin
 from bot.handlers.render import send, show
 from bot.handlers.router import on_admin_button, on_photo_step, on_step
@@ -32,6 +32,7 @@ from bot.services import product as catalog
 from bot.services.dialog import Step
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.inventory import ProductDraft
+from bot.texts import admin as admin_texts
 
 FLOW = "addproduct"
 

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 from telegram import Update
 
-from bot import admin_texts
 from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send, show
@@ -22,6 +21,7 @@ from bot.keyboards.admin_orders import (
 from bot.models import OrderStatus
 from bot.services import order as orders
 from bot.services.errors import InvalidInput
+from bot.texts import admin as admin_texts
 
 PER_PAGE = 10
 STATUSES: Mapping[str, OrderStatus] = {status.value: status for status in OrderStatus}

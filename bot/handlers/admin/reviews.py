@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import admin_texts
 from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send, show
 from bot.handlers.router import on_admin_button, on_admin_command
 from bot.keyboards.admin_reviews import AdminReviewsPage, admin_reviews_keyboard
 from bot.services import review
+from bot.texts import admin as admin_texts
 
 PER_PAGE = 5
 

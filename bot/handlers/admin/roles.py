@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import admin_texts
 from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send
 from bot.handlers.router import admin_commands, on_admin_command
 from bot.services import admin
+from bot.texts import admin as admin_texts
 
 
 @on_admin_command("admin", usage="/admin", summary="this list", section="Admins")

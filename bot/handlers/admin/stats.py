@@ -7,12 +7,13 @@ import asyncio
 from telegram import InputFile, Update
 from telegram.constants import ChatAction
 
-from bot import admin_texts, charts
+from bot.handlers.admin import stats_chart as charts
 from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send
 from bot.handlers.router import on_admin_command
 from bot.services import stats
+from bot.texts import admin as admin_texts
 
 
 @on_admin_command(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import admin_texts
 from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send
 from bot.handlers.router import on_admin_command
 from bot.services import stats
 from bot.services.order import STATUS_LABELS
+from bot.texts import admin as admin_texts
 
 
 @on_admin_command(

@@ -9,14 +9,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import admin_texts, texts
+from bot import texts
 from bot.app import ShopApplication
-from bot.broadcaster import PROGRESS_INTERVAL_S
 from bot.db import Database
 from bot.emulator import BotApiEmulator, Message, SimulatedUser
+from bot.jobs.broadcast_delivery import PROGRESS_INTERVAL_S
 from bot.models import AdminAction, Broadcast, BroadcastRecipient, RecipientStatus, User
 from bot.runner import running_shop
 from bot.services import broadcast as broadcasts
+from bot.texts import admin as admin_texts
 from tests.conftest import OWNER_ID, shop_settings
 from tests.factories import make_user
 

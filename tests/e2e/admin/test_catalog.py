@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from bot import admin_texts, texts
+from bot import texts
 from bot.app import ShopApplication
 from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
@@ -20,6 +20,7 @@ from bot.runner import running_shop
 from bot.services import cart as carts
 from bot.services import user as users
 from bot.services.user import AddressInput
+from bot.texts import admin as admin_texts
 from tests.conftest import OWNER_ID, shop_settings
 from tests.factories import make_category, make_product, make_user
 

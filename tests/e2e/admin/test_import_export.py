@@ -8,13 +8,13 @@ from sqlalchemy.orm import selectinload
 
 from bot import texts
 from bot.app import ShopApplication
+from bot.botapi.rate_limiter import PAUSES_S
 from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.faults import Fault
 from bot.emulator.messages import Message
 from bot.emulator.users import SimulatedUser
 from bot.models import AdminAction, Product
-from bot.rate_limiter import PAUSES_S
 from tests.conftest import OWNER_ID
 from tests.factories import make_category, make_product
 
@@ -226,7 +226,7 @@ async def test_an_import_that_breaks_says_nothing_was_imported_and_apologises(
     admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
 ) -> None:
     admin = owner(emulator)
-    # Every try fails: one 5xx alone is tried again (bot.rate_limiter) and the import works.
+    # Every try fails: one 5xx alone is tried again (bot.botapi.rate_limiter) and the import works.
     emulator.inject("getFile", Fault.server_error(), times=len(PAUSES_S) + 1)
 
     result = await import_file(admin, CATALOGUE)

@@ -17,11 +17,12 @@ from sqlalchemy import select, update
 from bot import texts
 from bot.app import ShopApplication
 from bot.db import Database
+from bot.devtools import stripe_simulator as simulate
 from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.messages import Message
 from bot.emulator.users import SimulatedUser
-from bot.jobs import BackgroundJobs
+from bot.jobs.background import BackgroundJobs
 from bot.models import (
     AdminAction,
     OrderStatus,
@@ -29,12 +30,11 @@ from bot.models import (
     Size,
     User,
 )
-from bot.payments import simulate
-from bot.payments.checkout import start_stripe_checkout
+from bot.payments import telegram_payments as tg
 from bot.payments.stripe_gateway import UNREACHABLE
 from bot.runner import running_shop
 from bot.services import order as orders
-from bot.services import telegram_payments as tg
+from bot.usecases.stripe_checkout import start_stripe_checkout
 from tests.conftest import OWNER_ID, shop_settings
 from tests.factories import make_order, make_product, make_user
 from tests.fakes.orders import PlacedOrder, place_order

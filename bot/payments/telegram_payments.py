@@ -24,8 +24,7 @@ from sqlalchemy.orm import selectinload
 from bot import texts
 from bot.db import dialect_insert
 from bot.models import Order, OrderStatus, PaymentProvider, ProviderEvent, utcnow
-from bot.services import notifications, outbox
-from bot.services import payment as payments
+from bot.services import ledger, notifications, outbox
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, PaymentError
 from bot.services.order import PAYMENT_TIMEOUT_NOTE, STATUS_LABELS
 
@@ -137,7 +136,7 @@ async def apply_successful_payment(
         return TelegramPaymentResult(TelegramPaymentOutcome.DUPLICATE, order_id)
     admins = tuple(dict.fromkeys(admin_chat_ids))
     try:
-        result = await payments.mark_paid(
+        result = await ledger.mark_paid(
             session,
             provider=PaymentProvider.TELEGRAM,
             reference=telegram_charge_id,

@@ -17,11 +17,11 @@ from telegram.error import BadRequest, TelegramError
 
 from bot import texts
 from bot.handlers.context import ShopContext
-from bot.handlers.payment import offers_payment
+from bot.handlers.paying.offer import offers_payment
 from bot.models import Order, PaymentProvider
+from bot.payments import telegram_payments as tg
+from bot.services import ledger
 from bot.services import order as orders
-from bot.services import payment as payments
-from bot.services import telegram_payments as tg
 from bot.services.errors import PaymentError, ShopError
 
 log = logging.getLogger(__name__)
@@ -33,9 +33,7 @@ async def send_invoice(update: Update, context: ShopContext, order_id: int) -> N
     if chat is None or token is None:
         return
     async with context.db.transaction() as session:
-        await payments.attach_reference(
-            session, order_id=order_id, provider=PaymentProvider.TELEGRAM
-        )
+        await ledger.attach_reference(session, order_id=order_id, provider=PaymentProvider.TELEGRAM)
         order = await orders.get_order(session, order_id=order_id)
     labels = [texts.tg_price_label(i.product_name, i.size_name, i.quantity) for i in order.items]
     key = tg.payload_key(context.bot.token)

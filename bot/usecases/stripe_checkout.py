@@ -26,8 +26,8 @@ from bot.models import (
     utcnow,
 )
 from bot.payments.stripe_gateway import CheckoutSession, StripeGateway
+from bot.services import ledger
 from bot.services import order as orders
-from bot.services import payment as payments
 from bot.services.errors import NotAllowed
 from bot.services.order import STATUS_LABELS
 
@@ -62,7 +62,7 @@ async def start_stripe_checkout(
     the card, the customer's Stripe customer then)."""
     async with database.reading() as session:
         order = await orders.get_order(session, order_id=order_id, user_id=user_id)
-        save_card = await payments.wants_card_saved(session, user_id=user_id, order_id=order.id)
+        save_card = await ledger.wants_card_saved(session, user_id=user_id, order_id=order.id)
         customer_id = await _stripe_customer(session, order)
     if order.status is not OrderStatus.PENDING_PAYMENT:
         raise NotAllowed(f"Order #{order.id} is {STATUS_LABELS[order.status]}; it cannot be paid.")
@@ -90,7 +90,7 @@ async def start_stripe_checkout(
         replacing=order.payment.stripe_checkout_session_id if order.payment else None,
     )
     async with database.transaction() as session:
-        await payments.attach_reference(
+        await ledger.attach_reference(
             session,
             order_id=order.id,
             provider=PaymentProvider.STRIPE,
@@ -110,8 +110,8 @@ async def _last_page(gateway: StripeGateway, order: Order) -> CheckoutSession | 
     payment = order.payment
     if payment is None or payment.stripe_checkout_session_id is None:
         return None
-    if payments.money_received(payment):  # e.g. an amount that did not match the order's
-        raise NotAllowed(payments.under_review(order.id))
+    if ledger.money_received(payment):  # e.g. an amount that did not match the order's
+        raise NotAllowed(ledger.under_review(order.id))
     if payment.status is PaymentStatus.FAILED:
         return None  # complete, and never to be paid: it needs replacing
     return await gateway.retrieve_checkout_session(

@@ -16,12 +16,12 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot import admin_texts
 from bot.db import Database
+from bot.jobs.outbox_delivery import Failure, failure, retry_after
 from bot.models import RecipientStatus
-from bot.notifier import Failure, failure, retry_after
 from bot.services import broadcast as broadcasts
 from bot.services.broadcast import Outgoing, Progress, Recipient
+from bot.texts import admin as admin_texts
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ DEFAULT_PAUSE_S = 1.0
 class Broadcaster:
     """Sends every running broadcast, a batch per round; safe on several instances at once.
 
-    bot.jobs runs the rounds: at once again while `more_to_send`, otherwise every second.
+    bot.jobs.background runs the rounds: at once again while `more_to_send`, otherwise every second.
     """
 
     def __init__(

@@ -24,10 +24,10 @@ from bot.config import Settings
 from bot.db import Database
 from bot.devtools.console_payments import ConsolePayments, console_stripe_settings
 from bot.devtools.stripe_fake import FakeStripeApi
-from bot.emulator.console import HELP as EMULATOR_HELP
-from bot.emulator.console import Console, attachment_lines, keyboard_lines
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.messages import Message
+from bot.emulator.terminal import HELP as EMULATOR_HELP
+from bot.emulator.terminal import Console, attachment_lines, keyboard_lines
 from bot.emulator.users import SimulatedUser
 from bot.emulator.waiting import Signal
 from bot.handlers.context import ShopContext

@@ -17,17 +17,17 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.handlers.context import ShopContext, customer
-from bot.handlers.payment import offers_payment
+from bot.handlers.paying.offer import offers_payment
 from bot.handlers.render import send
 from bot.keyboards.callbacks import MAX_INT
-from bot.keyboards.stripe_pay import pay_failed_keyboard, pay_link_keyboard, returned_keyboard
+from bot.keyboards.stripe_page import pay_failed_keyboard, pay_link_keyboard, returned_keyboard
 from bot.models import OrderStatus, utcnow
 from bot.payments import stripe_gateway
-from bot.payments.checkout import CANCELLED_START, PAID_START, start_stripe_checkout
 from bot.payments.stripe_gateway import CheckoutSession
 from bot.services import order as orders
 from bot.services.errors import NotFound, PaymentError
 from bot.services.order import STATUS_LABELS
+from bot.usecases.stripe_checkout import CANCELLED_START, PAID_START, start_stripe_checkout
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from bot.handlers.context import ShopContext, customer
 from bot.handlers.render import show
 from bot.handlers.router import on_button, on_command
 from bot.keyboards.menu import back_to_menu
-from bot.keyboards.payment_methods import (
+from bot.keyboards.saved_cards import (
     ConfirmRemoveCard,
     RemoveCard,
     SavedCards,
@@ -19,9 +19,9 @@ from bot.keyboards.payment_methods import (
     remove_card_keyboard,
 )
 from bot.models import PaymentDetails, utcnow
-from bot.payments.saved_cards import remove_saved_card
-from bot.services import payment as payments
+from bot.services import ledger
 from bot.services.errors import NotFound
+from bot.usecases.saved_cards import remove_saved_card
 
 
 def _label(card: PaymentDetails) -> str:
@@ -44,7 +44,7 @@ def _cards_screen(cards: Sequence[PaymentDetails]) -> tuple[str, InlineKeyboardM
 async def _show_cards(update: Update, context: ShopContext) -> None:
     async with context.db.reading() as session:
         user = await customer(session, update)
-        cards = await payments.list_payment_methods(session, user_id=user.id)
+        cards = await ledger.list_payment_methods(session, user_id=user.id)
     await show(update, *_cards_screen(cards))
 
 
@@ -63,7 +63,7 @@ async def cards(update: Update, context: ShopContext, data: SavedCards) -> str |
 async def ask_to_remove(update: Update, context: ShopContext, data: RemoveCard) -> str | None:
     async with context.db.reading() as session:
         user = await customer(session, update)
-        cards = await payments.list_payment_methods(session, user_id=user.id)
+        cards = await ledger.list_payment_methods(session, user_id=user.id)
     card = next((card for card in cards if card.id == data.card_id), None)
     if card is None:  # removed meanwhile, or not this customer's
         raise NotFound(texts.CARD_NOT_FOUND)

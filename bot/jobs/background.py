@@ -16,12 +16,12 @@ from typing import Generic, TypeVar
 from sqlalchemy import select
 from telegram import Bot
 
-from bot.broadcaster import Broadcaster
 from bot.config import Settings
 from bot.db import Database
+from bot.jobs.broadcast_delivery import Broadcaster
+from bot.jobs.outbox_delivery import DELIVERY_INTERVAL_S, deliver_due
 from bot.models import Order, OrderStatus, utcnow
 from bot.models.outbox import OutboxMessage, OutboxStatus
-from bot.notifier import DELIVERY_INTERVAL_S, deliver_due
 from bot.services import order as orders
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ from telegram import Bot
 from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.faults import Fault
+from bot.jobs.outbox_delivery import deliver_due
 from bot.models import OutboxMessage, OutboxStatus, User
 from bot.models.base import utcnow
-from bot.notifier import deliver_due
 from bot.services import outbox
 from tests.factories import make_user
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot import sqlite_driver
+from bot.db import sqlite_driver
 
 SQLITE_BUSY_TIMEOUT_S = 30
 

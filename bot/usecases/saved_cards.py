@@ -12,7 +12,7 @@ from bot import texts
 from bot.db import Database
 from bot.models import PaymentProvider
 from bot.payments.stripe_gateway import StripeGateway
-from bot.services import payment as payments
+from bot.services import ledger
 from bot.services.errors import PaymentError
 
 log = logging.getLogger(__name__)
@@ -24,9 +24,7 @@ async def remove_saved_card(
     """NotFound for someone else's or an already removed card; PaymentError, with the card
     kept, when Stripe does not detach it."""
     async with database.reading() as session:
-        card = await payments.get_payment_method(
-            session, user_id=user_id, payment_method_id=card_id
-        )
+        card = await ledger.get_payment_method(session, user_id=user_id, payment_method_id=card_id)
     if card.provider is PaymentProvider.STRIPE:
         if gateway is None:
             log.error("card %s is kept at Stripe, but the shop has no Stripe key", card.id)
@@ -36,4 +34,4 @@ async def remove_saved_card(
         except PaymentError as error:
             raise PaymentError(texts.CARD_NOT_REMOVED) from error
     async with database.transaction() as session:
-        await payments.remove_payment_method(session, user_id=user_id, payment_method_id=card_id)
+        await ledger.remove_payment_method(session, user_id=user_id, payment_method_id=card_id)

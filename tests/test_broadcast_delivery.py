@@ -11,10 +11,10 @@ import pytest
 from pydantic import ValidationError
 from telegram import Bot
 
-from bot.broadcaster import Broadcaster
 from bot.config import Settings
 from bot.db import Database
 from bot.emulator import BotApiEmulator, Fault, SimulatedUser
+from bot.jobs.broadcast_delivery import Broadcaster
 from bot.services import broadcast as broadcasts
 from bot.services.broadcast import Progress
 from tests.factories import make_user

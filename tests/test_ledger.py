@@ -15,10 +15,10 @@ from bot.models import (
     PaymentStatus,
     Size,
 )
+from bot.services import ledger
 from bot.services import order as orders
-from bot.services import payment as payments
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.payment import PaymentOutcome
+from bot.services.ledger import PaymentOutcome
 from tests.factories import make_order, make_product, make_user
 
 STRIPE = PaymentProvider.STRIPE
@@ -59,7 +59,7 @@ async def reload(db: Database, order_id: int) -> Order:
         return await orders.get_order(session, order_id=order_id)
 
 
-async def pay(db: Database, reference: str, **fields: Any) -> payments.PaymentResult:
+async def pay(db: Database, reference: str, **fields: Any) -> ledger.PaymentResult:
     arguments: dict[str, Any] = {
         "provider": STRIPE,
         "amount": 9998,
@@ -67,12 +67,12 @@ async def pay(db: Database, reference: str, **fields: Any) -> payments.PaymentRe
         "actor": "stripe",
     }
     async with db.transaction() as session:
-        return await payments.mark_paid(session, reference=reference, **(arguments | fields))
+        return await ledger.mark_paid(session, reference=reference, **(arguments | fields))
 
 
 async def attach(db: Database, order_id: int, session_id: str = "cs_test_1") -> None:
     async with db.transaction() as session:
-        await payments.attach_reference(
+        await ledger.attach_reference(
             session, order_id=order_id, provider=STRIPE, checkout_session_id=session_id
         )
 
@@ -84,7 +84,7 @@ async def test_a_saved_card_keeps_only_tokens_and_what_identifies_it(db: Databas
     user_id = await new_user(db)
 
     async with db.transaction() as session:
-        await payments.save_payment_method(
+        await ledger.save_payment_method(
             session, user_id=user_id, provider_customer_id="cus_9", **CARD
         )
 
@@ -101,10 +101,10 @@ async def test_a_saved_card_keeps_only_tokens_and_what_identifies_it(db: Databas
 async def test_saving_the_same_card_again_returns_the_first_row(db: Database) -> None:
     user_id = await new_user(db)
     async with db.transaction() as session:
-        first = await payments.save_payment_method(session, user_id=user_id, **CARD)
+        first = await ledger.save_payment_method(session, user_id=user_id, **CARD)
 
     async with db.transaction() as session:
-        again = await payments.save_payment_method(session, user_id=user_id, **CARD)
+        again = await ledger.save_payment_method(session, user_id=user_id, **CARD)
 
     assert again.id == first.id
     assert len(await saved_cards(db)) == 1
@@ -114,11 +114,11 @@ async def test_a_card_saved_by_another_customer_is_not_handed_over(db: Database)
     owner_id = await new_user(db)
     other_id = await new_user(db)
     async with db.transaction() as session:
-        await payments.save_payment_method(session, user_id=owner_id, **CARD)
+        await ledger.save_payment_method(session, user_id=owner_id, **CARD)
 
     async with db.transaction() as session:
         with pytest.raises(NotAllowed):
-            await payments.save_payment_method(session, user_id=other_id, **CARD)
+            await ledger.save_payment_method(session, user_id=other_id, **CARD)
 
     assert [card.user_id for card in await saved_cards(db)] == [owner_id]
 
@@ -149,7 +149,7 @@ async def test_a_card_with_bad_details_is_refused_and_nothing_is_stored(
 
     async with db.transaction() as session:
         with pytest.raises(InvalidInput):
-            await payments.save_payment_method(session, user_id=user_id, **(CARD | {field: value}))
+            await ledger.save_payment_method(session, user_id=user_id, **(CARD | {field: value}))
 
     assert await saved_cards(db) == []
 
@@ -161,7 +161,7 @@ async def test_a_card_number_is_refused_with_a_reason_a_customer_understands(
 
     async with db.transaction() as session:
         with pytest.raises(InvalidInput, match="never store card numbers"):
-            await payments.save_payment_method(
+            await ledger.save_payment_method(
                 session, user_id=user_id, **(CARD | {"provider_payment_method_id": "4" * 16})
             )
 
@@ -175,16 +175,16 @@ async def test_saved_cards_are_listed_newest_first_and_only_the_customers_own(
     other_id = await new_user(db)
     for token in ("pm_old", "pm_new"):
         async with db.transaction() as session:
-            await payments.save_payment_method(
+            await ledger.save_payment_method(
                 session, user_id=user_id, **(CARD | {"provider_payment_method_id": token})
             )
     async with db.transaction() as session:
-        await payments.save_payment_method(
+        await ledger.save_payment_method(
             session, user_id=other_id, **(CARD | {"provider_payment_method_id": "pm_theirs"})
         )
 
     async with db.transaction() as session:
-        cards = await payments.list_payment_methods(session, user_id=user_id)
+        cards = await ledger.list_payment_methods(session, user_id=user_id)
 
     assert [card.provider_payment_method_id for card in cards] == ["pm_new", "pm_old"]
 
@@ -192,10 +192,10 @@ async def test_saved_cards_are_listed_newest_first_and_only_the_customers_own(
 async def test_a_customer_removes_their_saved_card(db: Database) -> None:
     user_id = await new_user(db)
     async with db.transaction() as session:
-        card = await payments.save_payment_method(session, user_id=user_id, **CARD)
+        card = await ledger.save_payment_method(session, user_id=user_id, **CARD)
 
     async with db.transaction() as session:
-        await payments.remove_payment_method(session, user_id=user_id, payment_method_id=card.id)
+        await ledger.remove_payment_method(session, user_id=user_id, payment_method_id=card.id)
 
     assert await saved_cards(db) == []
 
@@ -204,13 +204,11 @@ async def test_another_customers_card_cannot_be_removed(db: Database) -> None:
     owner_id = await new_user(db)
     other_id = await new_user(db)
     async with db.transaction() as session:
-        card = await payments.save_payment_method(session, user_id=owner_id, **CARD)
+        card = await ledger.save_payment_method(session, user_id=owner_id, **CARD)
 
     async with db.transaction() as session:
         with pytest.raises(NotFound):
-            await payments.remove_payment_method(
-                session, user_id=other_id, payment_method_id=card.id
-            )
+            await ledger.remove_payment_method(session, user_id=other_id, payment_method_id=card.id)
 
     assert [c.id for c in await saved_cards(db)] == [card.id]
 
@@ -224,7 +222,7 @@ async def test_attaching_a_checkout_creates_a_pending_payment_for_the_order_tota
     order = await unpaid_order(db)
 
     async with db.transaction() as session:
-        payment = await payments.attach_reference(
+        payment = await ledger.attach_reference(
             session, order_id=order.id, provider=STRIPE, checkout_session_id="cs_1", method="card"
         )
 
@@ -240,7 +238,7 @@ async def test_attaching_again_updates_the_references_of_the_same_payment(db: Da
     await attach(db, order.id, "cs_1")
 
     async with db.transaction() as session:
-        await payments.attach_reference(
+        await ledger.attach_reference(
             session,
             order_id=order.id,
             provider=STRIPE,
@@ -263,7 +261,7 @@ async def test_an_order_not_awaiting_payment_takes_no_new_checkout(
 
     async with db.transaction() as session:
         with pytest.raises(NotAllowed, match=f"Order #{order.id} is {status.value}"):
-            await payments.attach_reference(
+            await ledger.attach_reference(
                 session, order_id=order.id, provider=STRIPE, checkout_session_id="cs_1"
             )
 
@@ -279,7 +277,7 @@ async def test_a_matching_stripe_payment_pays_the_order(db: Database) -> None:
 
     result = await pay(db, "cs_1", currency="eur", payment_intent_id="pi_1")
 
-    assert result == payments.PaymentResult(PaymentOutcome.PAID, order.id)
+    assert result == ledger.PaymentResult(PaymentOutcome.PAID, order.id)
     paid = await reload(db, order.id)
     assert paid.status is OrderStatus.PAID
     assert paid.payment is not None
@@ -326,7 +324,7 @@ async def test_the_same_payment_applied_twice_changes_nothing_the_second_time(
 
     again = await pay(db, "cs_1")
 
-    assert again == payments.PaymentResult(PaymentOutcome.ALREADY_PAID, order.id)
+    assert again == ledger.PaymentResult(PaymentOutcome.ALREADY_PAID, order.id)
     after = await reload(db, order.id)
     assert [h.to_status for h in after.history] == [OrderStatus.PENDING_PAYMENT, OrderStatus.PAID]
     assert after.payment is not None and first.payment is not None
@@ -354,7 +352,7 @@ async def test_a_payment_that_does_not_match_is_recorded_and_the_order_stays_unp
 
     result = await pay(db, "cs_1", amount=amount, currency=currency)
 
-    assert result == payments.PaymentResult(PaymentOutcome.MISMATCH, order.id)
+    assert result == ledger.PaymentResult(PaymentOutcome.MISMATCH, order.id)
     after = await reload(db, order.id)
     assert after.status is OrderStatus.PENDING_PAYMENT
     assert len(after.history) == 1
@@ -369,7 +367,7 @@ async def test_money_for_a_cancelled_order_is_kept_on_record_for_a_refund(db: Da
 
     result = await pay(db, "tg_late", provider=TELEGRAM, order_id=order.id)
 
-    assert result == payments.PaymentResult(PaymentOutcome.NOT_PAYABLE, order.id)
+    assert result == ledger.PaymentResult(PaymentOutcome.NOT_PAYABLE, order.id)
     after = await reload(db, order.id)
     assert after.status is OrderStatus.CANCELLED
     assert len(after.history) == 1
@@ -417,7 +415,7 @@ async def test_refunding_a_paid_order_marks_both_refunded_and_keeps_the_stock(
     await pay(db, "tg_1", provider=TELEGRAM, order_id=order.id)
 
     async with db.transaction() as session:
-        refunded = await payments.mark_refunded(session, order_id=order.id, actor="admin:1")
+        refunded = await ledger.mark_refunded(session, order_id=order.id, actor="admin:1")
 
     assert refunded.status is OrderStatus.REFUNDED
     after = await reload(db, order.id)
@@ -435,7 +433,7 @@ async def test_refunding_late_money_for_a_cancelled_order_leaves_it_cancelled(
     await pay(db, "tg_late", provider=TELEGRAM, order_id=order.id)
 
     async with db.transaction() as session:
-        await payments.mark_refunded(session, order_id=order.id, actor="admin:1")
+        await ledger.mark_refunded(session, order_id=order.id, actor="admin:1")
 
     after = await reload(db, order.id)
     assert after.status is OrderStatus.CANCELLED
@@ -448,7 +446,7 @@ async def test_an_order_without_money_received_cannot_be_refunded(db: Database) 
 
     async with db.transaction() as session:
         with pytest.raises(NotAllowed, match="no payment to refund"):
-            await payments.mark_refunded(session, order_id=order.id, actor="admin:1")
+            await ledger.mark_refunded(session, order_id=order.id, actor="admin:1")
 
     after = await reload(db, order.id)
     assert after.status is OrderStatus.PENDING_PAYMENT

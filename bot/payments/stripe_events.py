@@ -28,11 +28,10 @@ from bot.models import (
     PaymentStatus,
     ProviderEvent,
 )
-from bot.services import notifications
+from bot.services import ledger, notifications
 from bot.services import order as orders
-from bot.services import payment as payments
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, ShopError
-from bot.services.payment import PaymentOutcome
+from bot.services.ledger import PaymentOutcome
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +147,7 @@ async def _session_paid(event: _Event) -> EventResult:
     if reference is None:
         return EventResult.IGNORED
     try:
-        result = await payments.mark_paid(
+        result = await ledger.mark_paid(
             event.session,
             provider=PaymentProvider.STRIPE,
             reference=reference,
@@ -187,7 +186,7 @@ async def _save_card(event: _Event, order_id: int) -> None:
     if user_id is None:
         return
     try:
-        await payments.save_payment_method(
+        await ledger.save_payment_method(
             event.session,
             user_id=user_id,
             provider=PaymentProvider.STRIPE,
@@ -280,7 +279,7 @@ async def _charge_refunded(event: _Event) -> EventResult:
         # A partial refund leaves the order as it is; the admin who made it decides the rest.
         return EventResult.IGNORED
     try:
-        await payments.mark_refunded(event.session, order_id=order_id, actor=ACTOR)
+        await ledger.mark_refunded(event.session, order_id=order_id, actor=ACTOR)
     except NotAllowed:
         return EventResult.UNCHANGED  # already refunded, or never paid
     amount, currency = _int(obj.get("amount_refunded")), _currency(obj)

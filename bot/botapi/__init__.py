@@ -1,0 +1,1 @@
+"""Telegram Bot API plumbing: the HTTP transport, rate limiting, per-chat concurrency."""

@@ -1,0 +1,1 @@
+"""Chat handlers for paying: offering payment, Stripe pages, Telegram invoices, saved cards."""

@@ -1,0 +1,1 @@
+"""Background work: outbox delivery, broadcasts, expiry of unpaid orders."""

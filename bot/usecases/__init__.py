@@ -1,0 +1,1 @@
+"""One function per thing a customer or admin does; each owns its transactions."""
