@@ -31,6 +31,7 @@ from bot.services import dialog
 from bot.services import user as users
 from bot.services.dialog import Step
 from bot.services.errors import InvalidInput, ShopError
+from bot.texts.errors import error_text
 
 FIELDS = users.ADDRESS_FIELDS
 KEEP = "."  # editing an address: keep the current value
@@ -133,7 +134,7 @@ async def receive_address_field(
         keep = bool(address_id) and text.strip() == KEEP and field in values
         values[field] = values[field] if keep else users.validate_address_field(field, text)
     except InvalidInput as error:  # stay on this field and ask again
-        await send(update, texts.profile_reask(error.message), form_keyboard())
+        await send(update, texts.profile_reask(error_text(error)), form_keyboard())
         return
     position = FIELDS.index(field)
     if position + 1 == len(FIELDS):
@@ -164,7 +165,7 @@ async def _save(
                 await users.add_address(session, user_id=user.id, address=address)
             await dialog.clear_step(session, user_id=user.id)
     except ShopError as error:  # deleted meanwhile, or the limit reached: end the form
-        await _end_form(update, context, f"⚠️ {texts.esc(error.message)}")
+        await _end_form(update, context, f"⚠️ {texts.esc(error_text(error))}")
         return
     notice = texts.PROFILE_ADDRESS_UPDATED if address_id else texts.PROFILE_ADDRESS_ADDED
     await send_profile(update, context, notice)

@@ -30,6 +30,7 @@ from bot.services import order as orders
 from bot.services import user as users
 from bot.services.cart import CartView
 from bot.services.errors import InvalidInput, NotAllowed, OutOfStock
+from bot.texts.errors import error_text
 
 FLOW = "checkout"
 CONFIRMING = "confirm"
@@ -101,7 +102,7 @@ async def place(update: Update, context: ShopContext, data: PlaceOrder) -> str |
                 admins = context.settings.admin_ids
                 await inventory.alert_sold_out(session, order_id=placed, admin_chat_ids=admins)
     except (OutOfStock, NotAllowed) as error:  # e.g. someone else just bought the last one
-        notice = texts.not_placed(error.message)
+        notice = texts.not_placed(error_text(error))
         toast, screen = texts.CHECKOUT_NOT_PLACED, await back_to_cart(context, update, notice)
     await show(update, *screen)
     if placed is not None:

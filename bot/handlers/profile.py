@@ -22,6 +22,7 @@ from bot.services import dialog
 from bot.services import user as users
 from bot.services.dialog import Step
 from bot.services.errors import InvalidInput
+from bot.texts.errors import error_text
 
 EMAIL_FORM = "email"
 ADDRESS_FORM = "address"
@@ -69,7 +70,7 @@ async def receive_email(update: Update, context: ShopContext, step: Step, text: 
             await users.set_email(session, user_id=user.id, email=None if forget else text)
             await dialog.clear_step(session, user_id=user.id)
     except InvalidInput as error:  # stay in the form and ask again
-        await send(update, texts.profile_reask(error.message), form_keyboard())
+        await send(update, texts.profile_reask(error_text(error)), form_keyboard())
         return
     notice = texts.PROFILE_EMAIL_REMOVED if forget else texts.PROFILE_EMAIL_SAVED
     await send_profile(update, context, notice)

@@ -33,6 +33,7 @@ from bot.services.dialog import Step
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.pagination import Page
 from bot.services.review import ReviewView
+from bot.texts.errors import error_text
 
 FLOW = "review"
 PER_PAGE = 5
@@ -105,7 +106,7 @@ async def review_text(update: Update, context: ShopContext, step: Step, text: st
             await review.write_review(session, user_id=user.id, product_id=product_id, text=text)
             await dialog.clear_step(session, user_id=user.id)
     except InvalidInput as error:
-        await send(update, texts.review_try_again(error.message))
+        await send(update, texts.review_try_again(error_text(error)))
         return
     except (NotAllowed, NotFound):  # no longer a buyer, or the product is gone: leave
         async with context.db.transaction() as session:

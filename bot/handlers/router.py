@@ -21,6 +21,7 @@ from bot.keyboards.callbacks import Callback, ExpiredButton, unpack
 from bot.services import dialog
 from bot.services.dialog import Step
 from bot.services.errors import ShopError
+from bot.texts.errors import error_text
 
 # A button handler returns the toast to show (or None for a silent answer).
 ButtonHandler = Callable[[Update, ShopContext, Any], Coroutine[Any, Any, str | None]]
@@ -246,7 +247,7 @@ def friendly(handler: Handler) -> Handler:
         except ShopError as error:
             if update.effective_chat is not None:
                 await update.effective_chat.send_message(
-                    texts.esc(error.message), parse_mode=ParseMode.HTML
+                    texts.esc(error_text(error)), parse_mode=ParseMode.HTML
                 )
 
     return wrapped
@@ -267,7 +268,7 @@ async def dispatch_button(update: Update, context: ShopContext) -> None:
         await query.answer(texts.EXPIRED_BUTTON, show_alert=True)
         return
     except ShopError as error:
-        await query.answer(error.message, show_alert=True)
+        await query.answer(error_text(error), show_alert=True)
         return
     await query.answer(toast)
 

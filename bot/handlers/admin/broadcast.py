@@ -12,6 +12,7 @@ from bot.services import broadcast as broadcasts
 from bot.services.errors import InvalidInput, ShopError
 from bot.texts import admin as admin_texts
 from bot.texts import esc
+from bot.texts.errors import error_text
 
 
 @on_admin_command(
@@ -49,7 +50,7 @@ async def broadcast(update: Update, context: ShopContext) -> None:
                 command_message_id=message.message_id,
             )
     except ShopError as error:
-        await progress.edit_text(esc(error.message), parse_mode=ParseMode.HTML)
+        await progress.edit_text(esc(error_text(error)), parse_mode=ParseMode.HTML)
         return
     if context.bot_data.jobs is not None:
         context.bot_data.jobs.broadcasts.wake()

@@ -18,6 +18,7 @@ from bot.services import catalog_csv
 from bot.services.catalog_csv import ImportResult
 from bot.services.errors import InvalidInput, ShopError
 from bot.texts import admin as admin_texts
+from bot.texts.errors import error_text
 
 SECTION = "Import and export"
 
@@ -38,7 +39,7 @@ async def import_catalog(update: Update, context: ShopContext) -> None:
     try:
         result = await _import(context, status, message.document, sender.id)
     except ShopError as error:
-        await status.finish(admin_texts.import_failed(error.message))
+        await status.finish(admin_texts.import_failed(error_text(error)))
         return
     except Exception:
         await status.finish(admin_texts.IMPORT_BROKE)  # the error handler apologises next

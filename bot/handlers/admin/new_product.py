@@ -33,6 +33,7 @@ from bot.services.dialog import Step
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.inventory import ProductDraft
 from bot.texts import admin as admin_texts
+from bot.texts.errors import error_text
 
 FLOW = "addproduct"
 
@@ -58,7 +59,7 @@ async def answer(update: Update, context: ShopContext, step: Step, text: str) ->
         try:
             draft = await inventory.answer_draft(session, draft=draft, step=step.step, text=text)
         except (InvalidInput, NotFound) as error:
-            screen = await _screen(session, step.step, draft, error.message)
+            screen = await _screen(session, step.step, draft, error_text(error))
         else:
             following = CONFIRM if step.step == CONFIRM else STEPS[STEPS.index(step.step) + 1]
             screen = await _go(session, user, following, draft)

@@ -27,6 +27,7 @@ from bot.payments.stripe_gateway import CheckoutSession
 from bot.services import order as orders
 from bot.services.errors import NotFound, PaymentError
 from bot.services.order import STATUS_LABELS
+from bot.texts.errors import error_text
 from bot.usecases.stripe_checkout import CANCELLED_START, PAID_START, start_stripe_checkout
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ async def offer_stripe_checkout(update: Update, context: ShopContext, order_id: 
     try:
         checkout = await _checkout(context, order.id, user.id)
     except PaymentError as error:
-        failed = texts.stripe_pay_failed(order.id, error.message)
+        failed = texts.stripe_pay_failed(order.id, error_text(error))
         await send(update, failed, pay_failed_keyboard(order.id))
         return
     minutes = _minutes_left(checkout.expires_at)

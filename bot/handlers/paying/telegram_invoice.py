@@ -23,6 +23,7 @@ from bot.payments import telegram_payments as tg
 from bot.services import ledger
 from bot.services import order as orders
 from bot.services.errors import PaymentError, ShopError
+from bot.texts.errors import error_text
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ async def answer_pre_checkout(update: Update, context: ShopContext) -> None:
     try:
         await _check(context, query)
     except ShopError as error:
-        await query.answer(ok=False, error_message=error.message)
+        await query.answer(ok=False, error_message=error_text(error))
         return
     except Exception:
         # Refuse rather than leave the customer waiting for Telegram's timeout.
