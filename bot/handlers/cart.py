@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import texts
 from bot.handlers.context import ShopContext, customer
-from bot.handlers.render import show
+from bot.handlers.render import Screen, show
 from bot.handlers.router import on_button, on_command, on_screen
 from bot.keyboards.cart import (
     ClearCart,
@@ -18,8 +18,6 @@ from bot.keyboards.cart import (
 )
 from bot.services import cart as carts
 from bot.services.cart import CartView
-
-Screen = tuple[str, InlineKeyboardMarkup]
 
 
 def lines_text(view: CartView) -> str:

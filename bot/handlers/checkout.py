@@ -10,10 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot import texts
-from bot.handlers.cart import Screen
 from bot.handlers.checkout_summary import FLOW, back_to_cart, check_ready, first_choice, summary
 from bot.handlers.context import ShopContext, customer
-from bot.handlers.render import send, show
+from bot.handlers.render import Screen, send, show
 from bot.handlers.router import on_button, on_step
 from bot.keyboards.checkout import (
     CancelCheckout,

@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot import texts
-from bot.handlers.cart import Screen, cart_screen, lines_text
+from bot.handlers.cart import cart_screen, lines_text
 from bot.handlers.context import ShopContext, customer
 from bot.handlers.paying.offer import can_save_cards, offer_payment, payment_connected
-from bot.handlers.render import show
+from bot.handlers.render import Screen, show
 from bot.handlers.router import on_button
 from bot.keyboards.checkout import (
     PlaceOrder,

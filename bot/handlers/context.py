@@ -13,8 +13,8 @@ from bot.config import Settings
 from bot.db import Database
 from bot.models import User
 from bot.services import admin
-from bot.services import user as users
 from bot.services.search import CatalogSearch
+from bot.usecases.customers import Sender, remember, shopper
 
 if TYPE_CHECKING:
     from bot.jobs.background import BackgroundJobs
@@ -61,34 +61,24 @@ class ShopContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
 
 
 async def remember_sender(update: Update, context: ShopContext) -> None:
-    """Runs before every handler: records a new customer or a changed profile.
-
-    Doing it here, in a write transaction and only when something changed, lets the handlers
-    look their customer up inside read-only sessions without ever writing there.
-    """
-    sender, chat = update.effective_user, update.effective_chat
-    if sender is None or (chat is not None and chat.type != ChatType.PRIVATE):
+    """Runs before every handler, so handlers can look their customer up in read-only sessions."""
+    chat = update.effective_chat
+    if update.effective_user is None or (chat is not None and chat.type != ChatType.PRIVATE):
         return  # the shop does not serve groups: their members are no customers yet
-    async with context.db.reading() as session:
-        known = await users.find_by_telegram_id(session, sender.id)
-        if known is not None and users.profile_matches(
-            known,
-            first_name=sender.first_name,
-            username=sender.username,
-            language_code=sender.language_code,
-        ):
-            return
-    async with context.db.transaction() as session:
-        await _register(session, update)
+    await remember(context.db, sender_of(update))
+
+
+def sender_of(update: Update) -> Sender:
+    """Who sent this update, for a use case."""
+    sender = update.effective_user
+    if sender is None:
+        raise ValueError("update without a sender")
+    return Sender(sender.id, sender.first_name, sender.username, sender.language_code)
 
 
 async def customer(session: AsyncSession, update: Update) -> User:
     """The shop's record of whoever sent this update (remember_sender has stored it)."""
-    sender = update.effective_user
-    if sender is None:
-        raise ValueError("update without a sender")
-    known = await users.find_by_telegram_id(session, sender.id)
-    return known if known is not None else await _register(session, update)
+    return await shopper(session, sender_of(update))
 
 
 async def sender_is_admin(update: Update, context: ShopContext) -> bool:
@@ -99,15 +89,3 @@ async def sender_is_admin(update: Update, context: ShopContext) -> bool:
         return await admin.is_admin(
             session, telegram_id=sender.id, owners=context.settings.admin_ids
         )
-
-
-async def _register(session: AsyncSession, update: Update) -> User:
-    sender = update.effective_user
-    assert sender is not None
-    return await users.register(
-        session,
-        telegram_id=sender.id,
-        first_name=sender.first_name,
-        username=sender.username,
-        language_code=sender.language_code,
-    )

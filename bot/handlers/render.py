@@ -10,6 +10,9 @@ from telegram.error import BadRequest
 
 log = logging.getLogger(__name__)
 
+# A screen: its text (HTML) and its buttons.
+Screen = tuple[str, InlineKeyboardMarkup]
+
 
 def _is_not_modified(error: BadRequest) -> bool:
     return "not modified" in error.message.lower()

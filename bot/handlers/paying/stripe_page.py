@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import texts
 from bot.handlers.context import ShopContext, customer
 from bot.handlers.paying.offer import offers_payment
-from bot.handlers.render import send
+from bot.handlers.render import Screen, send
 from bot.keyboards.callbacks import MAX_INT
 from bot.keyboards.stripe_page import pay_failed_keyboard, pay_link_keyboard, returned_keyboard
 from bot.models import OrderStatus, utcnow
@@ -32,7 +32,6 @@ from bot.usecases.stripe_checkout import CANCELLED_START, PAID_START, start_stri
 
 log = logging.getLogger(__name__)
 
-Screen = tuple[str, InlineKeyboardMarkup]
 
 _RETURN_LINK = re.compile(rf"({PAID_START}|{CANCELLED_START})([0-9]{{1,10}})")
 

@@ -1,0 +1,56 @@
+"""Who is asking: the sender of an update or a web request, as the use cases know them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import Database
+from bot.models import User
+from bot.services import user as users
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """A person as Telegram introduced them; the front door fills it from the update."""
+
+    telegram_id: int
+    first_name: str
+    username: str | None = None
+    language_code: str | None = None
+
+
+async def shopper(session: AsyncSession, sender: Sender) -> User:
+    """The shop's record of the sender, registered on first sight."""
+    known = await users.find_by_telegram_id(session, sender.telegram_id)
+    if known is not None:
+        return known
+    return await users.register(
+        session,
+        telegram_id=sender.telegram_id,
+        first_name=sender.first_name,
+        username=sender.username,
+        language_code=sender.language_code,
+    )
+
+
+async def remember(db: Database, sender: Sender) -> None:
+    """Record a new customer or a changed profile, writing only when something changed."""
+    async with db.reading() as session:
+        known = await users.find_by_telegram_id(session, sender.telegram_id)
+        if known is not None and users.profile_matches(
+            known,
+            first_name=sender.first_name,
+            username=sender.username,
+            language_code=sender.language_code,
+        ):
+            return
+    async with db.transaction() as session:
+        await users.register(
+            session,
+            telegram_id=sender.telegram_id,
+            first_name=sender.first_name,
+            username=sender.username,
+            language_code=sender.language_code,
+        )
