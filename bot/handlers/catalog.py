@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import MessageLimit
 
 from bot import texts
-from bot.handlers.context import ShopContext, customer
+from bot.handlers.context import ShopContext, sender_of
 from bot.handlers.render import show
 from bot.handlers.router import on_button, on_command, on_screen
 from bot.keyboards.callbacks import Callback
@@ -32,9 +32,8 @@ from bot.keyboards.catalog import (
 from bot.keyboards.menu import Menu, back_to_menu
 from bot.keyboards.reviews import review_list
 from bot.keyboards.search import SearchPage
-from bot.services import cart, product
-from bot.services.pagination import Page
 from bot.services.product import ProductDetails
+from bot.usecases import catalog
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -54,24 +53,17 @@ async def categories(update: Update, context: ShopContext, data: Categories) -> 
 
 @on_button(CategoryPage)
 async def category_page(update: Update, context: ShopContext, data: CategoryPage) -> str | None:
-    async with context.db.reading() as session:
-        category = await product.get_category(session, data.category_id)
-        listing = await product.list_products(
-            session, category_id=category.id, page=max(data.page, 1), per_page=PER_PAGE
-        )
-        if listing.page > listing.pages:  # products were hidden since the button was made
-            listing = await product.list_products(
-                session, category_id=category.id, page=listing.pages, per_page=PER_PAGE
-            )
-    text = texts.category_title(category.name, listing.total)
-    await show(update, text, products_keyboard(category.id, listing))
+    found = await catalog.category_products(
+        context.db, category_id=data.category_id, page=data.page, per_page=PER_PAGE
+    )
+    text = texts.category_title(found.category.name, found.products.total)
+    await show(update, text, products_keyboard(found.category.id, found.products))
     return None
 
 
 @on_button(ProductCard)
 async def product_card(update: Update, context: ShopContext, data: ProductCard) -> str | None:
-    async with context.db.reading() as session:
-        details = await product.get_product(session, data.product_id)
+    details = await catalog.product_card(context.db, product_id=data.product_id)
     view = card_view(details.sizes, data)
     await _show_card(update, details, view)
     return texts.size_sold_out(view.refused_size) if view.refused_size else None
@@ -81,19 +73,16 @@ async def product_card(update: Update, context: ShopContext, data: ProductCard) 
 async def add_to_cart(update: Update, context: ShopContext, data: AddToCart) -> str | None:
     if not data.size_id:
         return texts.CHOOSE_SIZE_FIRST
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        details = await product.get_product(session, data.product_id)
-        await cart.add_item(
-            session,
-            user_id=user.id,
-            product_id=details.product.id,
-            size_id=data.size_id,
-            quantity=data.qty,
-        )
-    size = next(size for size in details.sizes if size.id == data.size_id)
+    added = await catalog.add_to_cart(
+        context.db,
+        sender=sender_of(update),
+        product_id=data.product_id,
+        size_id=data.size_id,
+        quantity=data.qty,
+    )
+    details = added.details
     await _show_card(update, details, card_view(details.sizes, data.card))
-    return texts.added_to_cart(data.qty, details.product.name, size.name)
+    return texts.added_to_cart(data.qty, details.product.name, added.size.name)
 
 
 def back_target(origin: Origin) -> Callback:
@@ -108,15 +97,10 @@ def back_target(origin: Origin) -> Callback:
 
 
 async def _show_categories(update: Update, context: ShopContext, page: int) -> None:
-    async with context.db.reading() as session:
-        summaries = await product.list_categories(session)
-    if not summaries:
+    listing = await catalog.categories(context.db, page=page, per_page=PER_PAGE)
+    if not listing.total:
         await show(update, texts.CATALOG_EMPTY, InlineKeyboardMarkup([back_to_menu()]))
         return
-    pages = -(-len(summaries) // PER_PAGE)
-    number = min(max(page, 1), pages)
-    shown = summaries[(number - 1) * PER_PAGE : number * PER_PAGE]
-    listing = Page(items=shown, page=number, per_page=PER_PAGE, total=len(summaries))
     await show(update, texts.CATALOG_TITLE, categories_keyboard(listing))
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import texts
-from bot.handlers.context import ShopContext, customer
+from bot.handlers.context import ShopContext, sender_of
 from bot.handlers.paying.offer import offer_payment, payment_connected
 from bot.handlers.render import show
 from bot.handlers.router import on_button, on_command, on_screen
@@ -24,8 +24,8 @@ from bot.keyboards.orders import (
 )
 from bot.keyboards.reviews import ReviewProduct
 from bot.models import Order, OrderStatus
-from bot.services import order as orders
 from bot.services.order import STATUS_LABELS
+from bot.usecases import orders
 
 PER_PAGE = 5
 
@@ -86,9 +86,9 @@ def _details_screen(
 
 
 async def _show_page(update: Update, context: ShopContext, page: int) -> None:
-    async with context.db.reading() as session:
-        user = await customer(session, update)
-        found = await orders.list_orders(session, user_id=user.id, page=page, per_page=PER_PAGE)
+    found = await orders.order_history(
+        context.db, sender=sender_of(update), page=page, per_page=PER_PAGE
+    )
     labels = [
         (
             order.id,
@@ -119,9 +119,7 @@ async def orders_page(update: Update, context: ShopContext, data: OrdersPage) ->
 
 @on_button(OrderDetails)
 async def details(update: Update, context: ShopContext, data: OrderDetails) -> str | None:
-    async with context.db.reading() as session:
-        user = await customer(session, update)
-        order = await orders.get_order(session, order_id=data.order_id, user_id=user.id)
+    order = await orders.order(context.db, sender=sender_of(update), order_id=data.order_id)
     await show(update, *_details_screen(order, data.page, context))
     return None
 
@@ -129,9 +127,7 @@ async def details(update: Update, context: ShopContext, data: OrderDetails) -> s
 @on_button(PayOrder)
 async def pay(update: Update, context: ShopContext, data: PayOrder) -> str | None:
     """A stale button (the order was paid or cancelled since) shows the order as it is now."""
-    async with context.db.reading() as session:
-        user = await customer(session, update)
-        order = await orders.get_order(session, order_id=data.order_id, user_id=user.id)
+    order = await orders.order(context.db, sender=sender_of(update), order_id=data.order_id)
     if order.status is not OrderStatus.PENDING_PAYMENT or not payment_connected(context):
         await show(update, *_details_screen(order, 1, context))
         return None
@@ -142,9 +138,7 @@ async def pay(update: Update, context: ShopContext, data: PayOrder) -> str | Non
 @on_button(CancelOrder)
 async def ask_to_cancel(update: Update, context: ShopContext, data: CancelOrder) -> str | None:
     """Checks the order is this customer's, and still cancellable, before asking anything."""
-    async with context.db.reading() as session:
-        user = await customer(session, update)
-        order = await orders.get_order(session, order_id=data.order_id, user_id=user.id)
+    order = await orders.order(context.db, sender=sender_of(update), order_id=data.order_id)
     if order.status is not OrderStatus.PENDING_PAYMENT:  # a stale button: show how it is now
         await show(update, *_details_screen(order, data.page, context))
         return None
@@ -155,9 +149,8 @@ async def ask_to_cancel(update: Update, context: ShopContext, data: CancelOrder)
 
 @on_button(ConfirmCancelOrder)
 async def cancel(update: Update, context: ShopContext, data: ConfirmCancelOrder) -> str | None:
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        await orders.cancel_order(session, order_id=data.order_id, user_id=user.id)
-        order = await orders.get_order(session, order_id=data.order_id, user_id=user.id)
+    order = await orders.cancel_unpaid_order(
+        context.db, sender=sender_of(update), order_id=data.order_id
+    )
     await show(update, *_details_screen(order, data.page, context))
     return texts.order_cancelled(order.id)

@@ -5,11 +5,11 @@ The saved addresses and their form live in bot/handlers/addresses.py.
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import texts
-from bot.handlers.context import ShopContext, customer
-from bot.handlers.render import send, show
+from bot.handlers.context import ShopContext, sender_of
+from bot.handlers.render import Screen, send, show
 from bot.handlers.router import on_button, on_command, on_screen, on_step
 from bot.keyboards.profile import (
     LeaveForm,
@@ -18,27 +18,23 @@ from bot.keyboards.profile import (
     form_keyboard,
     profile_keyboard,
 )
-from bot.services import dialog
-from bot.services import user as users
 from bot.services.dialog import Step
 from bot.services.errors import InvalidInput
 from bot.texts.errors import error_text
+from bot.usecases import profile as usecase
+from bot.usecases.profile import EMAIL_FORM, Profile
 
-EMAIL_FORM = "email"
-ADDRESS_FORM = "address"
 FORGET = "-"  # the email form: remove the saved email
 
 
-async def profile_view(update: Update, context: ShopContext) -> tuple[str, InlineKeyboardMarkup]:
-    async with context.db.reading() as session:
-        user = await customer(session, update)
-        addresses = await users.list_addresses(session, user_id=user.id)
-    listed = [(address_fields(a), a.is_default) for a in addresses]
-    return texts.profile(user.first_name, user.email, listed), profile_keyboard(addresses)
+def profile_view(profile: Profile) -> Screen:
+    listed = [(address_fields(a), a.is_default) for a in profile.addresses]
+    text = texts.profile(profile.first_name, profile.email, listed)
+    return text, profile_keyboard(profile.addresses)
 
 
-async def send_profile(update: Update, context: ShopContext, notice: str) -> None:
-    text, keyboard = await profile_view(update, context)
+async def send_profile(update: Update, profile: Profile, notice: str) -> None:
+    text, keyboard = profile_view(profile)
     await send(update, f"{notice}\n\n{text}", keyboard)
 
 
@@ -46,7 +42,8 @@ async def send_profile(update: Update, context: ShopContext, notice: str) -> Non
 @on_screen("profile")
 async def profile_screen(update: Update, context: ShopContext) -> None:
     """Name, email and saved addresses."""
-    await show(update, *await profile_view(update, context))
+    found = await usecase.profile(context.db, sender=sender_of(update))
+    await show(update, *profile_view(found))
 
 
 # ------------------------------------------------------------------------- email
@@ -54,10 +51,8 @@ async def profile_screen(update: Update, context: ShopContext) -> None:
 
 @on_button(SetEmail)
 async def ask_email(update: Update, context: ShopContext, data: SetEmail) -> str | None:
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        await dialog.set_step(session, user_id=user.id, flow=EMAIL_FORM, step="email")
-    await show(update, texts.profile_email_prompt(user.email), form_keyboard())
+    current = await usecase.ask_for_email(context.db, sender=sender_of(update))
+    await show(update, texts.profile_email_prompt(current), form_keyboard())
     return None
 
 
@@ -65,24 +60,18 @@ async def ask_email(update: Update, context: ShopContext, data: SetEmail) -> str
 async def receive_email(update: Update, context: ShopContext, step: Step, text: str) -> None:
     forget = text.strip() == FORGET
     try:
-        async with context.db.transaction() as session:
-            user = await customer(session, update)
-            await users.set_email(session, user_id=user.id, email=None if forget else text)
-            await dialog.clear_step(session, user_id=user.id)
+        found = await usecase.save_email(
+            context.db, sender=sender_of(update), email=None if forget else text
+        )
     except InvalidInput as error:  # stay in the form and ask again
         await send(update, texts.profile_reask(error_text(error)), form_keyboard())
         return
     notice = texts.PROFILE_EMAIL_REMOVED if forget else texts.PROFILE_EMAIL_SAVED
-    await send_profile(update, context, notice)
+    await send_profile(update, found, notice)
 
 
 @on_button(LeaveForm)
 async def leave_form(update: Update, context: ShopContext, data: LeaveForm) -> str | None:
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        step = await dialog.current_step(session, user_id=user.id)
-        # An old Cancel button must not end another feature's flow (a checkout, say).
-        if step is not None and step.flow in (EMAIL_FORM, ADDRESS_FORM):
-            await dialog.clear_step(session, user_id=user.id)
-    await show(update, *await profile_view(update, context))
+    found = await usecase.leave_form(context.db, sender=sender_of(update))
+    await show(update, *profile_view(found))
     return texts.PROFILE_FORM_LEFT

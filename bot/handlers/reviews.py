@@ -6,11 +6,10 @@ else is told why.
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot import texts
-from bot.handlers.context import ShopContext, customer
+from bot.handlers.context import ShopContext, sender_of
 from bot.handlers.render import send, show
 from bot.handlers.router import on_button, on_step
 from bot.keyboards.catalog import VIA_NONE, Origin
@@ -28,14 +27,12 @@ from bot.keyboards.reviews import (
     stars_keyboard,
 )
 from bot.models import REVIEW_MAX_LENGTH
-from bot.services import dialog, product, review
 from bot.services.dialog import Step
-from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.pagination import Page
-from bot.services.review import ReviewView
+from bot.services.errors import InvalidInput
 from bot.texts.errors import error_text
+from bot.usecases import reviews as usecase
+from bot.usecases.reviews import FLOW, ProductReviews
 
-FLOW = "review"
 PER_PAGE = 5
 DATE_FORMAT = "%d %b %Y"
 
@@ -54,45 +51,47 @@ async def review_product(update: Update, context: ShopContext, data: ReviewProdu
 
 @on_button(RateProduct)
 async def rate_product(update: Update, context: ShopContext, data: RateProduct) -> str | None:
-    async with context.db.reading() as session:
-        user = await customer(session, update)
-        name = await _bought(session, user.id, data.product_id)
-        current = await review.get_own_rating(session, user_id=user.id, product_id=data.product_id)
-    keyboard = stars_keyboard(data.product_id, origin_of(data), current)
-    await show(update, texts.rate_prompt(name), keyboard)
+    invitation = await usecase.ask_for_rating(
+        context.db, sender=sender_of(update), product_id=data.product_id
+    )
+    keyboard = stars_keyboard(data.product_id, origin_of(data), invitation.own_rating)
+    await show(update, texts.rate_prompt(invitation.product_name), keyboard)
     return None
 
 
 @on_button(GiveRating)
 async def give_rating(update: Update, context: ShopContext, data: GiveRating) -> str | None:
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        await product.get_product(session, data.product_id)  # hidden products take no ratings
-        await review.rate(session, user_id=user.id, product_id=data.product_id, value=data.stars)
-    await show_reviews(update, context, data.product_id, origin_of(data))
+    found = await usecase.rate(
+        context.db,
+        sender=sender_of(update),
+        product_id=data.product_id,
+        stars=data.stars,
+        per_page=PER_PAGE,
+    )
+    await _show(update, found, data.product_id, origin_of(data))
     return texts.THANKS_FOR_RATING
 
 
 @on_button(WriteReview)
 async def write_review(update: Update, context: ShopContext, data: WriteReview) -> str | None:
     origin = origin_of(data)
-    target = {"product_id": data.product_id, "via": origin.via, "ref": origin.ref, "at": origin.at}
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        name = await _bought(session, user.id, data.product_id)
-        own = await review.get_own_review(session, user_id=user.id, product_id=data.product_id)
-        await dialog.set_step(session, user_id=user.id, flow=FLOW, step="text", data=target)
-    prompt = texts.review_prompt(name, own.text if own else None, REVIEW_MAX_LENGTH)
+    invitation = await usecase.ask_for_review(
+        context.db,
+        sender=sender_of(update),
+        product_id=data.product_id,
+        way_back={"via": origin.via, "ref": origin.ref, "at": origin.at},
+    )
+    prompt = texts.review_prompt(invitation.product_name, invitation.own_text, REVIEW_MAX_LENGTH)
     await show(update, prompt, review_prompt_keyboard(data.product_id, origin))
     return None
 
 
 @on_button(CancelReview)
 async def cancel_review(update: Update, context: ShopContext, data: CancelReview) -> str | None:
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        await dialog.clear_step(session, user_id=user.id)
-    await show_reviews(update, context, data.product_id, origin_of(data))
+    found = await usecase.stop_reviewing(
+        context.db, sender=sender_of(update), product_id=data.product_id, per_page=PER_PAGE
+    )
+    await _show(update, found, data.product_id, origin_of(data))
     return None
 
 
@@ -101,65 +100,47 @@ async def review_text(update: Update, context: ShopContext, step: Step, text: st
     """The text is the review; a refused one is asked for again, the step kept."""
     product_id, origin = _target(step)
     try:
-        async with context.db.transaction() as session:
-            user = await customer(session, update)
-            await review.write_review(session, user_id=user.id, product_id=product_id, text=text)
-            await dialog.clear_step(session, user_id=user.id)
+        found = await usecase.save_review(
+            context.db,
+            sender=sender_of(update),
+            product_id=product_id,
+            text=text,
+            per_page=PER_PAGE,
+        )
     except InvalidInput as error:
         await send(update, texts.review_try_again(error_text(error)))
         return
-    except (NotAllowed, NotFound):  # no longer a buyer, or the product is gone: leave
-        async with context.db.transaction() as session:
-            user = await customer(session, update)
-            await dialog.clear_step(session, user_id=user.id)
-        raise
-    await show_reviews(update, context, product_id, origin, notice=texts.REVIEW_SAVED)
+    await _show(update, found, product_id, origin, notice=texts.REVIEW_SAVED)
 
 
 async def show_reviews(
+    update: Update, context: ShopContext, product_id: int, origin: Origin, *, page: int = 1
+) -> None:
+    found = await usecase.product_reviews(
+        context.db, sender=sender_of(update), product_id=product_id, page=page, per_page=PER_PAGE
+    )
+    await _show(update, found, product_id, origin)
+
+
+async def _show(
     update: Update,
-    context: ShopContext,
+    found: ProductReviews,
     product_id: int,
     origin: Origin,
     *,
-    page: int = 1,
     notice: str | None = None,
 ) -> None:
-    async with context.db.reading() as session:
-        user = await customer(session, update)
-        details = await product.get_product(session, product_id)
-        ratings = await review.rating_summary(session, product_id=product_id)
-        listing = await _page(session, product_id, page)
-        own = await review.get_own_review(session, user_id=user.id, product_id=product_id)
+    listing = found.reviews
     entries = [
         texts.review_entry(
             r.author_name, r.rating, r.text, f"{r.created_at:{DATE_FORMAT}}", edited=r.edited
         )
         for r in listing.items
     ]
-    rating = texts.rating_line(ratings.average, ratings.count, listing.total)
-    text = texts.reviews_screen(details.product.name, rating, entries, notice=notice)
-    keyboard = reviews_keyboard(listing, product_id, origin, has_own_review=own is not None)
+    rating = texts.rating_line(found.ratings.average, found.ratings.count, listing.total)
+    text = texts.reviews_screen(found.product_name, rating, entries, notice=notice)
+    keyboard = reviews_keyboard(listing, product_id, origin, has_own_review=found.has_own_review)
     await show(update, text, keyboard)
-
-
-async def _page(session: AsyncSession, product_id: int, page: int) -> Page[ReviewView]:
-    listing = await review.list_reviews(
-        session, product_id=product_id, page=max(page, 1), per_page=PER_PAGE
-    )
-    if listing.page > listing.pages:  # reviews were removed since the button was made
-        listing = await review.list_reviews(
-            session, product_id=product_id, page=listing.pages, per_page=PER_PAGE
-        )
-    return listing
-
-
-async def _bought(session: AsyncSession, user_id: int, product_id: int) -> str:
-    """The product's name, if this customer may rate and review it."""
-    details = await product.get_product(session, product_id)
-    if not await review.can_review(session, user_id=user_id, product_id=product_id):
-        raise NotAllowed(texts.only_buyers_can_review(details.product.name))
-    return details.product.name
 
 
 def _target(step: Step) -> tuple[int, Origin]:

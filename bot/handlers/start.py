@@ -5,26 +5,32 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
-from bot.handlers.context import ShopContext, customer
+from bot.handlers.context import ShopContext, sender_of
 from bot.handlers.paying.offer import payment_connected
-from bot.handlers.paying.stripe_page import returning_from_stripe
-from bot.handlers.render import send, show
+from bot.handlers.render import Screen, send, show
 from bot.handlers.router import on_button, on_command, on_screen, screen
 from bot.keyboards.callbacks import ExpiredButton
 from bot.keyboards.menu import Menu, Noop, back_to_menu, main_menu
-from bot.services import dialog
+from bot.keyboards.stripe_page import returned_keyboard
+from bot.models import OrderStatus
+from bot.services.order import STATUS_LABELS
+from bot.usecases import start as usecase
+from bot.usecases.start import BackFromPayment
 
 
 @on_command("start")
 async def start(update: Update, context: ShopContext) -> None:
     """Register the customer (idempotent) and greet them with the menu; a customer Stripe sent
     back (a t.me deep link) sees their order instead."""
-    connected = payment_connected(context)
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        await dialog.clear_step(session, user_id=user.id)
-        returned = await returning_from_stripe(session, user.id, context.args, can_pay=connected)
-    await send(update, *(returned or (texts.welcome(user.first_name), main_menu())))
+    args = context.args or []
+    welcome = await usecase.start(
+        context.db, sender=sender_of(update), start_parameter=args[0] if len(args) == 1 else None
+    )
+    back = welcome.back_from_payment
+    if back is not None:
+        await send(update, *_back_from_payment(back, can_pay=payment_connected(context)))
+    else:
+        await send(update, texts.welcome(welcome.first_name), main_menu())
 
 
 @on_command("help")
@@ -42,9 +48,7 @@ async def menu_screen(update: Update, context: ShopContext) -> None:
 @on_command("cancel")
 async def cancel(update: Update, context: ShopContext) -> None:
     """Leave whatever step the customer is in; the cart is untouched."""
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        left = await dialog.clear_step(session, user_id=user.id)
+    left = await usecase.leave_flow(context.db, sender=sender_of(update))
     await send(update, texts.CANCELLED if left else texts.NOTHING_TO_CANCEL, main_menu())
 
 
@@ -65,3 +69,17 @@ async def open_menu(update: Update, context: ShopContext, data: Menu) -> str | N
 @on_button(Noop)
 async def do_nothing(update: Update, context: ShopContext, data: Noop) -> str | None:
     return None
+
+
+def _back_from_payment(back: BackFromPayment, *, can_pay: bool) -> Screen:
+    """The order a Stripe payment page sent the customer back for, as it reads now."""
+    order = back.order
+    status = STATUS_LABELS[order.status]
+    pending = order.status is OrderStatus.PENDING_PAYMENT
+    if back.paid:
+        text = texts.stripe_returned_paid(order.id, status, pending=pending)
+        return text, returned_keyboard(order.id, can_pay=False)
+    total = texts.money(order.total, order.currency)
+    payable = pending and can_pay
+    text = texts.stripe_returned_unpaid(order.id, total, status, payable=payable)
+    return text, returned_keyboard(order.id, can_pay=payable)

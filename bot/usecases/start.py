@@ -1,0 +1,65 @@
+"""Coming into the shop (/start) and leaving a flow (/cancel).
+
+/start may carry a return link from a Stripe payment page (`paid_<id>`, `unpaid_<id>`): the
+customer then sees that order instead of the greeting, if it is theirs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import Database
+from bot.models import Order
+from bot.services import dialog
+from bot.services import order as orders
+from bot.services.errors import NotFound
+from bot.usecases.customers import Sender, shopper
+from bot.usecases.stripe_checkout import CANCELLED_START, PAID_START
+
+_RETURN_LINK = re.compile(rf"({PAID_START}|{CANCELLED_START})([0-9]{{1,10}})")
+_LARGEST_ID = 2**31 - 1  # an integer column's largest value
+
+
+@dataclass(frozen=True, slots=True)
+class BackFromPayment:
+    order: Order
+    paid: bool  # back through the page's after-paying link (the webhook may still be due)
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    first_name: str
+    back_from_payment: BackFromPayment | None
+
+
+async def start(db: Database, *, sender: Sender, start_parameter: str | None) -> Welcome:
+    """Leaves any flow. A return link naming someone else's order, or none, is ignored."""
+    link = _RETURN_LINK.fullmatch(start_parameter or "")
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        await dialog.clear_step(session, user_id=user.id)
+        back = await _back_from_payment(session, user.id, link) if link else None
+    return Welcome(user.first_name, back)
+
+
+async def leave_flow(db: Database, *, sender: Sender) -> bool:
+    """Whether there was a flow to leave; the cart is untouched."""
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        return await dialog.clear_step(session, user_id=user.id)
+
+
+async def _back_from_payment(
+    session: AsyncSession, user_id: int, link: re.Match[str]
+) -> BackFromPayment | None:
+    order_id = int(link[2])
+    if order_id > _LARGEST_ID:
+        return None
+    try:
+        order = await orders.get_order(session, order_id=order_id, user_id=user_id)
+    except NotFound:
+        return None
+    return BackFromPayment(order, paid=link[1] == PAID_START)
