@@ -1,0 +1,55 @@
+"""Search as a customer uses it: the query is remembered for the pages after the first."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.db import Database
+from bot.services.errors import NotFound
+from bot.services.search import CatalogSearch
+from bot.usecases import search
+from bot.usecases.customers import Sender
+from tests.factories import make_category, make_product
+from tests.usecases.steps import flow_of
+
+ANN = Sender(telegram_id=501, first_name="Ann")
+BOB = Sender(telegram_id=502, first_name="Bob")
+
+
+async def _shop_with_sneakers(db: Database, count: int) -> None:
+    async with db.transaction() as session:
+        category = await make_category(session, "Sneakers")
+        for number in range(count):
+            await make_product(session, name=f"Trail Sneakers {number}", category=category)
+
+
+async def test_the_next_page_continues_the_customers_last_search(db: Database) -> None:
+    await _shop_with_sneakers(db, 3)
+    engine = CatalogSearch()
+    first = await search.search(db, sender=ANN, catalog=engine, text="  snekers ", per_page=2)
+    second = await search.search_page(db, sender=ANN, catalog=engine, page=2, per_page=2)
+    assert (first.query, first.found.total, len(first.found.items)) == ("snekers", 3, 2)
+    assert (second.query, second.found.page, len(second.found.items)) == ("snekers", 2, 1)
+
+
+async def test_a_page_past_the_end_shows_the_last_one(db: Database) -> None:
+    await _shop_with_sneakers(db, 3)
+    engine = CatalogSearch()
+    await search.search(db, sender=ANN, catalog=engine, text="sneakers", per_page=2)
+    results = await search.search_page(db, sender=ANN, catalog=engine, page=9, per_page=2)
+    assert results.found.page == 2
+
+
+async def test_pages_of_a_search_nobody_made_are_refused(db: Database) -> None:
+    engine = CatalogSearch()
+    await search.search(db, sender=ANN, catalog=engine, text="sneakers", per_page=2)
+    with pytest.raises(NotFound, match="no longer know what you searched for"):
+        await search.search_page(db, sender=BOB, catalog=engine, page=2, per_page=2)
+
+
+async def test_answering_the_search_prompt_ends_its_step(db: Database) -> None:
+    engine = CatalogSearch()
+    await search.ask_for_query(db, sender=ANN)
+    assert await flow_of(db, ANN) == search.FLOW
+    await search.search(db, sender=ANN, catalog=engine, text="hoodie", per_page=2, leave_flow=True)
+    assert await flow_of(db, ANN) is None
