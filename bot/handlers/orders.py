@@ -119,7 +119,7 @@ async def orders_page(update: Update, context: ShopContext, data: OrdersPage) ->
 
 @on_button(OrderDetails)
 async def details(update: Update, context: ShopContext, data: OrderDetails) -> str | None:
-    order = await orders.order(context.db, sender=sender_of(update), order_id=data.order_id)
+    order = await orders.own_order(context.db, sender=sender_of(update), order_id=data.order_id)
     await show(update, *_details_screen(order, data.page, context))
     return None
 
@@ -127,7 +127,7 @@ async def details(update: Update, context: ShopContext, data: OrderDetails) -> s
 @on_button(PayOrder)
 async def pay(update: Update, context: ShopContext, data: PayOrder) -> str | None:
     """A stale button (the order was paid or cancelled since) shows the order as it is now."""
-    order = await orders.order(context.db, sender=sender_of(update), order_id=data.order_id)
+    order = await orders.own_order(context.db, sender=sender_of(update), order_id=data.order_id)
     if order.status is not OrderStatus.PENDING_PAYMENT or not payment_connected(context):
         await show(update, *_details_screen(order, 1, context))
         return None
@@ -138,7 +138,7 @@ async def pay(update: Update, context: ShopContext, data: PayOrder) -> str | Non
 @on_button(CancelOrder)
 async def ask_to_cancel(update: Update, context: ShopContext, data: CancelOrder) -> str | None:
     """Checks the order is this customer's, and still cancellable, before asking anything."""
-    order = await orders.order(context.db, sender=sender_of(update), order_id=data.order_id)
+    order = await orders.own_order(context.db, sender=sender_of(update), order_id=data.order_id)
     if order.status is not OrderStatus.PENDING_PAYMENT:  # a stale button: show how it is now
         await show(update, *_details_screen(order, data.page, context))
         return None

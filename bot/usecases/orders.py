@@ -19,7 +19,7 @@ async def order_history(db: Database, *, sender: Sender, page: int, per_page: in
         return await orders.list_orders(session, user_id=user.id, page=page, per_page=per_page)
 
 
-async def order(db: Database, *, sender: Sender, order_id: int) -> Order:
+async def own_order(db: Database, *, sender: Sender, order_id: int) -> Order:
     """The order with its lines and its status history."""
     async with db.reading() as session:
         user = await shopper(session, sender)

@@ -38,13 +38,13 @@ async def test_a_paid_order_is_not_cancelled_by_its_customer(db: Database) -> No
     paid = await _order_of_ann(db, OrderStatus.PAID)
     with pytest.raises(NotAllowed):
         await orders.cancel_unpaid_order(db, sender=ANN, order_id=paid.id)
-    assert (await orders.order(db, sender=ANN, order_id=paid.id)).status is OrderStatus.PAID
+    assert (await orders.own_order(db, sender=ANN, order_id=paid.id)).status is OrderStatus.PAID
 
 
 async def test_someone_elses_order_looks_missing(db: Database) -> None:
     placed = await _order_of_ann(db, OrderStatus.PENDING_PAYMENT)
     with pytest.raises(NotFound):
-        await orders.order(db, sender=BOB, order_id=placed.id)
+        await orders.own_order(db, sender=BOB, order_id=placed.id)
     with pytest.raises(NotFound):
         await orders.cancel_unpaid_order(db, sender=BOB, order_id=placed.id)
     assert (await orders.order_history(db, sender=BOB, page=1, per_page=5)).total == 0
