@@ -16,7 +16,6 @@ from bot.keyboards.profile import (
     DeleteAddress,
     EditAddress,
     MakeDefault,
-    address_fields,
     address_keyboard,
     confirm_delete_keyboard,
     form_keyboard,
@@ -33,7 +32,7 @@ async def open_address(update: Update, context: ShopContext, data: AddressCard) 
     address = await usecase.address(
         context.db, sender=sender_of(update), address_id=data.address_id
     )
-    text = texts.profile_address(address_fields(address), address.is_default)
+    text = texts.profile_address(address.fields, address.is_default)
     await show(update, text, address_keyboard(address))
     return None
 
@@ -43,7 +42,7 @@ async def ask_delete(update: Update, context: ShopContext, data: DeleteAddress) 
     address = await usecase.address(
         context.db, sender=sender_of(update), address_id=data.address_id
     )
-    text = texts.profile_delete_question(address_fields(address))
+    text = texts.profile_delete_question(address.fields)
     await show(update, text, confirm_delete_keyboard(address.id))
     return None
 
@@ -62,7 +61,7 @@ async def make_default(update: Update, context: ShopContext, data: MakeDefault) 
     address = await usecase.make_default(
         context.db, sender=sender_of(update), address_id=data.address_id
     )
-    text = texts.profile_address(address_fields(address), address.is_default)
+    text = texts.profile_address(address.fields, address.is_default)
     await show(update, text, address_keyboard(address))
     return texts.PROFILE_DEFAULT_SET
 

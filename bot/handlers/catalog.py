@@ -56,8 +56,8 @@ async def category_page(update: Update, context: ShopContext, data: CategoryPage
     found = await catalog.category_products(
         context.db, category_id=data.category_id, page=data.page, per_page=PER_PAGE
     )
-    text = texts.category_title(found.category.name, found.products.total)
-    await show(update, text, products_keyboard(found.category.id, found.products))
+    text = texts.category_title(found.category_name, found.products.total)
+    await show(update, text, products_keyboard(found.category_id, found.products))
     return None
 
 

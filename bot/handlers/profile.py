@@ -14,7 +14,6 @@ from bot.handlers.router import on_button, on_command, on_screen, on_step
 from bot.keyboards.profile import (
     LeaveForm,
     SetEmail,
-    address_fields,
     form_keyboard,
     profile_keyboard,
 )
@@ -28,7 +27,7 @@ FORGET = "-"  # the email form: remove the saved email
 
 
 def profile_view(profile: Profile) -> Screen:
-    listed = [(address_fields(a), a.is_default) for a in profile.addresses]
+    listed = [(a.fields, a.is_default) for a in profile.addresses]
     text = texts.profile(profile.first_name, profile.email, listed)
     return text, profile_keyboard(profile.addresses)
 

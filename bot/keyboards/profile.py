@@ -10,8 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts
 from bot.keyboards.callbacks import Callback, register
 from bot.keyboards.menu import Menu, back_to_menu, button
-from bot.models import Address
-from bot.services.user import ADDRESS_FIELDS, MAX_ADDRESSES
+from bot.services.user import MAX_ADDRESSES
+from bot.usecases.profile import SavedAddress
 
 
 @register("pe")
@@ -64,19 +64,14 @@ class LeaveForm(Callback):
     """Stops the email or address form and goes back to the profile."""
 
 
-def address_fields(address: Address) -> dict[str, str]:
-    """The address as the texts module takes it."""
-    return {name: getattr(address, name) for name in ADDRESS_FIELDS}
-
-
 def back_to_profile() -> list[InlineKeyboardButton]:
     return [button(texts.BACK, Menu("profile"))]
 
 
-def profile_keyboard(addresses: Sequence[Address]) -> InlineKeyboardMarkup:
+def profile_keyboard(addresses: Sequence[SavedAddress]) -> InlineKeyboardMarkup:
     rows = [[button(texts.PROFILE_SET_EMAIL, SetEmail())]]
     rows += [
-        [button(texts.profile_address_button(address_fields(a), a.is_default), AddressCard(a.id))]
+        [button(texts.profile_address_button(a.fields, a.is_default), AddressCard(a.id))]
         for a in addresses
     ]
     if len(addresses) < MAX_ADDRESSES:
@@ -85,7 +80,7 @@ def profile_keyboard(addresses: Sequence[Address]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def address_keyboard(address: Address) -> InlineKeyboardMarkup:
+def address_keyboard(address: SavedAddress) -> InlineKeyboardMarkup:
     rows = [
         [
             button(texts.PROFILE_EDIT_ADDRESS, EditAddress(address.id)),

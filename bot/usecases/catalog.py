@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.db import Database
-from bot.models import Category, Product, Size
+from bot.models import Product, Size
 from bot.services import cart, product
 from bot.services.pagination import Page
 from bot.services.product import CategorySummary, ProductDetails
@@ -15,7 +15,8 @@ from bot.usecases.customers import Sender, shopper
 
 @dataclass(frozen=True, slots=True)
 class CategoryProducts:
-    category: Category
+    category_id: int
+    category_name: str
     products: Page[Product]
 
 
@@ -49,7 +50,7 @@ async def category_products(
             listing = await product.list_products(
                 session, category_id=category.id, page=listing.pages, per_page=per_page
             )
-    return CategoryProducts(category, listing)
+    return CategoryProducts(category.id, category.name, listing)
 
 
 async def product_card(db: Database, *, product_id: int) -> ProductDetails:

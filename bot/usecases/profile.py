@@ -26,10 +26,17 @@ KEEP = "."  # editing an address: keep the current value
 
 
 @dataclass(frozen=True, slots=True)
+class SavedAddress:
+    id: int
+    is_default: bool
+    fields: dict[str, str]  # by name, in the order the form asks for them
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     first_name: str
     email: str | None
-    addresses: tuple[Address, ...]  # the default first
+    addresses: tuple[SavedAddress, ...]  # the default first
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +67,7 @@ async def profile(db: Database, *, sender: Sender) -> Profile:
     async with db.reading() as session:
         user = await shopper(session, sender)
         addresses = await users.list_addresses(session, user_id=user.id)
-    return Profile(user.first_name, user.email, tuple(addresses))
+    return Profile(user.first_name, user.email, tuple(map(_saved, addresses)))
 
 
 async def leave_form(db: Database, *, sender: Sender) -> Profile:
@@ -96,10 +103,10 @@ async def save_email(db: Database, *, sender: Sender, email: str | None) -> Prof
 # --------------------------------------------------------------------- addresses
 
 
-async def address(db: Database, *, sender: Sender, address_id: int) -> Address:
+async def address(db: Database, *, sender: Sender, address_id: int) -> SavedAddress:
     async with db.reading() as session:
         user = await shopper(session, sender)
-        return await users.get_address(session, user_id=user.id, address_id=address_id)
+        return _saved(await users.get_address(session, user_id=user.id, address_id=address_id))
 
 
 async def delete_address(db: Database, *, sender: Sender, address_id: int) -> Profile:
@@ -109,10 +116,11 @@ async def delete_address(db: Database, *, sender: Sender, address_id: int) -> Pr
     return await profile(db, sender=sender)
 
 
-async def make_default(db: Database, *, sender: Sender, address_id: int) -> Address:
+async def make_default(db: Database, *, sender: Sender, address_id: int) -> SavedAddress:
     async with db.transaction() as session:
         user = await shopper(session, sender)
-        return await users.set_default_address(session, user_id=user.id, address_id=address_id)
+        address = await users.set_default_address(session, user_id=user.id, address_id=address_id)
+    return _saved(address)
 
 
 async def start_address_form(db: Database, *, sender: Sender, address_id: int) -> AddressQuestion:
@@ -123,7 +131,7 @@ async def start_address_form(db: Database, *, sender: Sender, address_id: int) -
         user = await shopper(session, sender)
         if address_id:
             saved = await users.get_address(session, user_id=user.id, address_id=address_id)
-            values = {field: getattr(saved, field) for field in FIELDS}
+            values = _saved(saved).fields
         elif len(await users.list_addresses(session, user_id=user.id)) >= users.MAX_ADDRESSES:
             raise InvalidInput(texts.profile_too_many_addresses(users.MAX_ADDRESSES))
         await dialog.set_step(
@@ -162,6 +170,11 @@ async def answer_address_form(
             data=_form(address_id, values),
         )
     return _question(following, address_id, values)
+
+
+def _saved(address: Address) -> SavedAddress:
+    fields = {field: getattr(address, field) for field in FIELDS}
+    return SavedAddress(address.id, address.is_default, fields)
 
 
 def _form(address_id: int, values: dict[str, str]) -> dict[str, object]:
