@@ -23,9 +23,10 @@ from bot.keyboards.orders import (
     orders_keyboard,
 )
 from bot.keyboards.reviews import ReviewProduct
-from bot.models import Order, OrderStatus
+from bot.models import OrderStatus
 from bot.services.order import STATUS_LABELS
 from bot.usecases import orders
+from bot.usecases.orders import CustomerOrder
 
 PER_PAGE = 5
 
@@ -38,7 +39,7 @@ def _time(moment: datetime) -> str:
     return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
 
 
-def _order_text(order: Order) -> str:
+def _order_text(order: CustomerOrder) -> str:
     lines = "\n".join(
         texts.cart_line(
             number,
@@ -62,7 +63,7 @@ def _order_text(order: Order) -> str:
     return texts.order_details(order.id, status, lines, total, order.shipping_address, history)
 
 
-def _review_buttons(order: Order) -> list[InlineKeyboardButton]:
+def _review_buttons(order: CustomerOrder) -> list[InlineKeyboardButton]:
     """Delivered orders invite a rating of each product that still exists."""
     if order.status is not OrderStatus.DELIVERED:
         return []
@@ -72,7 +73,7 @@ def _review_buttons(order: Order) -> list[InlineKeyboardButton]:
 
 
 def _details_screen(
-    order: Order, page: int, context: ShopContext
+    order: CustomerOrder, page: int, context: ShopContext
 ) -> tuple[str, InlineKeyboardMarkup]:
     pending = order.status is OrderStatus.PENDING_PAYMENT
     keyboard = order_keyboard(

@@ -10,8 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts
 from bot.keyboards.callbacks import Callback, register
 from bot.keyboards.menu import Menu, back_to_menu, button, pager
-from bot.models import Order
 from bot.services.pagination import Page
+from bot.usecases.orders import ListedOrder
 
 
 @register("ol")
@@ -51,7 +51,9 @@ class PayOrder(Callback):
     order_id: int
 
 
-def orders_keyboard(page: Page[Order], labels: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+def orders_keyboard(
+    page: Page[ListedOrder], labels: Sequence[tuple[int, str]]
+) -> InlineKeyboardMarkup:
     """`labels`: (order id, button text) for the orders on this page, newest first."""
     rows = [[button(label, OrderDetails(order_id, page.page))] for order_id, label in labels]
     if not labels:

@@ -5,30 +5,95 @@ Someone else's order looks exactly like a missing one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from bot.db import Database
-from bot.models import Order
+from bot.models import Order, OrderStatus
 from bot.services import order as orders
 from bot.services.pagination import Page
 from bot.usecases.customers import Sender, shopper
 
 
-async def order_history(db: Database, *, sender: Sender, page: int, per_page: int) -> Page[Order]:
-    """Newest first, each with its lines."""
+@dataclass(frozen=True, slots=True)
+class ListedOrder:
+    id: int
+    created_at: datetime
+    status: OrderStatus
+    total: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    product_id: int | None  # None once the product is deleted
+    product_name: str
+    size_name: str
+    quantity: int
+    unit_price: int
+    line_total: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    to_status: OrderStatus
+    note: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerOrder:
+    id: int
+    status: OrderStatus
+    total: int
+    currency: str
+    shipping_address: str
+    items: tuple[OrderLine, ...]
+    history: tuple[StatusChange, ...]
+
+
+async def order_history(
+    db: Database, *, sender: Sender, page: int, per_page: int
+) -> Page[ListedOrder]:
+    """Newest first."""
     async with db.reading() as session:
         user = await shopper(session, sender)
-        return await orders.list_orders(session, user_id=user.id, page=page, per_page=per_page)
+        found = await orders.list_orders(session, user_id=user.id, page=page, per_page=per_page)
+    listed = [ListedOrder(o.id, o.created_at, o.status, o.total, o.currency) for o in found.items]
+    return Page(listed, found.page, found.per_page, found.total)
 
 
-async def own_order(db: Database, *, sender: Sender, order_id: int) -> Order:
+async def own_order(db: Database, *, sender: Sender, order_id: int) -> CustomerOrder:
     """The order with its lines and its status history."""
     async with db.reading() as session:
         user = await shopper(session, sender)
-        return await orders.get_order(session, order_id=order_id, user_id=user.id)
+        return customer_order(await orders.get_order(session, order_id=order_id, user_id=user.id))
 
 
-async def cancel_unpaid_order(db: Database, *, sender: Sender, order_id: int) -> Order:
+async def cancel_unpaid_order(db: Database, *, sender: Sender, order_id: int) -> CustomerOrder:
     """The order as it reads cancelled; one paid for already is refused (NotAllowed)."""
     async with db.transaction() as session:
         user = await shopper(session, sender)
         await orders.cancel_order(session, order_id=order_id, user_id=user.id)
-        return await orders.get_order(session, order_id=order_id, user_id=user.id)
+        return customer_order(await orders.get_order(session, order_id=order_id, user_id=user.id))
+
+
+def customer_order(order: Order) -> CustomerOrder:
+    """The order as its customer sees it; its lines and history must be loaded."""
+    lines = tuple(
+        OrderLine(
+            item.product_id,
+            item.product_name,
+            item.size_name,
+            item.quantity,
+            item.unit_price,
+            item.line_total,
+        )
+        for item in order.items
+    )
+    history = tuple(
+        StatusChange(change.to_status, change.note, change.created_at) for change in order.history
+    )
+    return CustomerOrder(
+        order.id, order.status, order.total, order.currency, order.shipping_address, lines, history
+    )

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
-from bot.models import Order
 from bot.services import dialog
 from bot.services import order as orders
 from bot.services.errors import NotFound
 from bot.usecases.customers import Sender, shopper
+from bot.usecases.orders import CustomerOrder, customer_order
 from bot.usecases.stripe_checkout import CANCELLED_START, PAID_START
 
 _RETURN_LINK = re.compile(rf"({PAID_START}|{CANCELLED_START})([0-9]{{1,10}})")
@@ -25,7 +25,7 @@ _LARGEST_ID = 2**31 - 1  # an integer column's largest value
 
 @dataclass(frozen=True, slots=True)
 class BackFromPayment:
-    order: Order
+    order: CustomerOrder
     paid: bool  # back through the page's after-paying link (the webhook may still be due)
 
 
@@ -62,4 +62,4 @@ async def _back_from_payment(
         order = await orders.get_order(session, order_id=order_id, user_id=user_id)
     except NotFound:
         return None
-    return BackFromPayment(order, paid=link[1] == PAID_START)
+    return BackFromPayment(customer_order(order), paid=link[1] == PAID_START)
