@@ -32,8 +32,8 @@ from bot.keyboards.catalog import (
 from bot.keyboards.menu import Menu, back_to_menu
 from bot.keyboards.reviews import review_list
 from bot.keyboards.search import SearchPage
-from bot.services.product import ProductDetails
 from bot.usecases import catalog
+from bot.usecases.catalog import ProductInfo
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -63,9 +63,9 @@ async def category_page(update: Update, context: ShopContext, data: CategoryPage
 
 @on_button(ProductCard)
 async def product_card(update: Update, context: ShopContext, data: ProductCard) -> str | None:
-    details = await catalog.product_card(context.db, product_id=data.product_id)
-    view = card_view(details.sizes, data)
-    await _show_card(update, details, view)
+    card = await catalog.product_card(context.db, product_id=data.product_id)
+    view = card_view(card.sizes, data)
+    await _show_card(update, card, view)
     return texts.size_sold_out(view.refused_size) if view.refused_size else None
 
 
@@ -80,9 +80,9 @@ async def add_to_cart(update: Update, context: ShopContext, data: AddToCart) -> 
         size_id=data.size_id,
         quantity=data.qty,
     )
-    details = added.details
-    await _show_card(update, details, card_view(details.sizes, data.card))
-    return texts.added_to_cart(data.qty, details.product.name, added.size.name)
+    card = added.card
+    await _show_card(update, card, card_view(card.sizes, data.card))
+    return texts.added_to_cart(data.qty, card.name, added.size_name)
 
 
 def back_target(origin: Origin) -> Callback:
@@ -104,36 +104,34 @@ async def _show_categories(update: Update, context: ShopContext, page: int) -> N
     await show(update, texts.CATALOG_TITLE, categories_keyboard(listing))
 
 
-async def _show_card(update: Update, details: ProductDetails, view: CardView) -> None:
-    item, origin = details.product, view.state.origin
+async def _show_card(update: Update, card: ProductInfo, view: CardView) -> None:
+    origin = view.state.origin
     keyboard = card_keyboard(
         view,
-        reviews=details.review_count,
-        to_reviews=review_list(item.id, origin),
+        reviews=card.review_count,
+        to_reviews=review_list(card.id, origin),
         back=back_target(origin),
     )
-    limit = MessageLimit.CAPTION_LENGTH if item.photo else MessageLimit.MAX_TEXT_LENGTH
-    await show(update, _card_text(details, view, limit), keyboard, photo=item.photo)
+    limit = MessageLimit.CAPTION_LENGTH if card.photo else MessageLimit.MAX_TEXT_LENGTH
+    await show(update, _card_text(card, view, limit), keyboard, photo=card.photo)
 
 
-def _card_text(details: ProductDetails, view: CardView, limit: int) -> str:
+def _card_text(card: ProductInfo, view: CardView, limit: int) -> str:
     """The card; under a photo its description is shortened until the caption fits."""
-    item, chosen, qty = details.product, view.chosen, view.state.qty
-    description = item.description
+    chosen, qty = view.chosen, view.state.qty
+    description = card.description
     while True:
         text = texts.product_card(
-            name=item.name,
-            price=texts.money(item.price, item.currency),
-            rating=texts.rating_line(
-                details.average_rating, details.rating_count, details.review_count
-            ),
+            name=card.name,
+            price=texts.money(card.price, card.currency),
+            rating=texts.rating_line(card.average_rating, card.rating_count, card.review_count),
             description=description,
             sizes=[(size.name, size.stock) for size in view.sizes],
             footer=texts.card_footer(
                 available=view.available,
                 size=chosen.name if chosen else None,
                 quantity=qty,
-                total=texts.money(item.price * qty, item.currency),
+                total=texts.money(card.price * qty, card.currency),
             ),
         )
         overflow = _length(text) - limit

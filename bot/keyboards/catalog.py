@@ -14,9 +14,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts
 from bot.keyboards.callbacks import Callback, register
 from bot.keyboards.menu import Menu, Noop, back_to_menu, button, pager
-from bot.models import MAX_LINE_QUANTITY, Product, Size
+from bot.models import MAX_LINE_QUANTITY
 from bot.services.pagination import Page
 from bot.services.product import CategorySummary
+from bot.usecases.catalog import ListedProduct, SizeStock
 
 PER_PAGE = 8
 SIZES_PER_ROW = 4
@@ -90,12 +91,12 @@ class CardView:
     """A card state made valid for the product as it is now."""
 
     state: ProductCard
-    sizes: tuple[Size, ...]
+    sizes: tuple[SizeStock, ...]
     max_qty: int
     refused_size: str | None  # a sold-out size that was pressed
 
     @property
-    def chosen(self) -> Size | None:
+    def chosen(self) -> SizeStock | None:
         return next((size for size in self.sizes if size.id == self.state.size_id), None)
 
     @property
@@ -103,7 +104,7 @@ class CardView:
         return any(size.stock > 0 for size in self.sizes)
 
 
-def card_view(sizes: Sequence[Size], state: ProductCard) -> CardView:
+def card_view(sizes: Sequence[SizeStock], state: ProductCard) -> CardView:
     """Sold-out or foreign sizes are not selected; a lone size is; quantity stays in stock."""
     chosen = next((size for size in sizes if size.id == state.size_id), None)
     refused = chosen.name if chosen is not None and chosen.stock <= 0 else None
@@ -125,7 +126,7 @@ def categories_keyboard(page: Page[CategorySummary]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row for row in rows if row])
 
 
-def products_keyboard(category_id: int, page: Page[Product]) -> InlineKeyboardMarkup:
+def products_keyboard(category_id: int, page: Page[ListedProduct]) -> InlineKeyboardMarkup:
     origin = Origin(VIA_CATEGORY, category_id, page.page)
     rows = [[button(_product_label(p), open_card(p.id, origin))] for p in page.items]
     rows.append(pager(page, lambda number: CategoryPage(category_id, number)))
@@ -171,8 +172,7 @@ def _quantity_buttons(view: CardView) -> list[InlineKeyboardButton]:
     return row
 
 
-def _product_label(product: Product) -> str:
-    sold_out = all(size.stock <= 0 for size in product.sizes)
+def _product_label(product: ListedProduct) -> str:
     return texts.product_button(
-        product.name, texts.money(product.price, product.currency), sold_out
+        product.name, texts.money(product.price, product.currency), product.sold_out
     )

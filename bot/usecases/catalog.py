@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.db import Database
-from bot.models import Product, Size
 from bot.services import cart, product
 from bot.services.pagination import Page
 from bot.services.product import CategorySummary, ProductDetails
@@ -14,16 +13,48 @@ from bot.usecases.customers import Sender, shopper
 
 
 @dataclass(frozen=True, slots=True)
+class SizeStock:
+    id: int
+    name: str
+    stock: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListedProduct:
+    id: int
+    name: str
+    price: int
+    currency: str
+    sold_out: bool  # in every size
+
+
+@dataclass(frozen=True, slots=True)
 class CategoryProducts:
     category_id: int
     category_name: str
-    products: Page[Product]
+    products: Page[ListedProduct]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductInfo:
+    """What the product card shows."""
+
+    id: int
+    name: str
+    description: str
+    price: int
+    currency: str
+    photo: str | None
+    sizes: tuple[SizeStock, ...]  # in their shop order
+    average_rating: float | None
+    rating_count: int
+    review_count: int
 
 
 @dataclass(frozen=True, slots=True)
 class AddedToCart:
-    details: ProductDetails  # the card as it reads after the addition
-    size: Size
+    card: ProductInfo  # as it reads after the addition
+    size_name: str
 
 
 async def categories(db: Database, *, page: int, per_page: int) -> Page[CategorySummary]:
@@ -50,12 +81,17 @@ async def category_products(
             listing = await product.list_products(
                 session, category_id=category.id, page=listing.pages, per_page=per_page
             )
-    return CategoryProducts(category.id, category.name, listing)
+    listed = [
+        ListedProduct(p.id, p.name, p.price, p.currency, all(s.stock <= 0 for s in p.sizes))
+        for p in listing.items
+    ]
+    found = Page(listed, listing.page, listing.per_page, listing.total)
+    return CategoryProducts(category.id, category.name, found)
 
 
-async def product_card(db: Database, *, product_id: int) -> ProductDetails:
+async def product_card(db: Database, *, product_id: int) -> ProductInfo:
     async with db.reading() as session:
-        return await product.get_product(session, product_id)
+        return _info(await product.get_product(session, product_id))
 
 
 async def add_to_cart(
@@ -72,4 +108,20 @@ async def add_to_cart(
             quantity=quantity,
         )
     size = next(size for size in details.sizes if size.id == size_id)
-    return AddedToCart(details, size)
+    return AddedToCart(_info(details), size.name)
+
+
+def _info(details: ProductDetails) -> ProductInfo:
+    item = details.product
+    return ProductInfo(
+        id=item.id,
+        name=item.name,
+        description=item.description,
+        price=item.price,
+        currency=item.currency,
+        photo=item.photo,
+        sizes=tuple(SizeStock(size.id, size.name, size.stock) for size in details.sizes),
+        average_rating=details.average_rating,
+        rating_count=details.rating_count,
+        review_count=details.review_count,
+    )

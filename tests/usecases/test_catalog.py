@@ -41,7 +41,7 @@ async def test_adding_a_size_puts_it_in_the_customers_cart(db: Database) -> None
     added = await catalog.add_to_cart(
         db, sender=ANN, product_id=sneakers.id, size_id=size_43.id, quantity=1
     )
-    assert (added.details.product.name, added.size.name) == ("Classic Sneakers", "43")
+    assert (added.card.name, added.size_name) == ("Classic Sneakers", "43")
     async with db.reading() as session:
         ann = await users.get_by_telegram_id(session, ANN.telegram_id)
         in_cart = await cart.view_cart(session, user_id=ann.id)
