@@ -232,6 +232,16 @@ def stats_chart_caption(days: int) -> str:
     return f"📈 {stats_chart_title(days)}"
 
 
+# Drawn into the chart too: plain text, no emoji.
+CHART_REVENUE_AXIS = "Revenue (paid orders)"
+CHART_ORDERS_AXIS = "Orders placed"
+
+
+def chart_day(moment: date) -> str:
+    """A day under the chart: "14 Mar"."""
+    return f"{moment.day} {moment:%b}"
+
+
 def _stars(rating: int | None) -> str:
     return "★" * rating + "☆" * (5 - rating) if rating else "no stars"
 
@@ -463,6 +473,13 @@ def refund_confirmed(order: Order) -> str:
 
 
 # ---------------------------------------------------------------- import and export
+
+
+UNNAMED_FILE = "the file"  # a document sent without a file name
+
+
+def export_file_name(today: date) -> str:
+    return f"catalogue-{today:%Y-%m-%d}.csv"
 
 
 def import_reading(file_name: str) -> str:

@@ -25,7 +25,7 @@ async def import_catalog(update: Update, context: ShopContext) -> None:
     assert message is not None and message.document is not None
     assert chat is not None and sender is not None
     document = message.document
-    file_name = document.file_name or "the file"
+    file_name = document.file_name or admin_texts.UNNAMED_FILE
     status = await ProgressMessage.send(chat, admin_texts.import_reading(file_name))
 
     async def progress(done: int, total: int) -> None:
@@ -78,7 +78,7 @@ async def export_catalog(update: Update, context: ShopContext) -> None:
     if not export.products or update.effective_chat is None:
         await send(update, admin_texts.NOTHING_TO_EXPORT)
         return
-    name = f"catalogue-{datetime.now(UTC):%Y-%m-%d}.csv"
+    name = admin_texts.export_file_name(datetime.now(UTC).date())
     await update.effective_chat.send_document(
         InputFile(export.data, filename=name),
         caption=admin_texts.exported(export.products, export.rows),
