@@ -296,7 +296,9 @@ def users_summary(summary: UsersSummary) -> str:
     )
 
 
-def customer_details(c: CustomerDetails, status_labels: Mapping[OrderStatus, str]) -> str:
+def customer_details(
+    c: CustomerDetails, status_labels: Mapping[OrderStatus, str] = STATUS_LABELS
+) -> str:
     title = f"👤 <b>{esc(c.first_name) or 'A customer'}</b>"
     if c.username:
         title += f" @{esc(c.username)}"

@@ -8,7 +8,6 @@ from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send
 from bot.handlers.router import on_admin_command
-from bot.services.order import STATUS_LABELS
 from bot.texts import admin as admin_texts
 from bot.usecases import stats
 
@@ -26,4 +25,4 @@ async def customer_details(update: Update, context: ShopContext) -> None:
     details = await stats.customer_details(
         context.db, telegram_id=telegram_id, owners=context.settings.admin_ids
     )
-    await send(update, admin_texts.customer_details(details, STATUS_LABELS))
+    await send(update, admin_texts.customer_details(details))
