@@ -111,3 +111,19 @@ def test_a_notice_that_does_not_fit_its_catalogue_is_refused(
 ) -> None:
     with pytest.raises(NoticeError):
         render_notice(key, params)
+
+
+@pytest.mark.parametrize(
+    "button",
+    [
+        {"label": "order.open", "params": {"order_id": 1}},
+        {"label": "order.open", "params": {"order_id": 1}, "pay": "now"},
+        {"label": "order.open", "params": {"order_id": 1}, "url": "u", "callback_data": "c"},
+        {"label": "order.open", "params": {"order_id": 1}, "callback_data": 5},
+        {"label": "order.close", "callback_data": "c"},
+        {"callback_data": "c"},
+    ],
+)
+def test_a_button_that_does_not_fit_is_refused(button: dict[str, object]) -> None:
+    with pytest.raises(NoticeError):
+        render_notice(LEGACY_TEXT, {"text": "Hi"}, [[button]])

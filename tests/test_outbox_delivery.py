@@ -153,7 +153,8 @@ async def test_a_notice_that_cannot_be_rendered_fails_alone_and_the_rest_go_out(
         "first": Notice("order.delivered", {"order_id": 1}),
         "unknown": Notice("order.teleported", {"order_id": 2}),
         "misfit": Notice("order.delivered", {"order": 3}),
-        "bad button": Notice(LEGACY_TEXT, {"text": "Hi"}, buttons=[[{"label": "nope"}]]),
+        "bad label": Notice(LEGACY_TEXT, {"text": "Hi"}, [[{"label": "?", "url": "u"}]]),
+        "bad button": Notice(LEGACY_TEXT, {"text": "Hi"}, [[{"label": LEGACY_TEXT, "pay": 1}]]),
         "last": Notice("order.delivered", {"order_id": 4}),
     }
     async with db.transaction() as session:
@@ -166,6 +167,7 @@ async def test_a_notice_that_cannot_be_rendered_fails_alone_and_the_rest_go_out(
         ("first", OutboxStatus.SENT),
         ("unknown", OutboxStatus.FAILED),
         ("misfit", OutboxStatus.FAILED),
+        ("bad label", OutboxStatus.FAILED),
         ("bad button", OutboxStatus.FAILED),
         ("last", OutboxStatus.SENT),
     ]

@@ -198,6 +198,10 @@ _CATALOGUES: Mapping[str, tuple[Mapping[str, Template], Mapping[str, Template]]]
 }
 
 
+_LABEL_FIELDS = frozenset({"label", "params"})
+_ACTIONS = frozenset({"callback_data", "url"})
+
+
 def render_notice(
     key: str,
     params: Mapping[str, Any],
@@ -215,12 +219,15 @@ def render_notice(
 
 
 def _button(labels: Mapping[str, Template], button: Mapping[str, Any]) -> dict[str, Any]:
+    """A button does one thing: opens a URL or sends callback data (a string either way)."""
     try:
         label, params = button["label"], button.get("params") or {}
-        data = {name: value for name, value in button.items() if name not in ("label", "params")}
+        (action, value), *more = ((k, v) for k, v in button.items() if k not in _LABEL_FIELDS)
     except Exception as error:  # stored JSON: anything may be wrong with it
         raise NoticeError(f"unreadable button {button!r}") from error
-    return {"text": _render(labels, label, params), **data}
+    if more or action not in _ACTIONS or not isinstance(value, str):
+        raise NoticeError(f"unreadable button {button!r}")
+    return {"text": _render(labels, label, params), action: value}
 
 
 def _render(catalogue: Mapping[str, Template], key: str, params: Mapping[str, Any]) -> str:
