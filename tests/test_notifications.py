@@ -127,3 +127,8 @@ def test_a_notice_that_does_not_fit_its_catalogue_is_refused(
 def test_a_button_that_does_not_fit_is_refused(button: dict[str, object]) -> None:
     with pytest.raises(NoticeError):
         render_notice(LEGACY_TEXT, {"text": "Hi"}, [[button]])
+
+
+def test_buttons_that_are_not_rows_are_refused() -> None:
+    with pytest.raises(NoticeError):
+        render_notice(LEGACY_TEXT, {"text": "Hi"}, 5)  # type: ignore[arg-type]

@@ -18,6 +18,8 @@ DEFAULT_LANGUAGE = "en"
 LEGACY_TEXT = "legacy.text"
 
 Template = Callable[..., str]
+_LABEL_FIELDS = frozenset({"label", "params"})
+_ACTIONS = frozenset({"callback_data", "url"})
 # [[{"label": key, "params": {...}, "callback_data"|"url": ...}]] stored; [[{"text": ...}]] sent.
 Buttons = list[list[dict[str, Any]]]
 
@@ -198,10 +200,6 @@ _CATALOGUES: Mapping[str, tuple[Mapping[str, Template], Mapping[str, Template]]]
 }
 
 
-_LABEL_FIELDS = frozenset({"label", "params"})
-_ACTIONS = frozenset({"callback_data", "url"})
-
-
 def render_notice(
     key: str,
     params: Mapping[str, Any],
@@ -215,6 +213,8 @@ def render_notice(
     text = _render(notices, key, params)
     if not buttons:
         return text, None
+    if not isinstance(buttons, list) or not all(isinstance(row, list) for row in buttons):
+        raise NoticeError(f"buttons are not rows of buttons: {buttons!r}")
     return text, [[_button(labels, button) for button in row] for row in buttons]
 
 
