@@ -12,6 +12,7 @@ from bot.models import Order, OrderStatus, OutboxMessage, Size
 from bot.models.base import utcnow
 from bot.services import order as orders
 from tests.fakes.orders import PlacedOrder, place_order
+from tests.notices import text_of
 
 HOUR = timedelta(hours=1)
 
@@ -41,7 +42,7 @@ async def test_an_overdue_order_is_cancelled_with_one_notice_for_its_customer(
     async with db.reading() as session:
         row = (await session.scalars(select(OutboxMessage))).one()
     assert row.chat_id == placed.telegram_id
-    assert "not paid in time" in row.text
+    assert "not paid in time" in text_of(row)
 
 
 async def test_an_order_within_its_time_is_left_alone(db: Database) -> None:

@@ -6,10 +6,8 @@ never a card number or CVV.
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +24,7 @@ from bot.models import (
 from bot.services import dialog
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.order import STATUS_LABELS, advance, lock_order, lock_order_where, transition
+from bot.services.payment_outcome import PaymentOutcome, PaymentResult
 
 _LAST4_RE = re.compile(r"[0-9]{4}")
 _CARD_NUMBER_RE = re.compile(r"[0-9]{12,19}")
@@ -35,19 +34,6 @@ _REFUNDABLE = frozenset({PaymentStatus.PAID, PaymentStatus.MISMATCH, PaymentStat
 # The orders whose customer chose, at checkout, to save the card they pay with (newest last).
 _SAVE_CARD_ORDERS = "save_card_orders"
 _SAVE_CARD_ORDERS_KEPT = 10  # far more than can await payment at once
-
-
-class PaymentOutcome(enum.StrEnum):
-    PAID = "paid"
-    ALREADY_PAID = "already_paid"
-    MISMATCH = "mismatch"
-    NOT_PAYABLE = "not_payable"
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentResult:
-    outcome: PaymentOutcome
-    order_id: int
 
 
 async def save_payment_method(

@@ -23,6 +23,7 @@ from bot.models import (
     Size,
     utcnow,
 )
+from bot.services import notifications
 from bot.services.errors import (
     IllegalTransition,
     InvalidInput,
@@ -290,9 +291,6 @@ async def expire_unpaid_orders_and_notify(
 ) -> list[int]:
     """Expire abandoned checkouts and queue each customer's notice in the same transaction, so
     an expiry is never committed untold nor told twice (the notice's key is the order's)."""
-    # Imported here: notifications depends on this module (through payment).
-    from bot.services import notifications
-
     expired = await expire_unpaid_orders(session, older_than=older_than, now=now, limit=limit)
     for order_id in expired:
         await notifications.announce_expiry(session, order_id)

@@ -604,14 +604,6 @@ def visibility(product_id: int, name: str, *, visible: bool, changed: bool) -> s
     return f"🙈 {who} is hidden: customers no longer see, find or buy it."
 
 
-def sold_out_alert(product_id: int, name: str, size: str, order_id: int) -> str:
-    return (
-        f"📦 <b>Sold out:</b> {esc(name)} (#{product_id}), size <b>{esc(size)}</b>, "
-        f"after order #{order_id}.\nRestock with "
-        f"<code>/setstock {product_id} {esc(size)} &lt;quantity&gt;</code>."
-    )
-
-
 # /addproduct, step by step.
 ADD_STEPS = ("category", "name", "price", "description", "photo", "sizes")
 SKIP = "Skip ⏭"
