@@ -1,4 +1,7 @@
-"""The customer's cart: look at it, add to it, change a line's quantity, remove, empty it."""
+"""The customer's cart: look at it, change a line's quantity, remove a line, empty it.
+
+Adding to it happens on a product's card, with the catalogue's use cases.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +17,6 @@ async def view_cart(db: Database, *, sender: Sender) -> CartView:
     async with db.reading() as session:
         user = await shopper(session, sender)
         return await carts.view_cart(session, user_id=user.id)
-
-
-async def add_to_cart(
-    db: Database, *, sender: Sender, product_id: int, size_id: int, quantity: int = 1
-) -> CartView:
-    async with db.transaction() as session:
-        user = await shopper(session, sender)
-        return await carts.add_item(
-            session, user_id=user.id, product_id=product_id, size_id=size_id, quantity=quantity
-        )
 
 
 async def set_quantity(db: Database, *, sender: Sender, size_id: int, quantity: int) -> CartView:

@@ -13,6 +13,7 @@ from bot.db import Database
 from bot.devtools.stripe_fake import FakeStripeApi
 from bot.models import Order, OutboxMessage, PaymentInformation, Size
 from bot.payments.stripe_gateway import StripeGateway
+from bot.services import cart as carts
 from bot.services import dialog
 from bot.services import user as users
 from bot.services.cart import cart_fingerprint
@@ -54,9 +55,15 @@ async def gateway(stripe_api: FakeStripeApi) -> AsyncIterator[StripeGateway]:
 
 
 async def summary(db: Database, shop: Shop, quantity: int = 1, *, cards: bool = False) -> Summary:
-    await cart.add_to_cart(
-        db, sender=ANN, product_id=shop.product_id, size_id=shop.size_id, quantity=quantity
-    )
+    async with db.transaction() as session:
+        user = await shopper(session, ANN)
+        await carts.add_item(
+            session,
+            user_id=user.id,
+            product_id=shop.product_id,
+            size_id=shop.size_id,
+            quantity=quantity,
+        )
     shown = await checkout.choose_address(
         db, sender=ANN, address_id=shop.address_id, cards_savable=cards
     )
