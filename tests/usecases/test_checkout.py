@@ -203,3 +203,43 @@ async def test_the_card_choice_is_not_kept_where_cards_cannot_be_saved(
 
     assert isinstance(placed, OrderPlaced)
     assert await payment_of(db, placed.order_id) is None
+
+
+async def test_a_customer_without_an_address_types_one_in_and_reaches_the_summary(
+    db: Database, shop: Shop
+) -> None:
+    bob = Sender(777, "Bob")
+    async with db.transaction() as session:
+        user = await shopper(session, bob)
+        await carts.add_item(
+            session, user_id=user.id, product_id=shop.product_id, size_id=shop.size_id
+        )
+    typed = {field: str(getattr(HOME, field)) or "-" for field in users.ADDRESS_FIELDS}
+
+    first = await checkout.start_checkout(db, sender=bob)
+    assert isinstance(first, checkout.AddressQuestion)
+    asked: checkout.AddressQuestion | Summary | checkout.BackToCart | None = first
+    collected: dict[str, str] = {}
+    while isinstance(asked, checkout.AddressQuestion):
+        assert asked.of == len(users.ADDRESS_FIELDS)
+        field = asked.field
+        asked = await checkout.answer_address(
+            db, sender=bob, field=field, answers=collected, text=typed[field], cards_savable=True
+        )
+        collected[field] = typed[field]
+
+    assert isinstance(asked, Summary)
+    assert (asked.address.city, asked.address.region, asked.save_card) == ("Berlin", "", False)
+    assert [line.quantity for line in asked.cart.lines] == [1]
+
+
+async def test_text_sent_while_the_checkout_waits_for_a_button_is_not_an_answer(
+    db: Database, shop: Shop
+) -> None:
+    await summary(db, shop)
+
+    answered = await checkout.answer_address(
+        db, sender=ANN, field=checkout.CONFIRMING, answers={}, text="hello", cards_savable=False
+    )
+
+    assert answered is None
