@@ -76,7 +76,7 @@ class _Event:
     card: StripeCard | None
 
 
-async def apply_stripe_event(
+async def apply_event(
     session: AsyncSession,
     *,
     event: Mapping[str, Any],

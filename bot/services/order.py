@@ -23,7 +23,6 @@ from bot.models import (
     Size,
     utcnow,
 )
-from bot.services import notifications
 from bot.services.errors import (
     IllegalTransition,
     InvalidInput,
@@ -279,21 +278,6 @@ async def expire_unpaid_orders(
         if order.status is OrderStatus.PENDING_PAYMENT:
             await _apply(session, order, OrderStatus.CANCELLED, "system", PAYMENT_TIMEOUT_NOTE)
             expired.append(order.id)
-    return expired
-
-
-async def expire_unpaid_orders_and_notify(
-    session: AsyncSession,
-    *,
-    older_than: timedelta,
-    now: datetime | None = None,
-    limit: int = 100,
-) -> list[int]:
-    """Expire abandoned checkouts and queue each customer's notice in the same transaction, so
-    an expiry is never committed untold nor told twice (the notice's key is the order's)."""
-    expired = await expire_unpaid_orders(session, older_than=older_than, now=now, limit=limit)
-    for order_id in expired:
-        await notifications.announce_expiry(session, order_id)
     return expired
 
 
