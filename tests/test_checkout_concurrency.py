@@ -22,7 +22,7 @@ from bot.models import (
 from bot.services import ledger
 from bot.services import order as orders
 from bot.services.errors import InvalidInput, NotAllowed, OutOfStock
-from bot.services.ledger import PaymentOutcome, PaymentResult
+from bot.services.payment_outcome import PaymentOutcome, PaymentResult
 from tests.factories import make_product, make_user
 
 BUYERS = 20

@@ -22,6 +22,7 @@ from bot.services import order as orders
 from bot.services.errors import IllegalTransition, NotAllowed
 from bot.services.fulfilment import RefundRoute
 from tests.fakes.orders import PlacedOrder, place_order
+from tests.notices import text_of
 
 ADMIN = 7000
 S = OrderStatus
@@ -288,7 +289,7 @@ async def test_cancelling_an_unpaid_order_returns_its_stock_and_says_nothing_was
     assert await stock(db, placed) == 10
     [notice] = await rows(db, OutboxMessage)
     assert notice.key == f"order:{placed.order_id}:cancelled:customer"
-    assert "Nothing was charged" in notice.text
+    assert "Nothing was charged" in text_of(notice)
     assert [entry.action for entry in await rows(db, AdminAction)] == ["cancel_order"]
 
 
@@ -306,7 +307,7 @@ async def test_cancelling_a_paid_order_asks_for_its_refund_too(db: Database) -> 
     notice = [
         row for row in await rows(db, OutboxMessage) if row.key.endswith(":cancelled:customer")
     ]
-    assert "€99.98 will be refunded" in notice[0].text
+    assert "€99.98 will be refunded" in text_of(notice[0])
     assert [entry.action for entry in await rows(db, AdminAction)] == ["refund", "cancel_order"]
 
 

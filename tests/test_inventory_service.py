@@ -14,6 +14,7 @@ from bot.services.inventory import ProductDraft
 from bot.services.search import catalog_revision
 from bot.services.user import AddressInput
 from tests.factories import make_category, make_product, make_user
+from tests.notices import text_of
 
 OWNER = 7000
 HOME = AddressInput("Ann Example", "+49 30 1234567", "Main St 1", "Berlin", "", "10115", "DE")
@@ -197,7 +198,7 @@ async def test_each_admin_hears_once_of_each_size_an_order_sells_out(db: Databas
         (OWNER, f"stock:size:{l_}:sold_out:order:{order_id}:admin:{OWNER}"),
         (8000, f"stock:size:{l_}:sold_out:order:{order_id}:admin:8000"),
     ]
-    assert f"Fedora (#{product.id}), size <b>S</b>" in rows[0].text
+    assert f"Fedora (#{product.id}), size <b>S</b>" in text_of(rows[0])
 
     async with db.transaction() as session:  # noticed again: still told once
         again = await inventory.alert_sold_out(session, order_id=order_id, admin_chat_ids=[OWNER])

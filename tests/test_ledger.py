@@ -18,7 +18,7 @@ from bot.models import (
 from bot.services import ledger
 from bot.services import order as orders
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.ledger import PaymentOutcome
+from bot.services.payment_outcome import PaymentOutcome, PaymentResult
 from tests.factories import make_order, make_product, make_user
 
 STRIPE = PaymentProvider.STRIPE
@@ -59,7 +59,7 @@ async def reload(db: Database, order_id: int) -> Order:
         return await orders.get_order(session, order_id=order_id)
 
 
-async def pay(db: Database, reference: str, **fields: Any) -> ledger.PaymentResult:
+async def pay(db: Database, reference: str, **fields: Any) -> PaymentResult:
     arguments: dict[str, Any] = {
         "provider": STRIPE,
         "amount": 9998,
@@ -277,7 +277,7 @@ async def test_a_matching_stripe_payment_pays_the_order(db: Database) -> None:
 
     result = await pay(db, "cs_1", currency="eur", payment_intent_id="pi_1")
 
-    assert result == ledger.PaymentResult(PaymentOutcome.PAID, order.id)
+    assert result == PaymentResult(PaymentOutcome.PAID, order.id)
     paid = await reload(db, order.id)
     assert paid.status is OrderStatus.PAID
     assert paid.payment is not None
@@ -324,7 +324,7 @@ async def test_the_same_payment_applied_twice_changes_nothing_the_second_time(
 
     again = await pay(db, "cs_1")
 
-    assert again == ledger.PaymentResult(PaymentOutcome.ALREADY_PAID, order.id)
+    assert again == PaymentResult(PaymentOutcome.ALREADY_PAID, order.id)
     after = await reload(db, order.id)
     assert [h.to_status for h in after.history] == [OrderStatus.PENDING_PAYMENT, OrderStatus.PAID]
     assert after.payment is not None and first.payment is not None
@@ -352,7 +352,7 @@ async def test_a_payment_that_does_not_match_is_recorded_and_the_order_stays_unp
 
     result = await pay(db, "cs_1", amount=amount, currency=currency)
 
-    assert result == ledger.PaymentResult(PaymentOutcome.MISMATCH, order.id)
+    assert result == PaymentResult(PaymentOutcome.MISMATCH, order.id)
     after = await reload(db, order.id)
     assert after.status is OrderStatus.PENDING_PAYMENT
     assert len(after.history) == 1
@@ -367,7 +367,7 @@ async def test_money_for_a_cancelled_order_is_kept_on_record_for_a_refund(db: Da
 
     result = await pay(db, "tg_late", provider=TELEGRAM, order_id=order.id)
 
-    assert result == ledger.PaymentResult(PaymentOutcome.NOT_PAYABLE, order.id)
+    assert result == PaymentResult(PaymentOutcome.NOT_PAYABLE, order.id)
     after = await reload(db, order.id)
     assert after.status is OrderStatus.CANCELLED
     assert len(after.history) == 1

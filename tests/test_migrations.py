@@ -8,19 +8,36 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Integer,
+    String,
+    Text,
+    column,
+    insert,
+    inspect,
+    select,
+    table,
+)
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.sql.expression import ColumnClause
 
 from bot.db import Database
 from bot.db.migrate import alembic_config
 from bot.models import Base
+from bot.models.base import UTCDateTime, utcnow
+from bot.texts.notices import LEGACY_TEXT, render_notice
 from tests.conftest import TEST_DATABASE_URL, _admin_execute, _is_postgres
 
 
@@ -89,3 +106,205 @@ def test_instances_starting_together_both_end_up_on_the_current_schema(
     assert [start.returncode for start in starts] == [0, 0], errors
     diff, _ = asyncio.run(_inspect(empty_database_url))
     assert diff == []
+
+
+_OLD_OUTBOX = table(
+    "outbox_messages",
+    column("key", String()),
+    column("chat_id", BigInteger()),
+    column("text", Text()),
+    column("buttons", JSON()),
+    column("status", String()),
+    column("attempts", Integer()),
+    column("next_attempt_at", UTCDateTime()),
+    column("created_at", UTCDateTime()),
+)
+
+
+async def _queue_old_text(url: URL) -> None:
+    """A notification queued by the version before notices had keys, still waiting."""
+    database = Database(url)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                insert(_OLD_OUTBOX).values(
+                    key="order:1:paid:customer",
+                    chat_id=42,
+                    text="Your order <b>#1</b> is paid.",
+                    buttons=[[{"text": "Order #1", "callback_data": "o:1"}]],
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=utcnow(),
+                    created_at=utcnow(),
+                )
+            )
+    finally:
+        await database.dispose()
+
+
+_NEW_OUTBOX = table(
+    "outbox_messages",
+    column("status", String()),
+    column("message_key", String()),
+    column("params", JSON()),
+    column("buttons", JSON()),
+)
+
+
+async def _read(url: URL, *columns: ColumnClause[Any]) -> list[tuple[Any, ...]]:
+    database = Database(url)
+    try:
+        async with database.engine.connect() as connection:
+            return [tuple(row) for row in await connection.execute(select(*columns))]
+    finally:
+        await database.dispose()
+
+
+def test_a_text_queued_before_notice_keys_is_carried_over_and_sent_as_it_was(
+    empty_database_url: URL,
+) -> None:
+    url = empty_database_url.render_as_string(hide_password=False)
+    config = alembic_config(url)
+    command.upgrade(config, "45aa76e8e49b")
+    asyncio.run(_queue_old_text(empty_database_url))
+
+    command.upgrade(config, "head")
+
+    ((status, message_key, params, buttons),) = asyncio.run(
+        _read(empty_database_url, *_NEW_OUTBOX.c)
+    )
+    assert (status, message_key) == ("pending", LEGACY_TEXT)
+    assert render_notice(message_key, params, buttons) == (
+        "Your order <b>#1</b> is paid.",
+        [[{"text": "Order #1", "callback_data": "o:1"}]],
+    )
+
+    command.downgrade(config, "45aa76e8e49b")
+
+    old = _OLD_OUTBOX.c
+    assert asyncio.run(_read(empty_database_url, old.status, old.text, old.buttons)) == [
+        (
+            "pending",
+            "Your order <b>#1</b> is paid.",
+            [[{"text": "Order #1", "callback_data": "o:1"}]],
+        )
+    ]
+
+
+# The choice to save the card: from the dialog data to the order's payment row
+
+CARD_CHOICE_REVISION = "d4c7313f4277"
+SHIPPING = tuple(
+    f"ship_{field}"
+    for field in ("recipient_name", "phone", "street", "city", "region", "postal_code", "country")
+)
+_NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+_users = sa.table(
+    "users",
+    sa.column("id", sa.Integer()),
+    sa.column("telegram_id", sa.BigInteger()),
+    sa.column("first_name", sa.String()),
+    sa.column("created_at", UTCDateTime()),
+)
+_orders = sa.table(
+    "orders",
+    *(sa.column(name, sa.Integer()) for name in ("id", "user_id", "total")),
+    *(sa.column(name, sa.String()) for name in ("status", "currency", *SHIPPING)),
+    sa.column("created_at", UTCDateTime()),
+    sa.column("updated_at", UTCDateTime()),
+)
+_payments = sa.table(
+    "payment_information",
+    *(sa.column(name, sa.Integer()) for name in ("order_id", "amount")),
+    *(sa.column(name, sa.String()) for name in ("provider", "currency", "status")),
+    sa.column("created_at", UTCDateTime()),
+    sa.column("updated_at", UTCDateTime()),
+)
+_dialogs = sa.table(
+    "dialog_states",
+    sa.column("user_id", sa.Integer()),
+    sa.column("data", sa.JSON()),
+    sa.column("created_at", UTCDateTime()),
+    sa.column("updated_at", UTCDateTime()),
+)
+
+
+def _order(order_id: int, user_id: int, status: str) -> dict[str, Any]:
+    shipping = dict.fromkeys(SHIPPING, "x")
+    return {"id": order_id, "user_id": user_id, "total": 4999, "currency": "EUR", **shipping} | {
+        "status": status,
+        "created_at": _NOW,
+        "updated_at": _NOW,
+    }
+
+
+async def _old_choices(url: URL) -> None:
+    """Ann chose to save her card for orders 1 (paid through a page already), 2 (awaiting
+    payment) and 3 (cancelled); 99 is no order at all, and 4 is Bob's."""
+    database = Database(url)
+    try:
+        async with database.engine.begin() as connection:
+            stamps = {"created_at": _NOW, "updated_at": _NOW}
+            await connection.execute(
+                _users.insert(),
+                [
+                    {"id": 1, "telegram_id": 11, "first_name": "Ann", "created_at": _NOW},
+                    {"id": 2, "telegram_id": 22, "first_name": "Bob", "created_at": _NOW},
+                ],
+            )
+            await connection.execute(
+                _orders.insert(),
+                [
+                    _order(1, 1, "pending_payment"),
+                    _order(2, 1, "pending_payment"),
+                    _order(3, 1, "cancelled"),
+                    _order(4, 2, "pending_payment"),
+                ],
+            )
+            await connection.execute(
+                _payments.insert().values(
+                    order_id=1,
+                    amount=4999,
+                    provider="stripe",
+                    currency="EUR",
+                    status="pending",
+                    **stamps,
+                )
+            )
+            choices = {"last_search": "hoodie", "save_card_orders": [1, 2, 3, 99, 4]}
+            await connection.execute(_dialogs.insert().values(user_id=1, data=choices, **stamps))
+    finally:
+        await database.dispose()
+
+
+async def _card_choices(url: URL) -> tuple[list[tuple[int, bool]], Any]:
+    database = Database(url)
+    try:
+        async with database.engine.connect() as connection:
+            payments = sa.table(
+                "payment_information", sa.column("order_id"), sa.column("save_card")
+            )
+            rows = await connection.execute(
+                sa.select(payments.c.order_id, payments.c.save_card).order_by(payments.c.order_id)
+            )
+            data = await connection.scalar(sa.select(_dialogs.c.data))
+            return [(order_id, bool(save)) for order_id, save in rows], data
+    finally:
+        await database.dispose()
+
+
+def test_a_card_choice_kept_in_the_dialog_data_moves_to_the_orders_payment_row(
+    empty_database_url: URL,
+) -> None:
+    config = alembic_config(empty_database_url.render_as_string(hide_password=False))
+    script = ScriptDirectory.from_config(config)
+    before = script.get_revision(CARD_CHOICE_REVISION).down_revision
+    assert isinstance(before, str)
+    command.upgrade(config, before)
+    asyncio.run(_old_choices(empty_database_url))
+
+    command.upgrade(config, CARD_CHOICE_REVISION)
+
+    payments, data = asyncio.run(_card_choices(empty_database_url))
+    assert payments == [(1, True), (2, True)]
+    assert data == {"last_search": "hoodie"}

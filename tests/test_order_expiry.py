@@ -6,12 +6,15 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
 from bot.models import Order, OrderStatus, OutboxMessage, Size
 from bot.models.base import utcnow
-from bot.services import order as orders
+from bot.services import notifications
+from bot.usecases.expiry import expire_unpaid_orders
 from tests.fakes.orders import PlacedOrder, place_order
+from tests.notices import text_of
 
 HOUR = timedelta(hours=1)
 
@@ -30,10 +33,8 @@ async def test_an_overdue_order_is_cancelled_with_one_notice_for_its_customer(
     placed = await place_order(db)
     later = utcnow() + HOUR + timedelta(minutes=1)
 
-    async with db.transaction() as session:
-        expired = await orders.expire_unpaid_orders_and_notify(session, older_than=HOUR, now=later)
-    async with db.transaction() as session:
-        again = await orders.expire_unpaid_orders_and_notify(session, older_than=HOUR, now=later)
+    expired = await expire_unpaid_orders(db, older_than=HOUR, now=later)
+    again = await expire_unpaid_orders(db, older_than=HOUR, now=later)
 
     assert (expired, again) == ([placed.order_id], [])
     key = f"order:{placed.order_id}:cancelled:customer"
@@ -41,28 +42,29 @@ async def test_an_overdue_order_is_cancelled_with_one_notice_for_its_customer(
     async with db.reading() as session:
         row = (await session.scalars(select(OutboxMessage))).one()
     assert row.chat_id == placed.telegram_id
-    assert "not paid in time" in row.text
+    assert "not paid in time" in text_of(row)
 
 
 async def test_an_order_within_its_time_is_left_alone(db: Database) -> None:
     placed = await place_order(db)
 
-    async with db.transaction() as session:
-        expired = await orders.expire_unpaid_orders_and_notify(session, older_than=HOUR)
+    expired = await expire_unpaid_orders(db, older_than=HOUR)
 
     assert expired == []
     assert await state(db, placed) == (OrderStatus.PENDING_PAYMENT, 8, [])
 
 
 async def test_a_rolled_back_expiry_leaves_neither_a_cancellation_nor_a_notice(
-    db: Database,
+    db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     placed = await place_order(db)
     later = utcnow() + 2 * HOUR
 
+    async def crash(session: AsyncSession, order_id: int) -> None:
+        raise RuntimeError("crash before commit")
+
+    monkeypatch.setattr(notifications, "announce_expiry", crash)
     with pytest.raises(RuntimeError):
-        async with db.transaction() as session:
-            await orders.expire_unpaid_orders_and_notify(session, older_than=HOUR, now=later)
-            raise RuntimeError("crash before commit")
+        await expire_unpaid_orders(db, older_than=HOUR, now=later)
 
     assert await state(db, placed) == (OrderStatus.PENDING_PAYMENT, 8, [])

@@ -15,6 +15,9 @@ from bot.jobs.outbox_delivery import deliver_due
 from bot.models import OutboxMessage, OutboxStatus, User
 from bot.models.base import utcnow
 from bot.services import outbox
+from bot.services.outbox import Notice
+from bot.texts import notices
+from bot.texts.notices import LEGACY_TEXT
 from tests.factories import make_user
 
 
@@ -32,8 +35,13 @@ async def _queue(db: Database, chat_id: int, key: str = "order:1:paid") -> None:
             session,
             key=key,
             chat_id=chat_id,
-            text="Your order <b>#1</b> is paid.",
-            buttons=[[{"text": "Order #1", "callback_data": "o:1"}]],
+            notice=Notice(
+                LEGACY_TEXT,
+                {"text": "Your order <b>#1</b> is paid."},
+                buttons=[
+                    [{"label": "order.open", "params": {"order_id": 1}, "callback_data": "o:1"}]
+                ],
+            ),
         )
 
 
@@ -112,3 +120,58 @@ async def test_flood_control_postpones_the_message_by_retry_after(
         row = (await session.scalars(select(OutboxMessage))).one()
     assert row.status == OutboxStatus.PENDING
     assert (row.next_attempt_at - utcnow()).total_seconds() > 100
+
+
+async def _statuses(db: Database) -> list[tuple[str, OutboxStatus]]:
+    async with db.reading() as session:
+        rows = await session.execute(
+            select(OutboxMessage.key, OutboxMessage.status).order_by(OutboxMessage.id)
+        )
+        return [(key, status) for key, status in rows]
+
+
+async def test_a_notice_is_put_into_words_when_it_is_sent_not_when_it_is_queued(
+    db: Database, emulator: BotApiEmulator, bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann = emulator.user(42, "Ann")
+    async with db.transaction() as session:
+        notice = Notice("order.delivered", {"order_id": 7})
+        await outbox.enqueue(session, key="order:7:delivered", chat_id=ann.chat_id, notice=notice)
+    reworded = {**notices.ENGLISH, "order.delivered": lambda *, order_id: f"#{order_id} is here"}
+    monkeypatch.setattr(notices, "_CATALOGUES", {"en": (reworded, notices.ENGLISH_LABELS)})
+
+    assert await deliver_due(bot, db) == 1
+
+    assert (await ann.next_message()).text == "#7 is here"
+
+
+async def test_a_notice_that_cannot_be_rendered_fails_alone_and_the_rest_go_out(
+    db: Database, emulator: BotApiEmulator, bot: Bot
+) -> None:
+    ann = emulator.user(42, "Ann")
+    queued = {
+        "first": Notice("order.delivered", {"order_id": 1}),
+        "unknown": Notice("order.teleported", {"order_id": 2}),
+        "misfit": Notice("order.delivered", {"order": 3}),
+        "bad label": Notice(LEGACY_TEXT, {"text": "Hi"}, [[{"label": "?", "url": "u"}]]),
+        "bad button": Notice(LEGACY_TEXT, {"text": "Hi"}, [[{"label": LEGACY_TEXT, "pay": 1}]]),
+        "last": Notice("order.delivered", {"order_id": 4}),
+    }
+    async with db.transaction() as session:
+        for key, notice in queued.items():
+            await outbox.enqueue(session, key=key, chat_id=ann.chat_id, notice=notice)
+
+    assert await deliver_due(bot, db) == 2
+
+    assert await _statuses(db) == [
+        ("first", OutboxStatus.SENT),
+        ("unknown", OutboxStatus.FAILED),
+        ("misfit", OutboxStatus.FAILED),
+        ("bad label", OutboxStatus.FAILED),
+        ("bad button", OutboxStatus.FAILED),
+        ("last", OutboxStatus.SENT),
+    ]
+    for order_id in (1, 4):
+        text = (await ann.next_message()).text or ""
+        assert text.startswith(f"📬 Order #{order_id} has been delivered.")
+    assert await deliver_due(bot, db) == 0

@@ -9,12 +9,19 @@ from bot.db import Database
 from bot.models.base import utcnow
 from bot.models.outbox import OutboxMessage, OutboxStatus
 from bot.services import outbox
+from tests.notices import verbatim
 
 
 async def test_one_key_is_queued_once_however_often_it_is_enqueued(db: Database) -> None:
     async with db.transaction() as session:
-        assert await outbox.enqueue(session, key="order:1:paid", chat_id=5, text="Paid!") is True
-        assert await outbox.enqueue(session, key="order:1:paid", chat_id=5, text="Paid!") is False
+        assert (
+            await outbox.enqueue(session, key="order:1:paid", chat_id=5, notice=verbatim("Paid!"))
+            is True
+        )
+        assert (
+            await outbox.enqueue(session, key="order:1:paid", chat_id=5, notice=verbatim("Paid!"))
+            is False
+        )
     async with db.transaction() as session:
         assert len((await session.scalars(select(OutboxMessage))).all()) == 1
 
@@ -22,7 +29,7 @@ async def test_one_key_is_queued_once_however_often_it_is_enqueued(db: Database)
 async def test_a_message_queued_in_a_rolled_back_transaction_never_exists(db: Database) -> None:
     try:
         async with db.transaction() as session:
-            await outbox.enqueue(session, key="order:1:paid", chat_id=5, text="Paid!")
+            await outbox.enqueue(session, key="order:1:paid", chat_id=5, notice=verbatim("Paid!"))
             raise RuntimeError("the state change failed")
     except RuntimeError:
         pass
@@ -32,14 +39,14 @@ async def test_a_message_queued_in_a_rolled_back_transaction_never_exists(db: Da
 
 async def test_a_claimed_message_is_not_handed_out_again_while_leased(db: Database) -> None:
     async with db.transaction() as session:
-        await outbox.enqueue(session, key="k", chat_id=5, text="Hi")
+        await outbox.enqueue(session, key="k", chat_id=5, notice=verbatim("Hi"))
     async with db.transaction() as session:
         first = await outbox.claim_due(session)
     async with db.transaction() as session:
         again = await outbox.claim_due(session)
     async with db.transaction() as session:
         after_lease = await outbox.claim_due(session, now=utcnow() + outbox.LEASE * 2)
-    assert [d.text for d in first] == ["Hi"]
+    assert [d.notice for d in first] == [verbatim("Hi")]
     assert again == []
     assert [d.id for d in after_lease] == [first[0].id]
 
@@ -47,7 +54,7 @@ async def test_a_claimed_message_is_not_handed_out_again_while_leased(db: Databa
 async def test_concurrent_senders_split_the_due_messages_without_overlap(db: Database) -> None:
     async with db.transaction() as session:
         for n in range(30):
-            await outbox.enqueue(session, key=f"k{n}", chat_id=n, text=f"m{n}")
+            await outbox.enqueue(session, key=f"k{n}", chat_id=n, notice=verbatim(f"m{n}"))
 
     async def claim() -> list[int]:
         async with db.transaction() as session:
@@ -59,7 +66,7 @@ async def test_concurrent_senders_split_the_due_messages_without_overlap(db: Dat
 
 async def test_a_sent_message_is_never_due_again(db: Database) -> None:
     async with db.transaction() as session:
-        await outbox.enqueue(session, key="k", chat_id=5, text="Hi")
+        await outbox.enqueue(session, key="k", chat_id=5, notice=verbatim("Hi"))
         (delivery,) = await outbox.claim_due(session)
         await outbox.mark_sent(session, message_id=delivery.id)
     async with db.transaction() as session:
@@ -68,7 +75,7 @@ async def test_a_sent_message_is_never_due_again(db: Database) -> None:
 
 async def test_failures_back_off_and_give_up_after_the_last_attempt(db: Database) -> None:
     async with db.transaction() as session:
-        await outbox.enqueue(session, key="k", chat_id=5, text="Hi")
+        await outbox.enqueue(session, key="k", chat_id=5, notice=verbatim("Hi"))
     now = utcnow()
     statuses = []
     for _ in range(outbox.MAX_ATTEMPTS):
@@ -86,7 +93,7 @@ async def test_failures_back_off_and_give_up_after_the_last_attempt(db: Database
 
 async def test_retry_after_from_flood_control_is_respected(db: Database) -> None:
     async with db.transaction() as session:
-        await outbox.enqueue(session, key="k", chat_id=5, text="Hi")
+        await outbox.enqueue(session, key="k", chat_id=5, notice=verbatim("Hi"))
         (delivery,) = await outbox.claim_due(session)
         now = utcnow()
         await outbox.mark_failed(

@@ -29,6 +29,7 @@ from bot.web import HEALTH_PATH, TELEGRAM_WEBHOOK_PATH
 from tests.conftest import shop_settings
 from tests.fakes.orders import PlacedOrder, place_order
 from tests.fakes.stripe_shop import WEBHOOK_SECRET, paid_event, post_event
+from tests.notices import verbatim
 
 TELEGRAM_SECRET = "telegram-webhook_Secret1"
 SESSION_ID = "cs_test_runtime"
@@ -147,7 +148,9 @@ async def test_the_delivery_job_sends_queued_notifications_on_its_own(
 ) -> None:
     ann = emulator.user(42, "Ann")
     async with db.transaction() as session:
-        await outbox.enqueue(session, key="hello", chat_id=ann.chat_id, text="Your parcel left.")
+        await outbox.enqueue(
+            session, key="hello", chat_id=ann.chat_id, notice=verbatim("Your parcel left.")
+        )
 
     assert (await ann.next_message()).content == "Your parcel left."
     assert await jobs(shop).deliver_now() == 0

@@ -27,7 +27,8 @@ from bot.payments.stripe_gateway import StripeGateway
 from bot.services import ledger
 from bot.services import order as orders
 from bot.services.errors import NotAllowed, PaymentError
-from bot.usecases.stripe_checkout import return_urls, start_stripe_checkout
+from bot.usecases.customers import Sender
+from bot.usecases.payments import return_urls, start_payment
 from tests.fakes.orders import PlacedOrder, place_order
 
 SECRET_KEY = "sk_test_shop"
@@ -338,11 +339,11 @@ async def test_looking_up_an_unknown_payment_is_a_payment_error(
 async def start(
     db: Database, gateway: StripeGateway, placed: PlacedOrder, *, now: datetime | None = None
 ) -> stripe_gateway.CheckoutSession:
-    return await start_stripe_checkout(
+    return await start_payment(
         db,
         gateway,
         order_id=placed.order_id,
-        user_id=placed.user_id,
+        sender=Sender(placed.telegram_id, "Ann"),
         bot_username="shop_bot",
         hold=HOLD,
         now=now,

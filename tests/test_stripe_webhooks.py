@@ -46,6 +46,7 @@ from bot.web import (
     stop_web_server,
 )
 from tests.fakes.orders import PlacedOrder, place_order
+from tests.notices import text_of
 
 SECRET = "whsec_test_secret"
 ADMINS = (9001, 9002)
@@ -181,9 +182,8 @@ def notified(placed: PlacedOrder, what: str, *, admins: bool) -> list[tuple[str,
 
 async def outbox_text(db: Database, key: str) -> str:
     async with db.reading() as session:
-        return (
-            await session.scalars(select(OutboxMessage.text).where(OutboxMessage.key == key))
-        ).one()
+        row = (await session.scalars(select(OutboxMessage).where(OutboxMessage.key == key))).one()
+    return text_of(row)
 
 
 # Payment

@@ -29,6 +29,7 @@ from bot.payments.telegram_payments import TelegramPaymentOutcome, TelegramPayme
 from bot.services import order as orders
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, PaymentError, ShopError
 from tests.fakes.orders import PlacedOrder, place_order
+from tests.notices import text_of
 
 KEY = tg.payload_key("123456:TEST-TOKEN")
 ADMINS = (9001, 9002)
@@ -85,9 +86,8 @@ def notified(placed: PlacedOrder, what: str) -> list[tuple[str, int]]:
 
 async def outbox_text(db: Database, key: str) -> str:
     async with db.reading() as session:
-        return (
-            await session.scalars(select(OutboxMessage.text).where(OutboxMessage.key == key))
-        ).one()
+        row = (await session.scalars(select(OutboxMessage).where(OutboxMessage.key == key))).one()
+    return text_of(row)
 
 
 async def apply(db: Database, placed: PlacedOrder, **fields: Any) -> TelegramPaymentResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import texts
-from bot.handlers.context import ShopContext, customer
+from bot.handlers.context import ShopContext, sender_of
 from bot.handlers.render import Screen, show
 from bot.handlers.router import on_button, on_command, on_screen
 from bot.keyboards.cart import (
@@ -16,8 +16,8 @@ from bot.keyboards.cart import (
     cart_keyboard,
     clear_cart_keyboard,
 )
-from bot.services import cart as carts
 from bot.services.cart import CartView
+from bot.usecases import cart as carts
 
 
 def lines_text(view: CartView) -> str:
@@ -54,29 +54,23 @@ def cart_screen(view: CartView, notice: str | None = None) -> Screen:
 @on_command("cart")
 @on_screen("cart")
 async def open_cart(update: Update, context: ShopContext) -> None:
-    async with context.db.reading() as session:
-        user = await customer(session, update)
-        view = await carts.view_cart(session, user_id=user.id)
+    view = await carts.view_cart(context.db, sender=sender_of(update))
     await show(update, *cart_screen(view))
 
 
 @on_button(SetQuantity)
 async def set_quantity(update: Update, context: ShopContext, data: SetQuantity) -> str | None:
     """Zero (− on a single item) removes the line."""
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        view = await carts.set_quantity(
-            session, user_id=user.id, size_id=data.size_id, quantity=data.quantity
-        )
+    view = await carts.set_quantity(
+        context.db, sender=sender_of(update), size_id=data.size_id, quantity=data.quantity
+    )
     await show(update, *cart_screen(view))
     return texts.cart_quantity(data.quantity) if data.quantity > 0 else texts.CART_LINE_REMOVED
 
 
 @on_button(RemoveLine)
 async def remove_line(update: Update, context: ShopContext, data: RemoveLine) -> str | None:
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        view = await carts.remove_item(session, user_id=user.id, size_id=data.size_id)
+    view = await carts.remove_line(context.db, sender=sender_of(update), size_id=data.size_id)
     await show(update, *cart_screen(view))
     return texts.CART_LINE_REMOVED
 
@@ -89,8 +83,6 @@ async def ask_to_clear(update: Update, context: ShopContext, data: ClearCart) ->
 
 @on_button(ConfirmClearCart)
 async def clear(update: Update, context: ShopContext, data: ConfirmClearCart) -> str | None:
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        await carts.clear_cart(session, user_id=user.id)
-    await show(update, *cart_screen(CartView(lines=(), total=0, currency=None)))
+    view = await carts.clear_cart(context.db, sender=sender_of(update))
+    await show(update, *cart_screen(view))
     return texts.CART_CLEARED

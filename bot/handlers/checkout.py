@@ -6,12 +6,13 @@ the customer simply answers the next question.
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot import texts
-from bot.handlers.checkout_summary import FLOW, back_to_cart, check_ready, first_choice, summary
-from bot.handlers.context import ShopContext, customer
+from bot.handlers.cart import cart_screen
+from bot.handlers.checkout_summary import summary_screen
+from bot.handlers.context import ShopContext, sender_of
+from bot.handlers.paying.offer import can_save_cards
 from bot.handlers.render import Screen, send, show
 from bot.handlers.router import on_button, on_step
 from bot.keyboards.checkout import (
@@ -22,74 +23,64 @@ from bot.keyboards.checkout import (
     addresses_keyboard,
     prompt_keyboard,
 )
-from bot.services import cart as carts
-from bot.services import dialog
-from bot.services import user as users
 from bot.services.dialog import Step
-from bot.services.user import ADDRESS_FIELDS, AddressInput, validate_address_field
+from bot.usecases import checkout
+from bot.usecases.checkout import FLOW, AddressChoice, AddressQuestion
 
-CHOOSING = "address"  # steps that wait for a button, besides the address fields
 
-
-async def _ask(session: AsyncSession, user_id: int, field: str, answers: dict[str, str]) -> Screen:
-    await dialog.set_step(session, user_id=user_id, flow=FLOW, step=field, data=answers)
-    number = ADDRESS_FIELDS.index(field) + 1
-    return texts.address_prompt(number, len(ADDRESS_FIELDS), field), prompt_keyboard()
+def _question(question: AddressQuestion) -> Screen:
+    return texts.address_prompt(question.number, question.of, question.field), prompt_keyboard()
 
 
 @on_button(StartCheckout)
 async def start(update: Update, context: ShopContext, data: StartCheckout) -> str | None:
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        check_ready(await carts.view_cart(session, user_id=user.id))
-        addresses = await users.list_addresses(session, user_id=user.id)
-        if addresses:
-            await dialog.set_step(session, user_id=user.id, flow=FLOW, step=CHOOSING)
-            screen = texts.CHECKOUT_CHOOSE_ADDRESS, addresses_keyboard(addresses)
-        else:
-            screen = await _ask(session, user.id, ADDRESS_FIELDS[0], {})
-    await show(update, *screen)
+    result = await checkout.start_checkout(context.db, sender=sender_of(update))
+    if isinstance(result, AddressChoice):
+        await show(update, texts.CHECKOUT_CHOOSE_ADDRESS, addresses_keyboard(result.addresses))
+    else:
+        await show(update, *_question(result))
     return None
 
 
 @on_button(ChooseAddress)
 async def choose(update: Update, context: ShopContext, data: ChooseAddress) -> str | None:
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        screen = await summary(session, user.id, data.address_id, first_choice(context))
-    await show(update, *screen)
+    result = await checkout.choose_address(
+        context.db,
+        sender=sender_of(update),
+        address_id=data.address_id,
+        cards_savable=can_save_cards(context),
+    )
+    await show(update, *summary_screen(result))
     return None
 
 
 @on_button(NewAddress)
 async def new_address(update: Update, context: ShopContext, data: NewAddress) -> str | None:
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        screen = await _ask(session, user.id, ADDRESS_FIELDS[0], {})
-    await show(update, *screen)
+    await show(update, *_question(await checkout.new_address(context.db, sender=sender_of(update))))
     return None
 
 
 @on_step(FLOW)
 async def answer(update: Update, context: ShopContext, step: Step, text: str) -> None:
     """A bad answer raises InvalidInput: the customer reads why, and nothing is stored."""
-    if step.step not in ADDRESS_FIELDS:
+    result = await checkout.answer_address(
+        context.db,
+        sender=sender_of(update),
+        field=step.step,
+        answers=step.data,
+        text=text,
+        cards_savable=can_save_cards(context),
+    )
+    if result is None:
         await send(update, texts.CHECKOUT_USE_BUTTONS)
-        return
-    answers = {**step.data, step.step: validate_address_field(step.step, text)}
-    position = ADDRESS_FIELDS.index(step.step) + 1
-    async with context.db.transaction() as session:
-        user = await customer(session, update)
-        if position < len(ADDRESS_FIELDS):
-            screen = await _ask(session, user.id, ADDRESS_FIELDS[position], answers)
-        else:
-            fields = AddressInput(**{name: str(answers.get(name, "")) for name in ADDRESS_FIELDS})
-            address = await users.add_address(session, user_id=user.id, address=fields)
-            screen = await summary(session, user.id, address.id, first_choice(context))
-    await send(update, *screen)
+    elif isinstance(result, AddressQuestion):
+        await send(update, *_question(result))
+    else:
+        await send(update, *summary_screen(result))
 
 
 @on_button(CancelCheckout)
 async def cancel(update: Update, context: ShopContext, data: CancelCheckout) -> str | None:
-    await show(update, *await back_to_cart(context, update))
+    left = await checkout.leave_checkout(context.db, sender=sender_of(update))
+    await show(update, *cart_screen(left.cart))
     return texts.CHECKOUT_CANCELLED

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telegram import Message, MessageEntity, Update
@@ -21,6 +20,7 @@ from bot.keyboards.callbacks import Callback, ExpiredButton, unpack
 from bot.services import dialog
 from bot.services.dialog import Step
 from bot.services.errors import ShopError
+from bot.texts import admin as admin_texts
 from bot.texts.errors import error_text
 
 # A button handler returns the toast to show (or None for a silent answer).
@@ -37,18 +37,8 @@ _photo_steps: dict[str, PhotoHandler] = {}
 _free_text: list[TextHandler] = []
 _screens: dict[str, Handler] = {}
 _commands: dict[str, Handler] = {}
-_admin_commands: dict[str, AdminCommand] = {}
+_admin_commands: list[str] = []
 _caption_commands: dict[str, Handler] = {}
-
-
-@dataclass(frozen=True, slots=True)
-class AdminCommand:
-    """What /admin lists and what a wrong use of the command is told."""
-
-    name: str
-    usage: str  # e.g. "/setstock <product id> <size> <quantity>"
-    summary: str
-    section: str
 
 
 CB = TypeVar("CB", bound=Callback)
@@ -128,22 +118,21 @@ def on_command(*names: str) -> Callable[[Handler], Handler]:
     return wrap
 
 
-def on_admin_command(
-    name: str, *, usage: str, summary: str, section: str
-) -> Callable[[Handler], Handler]:
-    """Register an admin command: to anyone else it looks exactly like an unknown command."""
+def on_admin_command(name: str) -> Callable[[Handler], Handler]:
+    """Register an admin command: to anyone else it looks exactly like an unknown command.
+
+    Its usage line and summary live in bot.texts.admin.COMMANDS, with every other word.
+    """
 
     def wrap(handler: Handler) -> Handler:
         _add_command(name, friendly(admin_only(handler)))
-        _admin_commands[name] = AdminCommand(name, usage, summary, section)
+        _add_admin_command(name)
         return handler
 
     return wrap
 
 
-def on_admin_caption_command(
-    name: str, *, usage: str, summary: str, section: str
-) -> Callable[[Handler], Handler]:
+def on_admin_caption_command(name: str) -> Callable[[Handler], Handler]:
     """Register an admin command sent as the caption of a document (a file to import).
 
     Typed alone, without a file, the command answers its admins with the usage line.
@@ -153,11 +142,17 @@ def on_admin_caption_command(
         if name in _caption_commands:
             raise ValueError(f"/{name} already has a caption handler")
         _caption_commands[name] = friendly(admin_only(handler))
-        _add_command(name, friendly(admin_only(_usage_reply(usage))))
-        _admin_commands[name] = AdminCommand(name, usage, summary, section)
+        _add_command(name, friendly(admin_only(_usage_reply(name))))
+        _add_admin_command(name)
         return handler
 
     return wrap
+
+
+def _add_admin_command(name: str) -> None:
+    if name not in admin_texts.COMMANDS:
+        raise ValueError(f"/{name} has no usage line in bot.texts.admin.COMMANDS")
+    _admin_commands.append(name)
 
 
 def caption_commands() -> dict[str, Handler]:
@@ -193,21 +188,22 @@ def caption_command(message: Message) -> tuple[str, list[str]] | None:
     return command.lower(), message.caption[first.length :].split()
 
 
-def _usage_reply(line: str) -> Handler:
+def _usage_reply(name: str) -> Handler:
     async def reply(update: Update, context: ShopContext) -> None:
         if update.effective_chat is not None:
-            await update.effective_chat.send_message(texts.usage(line), parse_mode=ParseMode.HTML)
+            await update.effective_chat.send_message(usage(name), parse_mode=ParseMode.HTML)
 
     return reply
 
 
-def admin_commands() -> list[AdminCommand]:
-    return list(_admin_commands.values())
+def admin_commands() -> list[str]:
+    """The registered admin commands' names, in the order they were registered."""
+    return list(_admin_commands)
 
 
 def usage(name: str) -> str:
     """The usage line of an admin command, for replies to bad arguments."""
-    return texts.usage(_admin_commands[name].usage)
+    return texts.usage(admin_texts.usage_line(name))
 
 
 def admin_only(handler: Handler) -> Handler:

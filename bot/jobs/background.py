@@ -20,9 +20,9 @@ from bot.config import Settings
 from bot.db import Database
 from bot.jobs.broadcast_delivery import Broadcaster
 from bot.jobs.outbox_delivery import DELIVERY_INTERVAL_S, deliver_due
-from bot.models import Order, OrderStatus, utcnow
+from bot.models import utcnow
 from bot.models.outbox import OutboxMessage, OutboxStatus
-from bot.services import order as orders
+from bot.usecases.expiry import expire_unpaid_orders
 
 log = logging.getLogger(__name__)
 
@@ -162,18 +162,6 @@ class BackgroundJobs:
             )
         return due is not None
 
-    async def _anything_overdue(self) -> bool:
-        async with self._database.reading() as session:
-            overdue = await session.scalar(
-                select(Order.id)
-                .where(
-                    Order.status == OrderStatus.PENDING_PAYMENT,
-                    Order.created_at < utcnow() - self._timeout,
-                )
-                .limit(1)
-            )
-        return overdue is not None
-
     async def _broadcast(self) -> int:
         sent = await self.broadcaster.round()
         if self.broadcaster.more_to_send:
@@ -181,12 +169,7 @@ class BackgroundJobs:
         return sent
 
     async def _expire(self) -> list[int]:
-        if not await self._anything_overdue():
-            return []
-        async with self._database.transaction() as session:
-            expired = await orders.expire_unpaid_orders_and_notify(
-                session, older_than=self._timeout
-            )
+        expired = await expire_unpaid_orders(self._database, older_than=self._timeout)
         if expired:
             log.info("Cancelled %d unpaid order(s): %s", len(expired), expired)
             self.delivery.wake()  # tell the customers now, not at the next tick

@@ -15,7 +15,8 @@ from bot.db import Database
 from bot.services import outbox
 from bot.services import user as users
 from bot.services.errors import NotFound
-from bot.services.outbox import Buttons, Delivery
+from bot.services.outbox import Delivery
+from bot.texts.notices import Buttons, NoticeError, render_notice
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +70,15 @@ def retry_after(error: TelegramError) -> timedelta | None:
 
 
 async def _deliver(bot: Bot, database: Database, delivery: Delivery) -> int:
+    notice = delivery.notice
+    try:
+        text, buttons = render_notice(notice.message_key, notice.params, notice.buttons)
+    except NoticeError as error:
+        await _give_up(database, delivery, str(error))
+        return 0
     try:
         await bot.send_message(
-            delivery.chat_id,
-            delivery.text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(delivery.buttons),
+            delivery.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard(buttons)
         )
     except TelegramError as error:
         match failure(error):
@@ -92,6 +96,13 @@ async def _deliver(bot: Bot, database: Database, delivery: Delivery) -> int:
     async with database.transaction() as session:
         await outbox.mark_sent(session, message_id=delivery.id)
     return 1
+
+
+async def _give_up(database: Database, delivery: Delivery, error: str) -> None:
+    """A row that cannot be put into words fails alone: no retry would change it."""
+    log.error("outbox message %s cannot be rendered: %s", delivery.id, error)
+    async with database.transaction() as session:
+        await outbox.give_up(session, message_id=delivery.id, error=error)
 
 
 async def _skip_blocked(database: Database, delivery: Delivery, reason: str) -> None:

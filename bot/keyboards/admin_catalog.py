@@ -17,9 +17,7 @@ from bot.money import format_amount
 from bot.services.inventory import ProductDraft
 from bot.services.product import CategorySummary
 from bot.texts import admin as admin_texts
-
-CONFIRM = "confirm"
-STEPS = (*admin_texts.ADD_STEPS, CONFIRM)
+from bot.usecases.new_product import CONFIRM, SKIPPABLE, Question
 
 CATEGORIES_PER_ROW = 2
 MAX_CATEGORY_BUTTONS = 60  # beyond that the admin types the name
@@ -61,7 +59,7 @@ def categories_keyboard(categories: Sequence[CategorySummary]) -> InlineKeyboard
 
 def step_keyboard(step: str) -> InlineKeyboardMarkup:
     """Cancel, and Skip for the steps that may be left empty."""
-    skip = [button(admin_texts.SKIP, SkipStep(step))] if step in ("description", "photo") else []
+    skip = [button(admin_texts.SKIP, SkipStep(step))] if step in SKIPPABLE else []
     return InlineKeyboardMarkup([skip, _cancel_row()] if skip else [_cancel_row()])
 
 
@@ -101,3 +99,8 @@ def draft_screen(
     if step == "category":
         return Screen(prompt, categories_keyboard(categories))
     return Screen(prompt, step_keyboard(step))
+
+
+def question_screen(question: Question, notice: str | None) -> Screen:
+    """The conversation's next question; `notice` says why the last answer was not taken."""
+    return draft_screen(question.step, question.draft, question.categories, notice)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup
 
 from bot import texts
-from bot.keyboards.callbacks import MAX_INT, Callback, register
+from bot.keyboards.callbacks import Callback, register
 from bot.keyboards.menu import Menu, back_to_menu, button
 from bot.keyboards.orders import OrderDetails
 from bot.models import Address
-from bot.services.cart import CartView
+from bot.services.cart import CartView, cart_fingerprint
 
 ADDRESS_LABEL_MAX = 48
 
@@ -59,12 +58,6 @@ class SaveCardChoice(Callback):
 
     address_id: int
     save: int
-
-
-def cart_fingerprint(view: CartView) -> int:
-    """A checksum of the lines, quantities and prices a summary showed."""
-    raw = ";".join(f"{ln.size_id},{ln.quantity},{ln.unit_price},{ln.currency}" for ln in view.lines)
-    return zlib.crc32(raw.encode()) & MAX_INT
 
 
 def address_text(a: Address) -> str:

@@ -10,7 +10,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, Index, String, Text
+from sqlalchemy import JSON, BigInteger, Enum, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, CreatedAt, UTCDateTime, utcnow
@@ -30,8 +30,12 @@ class OutboxMessage(CreatedAt, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(128), unique=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    text: Mapped[str] = mapped_column(Text)
-    # Inline buttons as [[{"text": …, "url"|"callback_data": …}]]: plain JSON, no Telegram types.
+    # What to say, as a notice key ("order.paid") and its plain JSON parameters: the sender
+    # renders them (bot.texts.notices) when it sends, in the recipient's language.
+    message_key: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Inline buttons as [[{"label": …, "params": {…}, "url"|"callback_data": …}]]: a label key
+    # rendered like the notice, no words and no Telegram types.
     buttons: Mapped[list[list[dict[str, Any]]] | None] = mapped_column(JSON)
     status: Mapped[OutboxStatus] = mapped_column(
         Enum(

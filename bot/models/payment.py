@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.base import Base, CreatedAt, Timestamps, UTCDateTime
@@ -67,6 +67,9 @@ class PaymentDetails(CreatedAt, Base):
 
 
 class PaymentInformation(Timestamps, Base):
+    """An order's payment; `save_card` is the customer's choice at checkout, honoured by
+    every payment page made for the order."""
+
     __tablename__ = "payment_information"
     __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
 
@@ -86,5 +89,6 @@ class PaymentInformation(Timestamps, Base):
     telegram_payment_charge_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     provider_payment_charge_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    save_card: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     order: Mapped[Order] = relationship(back_populates="payment", lazy="raise")

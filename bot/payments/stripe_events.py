@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
 from bot.db import dialect_insert
 from bot.models import (
     Order,
@@ -31,7 +30,7 @@ from bot.models import (
 from bot.services import ledger, notifications
 from bot.services import order as orders
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, ShopError
-from bot.services.ledger import PaymentOutcome
+from bot.services.payment_outcome import PaymentOutcome
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +76,7 @@ class _Event:
     card: StripeCard | None
 
 
-async def apply_stripe_event(
+async def apply_event(
     session: AsyncSession,
     *,
     event: Mapping[str, Any],
@@ -237,11 +236,7 @@ async def _session_failed(event: _Event) -> EventResult:
     if order.payment is not None and order.payment.status is PaymentStatus.PENDING:
         order.payment.status = PaymentStatus.FAILED
         await event.session.flush()
-    who = await notifications.recipient(event.session, order_id)
-    notice = texts.payment_failed_notice(order_id)
-    await notifications.tell_customer(
-        event.session, who, f"order:{order_id}:payment_failed", notice
-    )
+    await notifications.announce_payment_failed(event.session, order_id)
     return EventResult.PAYMENT_FAILED
 
 

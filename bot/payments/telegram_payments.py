@@ -21,10 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot import texts
 from bot.db import dialect_insert
 from bot.models import Order, OrderStatus, PaymentProvider, ProviderEvent, utcnow
-from bot.services import ledger, notifications, outbox
+from bot.services import ledger, notifications
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, PaymentError
 from bot.services.order import PAYMENT_TIMEOUT_NOTE, STATUS_LABELS
 
@@ -147,13 +146,16 @@ async def apply_successful_payment(
             actor=ACTOR,
         )
     except NotFound:
-        key = f"telegram:{row_id}:unmatched"
-        notice = texts.tg_unmatched_payment_notice(amount, currency)
-        await outbox.enqueue(session, key=f"{key}:customer", chat_id=payer_chat_id, text=notice)
-        alert = texts.admin_tg_unmatched_alert(
-            amount, currency, telegram_charge_id, provider_charge_id
+        await notifications.announce_unmatched_payment(
+            session,
+            key=f"telegram:{row_id}:unmatched",
+            payer_chat_id=payer_chat_id,
+            amount=amount,
+            currency=currency,
+            telegram_charge_id=telegram_charge_id,
+            provider_charge_id=provider_charge_id,
+            admin_chat_ids=admins,
         )
-        await notifications.alert_admins(session, admins, key, alert)
         return TelegramPaymentResult(TelegramPaymentOutcome.UNMATCHED, None)
     await notifications.announce_payment(
         session,

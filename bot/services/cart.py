@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,6 +44,14 @@ class CartView:
 
 
 _Line = tuple[CartItem, Product, Size]
+_FINGERPRINT_MASK = 2**31 - 1  # fits a callback's integer field
+
+
+def cart_fingerprint(view: CartView) -> int:
+    """A checksum of the lines, quantities and prices a summary showed: an order is placed
+    only while the cart still matches it, so a changed cart is never ordered blind."""
+    raw = ";".join(f"{ln.size_id},{ln.quantity},{ln.unit_price},{ln.currency}" for ln in view.lines)
+    return zlib.crc32(raw.encode()) & _FINGERPRINT_MASK
 
 
 async def get_or_create_cart(session: AsyncSession, *, user_id: int) -> Cart:

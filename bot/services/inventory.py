@@ -256,9 +256,15 @@ async def alert_sold_out(
     sold_out = []
     for product_id, product_name, size_id, size_name in rows:
         sold_out.append(SoldOut(product_id, product_name, size_name, order_id))
-        text = admin_texts.sold_out_alert(product_id, product_name, size_name, order_id)
-        key = f"stock:size:{size_id}:sold_out:order:{order_id}"
-        await notifications.alert_admins(session, admin_chat_ids, key, text)
+        await notifications.alert_sold_out(
+            session,
+            key=f"stock:size:{size_id}:sold_out:order:{order_id}",
+            product_id=product_id,
+            product=product_name,
+            size=size_name,
+            order_id=order_id,
+            admin_chat_ids=admin_chat_ids,
+        )
     return sold_out
 
 

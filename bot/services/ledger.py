@@ -6,10 +6,8 @@ never a card number or CVV.
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,31 +21,15 @@ from bot.models import (
     PaymentStatus,
     utcnow,
 )
-from bot.services import dialog
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.order import STATUS_LABELS, advance, lock_order, lock_order_where, transition
+from bot.services.payment_outcome import PaymentOutcome, PaymentResult
 
 _LAST4_RE = re.compile(r"[0-9]{4}")
 _CARD_NUMBER_RE = re.compile(r"[0-9]{12,19}")
 _CARD_SEPARATORS_RE = re.compile(r"[\s-]")
 _NOTHING_RECEIVED = frozenset({PaymentStatus.PENDING, PaymentStatus.FAILED})
 _REFUNDABLE = frozenset({PaymentStatus.PAID, PaymentStatus.MISMATCH, PaymentStatus.REFUND_PENDING})
-# The orders whose customer chose, at checkout, to save the card they pay with (newest last).
-_SAVE_CARD_ORDERS = "save_card_orders"
-_SAVE_CARD_ORDERS_KEPT = 10  # far more than can await payment at once
-
-
-class PaymentOutcome(enum.StrEnum):
-    PAID = "paid"
-    ALREADY_PAID = "already_paid"
-    MISMATCH = "mismatch"
-    NOT_PAYABLE = "not_payable"
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentResult:
-    outcome: PaymentOutcome
-    order_id: int
 
 
 async def save_payment_method(
@@ -106,21 +88,16 @@ def _check_card(token: str, brand: str, last4: str, exp_month: int, exp_year: in
     return token
 
 
-async def choose_to_save_card(session: AsyncSession, *, user_id: int, order_id: int) -> None:
-    """Remember, for every payment page made for this order, that the customer agreed to have
-    their card saved; without this, cards are never saved."""
-    chosen = await _save_card_orders(session, user_id)
-    kept = [*(o for o in chosen if o != order_id), order_id][-_SAVE_CARD_ORDERS_KEPT:]
-    await dialog.remember(session, user_id=user_id, key=_SAVE_CARD_ORDERS, value=kept)
-
-
-async def wants_card_saved(session: AsyncSession, *, user_id: int, order_id: int) -> bool:
-    return order_id in await _save_card_orders(session, user_id)
-
-
-async def _save_card_orders(session: AsyncSession, user_id: int) -> list[int]:
-    value = await dialog.recall(session, user_id=user_id, key=_SAVE_CARD_ORDERS)
-    return [o for o in value if isinstance(o, int)] if isinstance(value, list) else []
+async def choose_to_save_card(session: AsyncSession, *, order_id: int) -> None:
+    """Record on the order's payment that the customer agreed to have their card saved; every
+    payment page made for the order reads it there. Without this, cards are never saved."""
+    order = await lock_order(session, order_id, with_lines=False)
+    payment = order.payment
+    if payment is None:
+        payment = _new_payment(order, PaymentProvider.STRIPE)
+        session.add(payment)
+    payment.save_card = True
+    await session.flush()
 
 
 async def get_payment_method(

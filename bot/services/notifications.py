@@ -1,5 +1,8 @@
 """What customers and admins are told when an order changes, queued in the outbox.
 
+Each notice is a key and plain parameters, never words: bot.texts.notices renders it when it is
+sent, so the recipient can read it in their own language.
+
 Keys name the event ("order:12:paid"), so whichever path notices a change first — a webhook, a
 Telegram payment, the expiry job — the customer hears about it once.
 """
@@ -12,10 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
 from bot.models import Order, User
 from bot.services import admin, outbox
-from bot.services.ledger import PaymentOutcome
+from bot.services.outbox import Notice
+from bot.services.payment_outcome import PaymentOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,16 +40,16 @@ async def recipient(session: AsyncSession, order_id: int) -> Recipient:
     return Recipient(*row)
 
 
-async def tell_customer(session: AsyncSession, who: Recipient, key: str, text: str) -> None:
-    await outbox.enqueue(session, key=f"{key}:customer", chat_id=who.chat_id, text=text)
+async def tell_customer(session: AsyncSession, who: Recipient, key: str, notice: Notice) -> None:
+    await outbox.enqueue(session, key=f"{key}:customer", chat_id=who.chat_id, notice=notice)
 
 
 async def alert_admins(
-    session: AsyncSession, admin_chat_ids: Sequence[int], key: str, text: str
+    session: AsyncSession, admin_chat_ids: Sequence[int], key: str, notice: Notice
 ) -> None:
     """To the owners in ADMIN_IDS and to every admin they promoted."""
     for chat_id in await admin.admin_chat_ids(session, admin_chat_ids):
-        await outbox.enqueue(session, key=f"{key}:admin:{chat_id}", chat_id=chat_id, text=text)
+        await outbox.enqueue(session, key=f"{key}:admin:{chat_id}", chat_id=chat_id, notice=notice)
 
 
 async def announce_payment(
@@ -61,37 +64,51 @@ async def announce_payment(
 ) -> None:
     """`payment_ref` tells late payments apart: each one needs its own refund."""
     who = await recipient(session, order_id)
+    order = {"order_id": order_id}
+    received = {**order, "amount": amount, "currency": currency}
     if outcome is PaymentOutcome.PAID:
         key = f"order:{order_id}:paid"
-        await tell_customer(session, who, key, texts.paid_notice(order_id, amount, currency))
-        alert = texts.admin_paid_alert(order_id, amount, currency, who.name)
-        await alert_admins(session, admin_chat_ids, key, alert)
+        told = Notice("order.paid", received)
+        alert = Notice("admin.paid", {**received, "customer": who.name})
     elif outcome is PaymentOutcome.MISMATCH:
         key = f"order:{order_id}:mismatch"
-        await tell_customer(session, who, key, texts.payment_review_notice(order_id))
-        alert = texts.admin_mismatch_alert(order_id, who.total, who.currency, amount, currency)
-        await alert_admins(session, admin_chat_ids, key, alert)
+        told = Notice("order.payment_review", order)
+        expected = {"expected_amount": who.total, "expected_currency": who.currency}
+        alert = Notice(
+            "admin.mismatch",
+            {**order, **expected, "received_amount": amount, "received_currency": currency},
+        )
     elif outcome is PaymentOutcome.NOT_PAYABLE:
         key = f"order:{order_id}:not_payable:{payment_ref}"
-        await tell_customer(session, who, key, texts.late_payment_notice(order_id))
-        alert = texts.admin_refund_alert(order_id, amount, currency)
-        await alert_admins(session, admin_chat_ids, key, alert)
+        told = Notice("order.late_payment", order)
+        alert = Notice("admin.refund_needed", received)
+    else:
+        return  # already paid: said when it was paid
+    await tell_customer(session, who, key, told)
+    await alert_admins(session, admin_chat_ids, key, alert)
+
+
+async def announce_payment_failed(session: AsyncSession, order_id: int) -> None:
+    who = await recipient(session, order_id)
+    notice = Notice("order.payment_failed", {"order_id": order_id})
+    await tell_customer(session, who, f"order:{order_id}:payment_failed", notice)
 
 
 async def announce_expiry(session: AsyncSession, order_id: int) -> None:
     who = await recipient(session, order_id)
-    await tell_customer(session, who, f"order:{order_id}:cancelled", texts.expired_notice(order_id))
+    notice = Notice("order.expired", {"order_id": order_id})
+    await tell_customer(session, who, f"order:{order_id}:cancelled", notice)
 
 
 async def announce_shipped(session: AsyncSession, order_id: int, address: str) -> None:
     who = await recipient(session, order_id)
-    notice = texts.shipped_notice(order_id, address)
+    notice = Notice("order.shipped", {"order_id": order_id, "address": address})
     await tell_customer(session, who, f"order:{order_id}:shipped", notice)
 
 
 async def announce_delivered(session: AsyncSession, order_id: int) -> None:
     who = await recipient(session, order_id)
-    notice = texts.delivered_notice(order_id)
+    notice = Notice("order.delivered", {"order_id": order_id})
     await tell_customer(session, who, f"order:{order_id}:delivered", notice)
 
 
@@ -101,13 +118,50 @@ async def announce_cancelled_by_shop(
     """`refund`: (amount, currency) going back to the customer. The key is the expiry's too:
     an order is cancelled once, however that happens."""
     who = await recipient(session, order_id)
-    money = texts.money(refund[0], refund[1].upper()) if refund else None
-    notice = texts.cancelled_by_shop_notice(order_id, money)
+    money = {"refund_amount": refund[0], "refund_currency": refund[1]} if refund else {}
+    notice = Notice("order.cancelled_by_shop", {"order_id": order_id, **money})
     await tell_customer(session, who, f"order:{order_id}:cancelled", notice)
 
 
 async def announce_refund(session: AsyncSession, order_id: int, amount: int, currency: str) -> None:
     """Whoever confirms the refund first (Stripe's webhook, an admin), the customer hears once."""
     who = await recipient(session, order_id)
-    notice = texts.refunded_notice(order_id, amount, currency)
+    notice = Notice(
+        "order.refunded", {"order_id": order_id, "amount": amount, "currency": currency}
+    )
     await tell_customer(session, who, f"order:{order_id}:refunded", notice)
+
+
+async def announce_unmatched_payment(
+    session: AsyncSession,
+    *,
+    key: str,
+    payer_chat_id: int,
+    amount: int,
+    currency: str,
+    telegram_charge_id: str,
+    provider_charge_id: str,
+    admin_chat_ids: Sequence[int],
+) -> None:
+    """Money that names no order of ours: the payer is reassured, the admins asked to settle it."""
+    money = {"amount": amount, "currency": currency}
+    notice = Notice("payment.unmatched", money)
+    await outbox.enqueue(session, key=f"{key}:customer", chat_id=payer_chat_id, notice=notice)
+    charges = {"telegram_charge_id": telegram_charge_id, "provider_charge_id": provider_charge_id}
+    await alert_admins(
+        session, admin_chat_ids, key, Notice("admin.unmatched_payment", {**money, **charges})
+    )
+
+
+async def alert_sold_out(
+    session: AsyncSession,
+    *,
+    key: str,
+    product_id: int,
+    product: str,
+    size: str,
+    order_id: int,
+    admin_chat_ids: Sequence[int],
+) -> None:
+    params = {"product_id": product_id, "product": product, "size": size, "order_id": order_id}
+    await alert_admins(session, admin_chat_ids, key, Notice("admin.sold_out", params))

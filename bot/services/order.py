@@ -281,24 +281,6 @@ async def expire_unpaid_orders(
     return expired
 
 
-async def expire_unpaid_orders_and_notify(
-    session: AsyncSession,
-    *,
-    older_than: timedelta,
-    now: datetime | None = None,
-    limit: int = 100,
-) -> list[int]:
-    """Expire abandoned checkouts and queue each customer's notice in the same transaction, so
-    an expiry is never committed untold nor told twice (the notice's key is the order's)."""
-    # Imported here: notifications depends on this module (through payment).
-    from bot.services import notifications
-
-    expired = await expire_unpaid_orders(session, older_than=older_than, now=now, limit=limit)
-    for order_id in expired:
-        await notifications.announce_expiry(session, order_id)
-    return expired
-
-
 async def lock_order(session: AsyncSession, order_id: int, *, with_lines: bool = True) -> Order:
     """Lock the order row and (re)load it, so every status change sees the latest state.
 

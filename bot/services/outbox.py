@@ -6,7 +6,8 @@ once, and a sender that dies mid-way only delays the message until the lease run
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,24 +23,39 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=2)
 LONGEST_RETRY = timedelta(minutes=10)
 
+# [[{"label": label key, "params": {...}, "callback_data"|"url": ...}]]
 Buttons = list[list[dict[str, Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """What to say, without the words: a notice key and plain JSON values, rendered when sent
+    (bot.texts.notices), so the recipient can read it in their own language."""
+
+    message_key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    buttons: Buttons | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
     id: int
     chat_id: int
-    text: str
-    buttons: Buttons | None
+    notice: Notice
 
 
-async def enqueue(
-    session: AsyncSession, *, key: str, chat_id: int, text: str, buttons: Buttons | None = None
-) -> bool:
-    """Queue a message once per key; returns False when that key was already queued."""
+async def enqueue(session: AsyncSession, *, key: str, chat_id: int, notice: Notice) -> bool:
+    """Queue a notice once per key; returns False when that key was already queued."""
     result = await session.execute(
         dialect_insert(session, OutboxMessage)
-        .values(key=key, chat_id=chat_id, text=text, buttons=buttons, next_attempt_at=utcnow())
+        .values(
+            key=key,
+            chat_id=chat_id,
+            message_key=notice.message_key,
+            params=dict(notice.params),
+            buttons=notice.buttons,
+            next_attempt_at=utcnow(),
+        )
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(OutboxMessage.id)
     )
@@ -67,7 +83,10 @@ async def claim_due(
         row.attempts += 1
         row.next_attempt_at = now + LEASE
     await session.flush()
-    return [Delivery(row.id, row.chat_id, row.text, row.buttons) for row in rows]
+    return [
+        Delivery(row.id, row.chat_id, Notice(row.message_key, row.params, row.buttons))
+        for row in rows
+    ]
 
 
 async def mark_sent(session: AsyncSession, *, message_id: int, now: datetime | None = None) -> None:
@@ -81,6 +100,14 @@ async def mark_skipped(session: AsyncSession, *, message_id: int, reason: str) -
     row = await session.get_one(OutboxMessage, message_id)
     row.status = OutboxStatus.SKIPPED
     row.last_error = reason[:255]
+    await session.flush()
+
+
+async def give_up(session: AsyncSession, *, message_id: int, error: str) -> None:
+    """A message no retry can help, e.g. one that cannot be rendered: failed at once."""
+    row = await session.get_one(OutboxMessage, message_id)
+    row.status = OutboxStatus.FAILED
+    row.last_error = error[:255]
     await session.flush()
 
 

@@ -534,7 +534,8 @@ def console_toast(text: str, alert: bool) -> str:
     return f"⚠️ {text}" if alert else f"💬 {text}"
 
 
-# ---------------------------------------------------------------- payments and notifications
+# ---------------------------------------------------------------- payments
+# What the outbox tells customers and admins afterwards: bot.texts.notices.
 
 
 def pay_button(amount: int, currency: str) -> str:
@@ -545,102 +546,6 @@ def pay_prompt(order_id: int, amount: int, currency: str, minutes: int) -> str:
     return (
         f"Order <b>#{order_id}</b> is reserved for you: {money(amount, currency.upper())}.\n"
         f"Tap the button below to pay securely with Stripe within {minutes} minutes."
-    )
-
-
-def paid_notice(order_id: int, amount: int, currency: str) -> str:
-    return (
-        f"✅ Thank you! We received {money(amount, currency.upper())} for order "
-        f"<b>#{order_id}</b>. We will let you know when it ships."
-    )
-
-
-def payment_failed_notice(order_id: int) -> str:
-    return (
-        f"❌ The payment for order <b>#{order_id}</b> did not go through. Your order is still "
-        "reserved for a while: open /orders to try again, or contact us if you need help."
-    )
-
-
-def expired_notice(order_id: int) -> str:
-    return (
-        f"⌛ Order <b>#{order_id}</b> was cancelled because it was not paid in time. "
-        "Nothing was charged, and the items are back on sale."
-    )
-
-
-def refunded_notice(order_id: int, amount: int, currency: str) -> str:
-    return (
-        f"↩️ We refunded {money(amount, currency.upper())} for order <b>#{order_id}</b>. "
-        "Depending on your bank it can take a few days to show."
-    )
-
-
-def shipped_notice(order_id: int, address: str) -> str:
-    return (
-        f"🚚 Good news: order <b>#{order_id}</b> has shipped! It is on its way to\n{esc(address)}"
-    )
-
-
-def delivered_notice(order_id: int) -> str:
-    return (
-        f"📬 Order <b>#{order_id}</b> has been delivered. We hope you like it! "
-        "You can rate what you bought in /orders."
-    )
-
-
-def cancelled_by_shop_notice(order_id: int, refund: str | None) -> str:
-    """`refund`: the amount going back to the customer, when they had paid."""
-    money_back = (
-        f"Your payment of {refund} will be refunded to you." if refund else "Nothing was charged."
-    )
-    return (
-        f"✖ We are sorry: we had to cancel order <b>#{order_id}</b>. {money_back} "
-        "Please contact us if you have any questions."
-    )
-
-
-def payment_review_notice(order_id: int) -> str:
-    return (
-        f"We received a payment for order <b>#{order_id}</b>, but it does not match the order. "
-        "We are checking it and will contact you shortly."
-    )
-
-
-def late_payment_notice(order_id: int) -> str:
-    return (
-        f"We received a payment for order <b>#{order_id}</b> after it was closed. "
-        "Don't worry: we will refund it to you."
-    )
-
-
-def admin_paid_alert(order_id: int, amount: int, currency: str, customer: str) -> str:
-    return (
-        f"💰 New paid order <b>#{order_id}</b>: {money(amount, currency.upper())} "
-        f"from {esc(customer or 'a customer')}."
-    )
-
-
-def admin_mismatch_alert(
-    order_id: int,
-    expected_amount: int,
-    expected_currency: str,
-    received_amount: int,
-    received_currency: str,
-) -> str:
-    expected = money(expected_amount, expected_currency.upper())
-    received = money(received_amount, received_currency.upper())
-    return (
-        f"⚠️ Payment for order <b>#{order_id}</b> does not match: expected {expected}, "
-        f"received {received}. The order was NOT marked paid; please check it and refund "
-        "or settle it with the customer."
-    )
-
-
-def admin_refund_alert(order_id: int, amount: int, currency: str) -> str:
-    return (
-        f"⚠️ {money(amount, currency.upper())} arrived for order <b>#{order_id}</b>, which can "
-        "no longer be paid (cancelled or already paid). Please refund it."
     )
 
 
@@ -672,23 +577,6 @@ def tg_invoice_failed(order_id: int) -> str:
     return (
         f"⚠️ We couldn't open the payment for order <b>#{order_id}</b> just now. Nothing was "
         "charged. Please contact us, or cancel the order in /orders."
-    )
-
-
-def tg_unmatched_payment_notice(amount: int, currency: str) -> str:
-    return (
-        f"We received your payment of {money(amount, currency.upper())} but couldn't match it "
-        "to an order. Don't worry: we are checking it and will contact you shortly."
-    )
-
-
-def admin_tg_unmatched_alert(
-    amount: int, currency: str, telegram_charge_id: str, provider_charge_id: str
-) -> str:
-    return (
-        f"⚠️ A Telegram payment of {money(amount, currency.upper())} matches no order. "
-        f"Telegram charge: <code>{esc(telegram_charge_id)}</code>, provider charge: "
-        f"<code>{esc(provider_charge_id)}</code>. Please refund it or settle it with the customer."
     )
 
 

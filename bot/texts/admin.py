@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.models import Order, OrderItem, OrderStatus, PaymentInformation, PaymentProvider
@@ -12,6 +13,7 @@ from bot.services.order import STATUS_LABELS
 from bot.services.pagination import Page
 from bot.services.review import AdminReviewView, RemovedReview
 from bot.services.stats import (
+    MAX_DAYS,
     CustomerDetails,
     PeriodStats,
     Revenue,
@@ -24,15 +26,121 @@ from bot.texts import esc, money
 SECTIONS = ("Catalogue", "Import and export", "Orders", "Customers", "Reviews", "Shop", "Admins")
 
 
-def admin_help(commands: Sequence[tuple[str, str, str]]) -> str:
-    """(section, usage, summary) triples, grouped by section in SECTIONS order."""
+@dataclass(frozen=True, slots=True)
+class CommandHelp:
+    """What /admin lists for a command, and what a wrong use of it is told."""
+
+    section: str
+    usage: str  # e.g. "/setstock <product id> <size> <quantity>"
+    summary: str
+
+
+# Every admin command, in the order /admin lists them within their section.
+COMMANDS: Mapping[str, CommandHelp] = {
+    "addcategory": CommandHelp("Catalogue", "/addcategory <name>", "add a category"),
+    "addproduct": CommandHelp(
+        "Catalogue",
+        "/addproduct",
+        "add a product step by step (category, name, price, description, photo, sizes)",
+    ),
+    "editproduct": CommandHelp(
+        "Catalogue",
+        "/editproduct <product id> <name|description|price|category|photo> <value>",
+        "change a product: a price like 49.99, a category by name or id, "
+        "a photo by replying to one",
+    ),
+    "setstock": CommandHelp(
+        "Catalogue",
+        "/setstock <product id> <size> <quantity>",
+        "set the stock of a size; a size the product doesn't have yet is added",
+    ),
+    "hide": CommandHelp(
+        "Catalogue",
+        "/hide <product id>",
+        "stop selling a product: customers no longer see or find it",
+    ),
+    "show": CommandHelp("Catalogue", "/show <product id>", "sell a hidden product again"),
+    "import": CommandHelp(
+        "Import and export",
+        "/import (as the caption of a CSV file)",
+        "create or update products from a CSV file, all or nothing "
+        "(columns sku,name,category,description,price,size,stock,photo; one row per size)",
+    ),
+    "export": CommandHelp(
+        "Import and export",
+        "/export",
+        "the whole catalogue as a CSV file, hidden products too, ready to edit and /import",
+    ),
+    "allorders": CommandHelp(
+        "Orders",
+        "/allorders [status]",
+        "every customer's orders, newest first, or only those in one status",
+    ),
+    "order": CommandHelp(
+        "Orders",
+        "/order <order id>",
+        "one order: customer, address, lines, payment and history",
+    ),
+    "setstatus": CommandHelp(
+        "Orders",
+        "/setstatus <order id> <shipped|delivered>",
+        "move a paid order on; the customer is told",
+    ),
+    "cancelorder": CommandHelp(
+        "Orders",
+        "/cancelorder <order id>",
+        "cancel an order: its stock goes back, a payment is refunded",
+    ),
+    "refund": CommandHelp(
+        "Orders",
+        "/refund <order id> [done]",
+        "give an order's money back; done confirms a refund you made yourself",
+    ),
+    "broadcast": CommandHelp(
+        "Customers",
+        "/broadcast <text>, or reply /broadcast to a message to copy it",
+        "send a message to every customer",
+    ),
+    "users": CommandHelp("Customers", "/users", "customers: new, ordering, blocked, admins"),
+    "user": CommandHelp(
+        "Customers",
+        "/user <telegram user id>",
+        "one customer: orders, spend, last orders",
+    ),
+    "reviews": CommandHelp("Reviews", "/reviews", "the latest reviews, newest first"),
+    "delreview": CommandHelp(
+        "Reviews", "/delreview <review id>", "remove a review (its author is not told)"
+    ),
+    "stats": CommandHelp(
+        "Shop",
+        f"/stats [days, 1 to {MAX_DAYS}]",
+        "orders, revenue, top products and low stock, with a chart",
+    ),
+    "admin": CommandHelp("Admins", "/admin", "this list"),
+    "promote": CommandHelp(
+        "Admins", "/promote <telegram user id>", "make a customer an admin (owners only)"
+    ),
+    "demote": CommandHelp(
+        "Admins", "/demote <telegram user id>", "take admin rights away (owners only)"
+    ),
+}
+
+
+def usage_line(command: str) -> str:
+    """A command's usage line, e.g. for a reply to wrong arguments (plain text)."""
+    return COMMANDS[command].usage
+
+
+def admin_help(commands: Collection[str]) -> str:
+    """The registered `commands`, grouped by section in SECTIONS order."""
+    listed = [(name, help) for name, help in COMMANDS.items() if name in commands]
     lines = ["🛠 <b>Admin commands</b>"]
-    for section in sorted(dict.fromkeys(s for s, _, _ in commands), key=_section_rank):
+    for section in sorted(dict.fromkeys(h.section for _, h in listed), key=_section_rank):
         lines.append(f"\n<b>{esc(section)}</b>")
         lines += [
-            f"<code>{esc(usage)}</code> — {esc(summary)}"
-            for s, usage, summary in commands
-            if s == section
+            f"<code>{esc(h.usage)}</code> — {esc(h.summary)}"
+            for _, h in listed
+            if h.section == section
         ]
     return "\n".join(lines)
 
@@ -124,6 +232,16 @@ def stats_chart_caption(days: int) -> str:
     return f"📈 {stats_chart_title(days)}"
 
 
+# Drawn into the chart too: plain text, no emoji.
+CHART_REVENUE_AXIS = "Revenue (paid orders)"
+CHART_ORDERS_AXIS = "Orders placed"
+
+
+def chart_day(moment: date) -> str:
+    """A day under the chart: "14 Mar"."""
+    return f"{moment.day} {moment:%b}"
+
+
 def _stars(rating: int | None) -> str:
     return "★" * rating + "☆" * (5 - rating) if rating else "no stars"
 
@@ -178,7 +296,9 @@ def users_summary(summary: UsersSummary) -> str:
     )
 
 
-def customer_details(c: CustomerDetails, status_labels: Mapping[OrderStatus, str]) -> str:
+def customer_details(
+    c: CustomerDetails, status_labels: Mapping[OrderStatus, str] = STATUS_LABELS
+) -> str:
     title = f"👤 <b>{esc(c.first_name) or 'A customer'}</b>"
     if c.username:
         title += f" @{esc(c.username)}"
@@ -357,6 +477,13 @@ def refund_confirmed(order: Order) -> str:
 # ---------------------------------------------------------------- import and export
 
 
+UNNAMED_FILE = "the file"  # a document sent without a file name
+
+
+def export_file_name(today: date) -> str:
+    return f"catalogue-{today:%Y-%m-%d}.csv"
+
+
 def import_reading(file_name: str) -> str:
     return f"⏳ Reading {esc(file_name)}…"
 
@@ -475,14 +602,6 @@ def visibility(product_id: int, name: str, *, visible: bool, changed: bool) -> s
     if visible:
         return f"👁 {who} is on sale again: customers can find and buy it."
     return f"🙈 {who} is hidden: customers no longer see, find or buy it."
-
-
-def sold_out_alert(product_id: int, name: str, size: str, order_id: int) -> str:
-    return (
-        f"📦 <b>Sold out:</b> {esc(name)} (#{product_id}), size <b>{esc(size)}</b>, "
-        f"after order #{order_id}.\nRestock with "
-        f"<code>/setstock {product_id} {esc(size)} &lt;quantity&gt;</code>."
-    )
 
 
 # /addproduct, step by step.

@@ -17,7 +17,7 @@ from bot.services import order as orders
 from bot.services.errors import NotFound
 from bot.usecases.customers import Sender, shopper
 from bot.usecases.orders import CustomerOrder, customer_order
-from bot.usecases.stripe_checkout import CANCELLED_START, PAID_START
+from bot.usecases.payments import CANCELLED_START, PAID_START
 
 _RETURN_LINK = re.compile(rf"({PAID_START}|{CANCELLED_START})([0-9]{{1,10}})")
 _LARGEST_ID = 2**31 - 1  # an integer column's largest value

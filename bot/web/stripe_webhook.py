@@ -9,8 +9,8 @@ from typing import Any
 import stripe
 from aiohttp import web
 
-from bot.payments.stripe_events import StripeCard, apply_stripe_event, card_to_look_up
-from bot.services.errors import PaymentError, ShopError
+from bot.services.errors import ShopError
+from bot.usecases.payments import apply_stripe_event
 from bot.web.common import (
     DATABASE,
     GATEWAY,
@@ -40,15 +40,13 @@ async def stripe_webhook(request: web.Request) -> web.Response:
     event = _parse(body)
     if event is None:
         return reply(400, error="malformed event")
-    card = await _card_to_save(request.app, event)
     try:
-        async with request.app[DATABASE].transaction() as session:
-            result = await apply_stripe_event(
-                session,
-                event=event,
-                admin_chat_ids=request.app[SETTINGS].admin_ids,
-                card=card,
-            )
+        result = await apply_stripe_event(
+            request.app[DATABASE],
+            request.app[GATEWAY],
+            event=event,
+            admin_chat_ids=request.app[SETTINGS].admin_ids,
+        )
     except ShopError as error:  # the event itself is unusable; retrying will not help
         log.warning("Stripe event %s refused: %s", event.get("id"), error.message)
         return reply(400, error="malformed event")
@@ -81,17 +79,3 @@ def _parse(body: bytes) -> dict[str, Any] | None:
     ):
         return None
     return event
-
-
-async def _card_to_save(app: web.Application, event: Mapping[str, Any]) -> StripeCard | None:
-    """Looked up before the transaction, so no database lock waits on Stripe's answer.
-    A failure only means the card is not saved; the payment is applied regardless."""
-    gateway = app[GATEWAY]
-    payment_intent = card_to_look_up(event)
-    if gateway is None or payment_intent is None:
-        return None
-    try:
-        return await gateway.card_for_payment_intent(payment_intent)
-    except PaymentError:
-        log.warning("card of %s not looked up; it will not be saved", payment_intent)
-        return None

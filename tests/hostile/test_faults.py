@@ -45,6 +45,7 @@ from tests.factories import make_product
 from tests.fakes.orders import place_order
 from tests.fakes.stripe_shop import paid_event
 from tests.hostile.conftest import ErrorLog
+from tests.notices import verbatim
 from tests.test_console import SHOPBOT, _console_env, fresh_database
 from tests.test_runtime import free_port
 
@@ -134,7 +135,9 @@ async def test_a_notification_telegram_refused_for_a_moment_arrives_once(
     ann = emulator.user(42, "Ann")
     emulator.inject("sendMessage", fault, times=2)
     async with db.transaction() as session:
-        await outbox.enqueue(session, key="parcel", chat_id=ann.chat_id, text="Your parcel left.")
+        await outbox.enqueue(
+            session, key="parcel", chat_id=ann.chat_id, notice=verbatim("Your parcel left.")
+        )
     assert shop.bot_data.jobs is not None
     shop.bot_data.jobs.delivery.wake()
 

@@ -8,19 +8,14 @@ from telegram.constants import ParseMode
 from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.router import on_admin_command
-from bot.services import broadcast as broadcasts
 from bot.services.errors import InvalidInput, ShopError
 from bot.texts import admin as admin_texts
 from bot.texts import esc
 from bot.texts.errors import error_text
+from bot.usecases.broadcasts import start_broadcast
 
 
-@on_admin_command(
-    "broadcast",
-    usage="/broadcast <text>, or reply /broadcast to a message to copy it",
-    summary="send a message to every customer",
-    section="Customers",
-)
+@on_admin_command("broadcast")
 async def broadcast(update: Update, context: ShopContext) -> None:
     message = update.message
     sender = update.effective_user
@@ -32,27 +27,28 @@ async def broadcast(update: Update, context: ShopContext) -> None:
         raise Args("broadcast", context.args).wrong()
     if replied is not None and text:
         raise InvalidInput(admin_texts.BROADCAST_TEXT_OR_REPLY)
-    async with context.db.reading() as session:
-        if await broadcasts.started_by(
-            session, chat_id=message.chat.id, command_message_id=message.message_id
-        ):
-            return  # Telegram delivered this update again: it is already under way
-    progress = await message.chat.send_message(admin_texts.BROADCAST_STARTING)
+    posted: list[Message] = []
+
+    async def announce() -> int:
+        posted.append(await message.chat.send_message(admin_texts.BROADCAST_STARTING))
+        return posted[0].message_id
+
     try:
-        async with context.db.transaction() as session:
-            await broadcasts.start(
-                session,
-                admin_telegram_id=sender.id,
-                chat_id=message.chat.id,
-                progress_message_id=progress.message_id,
-                text=text,
-                copy_message_id=replied.message_id if replied is not None else None,
-                command_message_id=message.message_id,
-            )
+        started = await start_broadcast(
+            context.db,
+            admin_telegram_id=sender.id,
+            chat_id=message.chat.id,
+            command_message_id=message.message_id,
+            text=text,
+            copy_message_id=replied.message_id if replied is not None else None,
+            announce=announce,
+        )
     except ShopError as error:
-        await progress.edit_text(esc(error_text(error)), parse_mode=ParseMode.HTML)
+        if not posted:
+            raise
+        await posted[0].edit_text(esc(error_text(error)), parse_mode=ParseMode.HTML)
         return
-    if context.bot_data.jobs is not None:
+    if started is not None and context.bot_data.jobs is not None:
         context.bot_data.jobs.broadcasts.wake()
 
 

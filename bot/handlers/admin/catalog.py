@@ -10,45 +10,32 @@ from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send
 from bot.handlers.router import on_admin_command
-from bot.services import inventory
 from bot.services.errors import InvalidInput
 from bot.texts import admin as admin_texts
+from bot.usecases import admin_catalog
 
 
-@on_admin_command(
-    "addcategory", usage="/addcategory <name>", summary="add a category", section="Catalogue"
-)
+@on_admin_command("addcategory")
 async def add_category(update: Update, context: ShopContext) -> None:
     name = Args("addcategory", context.args).rest(0)
-    async with context.db.transaction() as session:
-        category = await inventory.add_category(session, admin_id=_admin(update), name=name)
-        reply = admin_texts.category_added(category.id, category.name)
-    await send(update, reply)
+    added = await admin_catalog.add_category(
+        context.db, admin_telegram_id=_admin(update), name=name
+    )
+    await send(update, admin_texts.category_added(added.category_id, added.name))
 
 
-@on_admin_command(
-    "addproduct",
-    usage="/addproduct",
-    summary="add a product step by step (category, name, price, description, photo, sizes)",
-    section="Catalogue",
-)
+@on_admin_command("addproduct")
 async def add_product(update: Update, context: ShopContext) -> None:
     Args("addproduct", context.args).at_most(0)
     await new_product.start(update, context)
 
 
-@on_admin_command(
-    "editproduct",
-    usage="/editproduct <product id> <name|description|price|category|photo> <value>",
-    summary="change a product: a price like 49.99, a category by name or id, "
-    "a photo by replying to one",
-    section="Catalogue",
-)
+@on_admin_command("editproduct")
 async def edit_product(update: Update, context: ShopContext) -> None:
     args = Args("editproduct", context.args)
     product_id = args.integer(0, minimum=1)
     field = args.word(1).lower()
-    if field not in inventory.EDITABLE_FIELDS:
+    if field not in admin_catalog.EDITABLE_FIELDS:
         raise args.wrong()
     if field == "photo":
         args.at_most(2)
@@ -56,20 +43,17 @@ async def edit_product(update: Update, context: ShopContext) -> None:
     else:
         args.rest(2)  # something must follow the field
         value = _typed_after(update.effective_message, words=3)
-    async with context.db.transaction() as session:
-        edit = await inventory.edit_product(
-            session, admin_id=_admin(update), product_id=product_id, field=field, value=value
-        )
-        reply = admin_texts.product_edited(edit.product.id, edit.product.name, field, edit.value)
-    await send(update, reply)
+    edit = await admin_catalog.edit_product(
+        context.db,
+        admin_telegram_id=_admin(update),
+        product_id=product_id,
+        field=field,
+        value=value,
+    )
+    await send(update, admin_texts.product_edited(edit.product_id, edit.name, field, edit.value))
 
 
-@on_admin_command(
-    "setstock",
-    usage="/setstock <product id> <size> <quantity>",
-    summary="set the stock of a size; a size the product doesn't have yet is added",
-    section="Catalogue",
-)
+@on_admin_command("setstock")
 async def set_stock(update: Update, context: ShopContext) -> None:
     args = Args("setstock", context.args)
     if len(args) < 3:
@@ -77,34 +61,25 @@ async def set_stock(update: Update, context: ShopContext) -> None:
     product_id = args.integer(0, minimum=1)
     quantity = args.integer(len(args) - 1)
     size = " ".join(args.values[1:-1])  # sizes may have spaces: "One size"
-    async with context.db.transaction() as session:
-        change = await inventory.set_stock(
-            session,
-            admin_id=_admin(update),
-            product_id=product_id,
-            size_name=size,
-            quantity=quantity,
-        )
-        product = change.product
-        reply = admin_texts.stock_set(
-            product.id, product.name, change.size.name, change.previous, change.size.stock
-        )
+    change = await admin_catalog.set_stock(
+        context.db,
+        admin_telegram_id=_admin(update),
+        product_id=product_id,
+        size=size,
+        quantity=quantity,
+    )
+    reply = admin_texts.stock_set(
+        change.product_id, change.name, change.size, change.previous, change.stock
+    )
     await send(update, reply)
 
 
-@on_admin_command(
-    "hide",
-    usage="/hide <product id>",
-    summary="stop selling a product: customers no longer see or find it",
-    section="Catalogue",
-)
+@on_admin_command("hide")
 async def hide(update: Update, context: ShopContext) -> None:
     await _set_visible(update, context, "hide", visible=False)
 
 
-@on_admin_command(
-    "show", usage="/show <product id>", summary="sell a hidden product again", section="Catalogue"
-)
+@on_admin_command("show")
 async def show_product(update: Update, context: ShopContext) -> None:
     await _set_visible(update, context, "show", visible=True)
 
@@ -113,11 +88,12 @@ async def _set_visible(
     update: Update, context: ShopContext, command: str, *, visible: bool
 ) -> None:
     product_id = Args(command, context.args).at_most(1).integer(0, minimum=1)
-    async with context.db.transaction() as session:
-        product, changed = await inventory.set_visible(
-            session, admin_id=_admin(update), product_id=product_id, visible=visible
-        )
-        reply = admin_texts.visibility(product.id, product.name, visible=visible, changed=changed)
+    done = await admin_catalog.set_visibility(
+        context.db, admin_telegram_id=_admin(update), product_id=product_id, visible=visible
+    )
+    reply = admin_texts.visibility(
+        done.product_id, done.name, visible=visible, changed=done.changed
+    )
     await send(update, reply)
 
 

@@ -14,37 +14,25 @@ from bot.handlers.context import ShopContext
 from bot.handlers.render import send
 from bot.handlers.router import on_admin_command
 from bot.models import PaymentStatus
-from bot.services import fulfilment
 from bot.texts import admin as admin_texts
-from bot.usecases import refunds
+from bot.usecases import fulfilment, refunds
 
 SETTABLE = {status.value: status for status in fulfilment.SETTABLE}
 
 
-@on_admin_command(
-    "setstatus",
-    usage="/setstatus <order id> <shipped|delivered>",
-    summary="move a paid order on; the customer is told",
-    section="Orders",
-)
+@on_admin_command("setstatus")
 async def set_status(update: Update, context: ShopContext) -> None:
     args = Args("setstatus", context.args).at_most(2)
     order_id = args.integer(0, minimum=1)
     status = status_argument(args, 1, SETTABLE)
-    async with context.db.transaction() as session:
-        order = await fulfilment.set_status(
-            session, order_id=order_id, status=status, admin_telegram_id=_admin(update)
-        )
+    order = await fulfilment.set_order_status(
+        context.db, order_id=order_id, status=status, admin_telegram_id=_admin(update)
+    )
     _deliver_now(context)
     await send(update, admin_texts.status_set(order))
 
 
-@on_admin_command(
-    "cancelorder",
-    usage="/cancelorder <order id>",
-    summary="cancel an order: its stock goes back, a payment is refunded",
-    section="Orders",
-)
+@on_admin_command("cancelorder")
 async def cancel_order(update: Update, context: ShopContext) -> None:
     order_id = Args("cancelorder", context.args).at_most(1).integer(0, minimum=1)
     cancellation = await refunds.cancel_order(
@@ -57,12 +45,7 @@ async def cancel_order(update: Update, context: ShopContext) -> None:
     await send(update, admin_texts.order_cancelled(cancellation))
 
 
-@on_admin_command(
-    "refund",
-    usage="/refund <order id> [done]",
-    summary="give an order's money back; done confirms a refund you made yourself",
-    section="Orders",
-)
+@on_admin_command("refund")
 async def refund(update: Update, context: ShopContext) -> None:
     args = Args("refund", context.args).at_most(2)
     order_id = args.integer(0, minimum=1)
@@ -84,13 +67,12 @@ async def refund(update: Update, context: ShopContext) -> None:
 
 
 async def _confirm_refund(update: Update, context: ShopContext, order_id: int) -> None:
-    async with context.db.transaction() as session:
-        order = await fulfilment.confirm_refund(
-            session,
-            order_id=order_id,
-            admin_telegram_id=_admin(update),
-            stripe_connected=context.bot_data.stripe_gateway is not None,
-        )
+    order = await fulfilment.confirm_refund(
+        context.db,
+        order_id=order_id,
+        admin_telegram_id=_admin(update),
+        stripe_connected=context.bot_data.stripe_gateway is not None,
+    )
     _deliver_now(context)
     await send(update, admin_texts.refund_confirmed(order))
 

@@ -19,11 +19,10 @@ from bot.keyboards.admin_orders import (
     order_card_keyboard,
 )
 from bot.models import OrderStatus
-from bot.services import order as orders
 from bot.services.errors import InvalidInput
 from bot.texts import admin as admin_texts
+from bot.usecases import admin_orders
 
-PER_PAGE = 10
 STATUSES: Mapping[str, OrderStatus] = {status.value: status for status in OrderStatus}
 
 
@@ -35,12 +34,7 @@ def status_argument(args: Args, index: int, listed: Mapping[str, OrderStatus]) -
     return status
 
 
-@on_admin_command(
-    "allorders",
-    usage="/allorders [status]",
-    summary="every customer's orders, newest first, or only those in one status",
-    section="Orders",
-)
+@on_admin_command("allorders")
 async def all_orders(update: Update, context: ShopContext) -> None:
     args = Args("allorders", context.args).at_most(1)
     status = status_argument(args, 0, STATUSES) if len(args) else None
@@ -56,30 +50,22 @@ async def orders_page(update: Update, context: ShopContext, data: AdminOrdersPag
 async def _show_page(
     update: Update, context: ShopContext, status: OrderStatus | None, page: int
 ) -> None:
-    async with context.db.reading() as session:
-        found = await orders.list_all_orders(session, status=status, page=page, per_page=PER_PAGE)
+    found = await admin_orders.orders_page(context.db, status=status, page=page)
     labels = [(order.id, admin_texts.order_button(order)) for order in found.items]
     keyboard = all_orders_keyboard(found, labels, filter_index(status))
     await show(update, admin_texts.orders_page(found, status), keyboard)
 
 
-@on_admin_command(
-    "order",
-    usage="/order <order id>",
-    summary="one order: customer, address, lines, payment and history",
-    section="Orders",
-)
+@on_admin_command("order")
 async def order_card(update: Update, context: ShopContext) -> None:
     order_id = Args("order", context.args).at_most(1).integer(0, minimum=1)
-    async with context.db.reading() as session:
-        order = await orders.get_order(session, order_id=order_id, with_customer=True)
+    order = await admin_orders.order_details(context.db, order_id=order_id)
     await send(update, admin_texts.order_card(order))
 
 
 @on_admin_button(AdminOrderView)
 async def order_view(update: Update, context: ShopContext, data: AdminOrderView) -> str | None:
     filter_status(data.status)  # a forged filter is an expired button
-    async with context.db.reading() as session:
-        order = await orders.get_order(session, order_id=data.order_id, with_customer=True)
+    order = await admin_orders.order_details(context.db, order_id=data.order_id)
     await show(update, admin_texts.order_card(order), order_card_keyboard(data.status, data.page))
     return None

@@ -8,32 +8,21 @@ from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send
 from bot.handlers.router import admin_commands, on_admin_command
-from bot.services import admin
 from bot.texts import admin as admin_texts
+from bot.usecases import roles
 
 
-@on_admin_command("admin", usage="/admin", summary="this list", section="Admins")
+@on_admin_command("admin")
 async def admin_help(update: Update, context: ShopContext) -> None:
-    listed = [(c.section, c.usage, c.summary) for c in admin_commands()]
-    await send(update, admin_texts.admin_help(listed))
+    await send(update, admin_texts.admin_help(admin_commands()))
 
 
-@on_admin_command(
-    "promote",
-    usage="/promote <telegram user id>",
-    summary="make a customer an admin (owners only)",
-    section="Admins",
-)
+@on_admin_command("promote")
 async def promote(update: Update, context: ShopContext) -> None:
     await _set_admin(update, context, "promote", admin_=True)
 
 
-@on_admin_command(
-    "demote",
-    usage="/demote <telegram user id>",
-    summary="take admin rights away (owners only)",
-    section="Admins",
-)
+@on_admin_command("demote")
 async def demote(update: Update, context: ShopContext) -> None:
     await _set_admin(update, context, "demote", admin_=False)
 
@@ -41,14 +30,12 @@ async def demote(update: Update, context: ShopContext) -> None:
 async def _set_admin(update: Update, context: ShopContext, command: str, *, admin_: bool) -> None:
     telegram_id = Args(command, context.args).at_most(1).integer(0, minimum=1)
     assert update.effective_user is not None
-    async with context.db.transaction() as session:
-        user = await admin.set_admin(
-            session,
-            by=update.effective_user.id,
-            owners=context.settings.admin_ids,
-            telegram_id=telegram_id,
-            admin=admin_,
-        )
-        name = user.first_name
-    reply = admin_texts.promoted if admin_ else admin_texts.demoted
-    await send(update, reply(name, telegram_id))
+    change = await roles.set_admin(
+        context.db,
+        by=update.effective_user.id,
+        owners=context.settings.admin_ids,
+        telegram_id=telegram_id,
+        admin_=admin_,
+    )
+    reply = admin_texts.promoted if change.admin else admin_texts.demoted
+    await send(update, reply(change.first_name, change.telegram_id))

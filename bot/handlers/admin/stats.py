@@ -12,25 +12,17 @@ from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send
 from bot.handlers.router import on_admin_command
-from bot.services import stats
 from bot.texts import admin as admin_texts
+from bot.usecases import stats
 
 
-@on_admin_command(
-    "stats",
-    usage=f"/stats [days, 1 to {stats.MAX_DAYS}]",
-    summary="orders, revenue, top products and low stock, with a chart",
-    section="Shop",
-)
+@on_admin_command("stats")
 async def show_stats(update: Update, context: ShopContext) -> None:
     args = Args("stats", context.args).at_most(1)
     days = args.optional_integer(0, minimum=1)
     if days is not None and days > stats.MAX_DAYS:
         raise args.wrong()
-    async with context.db.reading() as session:
-        report = await stats.shop_report(
-            session, periods=(days,) if days else stats.DEFAULT_PERIODS
-        )
+    report = await stats.shop_report(context.db, days=days)
     await send(update, admin_texts.stats_report(report, low_stock_threshold=stats.LOW_STOCK))
     chat = update.effective_chat
     assert chat is not None

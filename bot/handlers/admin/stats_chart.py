@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from bot.money import minor_exponent
 from bot.services.stats import DayTotals
+from bot.texts import admin as admin_texts
 
 _drawing = threading.Lock()
 
@@ -41,17 +42,17 @@ def daily_chart(days: Sequence[DayTotals], *, title: str) -> bytes:
             values = [_major(day.revenue.get(currency, 0), currency) for day in days]
             highest = max(highest, *values)
             revenue.plot(positions, values, marker="o" if len(days) <= 31 else "", label=currency)
-        revenue.set_ylabel("Revenue (paid orders)")
+        revenue.set_ylabel(admin_texts.CHART_REVENUE_AXIS)
         revenue.set_ylim(0, max(highest, 1.0) * 1.1)  # an empty shop still gets a sane axis
         revenue.grid(alpha=0.3)
         if currencies:
             revenue.legend(loc="upper left")
         orders.bar(positions, [day.orders for day in days], color="tab:gray")
-        orders.set_ylabel("Orders placed")
+        orders.set_ylabel(admin_texts.CHART_ORDERS_AXIS)
         orders.set_ylim(0, max(1, *(day.orders for day in days)) * 1.1)
         orders.yaxis.set_major_locator(MaxNLocator(integer=True))
         orders.grid(axis="y", alpha=0.3)
-        orders.set_xticks(ticks, [f"{days[i].day.day} {days[i].day:%b}" for i in ticks])
+        orders.set_xticks(ticks, [admin_texts.chart_day(days[i].day) for i in ticks])
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
-from bot.handlers.context import ShopContext, customer
+from bot.handlers.context import ShopContext, sender_of
 from bot.handlers.render import show
 from bot.handlers.router import on_button, on_command
 from bot.keyboards.menu import back_to_menu
@@ -19,9 +19,8 @@ from bot.keyboards.saved_cards import (
     remove_card_keyboard,
 )
 from bot.models import PaymentDetails, utcnow
-from bot.services import ledger
 from bot.services.errors import NotFound
-from bot.usecases.saved_cards import remove_saved_card
+from bot.usecases.saved_cards import find_saved_card, list_saved_cards, remove_saved_card
 
 
 def _label(card: PaymentDetails) -> str:
@@ -42,9 +41,7 @@ def _cards_screen(cards: Sequence[PaymentDetails]) -> tuple[str, InlineKeyboardM
 
 
 async def _show_cards(update: Update, context: ShopContext) -> None:
-    async with context.db.reading() as session:
-        user = await customer(session, update)
-        cards = await ledger.list_payment_methods(session, user_id=user.id)
+    cards = await list_saved_cards(context.db, sender=sender_of(update))
     await show(update, *_cards_screen(cards))
 
 
@@ -61,10 +58,7 @@ async def cards(update: Update, context: ShopContext, data: SavedCards) -> str |
 
 @on_button(RemoveCard)
 async def ask_to_remove(update: Update, context: ShopContext, data: RemoveCard) -> str | None:
-    async with context.db.reading() as session:
-        user = await customer(session, update)
-        cards = await ledger.list_payment_methods(session, user_id=user.id)
-    card = next((card for card in cards if card.id == data.card_id), None)
+    card = await find_saved_card(context.db, sender=sender_of(update), card_id=data.card_id)
     if card is None:  # removed meanwhile, or not this customer's
         raise NotFound(texts.CARD_NOT_FOUND)
     await show(update, texts.remove_card_question(_label(card)), remove_card_keyboard(card.id))
@@ -74,9 +68,7 @@ async def ask_to_remove(update: Update, context: ShopContext, data: RemoveCard) 
 @on_button(ConfirmRemoveCard)
 async def remove(update: Update, context: ShopContext, data: ConfirmRemoveCard) -> str | None:
     """Detached at Stripe first; when Stripe fails, an alert says so and the card stays."""
-    async with context.db.reading() as session:
-        user = await customer(session, update)
     gateway = context.bot_data.stripe_gateway
-    await remove_saved_card(context.db, gateway, user_id=user.id, card_id=data.card_id)
+    await remove_saved_card(context.db, gateway, sender=sender_of(update), card_id=data.card_id)
     await _show_cards(update, context)
     return texts.CARD_REMOVED

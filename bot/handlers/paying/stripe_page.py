@@ -6,7 +6,6 @@ nothing here ever changes an order's status.
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from collections.abc import Sequence
@@ -16,22 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot import texts
-from bot.handlers.context import ShopContext, customer
+from bot.handlers.context import ShopContext, sender_of
 from bot.handlers.paying.offer import offers_payment
 from bot.handlers.render import Screen, send
 from bot.keyboards.callbacks import MAX_INT
 from bot.keyboards.stripe_page import pay_failed_keyboard, pay_link_keyboard, returned_keyboard
 from bot.models import OrderStatus, utcnow
-from bot.payments import stripe_gateway
-from bot.payments.stripe_gateway import CheckoutSession
 from bot.services import order as orders
 from bot.services.errors import NotFound, PaymentError
 from bot.services.order import STATUS_LABELS
 from bot.texts.errors import error_text
-from bot.usecases.stripe_checkout import CANCELLED_START, PAID_START, start_stripe_checkout
-
-log = logging.getLogger(__name__)
-
+from bot.usecases.payments import CANCELLED_START, PAID_START, start_payment
 
 _RETURN_LINK = re.compile(rf"({PAID_START}|{CANCELLED_START})([0-9]{{1,10}})")
 
@@ -39,36 +33,25 @@ _RETURN_LINK = re.compile(rf"({PAID_START}|{CANCELLED_START})([0-9]{{1,10}})")
 @offers_payment("stripe")
 async def offer_stripe_checkout(update: Update, context: ShopContext, order_id: int) -> None:
     """The Pay link; when Stripe fails, the order stays reserved and the customer can retry."""
-    async with context.db.reading() as session:
-        user = await customer(session, update)
-        order = await orders.get_order(session, order_id=order_id, user_id=user.id)
     try:
-        checkout = await _checkout(context, order.id, user.id)
+        checkout = await start_payment(
+            context.db,
+            context.bot_data.stripe_gateway,
+            sender=sender_of(update),
+            order_id=order_id,
+            bot_username=context.settings.bot_username or context.bot.username,
+            hold=context.settings.unpaid_order_hold,
+        )
     except PaymentError as error:
-        failed = texts.stripe_pay_failed(order.id, error_text(error))
-        await send(update, failed, pay_failed_keyboard(order.id))
+        failed = texts.stripe_pay_failed(order_id, error_text(error))
+        await send(update, failed, pay_failed_keyboard(order_id))
         return
     minutes = _minutes_left(checkout.expires_at)
     amount, currency = checkout.amount_total, checkout.currency
     await send(
         update,
-        texts.pay_prompt(order.id, amount, currency, minutes),
-        pay_link_keyboard(checkout.url, amount, currency, order.id),
-    )
-
-
-async def _checkout(context: ShopContext, order_id: int, user_id: int) -> CheckoutSession:
-    gateway = context.bot_data.stripe_gateway
-    if gateway is None:
-        log.error("Stripe is the payment provider but the shop runs without its gateway")
-        raise PaymentError(stripe_gateway.UNAVAILABLE)
-    return await start_stripe_checkout(
-        context.db,
-        gateway,
-        order_id=order_id,
-        user_id=user_id,
-        bot_username=context.settings.bot_username or context.bot.username,
-        hold=context.settings.unpaid_order_hold,
+        texts.pay_prompt(order_id, amount, currency, minutes),
+        pay_link_keyboard(checkout.url, amount, currency, order_id),
     )
 
 

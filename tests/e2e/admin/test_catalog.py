@@ -23,6 +23,7 @@ from bot.services.user import AddressInput
 from bot.texts import admin as admin_texts
 from tests.conftest import OWNER_ID, shop_settings
 from tests.factories import make_category, make_product, make_user
+from tests.notices import text_of
 
 ANN = 42
 PHOTO = b"\xff\xd8\xff\xe0 a jpeg, as far as the emulator cares"
@@ -565,7 +566,7 @@ async def _alerts(db: Database) -> list[tuple[int, str]]:
             .where(OutboxMessage.key.contains(":sold_out:"))
             .order_by(OutboxMessage.id)
         )
-        return [(row.chat_id, row.text) for row in rows]
+        return [(row.chat_id, text_of(row)) for row in rows]
 
 
 async def test_admins_are_alerted_once_when_an_order_sells_a_size_out(

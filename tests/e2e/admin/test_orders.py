@@ -34,7 +34,8 @@ from bot.payments import telegram_payments as tg
 from bot.payments.stripe_gateway import UNREACHABLE
 from bot.runner import running_shop
 from bot.services import order as orders
-from bot.usecases.stripe_checkout import start_stripe_checkout
+from bot.usecases.customers import Sender
+from bot.usecases.payments import start_payment
 from tests.conftest import OWNER_ID, shop_settings
 from tests.factories import make_order, make_product, make_user
 from tests.fakes.orders import PlacedOrder, place_order
@@ -101,11 +102,11 @@ async def paid_with_stripe(
     placed = await place_order(db)
     customer = emulator.user(placed.telegram_id, "Ann")
     assert app.bot_data.stripe_gateway is not None
-    checkout = await start_stripe_checkout(
+    checkout = await start_payment(
         db,
         app.bot_data.stripe_gateway,
         order_id=placed.order_id,
-        user_id=placed.user_id,
+        sender=Sender(placed.telegram_id, "Ann"),
         bot_username="shop_test_bot",
         hold=timedelta(minutes=60),
     )

@@ -1,7 +1,8 @@
-"""Start a Stripe payment for a placed order: the step between checkout and the "Pay" button.
+"""Paying with Stripe: the payment page for a placed order, and Stripe's word on it.
 
-Nothing is held open while Stripe is called: the order is read in one transaction, the session
-is created, and its id is attached to the order in a second one.
+Starting a payment is the step between checkout and the "Pay" button. Nothing is held open
+while Stripe is called: the order is read in one transaction, the session is created, and its
+id is attached to the order in a second one.
 
 The payment page closes at the order's payment deadline (placed + the hold), the moment the
 expiry job releases the order: a customer can never pay for an order already cancelled, and the
@@ -10,7 +11,10 @@ page never closes while the order still holds stock.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,11 +29,16 @@ from bot.models import (
     PaymentStatus,
     utcnow,
 )
-from bot.payments.stripe_gateway import CheckoutSession, StripeGateway
+from bot.payments import stripe_events
+from bot.payments.stripe_events import EventResult, StripeCard
+from bot.payments.stripe_gateway import UNAVAILABLE, CheckoutSession, StripeGateway
 from bot.services import ledger
 from bot.services import order as orders
-from bot.services.errors import NotAllowed
+from bot.services.errors import NotAllowed, PaymentError
 from bot.services.order import STATUS_LABELS
+from bot.usecases.customers import Sender, shopper
+
+log = logging.getLogger(__name__)
 
 # Start parameters of the t.me links Stripe sends the customer back to (a-z, 0-9 and _ only).
 PAID_START = "paid_"
@@ -45,12 +54,12 @@ def return_urls(bot_username: str, order_id: int) -> tuple[str, str]:
     return f"{base}{PAID_START}{order_id}", f"{base}{CANCELLED_START}{order_id}"
 
 
-async def start_stripe_checkout(
+async def start_payment(
     database: Database,
-    gateway: StripeGateway,
+    gateway: StripeGateway | None,
     *,
+    sender: Sender,
     order_id: int,
-    user_id: int,
     bot_username: str,
     hold: timedelta,
     now: datetime | None = None,
@@ -59,11 +68,16 @@ async def start_stripe_checkout(
     given back. A new page is made only when the last one cannot be paid any more (its payment
     failed); if making it fails halfway, asking again gets that page from Stripe, because the
     request derives from the order as it was placed (its lines and deadline, the choice to save
-    the card, the customer's Stripe customer then)."""
+    the card, the customer's Stripe customer then). PaymentError when Stripe fails: the order
+    stays reserved and the customer can ask again."""
     async with database.reading() as session:
-        order = await orders.get_order(session, order_id=order_id, user_id=user_id)
-        save_card = await ledger.wants_card_saved(session, user_id=user_id, order_id=order.id)
+        user = await shopper(session, sender)
+        order = await orders.get_order(session, order_id=order_id, user_id=user.id)
+        save_card = order.payment is not None and order.payment.save_card
         customer_id = await _stripe_customer(session, order)
+    if gateway is None:
+        log.error("Stripe is the payment provider but the shop runs without its gateway")
+        raise PaymentError(UNAVAILABLE)
     if order.status is not OrderStatus.PENDING_PAYMENT:
         raise NotAllowed(f"Order #{order.id} is {STATUS_LABELS[order.status]}; it cannot be paid.")
     deadline = payment_deadline(order, hold)
@@ -133,3 +147,34 @@ async def _stripe_customer(session: AsyncSession, order: Order) -> str | None:
         .order_by(PaymentDetails.created_at.desc(), PaymentDetails.id.desc())
         .limit(1)
     )
+
+
+async def apply_stripe_event(
+    database: Database,
+    gateway: StripeGateway | None,
+    *,
+    event: Mapping[str, Any],
+    admin_chat_ids: Sequence[int],
+) -> EventResult:
+    """Apply a verified Stripe event once, with its notifications, in one transaction. A card
+    the customer asked to save is looked up at Stripe first, so no lock waits on Stripe.
+    InvalidInput for an event that is unusable (retrying it will not help)."""
+    card = await _card_to_save(gateway, event)
+    async with database.transaction() as session:
+        return await stripe_events.apply_event(
+            session, event=event, admin_chat_ids=admin_chat_ids, card=card
+        )
+
+
+async def _card_to_save(
+    gateway: StripeGateway | None, event: Mapping[str, Any]
+) -> StripeCard | None:
+    """A failure only means the card is not saved; the payment is applied regardless."""
+    payment_intent = stripe_events.card_to_look_up(event)
+    if gateway is None or payment_intent is None:
+        return None
+    try:
+        return await gateway.card_for_payment_intent(payment_intent)
+    except PaymentError:
+        log.warning("card of %s not looked up; it will not be saved", payment_intent)
+        return None

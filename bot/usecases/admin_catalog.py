@@ -1,0 +1,89 @@
+"""The catalogue commands: each change commits together with its audit-log entry, or not at all.
+
+The services write the entry; the transaction here is what makes the two one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db import Database
+from bot.services import inventory
+
+EDITABLE_FIELDS = inventory.EDITABLE_FIELDS
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryAdded:
+    category_id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductEdited:
+    product_id: int
+    name: str
+    field: str
+    value: str  # the new value as an admin reads it: "€39.99", a category's name
+
+
+@dataclass(frozen=True, slots=True)
+class StockSet:
+    product_id: int
+    name: str
+    size: str
+    previous: int | None  # None: the size was added
+    stock: int
+
+
+@dataclass(frozen=True, slots=True)
+class VisibilitySet:
+    product_id: int
+    name: str
+    visible: bool
+    changed: bool  # False: it already was (hiding a hidden product changes nothing)
+
+
+async def add_category(db: Database, *, admin_telegram_id: int, name: str) -> CategoryAdded:
+    async with db.transaction() as session:
+        category = await inventory.add_category(session, admin_id=admin_telegram_id, name=name)
+        return CategoryAdded(category.id, category.name)
+
+
+async def edit_product(
+    db: Database, *, admin_telegram_id: int, product_id: int, field: str, value: str
+) -> ProductEdited:
+    """`value` as typed: a price like 49.99, a category by name or id, a photo's file id."""
+    async with db.transaction() as session:
+        edit = await inventory.edit_product(
+            session, admin_id=admin_telegram_id, product_id=product_id, field=field, value=value
+        )
+        return ProductEdited(edit.product.id, edit.product.name, field, edit.value)
+
+
+async def set_stock(
+    db: Database, *, admin_telegram_id: int, product_id: int, size: str, quantity: int
+) -> StockSet:
+    """A size the product doesn't have yet is added."""
+    async with db.transaction() as session:
+        change = await inventory.set_stock(
+            session,
+            admin_id=admin_telegram_id,
+            product_id=product_id,
+            size_name=size,
+            quantity=quantity,
+        )
+        product = change.product
+        return StockSet(
+            product.id, product.name, change.size.name, change.previous, change.size.stock
+        )
+
+
+async def set_visibility(
+    db: Database, *, admin_telegram_id: int, product_id: int, visible: bool
+) -> VisibilitySet:
+    async with db.transaction() as session:
+        product, changed = await inventory.set_visible(
+            session, admin_id=admin_telegram_id, product_id=product_id, visible=visible
+        )
+        return VisibilitySet(product.id, product.name, visible, changed)

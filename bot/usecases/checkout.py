@@ -1,0 +1,233 @@
+"""Checkout: choose or type an address, confirm the summary, place the order.
+
+The step and the answers so far live in the database (flow "checkout"), so after a restart the
+customer simply answers the next question. The summary's step keeps the choice to save the card:
+off until the customer turns it on, and offered only where the payment provider can keep cards
+(`cards_savable`). Placing the order records the choice on the order's payment row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.db import Database
+from bot.models import Address
+from bot.services import cart as carts
+from bot.services import dialog, inventory, ledger
+from bot.services import order as orders
+from bot.services import user as users
+from bot.services.cart import CartView, cart_fingerprint
+from bot.services.errors import InvalidInput, NotAllowed, OutOfStock, ShopError
+from bot.services.user import ADDRESS_FIELDS, AddressInput, validate_address_field
+from bot.usecases.customers import Sender, shopper
+
+FLOW = "checkout"
+CHOOSING = "address"  # waits for an address button
+CONFIRMING = "confirm"  # waits on the summary
+
+
+@dataclass(frozen=True, slots=True)
+class AddressChoice:
+    """The customer's saved addresses, the default first."""
+
+    addresses: tuple[Address, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AddressQuestion:
+    field: str
+    number: int  # 1-based, of `of`
+    of: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """`save_card` is None where the payment provider cannot save cards."""
+
+    address: Address
+    cart: CartView
+    save_card: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class BackToCart:
+    """The checkout was left (or cannot go on): the cart as it is now."""
+
+    cart: CartView
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPlaced:
+    order_id: int
+    total: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class CartChanged:
+    """The cart no longer matches the summary the customer confirmed: nothing was ordered."""
+
+    screen: Summary | BackToCart
+
+
+@dataclass(frozen=True, slots=True)
+class NotPlaced:
+    """Refused at placement (e.g. someone else just bought the last one); the checkout is left."""
+
+    reason: ShopError
+    cart: CartView
+
+
+Placement = OrderPlaced | CartChanged | NotPlaced
+
+
+def check_ready(view: CartView) -> None:
+    """NotAllowed, raised at placement, leads back to the cart with the reason on top."""
+    if view.is_empty:
+        raise InvalidInput(texts.CHECKOUT_CART_EMPTY)
+    if not view.can_checkout:
+        raise NotAllowed(texts.CART_CHECKOUT_BLOCKED)
+
+
+async def start_checkout(db: Database, *, sender: Sender) -> AddressChoice | AddressQuestion:
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        check_ready(await carts.view_cart(session, user_id=user.id))
+        addresses = await users.list_addresses(session, user_id=user.id)
+        if not addresses:
+            return await _ask(session, user.id, ADDRESS_FIELDS[0], {})
+        await dialog.set_step(session, user_id=user.id, flow=FLOW, step=CHOOSING)
+        return AddressChoice(tuple(addresses))
+
+
+async def new_address(db: Database, *, sender: Sender) -> AddressQuestion:
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        return await _ask(session, user.id, ADDRESS_FIELDS[0], {})
+
+
+async def answer_address(
+    db: Database,
+    *,
+    sender: Sender,
+    field: str,
+    answers: dict[str, Any],
+    text: str,
+    cards_savable: bool,
+) -> AddressQuestion | Summary | BackToCart | None:
+    """The next question, or the summary once the address is complete; None when the step
+    waits for a button, not for text. A bad answer raises InvalidInput and stores nothing."""
+    if field not in ADDRESS_FIELDS:
+        return None
+    answers = {**answers, field: validate_address_field(field, text)}
+    position = ADDRESS_FIELDS.index(field) + 1
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        if position < len(ADDRESS_FIELDS):
+            return await _ask(session, user.id, ADDRESS_FIELDS[position], answers)
+        fields = AddressInput(**{name: str(answers.get(name, "")) for name in ADDRESS_FIELDS})
+        address = await users.add_address(session, user_id=user.id, address=fields)
+        return await _summary(session, user.id, address.id, _first_choice(cards_savable))
+
+
+async def choose_address(
+    db: Database, *, sender: Sender, address_id: int, cards_savable: bool
+) -> Summary | BackToCart:
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        return await _summary(session, user.id, address_id, _first_choice(cards_savable))
+
+
+async def choose_card_saving(
+    db: Database, *, sender: Sender, address_id: int, save: bool, cards_savable: bool
+) -> Summary | BackToCart:
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        return await _summary(session, user.id, address_id, save if cards_savable else None)
+
+
+async def leave_checkout(db: Database, *, sender: Sender) -> BackToCart:
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        await dialog.clear_step(session, user_id=user.id)
+        return BackToCart(await carts.view_cart(session, user_id=user.id))
+
+
+async def place_order(
+    db: Database,
+    *,
+    sender: Sender,
+    address_id: int,
+    fingerprint: int,
+    cards_savable: bool,
+    admin_chat_ids: Sequence[int],
+) -> Placement:
+    """Places the order only if the cart still matches the summary's `fingerprint`; the
+    admins hear, in the same transaction, of every size it sold out."""
+    try:
+        async with db.transaction() as session:
+            user = await shopper(session, sender)
+            placed = await _place(session, user.id, address_id, fingerprint, cards_savable)
+            if isinstance(placed, OrderPlaced):
+                await inventory.alert_sold_out(
+                    session, order_id=placed.order_id, admin_chat_ids=admin_chat_ids
+                )
+            return placed
+    except (OutOfStock, NotAllowed) as error:  # e.g. someone else just bought the last one
+        return NotPlaced(error, (await leave_checkout(db, sender=sender)).cart)
+
+
+async def _place(
+    session: AsyncSession, user_id: int, address_id: int, fingerprint: int, cards_savable: bool
+) -> OrderPlaced | CartChanged:
+    await carts.get_or_create_cart(session, user_id=user_id)  # locked: what we check is ordered
+    view = await carts.view_cart(session, user_id=user_id)
+    check_ready(view)
+    save_card = cards_savable and await _card_choice(session, user_id, address_id)
+    if cart_fingerprint(view) != fingerprint:
+        again = await _summary(session, user_id, address_id, save_card if cards_savable else None)
+        return CartChanged(again)
+    order = await orders.place_order(session, user_id=user_id, address_id=address_id)
+    if save_card:
+        await ledger.choose_to_save_card(session, order_id=order.id)
+    await dialog.clear_step(session, user_id=user_id)
+    return OrderPlaced(order.id, order.total, order.currency)
+
+
+def _first_choice(cards_savable: bool) -> bool | None:
+    """Saving the card starts off, and is not offered at all where cards cannot be saved."""
+    return False if cards_savable else None
+
+
+async def _ask(
+    session: AsyncSession, user_id: int, field: str, answers: dict[str, Any]
+) -> AddressQuestion:
+    await dialog.set_step(session, user_id=user_id, flow=FLOW, step=field, data=answers)
+    return AddressQuestion(field, ADDRESS_FIELDS.index(field) + 1, len(ADDRESS_FIELDS))
+
+
+async def _summary(
+    session: AsyncSession, user_id: int, address_id: int, save_card: bool | None
+) -> Summary | BackToCart:
+    """The summary to confirm, or the cart when it can't be ordered as it is."""
+    address = await users.get_address(session, user_id=user_id, address_id=address_id)
+    view = await carts.view_cart(session, user_id=user_id)
+    if not view.can_checkout or view.currency is None:
+        await dialog.clear_step(session, user_id=user_id)
+        return BackToCart(view)
+    data = {"address_id": address_id, "save_card": bool(save_card)}
+    await dialog.set_step(session, user_id=user_id, flow=FLOW, step=CONFIRMING, data=data)
+    return Summary(address, view, save_card)
+
+
+async def _card_choice(session: AsyncSession, user_id: int, address_id: int) -> bool:
+    """What the summary for this address last showed; anything else means no."""
+    step = await dialog.current_step(session, user_id=user_id)
+    if step is None or (step.flow, step.step) != (FLOW, CONFIRMING):
+        return False
+    return step.data.get("address_id") == address_id and step.data.get("save_card") is True

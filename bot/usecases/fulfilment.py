@@ -1,0 +1,36 @@
+"""Moving an order on by hand: shipped, delivered, or refunded outside the bot.
+
+The customer's notice is queued in the outbox, and the audit entry written, in the same
+transaction as the change. (Refunds through Stripe and cancellations: bot.usecases.refunds.)
+"""
+
+from __future__ import annotations
+
+from bot.db import Database
+from bot.models import Order, OrderStatus
+from bot.services import fulfilment
+
+SETTABLE = fulfilment.SETTABLE  # the statuses /setstatus may set
+
+
+async def set_order_status(
+    db: Database, *, order_id: int, status: OrderStatus, admin_telegram_id: int
+) -> Order:
+    async with db.transaction() as session:
+        return await fulfilment.set_status(
+            session, order_id=order_id, status=status, admin_telegram_id=admin_telegram_id
+        )
+
+
+async def confirm_refund(
+    db: Database, *, order_id: int, admin_telegram_id: int, stripe_connected: bool
+) -> Order:
+    """The admin refunded the customer in the provider's dashboard; Stripe's own refunds are
+    confirmed by Stripe, never by hand."""
+    async with db.transaction() as session:
+        return await fulfilment.confirm_refund(
+            session,
+            order_id=order_id,
+            admin_telegram_id=admin_telegram_id,
+            stripe_connected=stripe_connected,
+        )

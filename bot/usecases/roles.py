@@ -1,0 +1,28 @@
+"""Who may run the shop: owners (ADMIN_IDS) promote customers to admins and demote them."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from bot.db import Database
+from bot.services import admin
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChange:
+    first_name: str
+    telegram_id: int
+    admin: bool  # what they are now
+
+
+async def set_admin(
+    db: Database, *, by: int, owners: Collection[int], telegram_id: int, admin_: bool
+) -> RoleChange:
+    """Only an owner may change roles, and owners stay owners; the change and its audit entry
+    commit together (nothing is written when nothing changes)."""
+    async with db.transaction() as session:
+        user = await admin.set_admin(
+            session, by=by, owners=owners, telegram_id=telegram_id, admin=admin_
+        )
+        return RoleChange(user.first_name, telegram_id, admin_)

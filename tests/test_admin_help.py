@@ -1,0 +1,19 @@
+"""Every admin command's words live in bot.texts.admin, and nothing there is left over."""
+
+from __future__ import annotations
+
+import bot.app  # noqa: F401  (registers the commands)
+from bot.handlers.router import admin_commands, usage
+from bot.texts import admin as admin_texts
+
+
+def test_every_admin_command_has_its_usage_line_and_every_line_a_command() -> None:
+    assert sorted(admin_commands()) == sorted(admin_texts.COMMANDS)
+
+
+def test_every_section_is_placed_in_the_admin_listing() -> None:
+    assert {h.section for h in admin_texts.COMMANDS.values()} == set(admin_texts.SECTIONS)
+
+
+def test_a_wrong_use_is_answered_with_the_usage_line_from_the_texts() -> None:
+    assert usage("setstock") == "Usage: /setstock <product id> <size> <quantity>"
