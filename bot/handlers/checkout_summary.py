@@ -39,9 +39,9 @@ CONFIRMING = "confirm"
 def check_ready(view: CartView) -> None:
     """NotAllowed, raised at placement, leads back to the cart with the reason on top."""
     if view.is_empty:
-        raise InvalidInput(texts.CHECKOUT_CART_EMPTY)
+        raise InvalidInput("checkout.cart_empty")
     if not view.can_checkout:
-        raise NotAllowed(texts.CART_CHECKOUT_BLOCKED)
+        raise NotAllowed("checkout.blocked")
 
 
 def first_choice(context: ShopContext) -> bool | None:

@@ -205,9 +205,9 @@ def admin_commands() -> list[AdminCommand]:
     return list(_admin_commands.values())
 
 
-def usage(name: str) -> str:
+def usage_line(name: str) -> str:
     """The usage line of an admin command, for replies to bad arguments."""
-    return texts.usage(_admin_commands[name].usage)
+    return _admin_commands[name].usage
 
 
 def admin_only(handler: Handler) -> Handler:

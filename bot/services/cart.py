@@ -66,17 +66,19 @@ async def add_item(
 ) -> CartView:
     """Adding a size already in the cart adds to that line's quantity."""
     if not 1 <= quantity <= MAX_LINE_QUANTITY:
-        raise InvalidInput(f"You can add 1 to {MAX_LINE_QUANTITY} at a time.")
+        raise InvalidInput("cart.add_range", limit=MAX_LINE_QUANTITY)
     product, size = await _product_and_size(session, product_id, size_id)
     if not product.is_active:
-        raise NotAllowed(f"{product.name} is no longer sold.")
+        raise NotAllowed("cart.not_sold", product=product.name)
     cart = await get_or_create_cart(session, user_id=user_id)
     lines = await _lines(session, cart.id)
     cart_currency = _currency(lines)
     if cart_currency not in (None, product.currency):
         raise InvalidInput(
-            f"Your cart is in {cart_currency} but {product.name} is priced in "
-            f"{product.currency}. Please check out or empty your cart first."
+            "cart.other_currency",
+            cart_currency=cart_currency,
+            product=product.name,
+            currency=product.currency,
         )
     item = next((line_item for line_item, _, _ in lines if line_item.size_id == size_id), None)
     already = item.quantity if item else 0
@@ -96,16 +98,16 @@ async def set_quantity(
 ) -> CartView:
     """Zero removes the line."""
     if not 0 <= quantity <= MAX_LINE_QUANTITY:
-        raise InvalidInput(f"Please choose a quantity from 0 to {MAX_LINE_QUANTITY}.")
+        raise InvalidInput("cart.set_range", limit=MAX_LINE_QUANTITY)
     if quantity == 0:
         return await remove_item(session, user_id=user_id, size_id=size_id)
     cart = await get_or_create_cart(session, user_id=user_id)
     line = next((ln for ln in await _lines(session, cart.id) if ln[2].id == size_id), None)
     if line is None:
-        raise NotFound("That item is no longer in your cart.")
+        raise NotFound("cart.line_gone")
     item, product, size = line
     if not product.is_active:
-        raise NotAllowed(f"{product.name} is no longer sold. Please remove it.")
+        raise NotAllowed("cart.line_not_sold", product=product.name)
     _check_available(product, size, quantity, already=0)
     item.quantity = quantity
     await session.flush()
@@ -145,23 +147,22 @@ async def _product_and_size(
     )
     row = result.one_or_none()
     if row is None:
-        raise NotFound("That product or size isn't available.")
+        raise NotFound("cart.size_unavailable")
     return row
 
 
 def _check_available(product: Product, size: Size, wanted: int, *, already: int) -> None:
-    label = f"{product.name} ({size.name})"
+    names = {"product": product.name, "size": size.name}
     if wanted > size.stock:
-        message = (
-            f"{label} is out of stock."
-            if size.stock == 0
-            else f"Only {size.stock} left of {label}."
-        )
+        if size.stock == 0 and already:
+            raise OutOfStock("cart.sold_out_have", **names, already=already)
+        if size.stock == 0:
+            raise OutOfStock("cart.sold_out", **names)
         if already:
-            message += f" You already have {already} in your cart."
-        raise OutOfStock(message)
+            raise OutOfStock("cart.only_left_have", **names, left=size.stock, already=already)
+        raise OutOfStock("cart.only_left", **names, left=size.stock)
     if wanted > MAX_LINE_QUANTITY:
-        raise InvalidInput(f"You can have at most {MAX_LINE_QUANTITY} of {label} in your cart.")
+        raise InvalidInput("cart.line_limit", **names, limit=MAX_LINE_QUANTITY)
 
 
 async def _lines(session: AsyncSession, cart_id: int) -> Sequence[_Line]:

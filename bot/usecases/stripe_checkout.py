@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
 from bot.db import Database
 from bot.models import (
     Order,
@@ -29,7 +28,6 @@ from bot.payments.stripe_gateway import CheckoutSession, StripeGateway
 from bot.services import ledger
 from bot.services import order as orders
 from bot.services.errors import NotAllowed
-from bot.services.order import STATUS_LABELS
 
 # Start parameters of the t.me links Stripe sends the customer back to (a-z, 0-9 and _ only).
 PAID_START = "paid_"
@@ -65,20 +63,21 @@ async def start_stripe_checkout(
         save_card = await ledger.wants_card_saved(session, user_id=user_id, order_id=order.id)
         customer_id = await _stripe_customer(session, order)
     if order.status is not OrderStatus.PENDING_PAYMENT:
-        raise NotAllowed(f"Order #{order.id} is {STATUS_LABELS[order.status]}; it cannot be paid.")
+        raise NotAllowed("payment.cannot_pay", order_id=order.id, status=order.status.value)
     deadline = payment_deadline(order, hold)
     now = now or utcnow()
     if deadline <= now:
-        raise NotAllowed(texts.pay_too_late(order.id))
+        raise NotAllowed("payment.too_late", order_id=order.id)
     last = await _last_page(gateway, order)
     if last is not None and last.status == "open":
         return last
     if last is not None and last.status == "complete":  # paid; Stripe has yet to tell us
-        raise NotAllowed(texts.pay_being_confirmed(order.id))
+        raise NotAllowed("payment.being_confirmed", order_id=order.id)
     if deadline - now < SHORTEST_PAGE:
         # Any page Stripe accepts would outlive the order: the customer could pay for an order
         # already cancelled.
-        raise NotAllowed(texts.pay_too_little_time(order.id, deadline - now))
+        minutes = max(1, int((deadline - now).total_seconds() // 60))
+        raise NotAllowed("payment.too_little_time", order_id=order.id, minutes=minutes)
     success_url, cancel_url = return_urls(bot_username, order.id)
     checkout = await gateway.create_checkout_session(
         order,
@@ -111,7 +110,7 @@ async def _last_page(gateway: StripeGateway, order: Order) -> CheckoutSession | 
     if payment is None or payment.stripe_checkout_session_id is None:
         return None
     if ledger.money_received(payment):  # e.g. an amount that did not match the order's
-        raise NotAllowed(ledger.under_review(order.id))
+        raise NotAllowed("payment.under_review", order_id=order.id)
     if payment.status is PaymentStatus.FAILED:
         return None  # complete, and never to be paid: it needs replacing
     return await gateway.retrieve_checkout_session(

@@ -31,7 +31,7 @@ async def broadcast(update: Update, context: ShopContext) -> None:
     if replied is None and not text:
         raise Args("broadcast", context.args).wrong()
     if replied is not None and text:
-        raise InvalidInput(admin_texts.BROADCAST_TEXT_OR_REPLY)
+        raise InvalidInput("broadcast.text_or_reply")
     async with context.db.reading() as session:
         if await broadcasts.started_by(
             session, chat_id=message.chat.id, command_message_id=message.message_id

@@ -91,7 +91,9 @@ async def _download(document: Document) -> bytes:
     except BadRequest as error:
         if "too big" not in error.message.lower():
             raise
-        raise InvalidInput(catalog_csv.FILE_TOO_LARGE) from None
+        raise InvalidInput(
+            "catalog_file.too_large", limit_mb=catalog_csv.MAX_FILE_BYTES // (1024 * 1024)
+        ) from None
     return bytes(await file.download_as_bytearray())
 
 

@@ -43,7 +43,7 @@ async def start(update: Update, context: ShopContext) -> None:
     draft = ProductDraft(currency=context.settings.default_currency)
     async with context.db.transaction() as session:
         if not await catalog.list_categories(session, include_empty=True):
-            raise InvalidInput(admin_texts.NO_CATEGORIES)
+            raise InvalidInput("category.none_yet")
         screen = await _go(session, await customer(session, update), STEPS[0], draft)
     await send(update, screen.text, screen.keyboard, photo=screen.photo)
 

@@ -9,8 +9,8 @@ from bot.handlers.context import ShopContext
 from bot.handlers.render import send
 from bot.handlers.router import on_admin_command
 from bot.services import stats
-from bot.services.order import STATUS_LABELS
 from bot.texts import admin as admin_texts
+from bot.texts.statuses import STATUS_LABELS
 
 
 @on_admin_command(

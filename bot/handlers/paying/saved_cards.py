@@ -66,7 +66,7 @@ async def ask_to_remove(update: Update, context: ShopContext, data: RemoveCard) 
         cards = await ledger.list_payment_methods(session, user_id=user.id)
     card = next((card for card in cards if card.id == data.card_id), None)
     if card is None:  # removed meanwhile, or not this customer's
-        raise NotFound(texts.CARD_NOT_FOUND)
+        raise NotFound("card.not_found")
     await show(update, texts.remove_card_question(_label(card)), remove_card_keyboard(card.id))
     return None
 

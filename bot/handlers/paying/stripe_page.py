@@ -22,12 +22,11 @@ from bot.handlers.render import Screen, send
 from bot.keyboards.callbacks import MAX_INT
 from bot.keyboards.stripe_page import pay_failed_keyboard, pay_link_keyboard, returned_keyboard
 from bot.models import OrderStatus, utcnow
-from bot.payments import stripe_gateway
 from bot.payments.stripe_gateway import CheckoutSession
 from bot.services import order as orders
 from bot.services.errors import NotFound, PaymentError
-from bot.services.order import STATUS_LABELS
 from bot.texts.errors import error_text
+from bot.texts.statuses import STATUS_LABELS
 from bot.usecases.stripe_checkout import CANCELLED_START, PAID_START, start_stripe_checkout
 
 log = logging.getLogger(__name__)
@@ -61,7 +60,7 @@ async def _checkout(context: ShopContext, order_id: int, user_id: int) -> Checko
     gateway = context.bot_data.stripe_gateway
     if gateway is None:
         log.error("Stripe is the payment provider but the shop runs without its gateway")
-        raise PaymentError(stripe_gateway.UNAVAILABLE)
+        raise PaymentError("payment.unavailable")
     return await start_stripe_checkout(
         context.db,
         gateway,

@@ -21,6 +21,7 @@ from bot.services import cart as carts
 from bot.services import user as users
 from bot.services.user import AddressInput
 from bot.texts import admin as admin_texts
+from bot.texts.errors import ERRORS
 from tests.conftest import OWNER_ID, shop_settings
 from tests.factories import make_category, make_product, make_user
 
@@ -172,7 +173,7 @@ async def test_addproduct_asks_each_step_again_until_the_answer_is_right_then_sa
     photo = await _say(owner, "Felt fedora.\nHand made.")
     assert "step 5 of 6" in photo.content
     not_a_photo = await _say(owner, "here it is")
-    assert not_a_photo.content.startswith(f"⚠️ {admin_texts.SEND_A_PHOTO}")
+    assert not_a_photo.content.startswith(f"⚠️ {ERRORS['draft.send_photo']}")
     sent = await owner.send_photo(PHOTO)
     sizes = await owner.next_message()
     assert "step 6 of 6" in sizes.content
@@ -301,7 +302,7 @@ async def test_addproduct_with_no_categories_says_to_add_one_first(
     admin_shop: ShopApplication, emulator: BotApiEmulator
 ) -> None:
     owner = _owner(emulator)
-    assert (await _say(owner, "/addproduct")).content == admin_texts.NO_CATEGORIES
+    assert (await _say(owner, "/addproduct")).content == ERRORS["category.none_yet"]
     assert (await _say(owner, "/addproduct now")).content == "Usage: /addproduct"
 
 
@@ -401,7 +402,7 @@ async def test_editproduct_changes_one_field_and_customers_see_it(
         ("1 price 5.555", "“5.555” has more decimals than EUR allows."),
         ("1 category Shoes", "There is no category “Shoes”. /addcategory adds one."),
         ("1 category 99", "There is no category “99”. /addcategory adds one."),
-        ("1 photo", admin_texts.PHOTO_MISSING),
+        ("1 photo", ERRORS["product.photo_missing"]),
         ("1 name " + "x" * 129, "A product name can be at most 128 characters long."),
     ],
 )
