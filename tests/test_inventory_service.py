@@ -58,7 +58,7 @@ def test_sizes_are_read_in_the_ways_admins_type_them(
         ("M three", "“M three” is not a size with its stock"),
         ("M -3", "“M -3” is not a size with its stock"),
         ("M 3, m 4", "The size “m” is listed twice."),
-        ("M 1000001", "Stock is a whole number from 0 to 1000000."),
+        ("M 1000001", "Stock is a whole number from 0 to 1,000,000."),
         (", ".join(f"S{n} 1" for n in range(41)), "at most 40 sizes"),
     ],
 )

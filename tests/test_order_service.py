@@ -421,8 +421,8 @@ async def test_an_illegal_transition_changes_nothing(
         with pytest.raises(IllegalTransition) as error:
             await orders.transition(session, order_id=order_id, to=to, actor="admin:1")
 
-    assert str(error.value).startswith(f"Order #{order_id} is ")
-    assert "cannot become" in str(error.value)
+    assert error_text(error.value).startswith(f"Order #{order_id} is ")
+    assert "cannot become" in error_text(error.value)
     order = await reload(db, order_id)
     assert order.status is start
     assert len(order.history) == 1

@@ -180,7 +180,7 @@ async def test_addproduct_asks_each_step_again_until_the_answer_is_right_then_sa
     for bad, why in [
         ("S five", "“S five” is not a size with its stock. Write it like M 3."),
         ("S 5, s 2", "The size “s” is listed twice."),
-        ("M 1000001", "Stock is a whole number from 0 to 1000000."),
+        ("M 1000001", "Stock is a whole number from 0 to 1,000,000."),
     ]:
         reask = await _say(owner, bad)
         assert reask.content.startswith(f"⚠️ {why}"), reask.content
@@ -470,7 +470,7 @@ async def test_setstock_sets_a_size_and_adds_a_missing_one(
         ("1 M lots", "Usage"),
         ("x M 3", "Usage"),
         ("999 M 3", "Product #999 was not found."),
-        ("1 M 1000001", "Stock is a whole number from 0 to 1000000."),
+        ("1 M 1000001", "Stock is a whole number from 0 to 1,000,000."),
     ],
 )
 async def test_setstock_with_bad_arguments_changes_nothing(
