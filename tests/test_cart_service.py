@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
+from bot import texts
 from bot.db import Database
 from bot.models import MAX_LINE_QUANTITY, Cart, CartItem, Product, Size
 from bot.services import cart as carts
@@ -365,7 +366,7 @@ async def test_a_hidden_product_in_the_cart_blocks_checkout(db: Database) -> Non
             update(Product).where(Product.id == shop.product_id).values(is_active=False)
         )
     view = await _view(db, shop.user_id)
-    assert view.lines[0].problem == "no longer sold"
+    assert texts.cart_problem(view.lines[0]) == "no longer sold"
     assert not view.can_checkout
 
 
@@ -374,7 +375,7 @@ async def test_stock_that_fell_below_the_quantity_blocks_checkout(db: Database) 
     await _add(db, shop, quantity=3)
     await _set_stock(db, shop.sizes["M"], 1)
     view = await _view(db, shop.user_id)
-    assert (view.lines[0].problem, view.lines[0].stock) == ("only 1 left", 1)
+    assert (texts.cart_problem(view.lines[0]), view.lines[0].stock) == ("only 1 left", 1)
     assert not view.can_checkout
 
 
@@ -383,7 +384,7 @@ async def test_a_sold_out_line_blocks_checkout(db: Database) -> None:
     await _add(db, shop)
     await _set_stock(db, shop.sizes["M"], 0)
     view = await _view(db, shop.user_id)
-    assert view.lines[0].problem == "out of stock"
+    assert texts.cart_problem(view.lines[0]) == "out of stock"
     assert not view.can_checkout
 
 
@@ -393,5 +394,5 @@ async def test_one_problem_line_blocks_checkout_of_the_whole_cart(db: Database) 
     await _add(db, shop, "M")
     await _set_stock(db, shop.sizes["S"], 0)
     view = await _view(db, shop.user_id)
-    assert [line.problem for line in view.lines] == ["out of stock", None]
+    assert [texts.cart_problem(line) for line in view.lines] == ["out of stock", None]
     assert not view.can_checkout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,6 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.models import MAX_LINE_QUANTITY, Cart, CartItem, Product, Size
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, OutOfStock
 from bot.services.user import get_user, insert_ignoring_conflict
+
+
+class CartProblem(enum.StrEnum):
+    """Why a line cannot be bought as it is."""
+
+    NOT_SOLD = "not_sold"
+    SOLD_OUT = "sold_out"
+    FEW_LEFT = "few_left"  # fewer than the line's quantity: the line's stock says how many
+    OTHER_CURRENCY = "other_currency"  # re-priced in the line's currency, not the cart's
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +34,7 @@ class CartLine:
     line_total: int
     currency: str
     stock: int
-    problem: str | None  # why this line cannot be bought as it is, e.g. "only 2 left"
+    problem: CartProblem | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,14 +218,16 @@ def _line(row: _Line, cart_currency: str | None) -> CartLine:
     )
 
 
-def _problem(item: CartItem, product: Product, size: Size, cart_currency: str | None) -> str | None:
+def _problem(
+    item: CartItem, product: Product, size: Size, cart_currency: str | None
+) -> CartProblem | None:
     if not product.is_active:
-        return "no longer sold"
+        return CartProblem.NOT_SOLD
     if size.stock == 0:
-        return "out of stock"
+        return CartProblem.SOLD_OUT
     if item.quantity > size.stock:
-        return f"only {size.stock} left"
+        return CartProblem.FEW_LEFT
     if product.currency != cart_currency:
         # Only possible when an admin re-priced a product in another currency.
-        return f"now priced in {product.currency}"
+        return CartProblem.OTHER_CURRENCY
     return None

@@ -126,7 +126,7 @@ def parse_catalog(
             if any(value.strip() for value in record):
                 rows.add(start, columns, record)
     except csv.Error as error:
-        rows.error(reader.line_num, "catalog_file.unreadable", reason=str(error))
+        rows.problem(reader.line_num, "catalog_file.unreadable", reason=str(error))
     return rows.result()
 
 
@@ -200,15 +200,14 @@ class _Rows:
         self.count += 1
         if self.count > MAX_ROWS:
             if self.count == MAX_ROWS + 1:
-                self.error(line, "catalog_file.too_many_rows", limit=MAX_ROWS)
+                self.problem(line, "catalog_file.too_many_rows", limit=MAX_ROWS)
             return
         if len(record) != len(columns):
-            code = (
-                "catalog_file.values_open_quote"
-                if any("\n" in value for value in record)
-                else "catalog_file.values_count"
-            )
-            self.error(line, code, found=len(record), expected=len(columns))
+            found, expected = len(record), len(columns)
+            if any("\n" in value for value in record):
+                self.problem(line, "catalog_file.values_open_quote", found=found, expected=expected)
+            else:
+                self.problem(line, "catalog_file.values_count", found=found, expected=expected)
             return
         values = dict(zip(columns, record, strict=True))
         problems: list[LineError] = []
@@ -248,7 +247,7 @@ class _Rows:
         if first is not row:
             for what in ("name", "category", "description", "price", "photo", "visible"):
                 if getattr(first, what) != getattr(row, what):
-                    self.error(
+                    self.problem(
                         size.line,
                         "catalog_file.rows_disagree",
                         column=what,
@@ -258,7 +257,7 @@ class _Rows:
                     return
         key = (row.sku, size.name.casefold())
         if key in self.sizes:
-            self.error(
+            self.problem(
                 size.line,
                 "catalog_file.size_twice",
                 size=size.name,
@@ -269,7 +268,7 @@ class _Rows:
         self.sizes[key] = size.line
         first.sizes.append(size)
 
-    def error(self, line: int, code: str, **params: object) -> None:
+    def problem(self, line: int, code: str, **params: object) -> None:
         self.add_error(LineError(line, code, params))
 
     def add_error(self, problem: LineError) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.money import format_amount
+from bot.services.cart import CartLine, CartProblem
 
 
 def esc(value: object) -> str:
@@ -264,6 +265,19 @@ CART_LINE_REMOVED = "Removed from your cart"
 
 def cart_quantity(quantity: int) -> str:
     return f"Quantity: {quantity}"
+
+
+def cart_problem(line: CartLine) -> str | None:
+    """Why a line of the cart cannot be ordered as it is, in a few words."""
+    if line.problem is CartProblem.NOT_SOLD:
+        return "no longer sold"
+    if line.problem is CartProblem.SOLD_OUT:
+        return "out of stock"
+    if line.problem is CartProblem.FEW_LEFT:
+        return f"only {line.stock} left"
+    if line.problem is CartProblem.OTHER_CURRENCY:
+        return f"now priced in {line.currency}"
+    return None
 
 
 def cart_line(
