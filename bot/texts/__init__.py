@@ -28,7 +28,7 @@ UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 
 
 def usage(line: str) -> str:
-    """Plain text: it is the message of an InvalidInput, which is escaped when shown."""
+    """A command's usage line, as the reply to the bare command."""
     return f"Usage: {line}"
 
 
