@@ -36,7 +36,6 @@ COLUMNS = ("sku", "name", "category", "description", "price", "size", "stock", "
 VISIBLE = "visible"  # optional, so that hidden products survive a round trip
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest file Telegram lets a bot download
 MAX_ROWS = 100_000
-MAX_ERRORS_SHOWN = 20
 _MAX_ERRORS_KEPT = 1000  # a broken 20 MB file could have millions
 CHUNK_ROWS = 500  # rows written between two progress reports
 _DELIMITERS = (",", ";", "\t")  # spreadsheets in many locales save CSV with semicolons

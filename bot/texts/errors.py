@@ -15,11 +15,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.money import format_amount
-from bot.services.catalog_csv import MAX_ERRORS_SHOWN, CatalogFileInvalid, LineError
+from bot.services.catalog_csv import CatalogFileInvalid, LineError
 from bot.services.errors import ShopError
 from bot.texts.statuses import status_label
 
 QUOTE_LIMIT = 60
+MAX_ERRORS_SHOWN = 20  # of a catalogue file: the rest are counted
 
 
 def quoted(words: str) -> str:
@@ -99,7 +100,7 @@ ERRORS: dict[str, str] = {
     "catalog_file.changed_meanwhile": (
         "The catalogue changed while the file was being imported. Send it again."
     ),
-    "catalog_file.invalid": "The file has {count:,} problems.",
+    "catalog_file.invalid": "The file has {count:,} problems:",
     # a line's problems, after "Line 3: "
     "catalog_file.not_utf8": "this is not UTF-8 text. Save the file as “CSV UTF-8”.",
     "catalog_file.unreadable": "the file can't be read as CSV ({reason}).",
@@ -296,7 +297,7 @@ ERRORS: dict[str, str] = {
 
 # Wording for a count of one, where it differs: code -> (the counted parameter, template).
 SINGULAR: dict[str, tuple[str, str]] = {
-    "catalog_file.invalid": ("count", "The file has 1 problem."),
+    "catalog_file.invalid": ("count", "The file has 1 problem:"),
     "payment.too_little_time": (
         "minutes",
         "Order #{order_id} is released in {minutes} minute: too soon for a card "
@@ -365,7 +366,7 @@ def file_problems(error: CatalogFileInvalid) -> str:
     hidden = error.count - len(shown)
     if hidden:
         shown.append(f"…and {hidden:,} more.")
-    return render(error.code, error.params).removesuffix(".") + ":\n" + "\n".join(shown)
+    return "\n".join([render(error.code, error.params), *shown])
 
 
 def error_text(error: ShopError) -> str:
