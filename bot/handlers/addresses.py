@@ -100,7 +100,7 @@ async def _start_form(update: Update, context: ShopContext, address_id: int) -> 
             address = await users.get_address(session, user_id=user.id, address_id=address_id)
             values = address_fields(address)
         elif len(await users.list_addresses(session, user_id=user.id)) >= users.MAX_ADDRESSES:
-            raise InvalidInput(texts.profile_too_many_addresses(users.MAX_ADDRESSES))
+            raise InvalidInput("address.too_many", limit=users.MAX_ADDRESSES)
         form = _form(address_id, values)
         await dialog.set_step(
             session, user_id=user.id, flow=ADDRESS_FORM, step=FIELDS[0], data=form

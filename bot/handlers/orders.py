@@ -25,7 +25,7 @@ from bot.keyboards.orders import (
 from bot.keyboards.reviews import ReviewProduct
 from bot.models import Order, OrderStatus
 from bot.services import order as orders
-from bot.services.order import STATUS_LABELS
+from bot.texts.statuses import STATUS_LABELS
 
 PER_PAGE = 5
 

@@ -72,7 +72,7 @@ async def search_page(update: Update, context: ShopContext, data: SearchPage) ->
         user = await customer(session, update)
         query = await dialog.recall(session, user_id=user.id, key=LAST_SEARCH)
         if not isinstance(query, str) or not query.strip():
-            raise NotFound(texts.SEARCH_FORGOTTEN)
+            raise NotFound("search.forgotten")
         found = await _results(session, context, query, data.page)
     await _show_results(update, query, found)
     return None

@@ -31,9 +31,9 @@ from bot.models import (
     User,
 )
 from bot.payments import telegram_payments as tg
-from bot.payments.stripe_gateway import UNREACHABLE
 from bot.runner import running_shop
 from bot.services import order as orders
+from bot.texts.errors import ERRORS
 from bot.usecases.customers import Sender
 from bot.usecases.payments import start_payment
 from tests.conftest import OWNER_ID, shop_settings
@@ -41,6 +41,7 @@ from tests.factories import make_order, make_product, make_user
 from tests.fakes.orders import PlacedOrder, place_order
 from tests.fakes.stripe_shop import post_event, stripe_settings
 
+UNREACHABLE = ERRORS["payment.unreachable"]
 ANN = 42
 
 
