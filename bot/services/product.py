@@ -63,16 +63,6 @@ async def create_category(session: AsyncSession, *, name: str) -> Category:
     return category
 
 
-async def rename_category(session: AsyncSession, *, category_id: int, name: str) -> Category:
-    clean = _category_name(name)
-    category = await get_category(session, category_id)
-    await _ensure_category_name_free(session, clean, except_id=category.id)
-    category.name = clean
-    await _flush_unique(session, f"There is already a category called “{clean}”.")
-    await bump_catalog_revision(session)
-    return category
-
-
 async def get_category(session: AsyncSession, category_id: int) -> Category:
     category = await session.get(Category, category_id)
     if category is None:
@@ -102,12 +92,10 @@ def _category_name(name: str) -> str:
     return _words(name, what="A category name", max_length=CATEGORY_NAME_MAX_LENGTH)
 
 
-async def _ensure_category_name_free(
-    session: AsyncSession, name: str, *, except_id: int | None = None
-) -> None:
+async def _ensure_category_name_free(session: AsyncSession, name: str) -> None:
     # Compared in Python: SQLite's lower() only folds ASCII. A shop has few categories.
-    names = await session.execute(select(Category.id, Category.name))
-    if any(id != except_id and other.casefold() == name.casefold() for id, other in names):
+    names = await session.scalars(select(Category.name))
+    if any(other.casefold() == name.casefold() for other in names):
         raise InvalidInput(f"There is already a category called “{name}”.")
 
 
@@ -209,15 +197,6 @@ async def set_stock(session: AsyncSession, *, product_id: int, size_name: str, s
     await session.flush()
     await bump_catalog_revision(session)
     return size
-
-
-async def get_product_by_sku(session: AsyncSession, sku: str) -> Product:
-    """Any product, hidden ones included (for admins), with its sizes."""
-    statement = select(Product).options(selectinload(Product.sizes))
-    product = await session.scalar(statement.where(Product.sku == sku.strip()))
-    if product is None:
-        raise NotFound(f"No product has the SKU “{sku.strip()}”.")
-    return product
 
 
 async def get_product(

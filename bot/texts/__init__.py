@@ -34,7 +34,6 @@ def usage(line: str) -> str:
 
 NOTHING_TO_CANCEL = "There is nothing to cancel."
 CANCELLED = "Cancelled. Your cart is as you left it."
-NOT_A_TEXT = "I can only read text here. Send /help to see what I can do."
 BACK = "« Back"
 MAIN_MENU = "🏠 Menu"
 PREVIOUS = "◀"
