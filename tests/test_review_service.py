@@ -236,28 +236,6 @@ async def test_a_review_of_exactly_the_maximum_length_is_accepted(db: Database) 
     assert await _reviews(db) == [(user_id, product_id, "é" * REVIEW_MAX_LENGTH)]
 
 
-async def test_a_customer_deletes_their_review_but_keeps_the_rating(db: Database) -> None:
-    product_id = await _product(db)
-    user_id = await _customer(db, bought=product_id)
-    await _rate(db, user_id, product_id, 4)
-    await _write(db, user_id, product_id, "Good.")
-    async with db.transaction() as session:
-        await reviews.delete_own_review(session, user_id=user_id, product_id=product_id)
-    assert await _reviews(db) == []
-    assert await _ratings(db) == [(user_id, product_id, 4)]
-
-
-async def test_deleting_a_review_that_does_not_exist_is_not_found(db: Database) -> None:
-    product_id = await _product(db)
-    user_id = await _customer(db, bought=product_id)
-    other_id = await _customer(db, bought=product_id, first_name="Bob")
-    await _write(db, other_id, product_id, "Mine.")
-    async with db.transaction() as session:
-        with pytest.raises(NotFound):
-            await reviews.delete_own_review(session, user_id=user_id, product_id=product_id)
-    assert await _reviews(db) == [(other_id, product_id, "Mine.")]
-
-
 # ---------------------------------------------------------------------- listing
 
 

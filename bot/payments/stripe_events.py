@@ -347,5 +347,4 @@ _HANDLERS: dict[str, Callable[[_Event], Awaitable[EventResult]]] = {
     "checkout.session.expired": _session_expired,
     "charge.refunded": _charge_refunded,
 }
-HANDLED_EVENT_TYPES = frozenset(_HANDLERS)
 _PAYING = frozenset({"checkout.session.completed", "checkout.session.async_payment_succeeded"})

@@ -55,16 +55,6 @@ async def create_category(session: AsyncSession, *, name: str) -> Category:
     return category
 
 
-async def rename_category(session: AsyncSession, *, category_id: int, name: str) -> Category:
-    clean = fields.category_name(name)
-    category = await get_category(session, category_id)
-    await _ensure_category_name_free(session, clean, except_id=category.id)
-    category.name = clean
-    await _flush_unique(session, InvalidInput("category.name_taken", name=clean))
-    await bump_catalog_revision(session)
-    return category
-
-
 async def get_category(session: AsyncSession, category_id: int) -> Category:
     category = await session.get(Category, category_id)
     if category is None:
@@ -90,12 +80,10 @@ async def list_categories(
     return sorted(summaries, key=lambda summary: (summary.name.casefold(), summary.id))
 
 
-async def _ensure_category_name_free(
-    session: AsyncSession, name: str, *, except_id: int | None = None
-) -> None:
+async def _ensure_category_name_free(session: AsyncSession, name: str) -> None:
     # Compared in Python: SQLite's lower() only folds ASCII. A shop has few categories.
-    names = await session.execute(select(Category.id, Category.name))
-    if any(id != except_id and other.casefold() == name.casefold() for id, other in names):
+    names = await session.scalars(select(Category.name))
+    if any(other.casefold() == name.casefold() for other in names):
         raise InvalidInput("category.name_taken", name=name)
 
 
@@ -197,15 +185,6 @@ async def set_stock(session: AsyncSession, *, product_id: int, size_name: str, s
     await session.flush()
     await bump_catalog_revision(session)
     return size
-
-
-async def get_product_by_sku(session: AsyncSession, sku: str) -> Product:
-    """Any product, hidden ones included (for admins), with its sizes."""
-    statement = select(Product).options(selectinload(Product.sizes))
-    product = await session.scalar(statement.where(Product.sku == sku.strip()))
-    if product is None:
-        raise NotFound("product.sku_not_found", sku=sku.strip())
-    return product
 
 
 async def get_product(

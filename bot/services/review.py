@@ -128,14 +128,6 @@ def _printable(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 
-async def delete_own_review(session: AsyncSession, *, user_id: int, product_id: int) -> None:
-    review = await get_own_review(session, user_id=user_id, product_id=product_id)
-    if review is None:
-        raise NotFound("review.none_of_yours")
-    await session.delete(review)
-    await session.flush()
-
-
 async def get_own_review(session: AsyncSession, *, user_id: int, product_id: int) -> Review | None:
     return await session.scalar(_own(Review, user_id=user_id, product_id=product_id))
 

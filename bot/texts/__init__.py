@@ -34,7 +34,6 @@ def usage(line: str) -> str:
 
 NOTHING_TO_CANCEL = "There is nothing to cancel."
 CANCELLED = "Cancelled. Your cart is as you left it."
-NOT_A_TEXT = "I can only read text here. Send /help to see what I can do."
 BACK = "« Back"
 MAIN_MENU = "🏠 Menu"
 PREVIOUS = "◀"
@@ -496,43 +495,6 @@ def profile_reask(message: str) -> str:
     return f"⚠️ {esc(message)}\n{PROFILE_REASK_HINT}"
 
 
-# ---------------------------------------------------------------- console
-
-# The offline console (`shopbot console`): plain terminal text, no HTML.
-CONSOLE_NO_TOKEN = (
-    "No TELEGRAM_BOT_TOKEN is set, so the shop opens in the offline console "
-    "(the same as `shopbot console`); set TELEGRAM_BOT_TOKEN in the environment or .env "
-    "to run the real bot."
-)
-CONSOLE_BOT = "🤖"
-CONSOLE_EDITED = "🤖 (updated)"
-CONSOLE_HELP = """\
-You are chatting with the shop as a Telegram customer would, offline.
-  text        send it to the shop (/commands too); plain words search the catalogue
-  N           press button N of the latest message with buttons
-  :send TEXT  send TEXT as it is, even a number
-  :quit       leave (Ctrl-D and Ctrl-C too)
-More, for developers:"""
-CONSOLE_SLOW = "(The shop is still busy with that; its answer will show up when it is ready.)"
-CONSOLE_BYE = "Bye! The shop is closed; your cart and orders are kept in the database."
-
-
-def console_intro(name: str, telegram_id: int, admin: bool, demo_products: int) -> str:
-    role = "an admin" if admin else "a customer"
-    lines = [
-        f"🛍 Offline shop console: you are {name} (Telegram id {telegram_id}), {role}.",
-        "Type a message or a /command; type a button's number to press it; "
-        ":help for more, :quit to leave.",
-    ]
-    if demo_products:
-        lines.insert(1, f"The shop was empty, so it is stocked with {demo_products} demo products.")
-    return "\n".join(lines)
-
-
-def console_toast(text: str, alert: bool) -> str:
-    return f"⚠️ {text}" if alert else f"💬 {text}"
-
-
 # ---------------------------------------------------------------- payments
 # What the outbox tells customers and admins afterwards: bot.texts.notices.
 
@@ -655,31 +617,3 @@ def remove_card_button(label: str) -> str:
 
 def remove_card_question(label: str) -> str:
     return f"Remove this card?\n\n{esc(label)}\n\nYou can save it again when you next pay."
-
-
-# The offline console's Stripe stand-in (plain terminal text, no HTML).
-CONSOLE_PAYMENTS_INTRO = (
-    "Payments are simulated: after checkout, :pay pays your latest order with a test card "
-    "and :fail makes that payment fail (no money moves)."
-)
-CONSOLE_PAYMENTS_HELP = """\
-:pay           pay your latest order with a test card (Stripe, simulated)
-:fail          a test card payment for your latest order that fails"""
-CONSOLE_CHECKOUT_LINK = (
-    "That button opens Stripe's payment page. Here, type :pay to pay with a test card, "
-    "or :fail to see a payment fail."
-)
-CONSOLE_NOTHING_TO_PAY = (
-    "No order of yours is waiting for a card payment. Check out first; "
-    "the 💳 Pay message means Stripe is ready."
-)
-
-
-def console_payment_sent(order_id: int, total: str, *, paid: bool) -> str:
-    if paid:
-        return f"💳 Stripe (simulated): {total} paid for order #{order_id}."
-    return f"💳 Stripe (simulated): the payment of {total} for order #{order_id} failed."
-
-
-def console_webhook_refused(status: int) -> str:
-    return f"The shop's Stripe webhook answered HTTP {status}; nothing changed."

@@ -224,9 +224,9 @@ async def test_the_pay_link_closes_when_the_unpaid_order_is_released(
         assert messages_with(ann, "We hold your items for 32 minutes")
         assert "within 32 minutes" in offer.content
         await place_earlier(db, minutes=31)
-        assert await jobs(app).expire_now() == []
+        assert await jobs(app).expiry.run_now() == []
         await place_earlier(db, minutes=2)
-        assert await jobs(app).expire_now() == [1]
+        assert await jobs(app).expiry.run_now() == [1]
         assert (await order_state(db))[0] is OrderStatus.CANCELLED
 
 
