@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bench.catalog_gen import Product
 from bot.db import Database
 from bot.models import Size
-from bot.services import cart, product, user
+from bot.services import cart, product, product_fields, user
 from bot.services.user import AddressInput
 
 SHOE_SIZES = ("40", "41", "42", "43", "44", "45")
@@ -42,7 +42,7 @@ def sizes_for(item: Product, stock: int) -> list[tuple[str, int]]:
     elif item.category in CLOTHING:
         names = CLOTHING_SIZES
     else:
-        names = (product.ONE_SIZE,)
+        names = (product_fields.ONE_SIZE,)
     return [(name, stock) for name in names]
 
 

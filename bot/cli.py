@@ -9,10 +9,10 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from bot import texts
 from bot.config import Settings, get_settings
 from bot.db import Database
 from bot.db.migrate import upgrade_async
+from bot.devtools import console_texts
 
 log = logging.getLogger("shopbot")
 
@@ -42,7 +42,7 @@ async def _seed_demo(settings: Settings, arguments: argparse.Namespace) -> None:
 async def _run(settings: Settings, arguments: argparse.Namespace) -> None:
     """The real bot with a token; without one, the offline console so there is a shop to try."""
     if settings.telegram_bot_token is None:
-        print(texts.CONSOLE_NO_TOKEN, flush=True)
+        print(console_texts.NO_TOKEN, flush=True)
         await _console(settings, arguments)
         return
     await _serve(settings)

@@ -45,7 +45,7 @@ def minor_exponent(currency: str) -> int:
 def normalize_currency(currency: str) -> str:
     code = currency.strip().upper()
     if not _CURRENCY_RE.match(code):
-        raise InvalidInput(f"“{currency}” is not a currency code. Use three letters, like EUR.")
+        raise InvalidInput("money.bad_currency", currency=currency)
     return code
 
 
@@ -53,14 +53,14 @@ def parse_amount(text: str, currency: str) -> int:
     """Turn a price typed by a person ("49.99", "49,99", "50") into exact minor units."""
     cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
     if not _PRICE_RE.match(cleaned):
-        raise InvalidInput(f"“{text}” is not a price. Write it like 49.99.")
+        raise InvalidInput("money.bad_price", text=text)
     try:
         value = Decimal(cleaned.replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the regex already rules this out
-        raise InvalidInput(f"“{text}” is not a price. Write it like 49.99.") from None
+        raise InvalidInput("money.bad_price", text=text) from None
     scaled = value.scaleb(minor_exponent(normalize_currency(currency)))
     if scaled != scaled.to_integral_value():
-        raise InvalidInput(f"“{text}” has more decimals than {currency.upper()} allows.")
+        raise InvalidInput("money.too_many_decimals", text=text, currency=currency.upper())
     return int(scaled)
 
 

@@ -16,6 +16,7 @@ from bot.models import (
     Size,
     User,
 )
+from bot.services.product import bump_catalog_revision
 
 _ids = itertools.count(1)
 
@@ -34,6 +35,16 @@ async def make_category(session: AsyncSession, name: str | None = None) -> Categ
     session.add(category)
     await session.flush()
     return category
+
+
+async def rename_category(session: AsyncSession, *, category_id: int, name: str) -> None:
+    """Admins cannot rename a category (yet); tests do, bumping the catalogue revision as every
+    catalogue change must so that search indexes notice."""
+    category = await session.get(Category, category_id)
+    assert category is not None
+    category.name = name
+    await session.flush()
+    await bump_catalog_revision(session)
 
 
 async def make_product(

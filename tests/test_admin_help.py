@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bot.app  # noqa: F401  (registers the commands)
-from bot.handlers.router import admin_commands, usage
+from bot.handlers.router import admin_commands, usage_line
 from bot.texts import admin as admin_texts
 
 
@@ -16,4 +16,4 @@ def test_every_section_is_placed_in_the_admin_listing() -> None:
 
 
 def test_a_wrong_use_is_answered_with_the_usage_line_from_the_texts() -> None:
-    assert usage("setstock") == "Usage: /setstock <product id> <size> <quantity>"
+    assert usage_line("setstock") == "/setstock <product id> <size> <quantity>"

@@ -12,7 +12,9 @@ from bot.models import AdminAction, BroadcastRecipient, RecipientStatus, User
 from bot.services import broadcast as broadcasts
 from bot.services.broadcast import Outgoing
 from bot.services.errors import InvalidInput
+from bot.texts.errors import ERRORS, error_text
 from tests.factories import make_user
+from tests.refusals import refused
 
 ADMIN = 7000
 
@@ -68,7 +70,7 @@ async def test_recipients_are_everyone_reachable_when_it_starts_but_the_admin(
 
 async def test_a_broadcast_to_nobody_is_refused_and_leaves_nothing_behind(db: Database) -> None:
     await _customers(db, 2, is_blocked=True)
-    with pytest.raises(InvalidInput, match="nobody"):
+    with refused(InvalidInput, "nobody"):
         await _start(db)
     async with db.reading() as session:
         assert await broadcasts.running(session) == []
@@ -215,7 +217,7 @@ async def test_one_command_message_starts_one_broadcast_even_delivered_twice_at_
                     command_message_id=55,
                 )
         except InvalidInput as refused:
-            assert refused.message == broadcasts.ALREADY_STARTED
+            assert error_text(refused) == ERRORS["broadcast.already_started"]
             return False
         return True
 

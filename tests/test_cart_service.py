@@ -7,11 +7,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
+from bot import texts
 from bot.db import Database
 from bot.models import MAX_LINE_QUANTITY, Cart, CartItem, Product, Size
 from bot.services import cart as carts
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, OutOfStock
 from tests.factories import make_product, make_user
+from tests.refusals import refused
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ async def test_an_unknown_product_is_not_found(db: Database) -> None:
 
 async def test_a_hidden_product_cannot_be_added(db: Database) -> None:
     shop = await _shop(db, is_active=False)
-    with pytest.raises(NotAllowed, match="Classic Sneakers is no longer sold"):
+    with refused(NotAllowed, "Classic Sneakers is no longer sold"):
         await _add(db, shop)
     assert await _stored_lines(db, shop.user_id) == []
 
@@ -188,14 +190,14 @@ async def test_a_quantity_outside_one_to_ninety_nine_is_refused(
 ) -> None:
     shop = await _shop(db, sizes={"M": 500})
     await _add(db, shop)
-    with pytest.raises(InvalidInput, match="1 to 99"):
+    with refused(InvalidInput, "1 to 99"):
         await _add(db, shop, quantity=quantity)
     assert await _stored_lines(db, shop.user_id) == [(shop.sizes["M"], 1)]
 
 
 async def test_more_than_the_stock_is_refused_with_what_is_left(db: Database) -> None:
     shop = await _shop(db, sizes={"M": 2})
-    with pytest.raises(OutOfStock, match=r"^Only 2 left of Classic Sneakers \(M\)\.$"):
+    with refused(OutOfStock, r"^Only 2 left of Classic Sneakers \(M\)\.$"):
         await _add(db, shop, quantity=3)
     assert await _stored_lines(db, shop.user_id) == []
 
@@ -203,14 +205,14 @@ async def test_more_than_the_stock_is_refused_with_what_is_left(db: Database) ->
 async def test_adding_again_beyond_the_stock_keeps_the_line_as_it_was(db: Database) -> None:
     shop = await _shop(db, sizes={"M": 2})
     await _add(db, shop, quantity=2)
-    with pytest.raises(OutOfStock, match=r"Only 2 left .* already have 2 in your cart"):
+    with refused(OutOfStock, r"Only 2 left .* already have 2 in your cart"):
         await _add(db, shop)
     assert await _stored_lines(db, shop.user_id) == [(shop.sizes["M"], 2)]
 
 
 async def test_a_sold_out_size_cannot_be_added(db: Database) -> None:
     shop = await _shop(db, sizes={"M": 0})
-    with pytest.raises(OutOfStock, match=r"Classic Sneakers \(M\) is out of stock"):
+    with refused(OutOfStock, r"Classic Sneakers \(M\) is out of stock"):
         await _add(db, shop)
     assert await _stored_lines(db, shop.user_id) == []
 
@@ -218,7 +220,7 @@ async def test_a_sold_out_size_cannot_be_added(db: Database) -> None:
 async def test_a_line_never_exceeds_ninety_nine_even_with_more_stock(db: Database) -> None:
     shop = await _shop(db, sizes={"M": 500})
     await _add(db, shop, quantity=60)
-    with pytest.raises(InvalidInput, match="at most 99"):
+    with refused(InvalidInput, "at most 99"):
         await _add(db, shop, quantity=40)
     assert await _stored_lines(db, shop.user_id) == [(shop.sizes["M"], 60)]
 
@@ -228,7 +230,7 @@ async def test_a_cart_holds_a_single_currency(db: Database) -> None:
     dollar_id, dollar_sizes = await _another_product(db, name="Cap", currency="USD")
     await _add(db, shop)
     async with db.transaction() as session:
-        with pytest.raises(InvalidInput, match=r"EUR .* USD"):
+        with refused(InvalidInput, r"EUR .* USD"):
             await carts.add_item(
                 session, user_id=shop.user_id, product_id=dollar_id, size_id=dollar_sizes["M"]
             )
@@ -278,7 +280,7 @@ async def test_setting_the_quantity_to_zero_removes_the_line(db: Database) -> No
 async def test_setting_more_than_the_stock_is_refused(db: Database) -> None:
     shop = await _shop(db, sizes={"M": 3})
     await _add(db, shop)
-    with pytest.raises(OutOfStock, match=r"^Only 3 left of Classic Sneakers \(M\)\.$"):
+    with refused(OutOfStock, r"^Only 3 left of Classic Sneakers \(M\)\.$"):
         await _set(db, shop, 4)
     assert await _stored_lines(db, shop.user_id) == [(shop.sizes["M"], 1)]
 
@@ -287,7 +289,7 @@ async def test_setting_more_than_the_stock_is_refused(db: Database) -> None:
 async def test_setting_a_quantity_out_of_range_is_refused(db: Database, quantity: int) -> None:
     shop = await _shop(db, sizes={"M": 500})
     await _add(db, shop)
-    with pytest.raises(InvalidInput, match="0 to 99"):
+    with refused(InvalidInput, "0 to 99"):
         await _set(db, shop, quantity)
     assert await _stored_lines(db, shop.user_id) == [(shop.sizes["M"], 1)]
 
@@ -307,7 +309,7 @@ async def test_a_hidden_products_quantity_cannot_be_changed(db: Database) -> Non
         await session.execute(
             update(Product).where(Product.id == shop.product_id).values(is_active=False)
         )
-    with pytest.raises(NotAllowed, match="no longer sold"):
+    with refused(NotAllowed, "no longer sold"):
         await _set(db, shop, 1)
     assert await _stored_lines(db, shop.user_id) == [(shop.sizes["M"], 2)]
 
@@ -364,7 +366,7 @@ async def test_a_hidden_product_in_the_cart_blocks_checkout(db: Database) -> Non
             update(Product).where(Product.id == shop.product_id).values(is_active=False)
         )
     view = await _view(db, shop.user_id)
-    assert view.lines[0].problem == "no longer sold"
+    assert texts.cart_problem(view.lines[0]) == "no longer sold"
     assert not view.can_checkout
 
 
@@ -373,7 +375,7 @@ async def test_stock_that_fell_below_the_quantity_blocks_checkout(db: Database) 
     await _add(db, shop, quantity=3)
     await _set_stock(db, shop.sizes["M"], 1)
     view = await _view(db, shop.user_id)
-    assert (view.lines[0].problem, view.lines[0].stock) == ("only 1 left", 1)
+    assert (texts.cart_problem(view.lines[0]), view.lines[0].stock) == ("only 1 left", 1)
     assert not view.can_checkout
 
 
@@ -382,7 +384,7 @@ async def test_a_sold_out_line_blocks_checkout(db: Database) -> None:
     await _add(db, shop)
     await _set_stock(db, shop.sizes["M"], 0)
     view = await _view(db, shop.user_id)
-    assert view.lines[0].problem == "out of stock"
+    assert texts.cart_problem(view.lines[0]) == "out of stock"
     assert not view.can_checkout
 
 
@@ -392,5 +394,5 @@ async def test_one_problem_line_blocks_checkout_of_the_whole_cart(db: Database) 
     await _add(db, shop, "M")
     await _set_stock(db, shop.sizes["S"], 0)
     view = await _view(db, shop.user_id)
-    assert [line.problem for line in view.lines] == ["out of stock", None]
+    assert [texts.cart_problem(line) for line in view.lines] == ["out of stock", None]
     assert not view.can_checkout

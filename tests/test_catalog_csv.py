@@ -13,7 +13,9 @@ from bot.services import catalog_csv
 from bot.services.catalog_csv import CatalogFile, CatalogFileInvalid, ImportResult, parse_catalog
 from bot.services.errors import InvalidInput
 from bot.services.search import CatalogSearch, catalog_revision
+from bot.texts.errors import error_text, line_problem
 from tests.factories import make_category, make_product
+from tests.refusals import refused
 
 HEADER = "sku,name,category,description,price,size,stock,photo"
 ADMIN = 7000
@@ -30,7 +32,10 @@ def parse(data: bytes, **currencies: str) -> CatalogFile:
 def errors_of(data: bytes) -> list[tuple[int, str]]:
     with pytest.raises(CatalogFileInvalid) as raised:
         parse(data)
-    return [(error.line, error.message) for error in raised.value.errors]
+    return [
+        (error.line, line_problem(error).removeprefix(f"Line {error.line}: "))
+        for error in raised.value.errors
+    ]
 
 
 async def run_import(db: Database, data: bytes, **options: Any) -> ImportResult:
@@ -88,7 +93,7 @@ def test_prices_are_read_in_the_currency_of_the_existing_product() -> None:
     catalog = parse(csv_file("JP-1,Geta,Shoes,,1500,M,1,"), **{"JP-1": "JPY"})
 
     assert (catalog.products[0].price, catalog.products[0].currency) == (1500, "JPY")
-    with pytest.raises(CatalogFileInvalid, match="more decimals than JPY allows"):
+    with refused(CatalogFileInvalid, "more decimals than JPY allows"):
         parse(csv_file("JP-1,Geta,Shoes,,15.5,M,1,"), **{"JP-1": "JPY"})
 
 
@@ -132,23 +137,47 @@ def test_a_quoted_value_may_hold_commas_and_line_breaks_and_later_lines_keep_the
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (",Court,Sneakers,,49.99,41,3,", "sku: empty."),
-        ("SNK 1,Court,Sneakers,,49.99,41,3,", "sku: “SNK 1” is not 1 to 64 characters"),
-        ("SNK-1,,Sneakers,,49.99,41,3,", "name: empty."),
-        ("SNK-1," + "n" * 129 + ",Sneakers,,49.99,41,3,", "name: longer than 128 characters."),
-        ("SNK-1,Court,,,49.99,41,3,", "category: empty."),
-        ("SNK-1,Court,Sneakers," + "d" * 1001 + ",49.99,41,3,", "description: longer than 1000"),
-        ("SNK-1,Court,Sneakers,,,41,3,", "price: empty."),
+        (
+            ",Court,Sneakers,,49.99,41,3,",
+            "sku: A SKU is 1 to 64 characters without spaces, like SNK-042.",
+        ),
+        ("SNK 1,Court,Sneakers,,49.99,41,3,", "sku: A SKU is 1 to 64 characters without spaces"),
+        ("SNK-1,,Sneakers,,49.99,41,3,", "name: A product name can't be empty."),
+        (
+            "SNK-1," + "n" * 129 + ",Sneakers,,49.99,41,3,",
+            "name: A product name can be at most 128 characters long.",
+        ),
+        ("SNK-1,Court,,,49.99,41,3,", "category: A category name can't be empty."),
+        (
+            "SNK-1,Court,Sneakers," + "d" * 1001 + ",49.99,41,3,",
+            "description: A description can be at most 1000",
+        ),
+        ("SNK-1,Court,Sneakers,,,41,3,", "price: A price can't be empty."),
         ("SNK-1,Court,Sneakers,,-5,41,3,", "price: “-5” is not a price."),
         ("SNK-1,Court,Sneakers,,49.999,41,3,", "price: “49.999” has more decimals than EUR"),
-        ("SNK-1,Court,Sneakers,,100000.01,41,3,", "price: more than 100000.00."),
-        ("SNK-1,Court,Sneakers,,49.99,,3,", "size: empty."),
-        ("SNK-1,Court,Sneakers,,49.99," + "s" * 33 + ",3,", "size: longer than 32 characters."),
-        ("SNK-1,Court,Sneakers,,49.99,41,,", "stock: empty."),
-        ("SNK-1,Court,Sneakers,,49.99,41,-1,", "stock: can't be negative."),
-        ("SNK-1,Court,Sneakers,,49.99,41,2.5,", "stock: “2.5” is not a whole number."),
-        ("SNK-1,Court,Sneakers,,49.99,41,1000001,", "stock: more than 1,000,000."),
-        ("SNK-1,Court,Sneakers,,49.99,41,3," + "p" * 513, "photo: longer than 512 characters."),
+        ("SNK-1,Court,Sneakers,,100000.01,41,3,", "price: A price can be at most €100,000.00."),
+        ("SNK-1,Court,Sneakers,,49.99,,3,", "size: A size name can't be empty."),
+        (
+            "SNK-1,Court,Sneakers,,49.99," + "s" * 33 + ",3,",
+            "size: A size name can be at most 32 characters long.",
+        ),
+        ("SNK-1,Court,Sneakers,,49.99,41,,", "stock: Stock is a whole number from 0 to 1,000,000."),
+        (
+            "SNK-1,Court,Sneakers,,49.99,41,-1,",
+            "stock: Stock is a whole number from 0 to 1,000,000.",
+        ),
+        (
+            "SNK-1,Court,Sneakers,,49.99,41,2.5,",
+            "stock: Stock is a whole number from 0 to 1,000,000.",
+        ),
+        (
+            "SNK-1,Court,Sneakers,,49.99,41,1000001,",
+            "stock: Stock is a whole number from 0 to 1,000,000.",
+        ),
+        (
+            "SNK-1,Court,Sneakers,,49.99,41,3," + "p" * 513,
+            "photo: A photo reference can be at most 512 characters.",
+        ),
         ("SNK-1,Court,Sneakers,,49.99,41,3", "7 values instead of 8"),
         ("SNK-1,Court, white,Sneakers,,49.99,41,3,", "9 values instead of 8"),
     ],
@@ -171,10 +200,10 @@ def test_every_bad_row_is_reported_not_just_the_first() -> None:
     )
 
     assert errors_of(data) == [
-        (2, "stock: can't be negative."),
+        (2, "stock: Stock is a whole number from 0 to 1,000,000."),
         (3, "price: “x” is not a price. Write it like 49.99."),
-        (5, "sku: empty."),
-        (5, "name: empty."),
+        (5, "sku: A SKU is 1 to 64 characters without spaces, like SNK-042."),
+        (5, "name: A product name can't be empty."),
     ]
 
 
@@ -184,10 +213,10 @@ def test_the_message_lists_the_first_twenty_problems_and_counts_the_rest() -> No
     with pytest.raises(CatalogFileInvalid) as raised:
         parse(data)
 
-    lines = raised.value.message.splitlines()
+    lines = error_text(raised.value).splitlines()
     assert lines[0] == "The file has 1,500 problems:"
-    assert lines[1] == "Line 2: stock: can't be negative."
-    assert lines[20] == "Line 21: stock: can't be negative."
+    assert lines[1] == "Line 2: stock: Stock is a whole number from 0 to 1,000,000."
+    assert lines[20] == "Line 21: stock: Stock is a whole number from 0 to 1,000,000."
     assert lines[21:] == ["…and 1,480 more."]
 
 
@@ -253,11 +282,11 @@ def test_files_that_are_not_a_catalogue_are_refused(data: bytes, message: str) -
     with pytest.raises(InvalidInput) as raised:
         parse(data)
 
-    assert message in raised.value.message
+    assert message in error_text(raised.value)
 
 
 def test_a_file_over_twenty_megabytes_is_refused() -> None:
-    with pytest.raises(InvalidInput, match="too large: at most 20 MB"):
+    with refused(InvalidInput, "too large: at most 20 MB"):
         parse(SNEAKERS + b"#" * catalog_csv.MAX_FILE_BYTES)
 
 

@@ -23,6 +23,7 @@ from bot.services.errors import IllegalTransition, NotAllowed
 from bot.services.fulfilment import RefundRoute
 from tests.fakes.orders import PlacedOrder, place_order
 from tests.notices import text_of
+from tests.refusals import refused
 
 ADMIN = 7000
 S = OrderStatus
@@ -105,7 +106,7 @@ async def test_shipping_twice_is_refused_and_queues_nothing_more(db: Database) -
     await set_status(db, placed.order_id, S.SHIPPED)
     queued = len(await rows(db, OutboxMessage))
 
-    with pytest.raises(IllegalTransition, match="already shipped"):
+    with refused(IllegalTransition, "already shipped"):
         await set_status(db, placed.order_id, S.SHIPPED)
 
     assert len(await rows(db, OutboxMessage)) == queued
@@ -130,7 +131,7 @@ async def test_an_illegal_status_change_is_refused_with_its_reason(
     async with db.transaction() as session:
         (await session.get_one(Order, placed.order_id)).status = status
 
-    with pytest.raises(IllegalTransition, match=reason):
+    with refused(IllegalTransition, reason):
         await set_status(db, placed.order_id, to)
 
     assert (await reload(db, placed.order_id)).status is status
@@ -151,7 +152,7 @@ async def test_statuses_that_move_money_point_at_their_own_command(
 ) -> None:
     placed = await paid(db)
 
-    with pytest.raises(NotAllowed, match=pointer):
+    with refused(NotAllowed, pointer):
         await set_status(db, placed.order_id, to)
 
     assert (await reload(db, placed.order_id)).status is S.PAID
@@ -166,7 +167,7 @@ async def test_an_order_being_refunded_cannot_be_shipped(db: Database) -> None:
     async with db.transaction() as session:
         await fulfilment.record_refund(session, plan=plan, admin_telegram_id=ADMIN)
 
-    with pytest.raises(IllegalTransition, match="being refunded"):
+    with refused(IllegalTransition, "being refunded"):
         await set_status(db, placed.order_id, S.SHIPPED)
 
 
@@ -209,7 +210,7 @@ async def test_an_unpaid_order_has_nothing_to_refund(db: Database) -> None:
     placed = await place_order(db)
 
     async with db.reading() as session:
-        with pytest.raises(NotAllowed, match="no payment to refund"):
+        with refused(NotAllowed, "no payment to refund"):
             await fulfilment.plan_refund(session, order_id=placed.order_id, stripe_connected=True)
 
 
@@ -254,7 +255,7 @@ async def test_confirming_a_manual_refund_refunds_the_order_and_tells_the_custom
     assert keys.count(f"order:{placed.order_id}:refunded:customer") == 1
     assert [entry.action for entry in await rows(db, AdminAction)] == ["refund_confirmed"]
     async with db.transaction() as session:
-        with pytest.raises(NotAllowed, match="already been refunded"):
+        with refused(NotAllowed, "already been refunded"):
             await fulfilment.confirm_refund(
                 session, order_id=placed.order_id, admin_telegram_id=ADMIN, stripe_connected=True
             )
@@ -264,7 +265,7 @@ async def test_a_refund_through_stripe_cannot_be_confirmed_by_hand(db: Database)
     placed = await paid(db)
 
     async with db.transaction() as session:
-        with pytest.raises(NotAllowed, match="Stripe confirms the refund"):
+        with refused(NotAllowed, "Stripe confirms the refund"):
             await fulfilment.confirm_refund(
                 session, order_id=placed.order_id, admin_telegram_id=ADMIN, stripe_connected=True
             )
@@ -316,7 +317,7 @@ async def test_a_shipped_order_cannot_be_cancelled(db: Database) -> None:
     await set_status(db, placed.order_id, S.SHIPPED)
 
     async with db.reading() as session:
-        with pytest.raises(IllegalTransition, match="can't be cancelled; /refund 1 refunds it"):
+        with refused(IllegalTransition, "can't be cancelled; /refund 1 refunds it"):
             await fulfilment.plan_cancel(session, order_id=placed.order_id, stripe_connected=True)
 
 

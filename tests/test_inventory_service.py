@@ -15,6 +15,7 @@ from bot.services.search import catalog_revision
 from bot.services.user import AddressInput
 from tests.factories import make_category, make_product, make_user
 from tests.notices import text_of
+from tests.refusals import refused
 
 OWNER = 7000
 HOME = AddressInput("Ann Example", "+49 30 1234567", "Main St 1", "Berlin", "", "10115", "DE")
@@ -58,12 +59,12 @@ def test_sizes_are_read_in_the_ways_admins_type_them(
         ("M three", "“M three” is not a size with its stock"),
         ("M -3", "“M -3” is not a size with its stock"),
         ("M 3, m 4", "The size “m” is listed twice."),
-        ("M 1000001", "Stock is a whole number from 0 to 1000000."),
+        ("M 1000001", "Stock is a whole number from 0 to 1,000,000."),
         (", ".join(f"S{n} 1" for n in range(41)), "at most 40 sizes"),
     ],
 )
 def test_sizes_that_cannot_be_read_are_refused_with_the_reason(typed: str, message: str) -> None:
-    with pytest.raises(InvalidInput, match=message):
+    with refused(InvalidInput, message):
         inventory.parse_sizes(typed)
 
 
@@ -71,9 +72,9 @@ def test_prices_are_exact_minor_units_within_the_shops_limit() -> None:
     assert inventory.parse_price("49.99", "EUR") == 4999
     assert inventory.parse_price("100000", "EUR") == 10_000_000
     assert inventory.parse_price("1500", "JPY") == 1500
-    with pytest.raises(InvalidInput, match=re.escape("at most €100,000.00")):
+    with refused(InvalidInput, re.escape("at most €100,000.00")):
         inventory.parse_price("100000.01", "EUR")
-    with pytest.raises(InvalidInput, match="more decimals"):
+    with refused(InvalidInput, "more decimals"):
         inventory.parse_price("9.5", "JPY")
 
 
@@ -94,7 +95,7 @@ async def test_a_category_is_found_by_its_name_before_its_id(db: Database) -> No
         assert (await inventory.find_category(session, "  CAPS ")).id == first.id
         assert (await inventory.find_category(session, "1")).name == "1"
         assert (await inventory.find_category(session, "#1")).name == "Caps"
-        with pytest.raises(NotFound, match="no category “Shoes”"):
+        with refused(NotFound, "no category “Shoes”"):
             await inventory.find_category(session, "Shoes")
 
 
@@ -135,10 +136,10 @@ async def test_a_product_that_cannot_be_saved_leaves_nothing_behind(db: Database
         sizes=(("S", 5),),
         sku=taken,
     )
-    with pytest.raises(InvalidInput, match="already has the SKU"):
+    with refused(InvalidInput, "already has the SKU"):
         async with db.transaction() as session:
             await inventory.add_product(session, admin_id=OWNER, draft=draft)
-    with pytest.raises(InvalidInput, match="start again"):
+    with refused(InvalidInput, "start again"):
         async with db.transaction() as session:
             await inventory.add_product(session, admin_id=OWNER, draft=ProductDraft("EUR"))
     assert (await count(db, Product), await count(db, Size), await count(db, AdminAction)) == (

@@ -223,10 +223,10 @@ async def test_the_expiry_job_cancels_an_overdue_order_returns_its_stock_and_tel
     settings = shop_settings(emulator, db, unpaid_order_timeout_minutes=60)
 
     async with running_shop(settings, db, token=emulator.token, jobs=False) as app:
-        expired = await jobs(app).expire_now()
+        expired = await jobs(app).expiry.run_now()
         delivered = await jobs(app).deliver_now()
         notice = await ann.next_message()
-        expired_again = await jobs(app).expire_now()
+        expired_again = await jobs(app).expiry.run_now()
         delivered_again = await jobs(app).deliver_now()
 
     assert (expired, delivered) == ([overdue.order_id], 1)

@@ -11,6 +11,7 @@ from bot.db import Database
 from bot.services import product as catalog
 from bot.services.errors import InvalidInput
 from bot.services.search import CatalogSearch, IndexRow, SearchIndex
+from tests.factories import rename_category
 
 SHOP = [
     ("Northwind Court Sneakers", "Sneakers", "Leather low-tops."),
@@ -233,7 +234,7 @@ async def test_a_renamed_category_is_searchable_under_its_new_name(db: Database)
     assert await search(db, engine, "jackets") == ["Rain Shell"]
     async with db.transaction() as session:
         [jackets] = await catalog.list_categories(session)
-        await catalog.rename_category(session, category_id=jackets.id, name="Outerwear")
+        await rename_category(session, category_id=jackets.id, name="Outerwear")
     assert await search(db, engine, "outerwear") == ["Rain Shell"]
 
 

@@ -12,6 +12,7 @@ from bot.services import stats
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.stats import DayTotals, LowStockSize, PeriodStats, Revenue, TopProduct
 from tests.factories import make_order, make_product, make_user
+from tests.refusals import refused
 
 NOW = datetime(2026, 3, 14, 15, 30, tzinfo=UTC)
 TODAY = NOW.date()
@@ -284,5 +285,5 @@ async def test_owners_and_promoted_admins_are_marked(db: Database) -> None:
 
 async def test_an_unknown_customer_is_not_found(db: Database) -> None:
     async with db.reading() as session:
-        with pytest.raises(NotFound, match="not found"):
+        with refused(NotFound, "not found"):
             await stats.customer_details(session, telegram_id=999, owners=[])

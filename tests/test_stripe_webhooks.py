@@ -46,6 +46,7 @@ from bot.web import (
     stop_web_server,
 )
 from tests.fakes.orders import PlacedOrder, place_order
+from tests.fakes.stripe_events import refunded_charge
 from tests.notices import text_of
 
 SECRET = "whsec_test_secret"
@@ -378,9 +379,7 @@ async def test_a_refunded_charge_refunds_the_order_and_tells_the_customer(
     db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder
 ) -> None:
     await post(http, webhook, completed(placed))
-    charge = simulate.refunded_charge(
-        payment_intent="pi_test_order", amount=placed.total, currency="eur"
-    )
+    charge = refunded_charge(payment_intent="pi_test_order", amount=placed.total, currency="eur")
 
     assert (await post(http, webhook, simulate.stripe_event("charge.refunded", charge)))[0] == 200
 
@@ -400,7 +399,7 @@ async def test_a_partial_refund_leaves_the_order_paid(
     db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder
 ) -> None:
     await post(http, webhook, completed(placed))
-    charge = simulate.refunded_charge(
+    charge = refunded_charge(
         payment_intent="pi_test_order", amount=placed.total, currency="eur", refunded=1000
     )
 

@@ -18,10 +18,10 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from bot import texts
 from bot.app import ShopApplication
 from bot.config import Settings
 from bot.db import Database
+from bot.devtools import console_texts
 from bot.devtools.console_payments import ConsolePayments, console_stripe_settings
 from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.emulator import BotApiEmulator
@@ -53,7 +53,7 @@ DEVELOPER_HELP = "\n".join(
 
 def show(message: Message) -> str:
     """A bot message as plain text (the emulator keeps formatting as entities) with numbers."""
-    header = texts.CONSOLE_EDITED if message.edited else texts.CONSOLE_BOT
+    header = console_texts.EDITED if message.edited else console_texts.BOT
     body = [*attachment_lines(message), *keyboard_lines(message, numbered=True)]
     return "\n".join([f"{header} {message.content}", *body])
 
@@ -90,7 +90,7 @@ class ShopConsole:
             self.closed = True
             return None
         if command == ":help":
-            return f"{texts.CONSOLE_HELP}\n{DEVELOPER_HELP}\n{texts.CONSOLE_PAYMENTS_HELP}"
+            return f"{console_texts.HELP}\n{DEVELOPER_HELP}\n{console_texts.PAYMENTS_HELP}"
         if command in PAYMENT_COMMANDS and self.payments is not None:
             return await self._payment(command)
         self.chat.last_query = None
@@ -100,7 +100,7 @@ class ShopConsole:
             *await self.unread(),
             self._answer(),
             reply,
-            None if finished else texts.CONSOLE_SLOW,
+            None if finished else console_texts.SLOW,
         ]
         return "\n".join(part for part in lines if part) or None
 
@@ -114,7 +114,7 @@ class ShopConsole:
 
     def _describe_link(self, url: str) -> str | None:
         paying = self.payments is not None and self.payments.is_checkout_page(url)
-        return texts.CONSOLE_CHECKOUT_LINK if paying else None
+        return console_texts.CHECKOUT_LINK if paying else None
 
     async def next_output(self, timeout: float | None = None) -> str:  # noqa: ASYNC109
         """The next thing the shop does on its own (a notification, say), as text."""
@@ -146,7 +146,7 @@ class ShopConsole:
         query = self.chat.last_query
         if query is None or query.answer is None or not query.answer.text:
             return None
-        return texts.console_toast(query.answer.text, query.answer.show_alert)
+        return console_texts.toast(query.answer.text, query.answer.show_alert)
 
 
 @contextlib.asynccontextmanager
@@ -204,14 +204,14 @@ async def run_console(
         contextlib.suppress(asyncio.CancelledError),
     ):
         await session
-    _say(texts.CONSOLE_BYE)
+    _say(console_texts.BYE)
 
 
 async def _session(settings: Settings, user_id: int, name: str, admin: bool) -> None:
     async with open_console(settings, user_id=user_id, name=name, admin=admin) as opened:
         console, stocked = opened
-        intro = texts.console_intro(name, user_id, admin, stocked)
-        _say(f"{intro}\n{texts.CONSOLE_PAYMENTS_INTRO}")
+        intro = console_texts.intro(name, user_id, admin, stocked)
+        _say(f"{intro}\n{console_texts.PAYMENTS_INTRO}")
         _say(await console.handle("/start"))
         printer = asyncio.create_task(_print_what_the_shop_sends(console))
         try:

@@ -14,11 +14,12 @@ import aiohttp
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot import texts
 from bot.db import Database
+from bot.devtools import console_texts
 from bot.devtools import stripe_simulator as simulate
 from bot.devtools.stripe_fake import FakeStripeApi
 from bot.models import Order, OrderStatus, PaymentInformation, User
+from bot.money import format_amount
 
 SECRET_KEY = "sk_test_offline_console"
 WEBHOOK_SECRET = "whsec_offline_console"
@@ -70,14 +71,14 @@ class ConsolePayments:
     async def _settle(self, *, paid: bool) -> str:
         awaiting = await self._latest_awaiting_payment()
         if awaiting is None:
-            return texts.CONSOLE_NOTHING_TO_PAY
+            return console_texts.NOTHING_TO_PAY
         event = simulate.stripe_event(COMPLETED if paid else FAILED, self._session(awaiting, paid))
         async with aiohttp.ClientSession() as http:
             status = await simulate.deliver(http, self._webhook_url, event, WEBHOOK_SECRET)
         if status != 200:
-            return texts.console_webhook_refused(status)
-        total = texts.money(awaiting.total, awaiting.currency)
-        return texts.console_payment_sent(awaiting.order_id, total, paid=paid)
+            return console_texts.webhook_refused(status)
+        total = format_amount(awaiting.total, awaiting.currency)
+        return console_texts.payment_sent(awaiting.order_id, total, paid=paid)
 
     def _session(self, awaiting: _Awaiting, paid: bool) -> dict[str, Any]:
         """The Checkout Session as Stripe would send it; paying one the fake made also records

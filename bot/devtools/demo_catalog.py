@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Product
-from bot.services.product import ONE_SIZE, create_category, create_product, list_categories
+from bot.services.product import create_category, create_product, list_categories
+from bot.services.product_fields import ONE_SIZE
 
 CURRENCY = "EUR"
 SHOE_SIZES = tuple(str(size) for size in range(39, 46))

@@ -57,22 +57,6 @@ def checkout_session(
     }
 
 
-def refunded_charge(
-    *, payment_intent: str, amount: int, currency: str, refunded: int | None = None
-) -> dict[str, Any]:
-    """A charge as Stripe sends it in charge.refunded: fully refunded unless `refunded` is less."""
-    amount_refunded = amount if refunded is None else refunded
-    return {
-        "id": f"ch_{secrets.token_hex(12)}",
-        "object": "charge",
-        "amount": amount,
-        "amount_refunded": amount_refunded,
-        "currency": currency.lower(),
-        "payment_intent": payment_intent,
-        "refunded": amount_refunded >= amount,
-    }
-
-
 def sign(body: bytes, secret: str, timestamp: int | None = None) -> str:
     """The Stripe-Signature header for `body`."""
     return str(

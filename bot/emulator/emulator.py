@@ -201,6 +201,3 @@ class BotApiEmulator:
     def inject(self, method: str, fault: Fault, *, times: int = 1) -> None:
         """The next `times` calls of `method` ('*' for any) suffer `fault` instead of running."""
         self._faults.add(method, fault, times)
-
-    def clear_faults(self) -> None:
-        self._faults.clear()

@@ -77,6 +77,3 @@ class FaultPlan:
                     self._planned.remove(planned)
                 return planned.fault
         return None
-
-    def clear(self) -> None:
-        self._planned.clear()

@@ -89,14 +89,6 @@ class SimulatedUser:
             body["reply_to_message"] = self._replied(reply_to)
         return self._post(body)
 
-    async def send_contact(self, phone_number: str, *, first_name: str | None = None) -> Message:
-        contact = {
-            "phone_number": phone_number,
-            "first_name": first_name or self.profile.first_name,
-            "user_id": self.telegram_id,
-        }
-        return self._post({"contact": contact})
-
     async def press(self, message: MessageRef, callback_data: str) -> CallbackQuery:
         """Presses the inline button carrying `callback_data` on the message as it is now."""
         stored = self._bot_message(message)

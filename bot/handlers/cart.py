@@ -29,7 +29,7 @@ def lines_text(view: CartView) -> str:
             line.quantity,
             texts.money(line.unit_price, line.currency),
             texts.money(line.line_total, line.currency),
-            line.problem,
+            texts.cart_problem(line),
         )
         for number, line in enumerate(view.lines, 1)
     )

@@ -24,7 +24,7 @@ from bot.keyboards.orders import (
 )
 from bot.keyboards.reviews import ReviewProduct
 from bot.models import OrderStatus
-from bot.services.order import STATUS_LABELS
+from bot.texts.statuses import STATUS_LABELS
 from bot.usecases import orders
 from bot.usecases.orders import CustomerOrder
 

@@ -191,7 +191,9 @@ def caption_command(message: Message) -> tuple[str, list[str]] | None:
 def _usage_reply(name: str) -> Handler:
     async def reply(update: Update, context: ShopContext) -> None:
         if update.effective_chat is not None:
-            await update.effective_chat.send_message(usage(name), parse_mode=ParseMode.HTML)
+            await update.effective_chat.send_message(
+                texts.usage(usage_line(name)), parse_mode=ParseMode.HTML
+            )
 
     return reply
 
@@ -201,9 +203,9 @@ def admin_commands() -> list[str]:
     return list(_admin_commands)
 
 
-def usage(name: str) -> str:
+def usage_line(name: str) -> str:
     """The usage line of an admin command, for replies to bad arguments."""
-    return texts.usage(admin_texts.usage_line(name))
+    return admin_texts.usage_line(name)
 
 
 def admin_only(handler: Handler) -> Handler:

@@ -13,7 +13,7 @@ from bot.keyboards.callbacks import ExpiredButton
 from bot.keyboards.menu import Menu, Noop, back_to_menu, main_menu
 from bot.keyboards.stripe_page import returned_keyboard
 from bot.models import OrderStatus
-from bot.services.order import STATUS_LABELS
+from bot.texts.statuses import STATUS_LABELS
 from bot.usecases import start as usecase
 from bot.usecases.start import BackFromPayment
 

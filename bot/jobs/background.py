@@ -133,14 +133,6 @@ class BackgroundJobs:
         """Send what is due now; returns how many messages were sent."""
         return await self.delivery.run_now()
 
-    async def expire_now(self) -> list[int]:
-        """Cancel the unpaid orders that are overdue now; returns their ids."""
-        return await self.expiry.run_now()
-
-    async def broadcast_now(self) -> int:
-        """Send one batch of a running broadcast now; returns how many messages were sent."""
-        return await self.broadcasts.run_now()
-
     # Each round looks first in a read-only transaction, so an idle shop never takes SQLite's
     # write lock: a handler whose read transaction turns into a write at that very moment would
     # fail with "database is locked" instead of waiting.

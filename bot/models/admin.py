@@ -5,21 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, CreatedAt, UTCDateTime
-
-
-def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda members: [member.value for member in members],
-    )
+from bot.models.base import Base, CreatedAt, UTCDateTime, enum_type
 
 
 class AdminAction(CreatedAt, Base):
@@ -69,7 +58,9 @@ class Broadcast(CreatedAt, Base):
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
     command_message_id: Mapped[int | None] = mapped_column(BigInteger)
     status: Mapped[BroadcastStatus] = mapped_column(
-        _enum(BroadcastStatus, "broadcast_status"), default=BroadcastStatus.RUNNING, index=True
+        enum_type(BroadcastStatus, name="broadcast_status", length=16),
+        default=BroadcastStatus.RUNNING,
+        index=True,
     )
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -86,5 +77,6 @@ class BroadcastRecipient(Base):
     )
     chat_id: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[RecipientStatus] = mapped_column(
-        _enum(RecipientStatus, "recipient_status"), default=RecipientStatus.PENDING
+        enum_type(RecipientStatus, name="recipient_status", length=16),
+        default=RecipientStatus.PENDING,
     )

@@ -1,10 +1,12 @@
-"""Declarative base, naming convention and the UTC timestamp type."""
+"""Declarative base, naming convention, the UTC timestamp type and the enum column type."""
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -40,6 +42,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def enum_type(members: type[enum.StrEnum], *, name: str, length: int) -> Enum:
+    """Every enum column's type: text with a CHECK constraint on the members' values, which
+    reads the same on SQLite and PostgreSQL (no native ENUM type to ALTER)."""
+    return Enum(
+        members,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=_values,
+    )
+
+
+def _values(members: Iterable[enum.StrEnum]) -> list[str]:
+    """Store each member's value ('pending_payment'), not its name ('PENDING_PAYMENT')."""
+    return [member.value for member in members]
 
 
 class Base(AsyncAttrs, DeclarativeBase):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.models.base import Base, CreatedAt, Timestamps
+from bot.models.base import Base, CreatedAt, Timestamps, enum_type
 
 if TYPE_CHECKING:
     from bot.models.payment import PaymentInformation
@@ -38,18 +38,6 @@ ALLOWED_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 PURCHASED_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED})
 
 
-def status_column_type(name: str = "status") -> Enum:
-    """Stored as text with a CHECK constraint, which reads the same on both databases."""
-    return Enum(
-        OrderStatus,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda statuses: [status.value for status in statuses],
-    )
-
-
 class Order(Timestamps, Base):
     """The shipping address is copied in, so editing an address never rewrites history."""
 
@@ -63,7 +51,7 @@ class Order(Timestamps, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     status: Mapped[OrderStatus] = mapped_column(
-        status_column_type(), default=OrderStatus.PENDING_PAYMENT
+        enum_type(OrderStatus, name="status", length=20), default=OrderStatus.PENDING_PAYMENT
     )
     total: Mapped[int] = mapped_column()
     currency: Mapped[str] = mapped_column(String(3))
@@ -134,8 +122,12 @@ class OrderStatusChange(CreatedAt, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    from_status: Mapped[OrderStatus | None] = mapped_column(status_column_type("from_status"))
-    to_status: Mapped[OrderStatus] = mapped_column(status_column_type("to_status"))
+    from_status: Mapped[OrderStatus | None] = mapped_column(
+        enum_type(OrderStatus, name="from_status", length=20)
+    )
+    to_status: Mapped[OrderStatus] = mapped_column(
+        enum_type(OrderStatus, name="to_status", length=20)
+    )
     actor: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(String(255))
 

@@ -10,10 +10,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, Index, String
+from sqlalchemy import JSON, BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, CreatedAt, UTCDateTime, utcnow
+from bot.models.base import Base, CreatedAt, UTCDateTime, enum_type, utcnow
 
 
 class OutboxStatus(enum.StrEnum):
@@ -38,14 +38,7 @@ class OutboxMessage(CreatedAt, Base):
     # rendered like the notice, no words and no Telegram types.
     buttons: Mapped[list[list[dict[str, Any]]] | None] = mapped_column(JSON)
     status: Mapped[OutboxStatus] = mapped_column(
-        Enum(
-            OutboxStatus,
-            name="status",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda members: [member.value for member in members],
-        ),
+        enum_type(OutboxStatus, name="status", length=16),
         default=OutboxStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(default=0)

@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.models.base import Base, CreatedAt, Timestamps, UTCDateTime
+from bot.models.base import Base, CreatedAt, Timestamps, UTCDateTime, enum_type
 
 if TYPE_CHECKING:
     from bot.models.order import Order
@@ -30,17 +30,6 @@ class PaymentStatus(enum.StrEnum):
     REFUNDED = "refunded"
 
 
-def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
 class PaymentDetails(CreatedAt, Base):
     """A card saved at the provider. PCI DSS: never a card number or CVV, only the
     provider's tokens and what a customer needs to recognise the card."""
@@ -55,7 +44,9 @@ class PaymentDetails(CreatedAt, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    provider: Mapped[PaymentProvider] = mapped_column(_enum(PaymentProvider, "payment_provider"))
+    provider: Mapped[PaymentProvider] = mapped_column(
+        enum_type(PaymentProvider, name="payment_provider", length=20)
+    )
     provider_customer_id: Mapped[str | None] = mapped_column(String(255))
     provider_payment_method_id: Mapped[str] = mapped_column(String(255))
     brand: Mapped[str] = mapped_column(String(32))
@@ -75,12 +66,14 @@ class PaymentInformation(Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
-    provider: Mapped[PaymentProvider] = mapped_column(_enum(PaymentProvider, "payment_provider"))
+    provider: Mapped[PaymentProvider] = mapped_column(
+        enum_type(PaymentProvider, name="payment_provider", length=20)
+    )
     method: Mapped[str | None] = mapped_column(String(32))
     amount: Mapped[int] = mapped_column()
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[PaymentStatus] = mapped_column(
-        _enum(PaymentStatus, "payment_status"), default=PaymentStatus.PENDING
+        enum_type(PaymentStatus, name="payment_status", length=20), default=PaymentStatus.PENDING
     )
     received_amount: Mapped[int | None] = mapped_column()
     received_currency: Mapped[str | None] = mapped_column(String(3))

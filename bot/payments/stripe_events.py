@@ -114,9 +114,9 @@ def _parts(event: Mapping[str, Any]) -> tuple[str, str, Mapping[str, Any]]:
     data = event.get("data")
     obj = data.get("object") if isinstance(data, Mapping) else None
     if not (isinstance(event_id, str) and event_id and isinstance(event_type, str)):
-        raise InvalidInput("This is not a Stripe event.")
+        raise InvalidInput("stripe_event.not_an_event")
     if not isinstance(obj, Mapping):
-        raise InvalidInput("This Stripe event carries no object.")
+        raise InvalidInput("stripe_event.no_object")
     return event_id, event_type, obj
 
 
@@ -197,7 +197,7 @@ async def _save_card(event: _Event, order_id: int) -> None:
             provider_customer_id=card.customer_id or _id_of(event.object.get("customer")),
         )
     except ShopError as error:
-        log.warning("card for order %s not saved: %s", order_id, error.message)
+        log.warning("card for order %s not saved: %s", order_id, error)
 
 
 def _wants_card_saved(obj: Mapping[str, Any]) -> bool:
@@ -347,5 +347,4 @@ _HANDLERS: dict[str, Callable[[_Event], Awaitable[EventResult]]] = {
     "checkout.session.expired": _session_expired,
     "charge.refunded": _charge_refunded,
 }
-HANDLED_EVENT_TYPES = frozenset(_HANDLERS)
 _PAYING = frozenset({"checkout.session.completed", "checkout.session.async_payment_succeeded"})

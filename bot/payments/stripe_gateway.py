@@ -27,14 +27,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-UNAVAILABLE = "Card payments are not available right now. Please try again later."
-UNREACHABLE = "The payment service did not answer. Please try again in a minute."
-DECLINED = "The payment was declined. Please check the card or try another one."
-ALREADY_REFUNDED = (
-    "Stripe has already refunded this payment; the order becomes refunded when Stripe's "
-    "confirmation arrives."
-)
-
 
 @dataclass(frozen=True, slots=True)
 class CheckoutSession:
@@ -101,7 +93,7 @@ class StripeGateway:
         )
         if not session.url:
             log.error("Stripe returned checkout session %s without a url", session.id)
-            raise PaymentError(UNAVAILABLE)
+            raise PaymentError("payment.unavailable")
         return _checkout_session(session, order.currency)
 
     async def retrieve_checkout_session(
@@ -194,7 +186,7 @@ class StripeGateway:
 def _checkout_session(session: stripe.checkout.Session, currency: str) -> CheckoutSession:
     if session.expires_at is None:
         log.error("Stripe returned checkout session %s without an expiry", session.id)
-        raise PaymentError(UNAVAILABLE)
+        raise PaymentError("payment.unavailable")
     return CheckoutSession(
         id=session.id,
         url=session.url or "",
@@ -209,15 +201,15 @@ def _payment_error(error: stripe.StripeError) -> PaymentError:
     """What the customer may read; Stripe's own text goes to the log only."""
     if isinstance(error, stripe.CardError):
         log.info("Stripe declined a request: %s", error.user_message)
-        return PaymentError(DECLINED)
+        return PaymentError("payment.declined")
     if isinstance(error, stripe.APIConnectionError | stripe.RateLimitError | stripe.APIError):
         log.warning("Stripe unreachable or failing: %r", error)
-        return PaymentError(UNREACHABLE)
+        return PaymentError("payment.unreachable")
     if error.code == "charge_already_refunded":  # e.g. refunded in the dashboard
         log.info("Stripe had refunded this payment already: %s", error.user_message)
-        return PaymentError(ALREADY_REFUNDED)
+        return PaymentError("payment.already_refunded")
     log.error("Stripe refused a request: %r", error)
-    return PaymentError(UNAVAILABLE)
+    return PaymentError("payment.unavailable")
 
 
 def checkout_idempotency_key(

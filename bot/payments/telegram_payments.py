@@ -25,18 +25,13 @@ from bot.db import dialect_insert
 from bot.models import Order, OrderStatus, PaymentProvider, ProviderEvent, utcnow
 from bot.services import ledger, notifications
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, PaymentError
-from bot.services.order import PAYMENT_TIMEOUT_NOTE, STATUS_LABELS
+from bot.services.order import PAYMENT_TIMEOUT_NOTE
 
 PROVIDER = "telegram"
 ACTOR = "telegram"
 EVENT_TYPE = "successful_payment"
 _KEY_CONTEXT = b"shop invoice payload v1"
 _PAYLOAD_RE = re.compile(r"order:([1-9][0-9]{0,17}):([A-Za-z0-9_-]{22})")
-
-_NOT_OURS = "This payment request is not valid. Nothing was charged; please order again."
-_NO_ORDER = "We couldn't find this order. Nothing was charged; please order again."
-_TIMED_OUT = "This order was cancelled because it wasn't paid in time. Please order again."
-_AMOUNT_CHANGED = "The amount changed; please check out again. Nothing was charged."
 
 
 class TelegramPaymentOutcome(enum.StrEnum):
@@ -68,10 +63,10 @@ def read_payload(payload: str, *, amount: int, currency: str, key: bytes) -> int
     """The order an invoice of ours names, if it asked for exactly this amount."""
     match = _PAYLOAD_RE.fullmatch(payload)
     if match is None:
-        raise PaymentError(_NOT_OURS)
+        raise PaymentError("payment.not_ours")
     order_id = int(match[1])
     if not hmac.compare_digest(match[2], _signature(order_id, amount, currency, key)):
-        raise PaymentError(_NOT_OURS)
+        raise PaymentError("payment.not_ours")
     return order_id
 
 
@@ -96,23 +91,22 @@ async def check_payable(
         select(Order).where(Order.id == order_id).options(selectinload(Order.history))
     )
     if order is None:
-        raise NotFound(_NO_ORDER)
+        raise NotFound("payment.no_order")
     if order.status is OrderStatus.CANCELLED:
-        raise NotAllowed(_cancelled(order))
+        raise _cancelled(order)
     if order.status is not OrderStatus.PENDING_PAYMENT:
-        label = STATUS_LABELS[order.status]
-        raise NotAllowed(f"Order #{order.id} is already {label}, so nothing was charged.")
+        raise NotAllowed("payment.already_moved_on", order_id=order.id, status=order.status.value)
     if order.created_at + hold <= (now or utcnow()):
-        raise NotAllowed(_TIMED_OUT)  # the expiry job is about to cancel it
+        raise NotAllowed("payment.timed_out")  # the expiry job is about to cancel it
     if amount != order.total or currency.upper() != order.currency.upper():
-        raise PaymentError(_AMOUNT_CHANGED)
+        raise PaymentError("payment.amount_changed")
 
 
-def _cancelled(order: Order) -> str:
+def _cancelled(order: Order) -> NotAllowed:
     last = order.history[-1] if order.history else None
     if last is not None and last.note == PAYMENT_TIMEOUT_NOTE:
-        return _TIMED_OUT
-    return f"Order #{order.id} was cancelled, so nothing was charged. Please order again."
+        return NotAllowed("payment.timed_out")
+    return NotAllowed("payment.order_cancelled", order_id=order.id)
 
 
 async def apply_successful_payment(
@@ -129,7 +123,7 @@ async def apply_successful_payment(
     """`order_id` is None when the payload named no order of ours: the money is still recorded
     for the admins. On PostgreSQL a concurrent duplicate waits on the event row, then finds it."""
     if not telegram_charge_id:
-        raise InvalidInput("This payment has no Telegram charge id.")
+        raise InvalidInput("payment.no_charge_id")
     row_id = await _record(session, telegram_charge_id)
     if row_id is None:
         return TelegramPaymentResult(TelegramPaymentOutcome.DUPLICATE, order_id)

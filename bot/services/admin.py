@@ -60,12 +60,12 @@ async def set_admin(
 ) -> User:
     """Only an owner (ADMIN_IDS) may promote or demote, and owners can't be demoted here."""
     if by not in owners:
-        raise NotAllowed("Only the shop's owners (ADMIN_IDS) can promote or demote admins.")
+        raise NotAllowed("admin.owners_only")
     if not admin and telegram_id in owners:
-        raise InvalidInput("That user is an owner (ADMIN_IDS); change the configuration instead.")
+        raise InvalidInput("admin.is_owner")
     user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
     if user is None:
-        raise NotFound("No customer with that Telegram id has written to the bot yet.")
+        raise NotFound("admin.unknown_user")
     if user.is_admin != admin:
         user.is_admin = admin
         await record(

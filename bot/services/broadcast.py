@@ -63,9 +63,6 @@ class Progress:
         return self.done + self.pending + self.sending
 
 
-ALREADY_STARTED = "That /broadcast has already started."
-
-
 async def started_by(session: AsyncSession, *, chat_id: int, command_message_id: int) -> bool:
     """Whether this /broadcast message already started a broadcast (a redelivered update)."""
     found = await session.scalar(
@@ -95,7 +92,7 @@ async def start(
     """
     text = text.strip()
     if (copy_message_id is None) == (not text):
-        raise InvalidInput("A broadcast needs a text or a message to copy, and not both.")
+        raise InvalidInput("broadcast.text_or_copy")
     broadcast = Broadcast(
         admin_telegram_id=admin_telegram_id,
         text=text,
@@ -110,10 +107,10 @@ async def start(
             session.add(broadcast)
             await session.flush()
     except IntegrityError:  # the same command delivered twice at the same moment
-        raise InvalidInput(ALREADY_STARTED) from None
+        raise InvalidInput("broadcast.already_started") from None
     total = await _add_recipients(session, broadcast.id, exclude_telegram_id=admin_telegram_id)
     if total == 0:
-        raise InvalidInput("There is nobody to send it to: no other customer can get messages.")
+        raise InvalidInput("broadcast.nobody")
     what = f"a copy of message {copy_message_id}" if copy_message_id else f"text: {text}"
     await record(
         session,

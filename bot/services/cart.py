@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.models import MAX_LINE_QUANTITY, Cart, CartItem, Product, Size
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, OutOfStock
 from bot.services.user import get_user, insert_ignoring_conflict
+
+
+class CartProblem(enum.StrEnum):
+    """Why a line cannot be bought as it is."""
+
+    NOT_SOLD = "not_sold"
+    SOLD_OUT = "sold_out"
+    FEW_LEFT = "few_left"  # fewer than the line's quantity: the line's stock says how many
+    OTHER_CURRENCY = "other_currency"  # re-priced in the line's currency, not the cart's
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +35,7 @@ class CartLine:
     line_total: int
     currency: str
     stock: int
-    problem: str | None  # why this line cannot be bought as it is, e.g. "only 2 left"
+    problem: CartProblem | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,17 +85,19 @@ async def add_item(
 ) -> CartView:
     """Adding a size already in the cart adds to that line's quantity."""
     if not 1 <= quantity <= MAX_LINE_QUANTITY:
-        raise InvalidInput(f"You can add 1 to {MAX_LINE_QUANTITY} at a time.")
+        raise InvalidInput("cart.add_range", limit=MAX_LINE_QUANTITY)
     product, size = await _product_and_size(session, product_id, size_id)
     if not product.is_active:
-        raise NotAllowed(f"{product.name} is no longer sold.")
+        raise NotAllowed("cart.not_sold", product=product.name)
     cart = await get_or_create_cart(session, user_id=user_id)
     lines = await _lines(session, cart.id)
     cart_currency = _currency(lines)
     if cart_currency not in (None, product.currency):
         raise InvalidInput(
-            f"Your cart is in {cart_currency} but {product.name} is priced in "
-            f"{product.currency}. Please check out or empty your cart first."
+            "cart.other_currency",
+            cart_currency=cart_currency,
+            product=product.name,
+            currency=product.currency,
         )
     item = next((line_item for line_item, _, _ in lines if line_item.size_id == size_id), None)
     already = item.quantity if item else 0
@@ -105,16 +117,16 @@ async def set_quantity(
 ) -> CartView:
     """Zero removes the line."""
     if not 0 <= quantity <= MAX_LINE_QUANTITY:
-        raise InvalidInput(f"Please choose a quantity from 0 to {MAX_LINE_QUANTITY}.")
+        raise InvalidInput("cart.set_range", limit=MAX_LINE_QUANTITY)
     if quantity == 0:
         return await remove_item(session, user_id=user_id, size_id=size_id)
     cart = await get_or_create_cart(session, user_id=user_id)
     line = next((ln for ln in await _lines(session, cart.id) if ln[2].id == size_id), None)
     if line is None:
-        raise NotFound("That item is no longer in your cart.")
+        raise NotFound("cart.line_gone")
     item, product, size = line
     if not product.is_active:
-        raise NotAllowed(f"{product.name} is no longer sold. Please remove it.")
+        raise NotAllowed("cart.line_not_sold", product=product.name)
     _check_available(product, size, quantity, already=0)
     item.quantity = quantity
     await session.flush()
@@ -154,23 +166,22 @@ async def _product_and_size(
     )
     row = result.one_or_none()
     if row is None:
-        raise NotFound("That product or size isn't available.")
+        raise NotFound("cart.size_unavailable")
     return row
 
 
 def _check_available(product: Product, size: Size, wanted: int, *, already: int) -> None:
-    label = f"{product.name} ({size.name})"
+    names = {"product": product.name, "size": size.name}
     if wanted > size.stock:
-        message = (
-            f"{label} is out of stock."
-            if size.stock == 0
-            else f"Only {size.stock} left of {label}."
-        )
+        if size.stock == 0 and already:
+            raise OutOfStock("cart.sold_out_have", **names, already=already)
+        if size.stock == 0:
+            raise OutOfStock("cart.sold_out", **names)
         if already:
-            message += f" You already have {already} in your cart."
-        raise OutOfStock(message)
+            raise OutOfStock("cart.only_left_have", **names, left=size.stock, already=already)
+        raise OutOfStock("cart.only_left", **names, left=size.stock)
     if wanted > MAX_LINE_QUANTITY:
-        raise InvalidInput(f"You can have at most {MAX_LINE_QUANTITY} of {label} in your cart.")
+        raise InvalidInput("cart.line_limit", **names, limit=MAX_LINE_QUANTITY)
 
 
 async def _lines(session: AsyncSession, cart_id: int) -> Sequence[_Line]:
@@ -216,14 +227,16 @@ def _line(row: _Line, cart_currency: str | None) -> CartLine:
     )
 
 
-def _problem(item: CartItem, product: Product, size: Size, cart_currency: str | None) -> str | None:
+def _problem(
+    item: CartItem, product: Product, size: Size, cart_currency: str | None
+) -> CartProblem | None:
     if not product.is_active:
-        return "no longer sold"
+        return CartProblem.NOT_SOLD
     if size.stock == 0:
-        return "out of stock"
+        return CartProblem.SOLD_OUT
     if item.quantity > size.stock:
-        return f"only {size.stock} left"
+        return CartProblem.FEW_LEFT
     if product.currency != cart_currency:
         # Only possible when an admin re-priced a product in another currency.
-        return f"now priced in {product.currency}"
+        return CartProblem.OTHER_CURRENCY
     return None

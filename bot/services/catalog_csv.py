@@ -26,28 +26,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Category, Product, Size
-from bot.money import decimal_amount, parse_amount
+from bot.money import decimal_amount
 from bot.services import admin
+from bot.services import product_fields as fields
 from bot.services.errors import InvalidInput
-from bot.services.product import (
-    CATEGORY_NAME_MAX_LENGTH,
-    DESCRIPTION_MAX_LENGTH,
-    MAX_PRICE,
-    MAX_STOCK,
-    PHOTO_MAX_LENGTH,
-    PRODUCT_NAME_MAX_LENGTH,
-    SIZE_NAME_MAX_LENGTH,
-    SKU_MAX_LENGTH,
-    bump_catalog_revision,
-)
+from bot.services.product import bump_catalog_revision
 
 COLUMNS = ("sku", "name", "category", "description", "price", "size", "stock", "photo")
 VISIBLE = "visible"  # optional, so that hidden products survive a round trip
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest file Telegram lets a bot download
 MAX_ROWS = 100_000
-MAX_ERRORS_SHOWN = 20
 _MAX_ERRORS_KEPT = 1000  # a broken 20 MB file could have millions
-FILE_TOO_LARGE = f"The file is too large: at most {MAX_FILE_BYTES // (1024 * 1024)} MB."
 CHUNK_ROWS = 500  # rows written between two progress reports
 _DELIMITERS = (",", ";", "\t")  # spreadsheets in many locales save CSV with semicolons
 _YES = {"yes", "y", "true", "1"}
@@ -60,25 +49,21 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class LineError:
-    line: int
-    message: str
+    """A problem on one line: a code and its parameters, and the column when it is a value's."""
 
-    def __str__(self) -> str:
-        return f"Line {self.line}: {self.message}"
+    line: int
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    column: str | None = None
 
 
 class CatalogFileInvalid(InvalidInput):
-    """What is wrong with a file, line by line; the message lists the first few."""
+    """What is wrong with a file, line by line (the first ones, in line order)."""
 
     def __init__(self, errors: Sequence[LineError], *, count: int | None = None) -> None:
-        self.errors = tuple(errors)  # the first ones, in line order
+        self.errors = tuple(errors)
         self.count = len(self.errors) if count is None else count
-        shown = [str(error) for error in self.errors[:MAX_ERRORS_SHOWN]]
-        hidden = self.count - len(shown)
-        if hidden:
-            shown.append(f"…and {hidden:,} more.")
-        problems = "1 problem" if self.count == 1 else f"{self.count:,} problems"
-        super().__init__(f"The file has {problems}:\n" + "\n".join(shown))
+        super().__init__("catalog_file.invalid", count=self.count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,14 +125,18 @@ def parse_catalog(
             if any(value.strip() for value in record):
                 rows.add(start, columns, record)
     except csv.Error as error:
-        rows.error(reader.line_num, f"the file can't be read as CSV ({error}).")
+        rows.problem(reader.line_num, "catalog_file.unreadable", reason=str(error))
     return rows.result()
+
+
+def file_too_large() -> InvalidInput:
+    return InvalidInput("catalog_file.too_large", limit_mb=MAX_FILE_BYTES // (1024 * 1024))
 
 
 def check_file_size(size: int) -> None:
     """Refuse a file too large before downloading it."""
     if size > MAX_FILE_BYTES:
-        raise InvalidInput(FILE_TOO_LARGE)
+        raise file_too_large()
 
 
 def _decode(data: bytes) -> str:
@@ -161,19 +150,13 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         if b"\x00" in data:
-            raise InvalidInput(_not_csv()) from None
-        raise CatalogFileInvalid(
-            [LineError(line, "this is not UTF-8 text. Save the file as “CSV UTF-8”.")]
-        ) from None
+            raise InvalidInput("catalog_file.not_csv") from None
+        raise CatalogFileInvalid([LineError(line, "catalog_file.not_utf8")]) from None
     if "\x00" in text:
-        raise InvalidInput(_not_csv())
+        raise InvalidInput("catalog_file.not_csv")
     if not text.strip():
-        raise InvalidInput("The file is empty.")
+        raise InvalidInput("catalog_file.empty")
     return text
-
-
-def _not_csv() -> str:
-    return "This is not a CSV file. Save the sheet as “CSV UTF-8” and send that."
 
 
 def _delimiter(text: str) -> str:
@@ -189,17 +172,18 @@ def _header(reader: Iterator[list[str]]) -> tuple[str, ...]:
     missing = [name for name in COLUMNS if name not in names]
     unknown = [name[:30] for name in names if name not in (*COLUMNS, VISIBLE)][:5]
     repeated = sorted({name for name in names if names.count(name) > 1})
-    problems = []
-    if missing:
-        problems.append("missing " + ", ".join(missing))
-    if unknown:
-        problems.append("unknown " + ", ".join(f"“{name}”" for name in unknown))
-    if repeated:
-        problems.append("repeated " + ", ".join(repeated))
-    if problems:
-        expected = ",".join(COLUMNS)
-        message = f"the first line must name the columns {expected} ({'; '.join(problems)})."
-        raise CatalogFileInvalid([LineError(1, message)])
+    if missing or unknown or repeated:
+        problem = LineError(
+            1,
+            "catalog_file.bad_header",
+            {
+                "expected": ",".join(COLUMNS),
+                "missing": tuple(missing),
+                "unknown": tuple(unknown),
+                "repeated": tuple(repeated),
+            },
+        )
+        raise CatalogFileInvalid([problem])
     return names
 
 
@@ -219,40 +203,40 @@ class _Rows:
         self.count += 1
         if self.count > MAX_ROWS:
             if self.count == MAX_ROWS + 1:
-                self.error(line, f"a file can have at most {MAX_ROWS:,} rows.")
+                self.problem(line, "catalog_file.too_many_rows", limit=MAX_ROWS)
             return
         if len(record) != len(columns):
-            hint = (
-                "is a double quote left open?"
-                if any("\n" in value for value in record)
-                else "a value with a comma in it needs double quotes"
-            )
-            self.error(line, f"{len(record)} values instead of {len(columns)} ({hint}).")
+            found, expected = len(record), len(columns)
+            if any("\n" in value for value in record):
+                self.problem(line, "catalog_file.values_open_quote", found=found, expected=expected)
+            else:
+                self.problem(line, "catalog_file.values_count", found=found, expected=expected)
             return
         values = dict(zip(columns, record, strict=True))
-        problems: list[str] = []
+        problems: list[LineError] = []
         product = self._product(line, values, problems)
-        size = _checked(problems, "size", lambda: _words(values["size"], SIZE_NAME_MAX_LENGTH))
-        stock = _checked(problems, "stock", lambda: _stock(values["stock"]))
+        size = _checked(problems, line, "size", lambda: fields.size_name(values["size"]))
+        stock = _checked(problems, line, "stock", lambda: fields.typed_stock(values["stock"]))
         for problem in problems:
-            self.error(line, problem)
+            self.add_error(problem)
         if product is None or size is None or stock is None:
             return
         self._group(product, SizeRow(line, size, stock))
 
     def _product(
-        self, line: int, values: Mapping[str, str], problems: list[str]
+        self, line: int, values: Mapping[str, str], problems: list[LineError]
     ) -> ProductRow | None:
-        sku = _checked(problems, "sku", lambda: _sku(values["sku"]))
-        name = _checked(problems, "name", lambda: _words(values["name"], PRODUCT_NAME_MAX_LENGTH))
-        category = _checked(
-            problems, "category", lambda: _words(values["category"], CATEGORY_NAME_MAX_LENGTH)
-        )
-        description = _checked(problems, "description", lambda: _description(values["description"]))
+        def checked(column: str, check: Callable[[], T]) -> T | None:
+            return _checked(problems, line, column, check)
+
+        sku = checked("sku", lambda: fields.sku(values["sku"]))
+        name = checked("name", lambda: fields.product_name(values["name"]))
+        category = checked("category", lambda: fields.category_name(values["category"]))
+        description = checked("description", lambda: fields.description(values["description"]))
         currency = self.currencies.get(sku or "", self.default_currency)
-        price = _checked(problems, "price", lambda: _price(values["price"], currency))
-        photo = _checked(problems, "photo", lambda: _photo(values["photo"]))
-        visible = _checked(problems, VISIBLE, lambda: _visible(values.get(VISIBLE, "")))
+        price = checked("price", lambda: fields.typed_price(values["price"], currency))
+        photo = checked("photo", lambda: fields.photo(values["photo"]) or "")
+        visible = checked(VISIBLE, lambda: _visible(values.get(VISIBLE, "")))
         if sku is None or name is None or category is None or description is None:
             return None
         if price is None or photo is None or visible is None:
@@ -266,32 +250,41 @@ class _Rows:
         if first is not row:
             for what in ("name", "category", "description", "price", "photo", "visible"):
                 if getattr(first, what) != getattr(row, what):
-                    self.error(
+                    self.problem(
                         size.line,
-                        f"the {what} of {row.sku} differs from line {first.line};"
-                        " the rows of one product must agree.",
+                        "catalog_file.rows_disagree",
+                        column=what,
+                        sku=row.sku,
+                        first_line=first.line,
                     )
                     return
         key = (row.sku, size.name.casefold())
         if key in self.sizes:
-            self.error(
-                size.line, f"size “{size.name}” of {row.sku} is already on line {self.sizes[key]}."
+            self.problem(
+                size.line,
+                "catalog_file.size_twice",
+                size=size.name,
+                sku=row.sku,
+                first_line=self.sizes[key],
             )
             return
         self.sizes[key] = size.line
         first.sizes.append(size)
 
-    def error(self, line: int, message: str) -> None:
+    def problem(self, line: int, code: str, **params: object) -> None:
+        self.add_error(LineError(line, code, params))
+
+    def add_error(self, problem: LineError) -> None:
         """Rows are read in order, so the problems come in line order."""
         self.error_count += 1
         if len(self.errors) < _MAX_ERRORS_KEPT:
-            self.errors.append(LineError(line, message))
+            self.errors.append(problem)
 
     def result(self) -> CatalogFile:
         if self.error_count:
             raise CatalogFileInvalid(self.errors, count=self.error_count)
         if not self.count:
-            raise InvalidInput("The file has a header but no products.")
+            raise InvalidInput("catalog_file.no_products")
         return CatalogFile(tuple(self.products.values()), self.count)
 
 
@@ -300,66 +293,12 @@ class _Visible:
     value: bool | None
 
 
-def _checked(problems: list[str], column: str, check: Callable[[], T]) -> T | None:
+def _checked(problems: list[LineError], line: int, column: str, check: Callable[[], T]) -> T | None:
     try:
         return check()
     except InvalidInput as error:
-        problems.append(f"{column}: {error.message}")
+        problems.append(LineError(line, error.code, error.params, column))
         return None
-
-
-def _words(value: str, max_length: int) -> str:
-    clean = " ".join(value.split())
-    if not clean:
-        raise InvalidInput("empty.")
-    if len(clean) > max_length:
-        raise InvalidInput(f"longer than {max_length} characters.")
-    return clean
-
-
-def _sku(value: str) -> str:
-    clean = value.strip()
-    if not clean:
-        raise InvalidInput("empty.")
-    if len(clean) > SKU_MAX_LENGTH or any(char.isspace() for char in clean):
-        raise InvalidInput(f"“{clean}” is not 1 to {SKU_MAX_LENGTH} characters without spaces.")
-    return clean
-
-
-def _description(value: str) -> str:
-    clean = value.strip()
-    if len(clean) > DESCRIPTION_MAX_LENGTH:
-        raise InvalidInput(f"longer than {DESCRIPTION_MAX_LENGTH} characters.")
-    return clean
-
-
-def _price(value: str, currency: str) -> int:
-    if not value.strip():
-        raise InvalidInput("empty.")
-    amount = parse_amount(value, currency)
-    if amount > MAX_PRICE:
-        raise InvalidInput(f"more than {decimal_amount(MAX_PRICE, currency)}.")
-    return amount
-
-
-def _stock(value: str) -> int:
-    clean = value.strip()
-    if not clean:
-        raise InvalidInput("empty.")
-    if clean.startswith("-") and clean[1:].isdecimal():
-        raise InvalidInput("can't be negative.")
-    if not (clean.isascii() and clean.isdecimal()):
-        raise InvalidInput(f"“{clean}” is not a whole number.")
-    if int(clean) > MAX_STOCK:
-        raise InvalidInput(f"more than {MAX_STOCK:,}.")
-    return int(clean)
-
-
-def _photo(value: str) -> str:
-    clean = value.strip()
-    if len(clean) > PHOTO_MAX_LENGTH:
-        raise InvalidInput(f"longer than {PHOTO_MAX_LENGTH} characters.")
-    return clean
 
 
 def _visible(value: str) -> _Visible:
@@ -368,7 +307,7 @@ def _visible(value: str) -> _Visible:
         return _Visible(None)
     if clean in _YES or clean in _NO:
         return _Visible(clean in _YES)
-    raise InvalidInput(f"“{value.strip()}” is not yes or no.")
+    raise InvalidInput("catalog_file.not_yes_no", value=value.strip())
 
 
 # --- applying -----------------------------------------------------------------------------
@@ -566,7 +505,7 @@ async def _insert(
             insert(Product).returning(Product.sku, Product.id), products
         )
     except IntegrityError:
-        raise InvalidInput(_CHANGED_MEANWHILE) from None
+        raise InvalidInput("catalog_file.changed_meanwhile") from None
     ids = {sku: id for sku, id in inserted}
     sizes = [
         {"product_id": ids[row.sku], "name": size.name, "stock": size.stock, "position": position}
@@ -581,10 +520,7 @@ async def _flush(session: AsyncSession) -> None:
     try:
         await session.flush()
     except IntegrityError:
-        raise InvalidInput(_CHANGED_MEANWHILE) from None
-
-
-_CHANGED_MEANWHILE = "The catalogue changed while the file was being imported. Send it again."
+        raise InvalidInput("catalog_file.changed_meanwhile") from None
 
 
 # --- exporting ----------------------------------------------------------------------------

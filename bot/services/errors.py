@@ -1,24 +1,26 @@
-"""Domain errors whose messages can be shown to a customer as they are."""
+"""Domain errors: a code and its parameters, never a sentence.
+
+The words a person reads are chosen at the edge (bot.texts.errors), in their language; the
+parameters stay raw (a count, an order id, the person's own words) for the text to format.
+"""
 
 from __future__ import annotations
 
-QUOTE_LIMIT = 60
-
-
-def quoted(words: str) -> str:
-    """Someone's own words inside an error message, in quotes and shortened: a 4,000-character
-    answer quoted back whole would make the reply longer than Telegram accepts."""
-    if len(words) > QUOTE_LIMIT:
-        words = words[: QUOTE_LIMIT - 1].rstrip() + "…"
-    return f"“{words}”"
-
 
 class ShopError(Exception):
-    """Base of every error a customer or admin may read."""
+    """Base of every refusal a customer or admin may read about."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        """For logs: the code and its parameters."""
+        if not self.params:
+            return self.code
+        details = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
+        return f"{self.code} ({details})"
 
 
 class NotFound(ShopError):

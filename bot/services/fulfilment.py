@@ -22,7 +22,6 @@ from bot.models import ALLOWED_TRANSITIONS, Order, OrderStatus, PaymentProvider,
 from bot.services import admin, ledger, notifications
 from bot.services import order as orders
 from bot.services.errors import IllegalTransition, NotAllowed
-from bot.services.order import STATUS_LABELS
 
 # The statuses /setstatus moves an order to; money decides the others.
 SETTABLE = (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
@@ -78,7 +77,7 @@ async def set_status(
     session: AsyncSession, *, order_id: int, status: OrderStatus, admin_telegram_id: int
 ) -> Order:
     if status not in SETTABLE:
-        raise NotAllowed(_use_instead(order_id, status))
+        raise _use_instead(order_id, status)
     order = await orders.lock_order(session, order_id)
     _check(order, status)
     previous = order.status
@@ -93,49 +92,45 @@ async def set_status(
     return order
 
 
-def _use_instead(order_id: int, status: OrderStatus) -> str:
+def _use_instead(order_id: int, status: OrderStatus) -> NotAllowed:
     """Paying, cancelling and refunding move money or stock too, so they have commands of their
     own; an order never goes back to awaiting payment."""
     if status is OrderStatus.CANCELLED:
-        return (
-            f"To cancel order #{order_id}, send /cancelorder {order_id}: it puts the items "
-            "back in stock and refunds the payment."
-        )
+        return NotAllowed("order.use_cancelorder", order_id=order_id)
     if status is OrderStatus.REFUNDED:
-        return (
-            f"To refund order #{order_id}, send /refund {order_id}: it gives the money back "
-            "through the payment provider."
-        )
+        return NotAllowed("order.use_refund", order_id=order_id)
     if status is OrderStatus.PAID:
-        return "An order becomes paid only when its payment provider confirms the money."
-    return "An order can't go back to awaiting payment."
+        return NotAllowed("order.paid_by_provider")
+    return NotAllowed("order.never_back_to_pending")
 
 
 def _check(order: Order, to: OrderStatus) -> None:
-    reason = why_not(order, to)
-    if reason is not None:
-        raise IllegalTransition(reason)
+    refusal = why_not(order, to)
+    if refusal is not None:
+        raise refusal
 
 
-def why_not(order: Order, to: OrderStatus) -> str | None:
-    """None when an admin may move the order to `to`; otherwise the reason, in their words."""
-    current, name = order.status, f"Order #{order.id}"
+def why_not(order: Order, to: OrderStatus) -> IllegalTransition | None:
+    """None when an admin may move the order to `to`; otherwise the refusal saying why."""
+    current, order_id = order.status, order.id
     if current is to:
-        return f"{name} is already {STATUS_LABELS[to]}."
+        return IllegalTransition("order.already_in", order_id=order_id, status=to.value)
     if current in _CLOSED:
-        return f"{name} is {STATUS_LABELS[current]}: a closed order can't change any more."
+        return IllegalTransition("order.closed", order_id=order_id, status=current.value)
     if current is OrderStatus.PENDING_PAYMENT and to in SETTABLE:
-        return f"{name} is awaiting payment: an order awaiting payment can't be {to}."
+        return IllegalTransition("order.unpaid_cannot", order_id=order_id, to=to.value)
     if current is OrderStatus.PAID and to is OrderStatus.DELIVERED:
-        return f"{name} hasn't shipped yet: send /setstatus {order.id} shipped first."
+        return IllegalTransition("order.not_shipped_yet", order_id=order_id)
     if to is OrderStatus.CANCELLED and current in SETTABLE:
-        return (
-            f"{name} has been {current}, so it can't be cancelled; /refund {order.id} refunds it."
+        return IllegalTransition(
+            "order.cannot_cancel_sent", order_id=order_id, status=current.value
         )
     if to not in ALLOWED_TRANSITIONS[current]:
-        return f"{name} is {STATUS_LABELS[current]}; it can't become {STATUS_LABELS[to]}."
+        return IllegalTransition(
+            "order.cannot_change", order_id=order_id, status=current.value, to=to.value
+        )
     if to is OrderStatus.SHIPPED and order.payment and order.payment.status in _REFUND_ASKED:
-        return f"{name} is being refunded, so it can't be shipped."
+        return IllegalTransition("order.refunding_not_shippable", order_id=order_id)
     return None
 
 
@@ -153,11 +148,9 @@ async def plan_refund(
 def _plan(order: Order, stripe_connected: bool) -> RefundPlan:
     payment = order.payment
     if payment is not None and payment.status is PaymentStatus.REFUNDED:
-        raise NotAllowed(f"Order #{order.id} has already been refunded.")
+        raise NotAllowed("refund.already_done", order_id=order.id)
     if payment is None or payment.status not in _MONEY_HELD | {PaymentStatus.REFUND_PENDING}:
-        raise NotAllowed(
-            f"Order #{order.id} has no payment to refund (it is {STATUS_LABELS[order.status]})."
-        )
+        raise NotAllowed("refund.nothing_to_refund", order_id=order.id, status=order.status.value)
     through_stripe = (
         payment.provider is PaymentProvider.STRIPE
         and payment.stripe_payment_intent_id is not None
@@ -214,10 +207,7 @@ async def confirm_refund(
     its API are confirmed by Stripe's webhook, never by hand."""
     plan = _plan(await orders.lock_order(session, order_id), stripe_connected)
     if plan.route is RefundRoute.STRIPE:
-        raise NotAllowed(
-            f"Stripe confirms the refund of order #{order_id} itself: the order becomes "
-            "refunded when it does."
-        )
+        raise NotAllowed("refund.stripe_confirms", order_id=order_id)
     order = await ledger.mark_refunded(session, order_id=order_id, actor=actor(admin_telegram_id))
     await notifications.announce_refund(session, order_id, plan.amount, plan.currency)
     await _record(session, admin_telegram_id, "refund_confirmed", order_id, _details(plan, None))
@@ -246,14 +236,14 @@ async def cancel(
     """Cancel, put the stock back and tell the customer. A refund already made at the provider
     is recorded even if the order moved on meanwhile (another admin shipped it): the money left."""
     order = await orders.lock_order(session, plan.order_id)
-    reason = why_not(order, OrderStatus.CANCELLED)
-    if reason is not None and plan.refund is None:
-        raise IllegalTransition(reason)
+    refusal = why_not(order, OrderStatus.CANCELLED)
+    if refusal is not None and plan.refund is None:
+        raise refusal
     if plan.refund is not None:
         await _ask_refund(session, order)
         details = _details(plan.refund, provider_refund_id)
         await _record(session, admin_telegram_id, "refund", order.id, details)
-    if reason is not None:
+    if refusal is not None:
         return Cancellation(order, cancelled=False, refund=plan.refund)
     order = await orders.transition(
         session,

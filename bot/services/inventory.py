@@ -17,13 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.models import Category, OrderItem, Product, Size
-from bot.money import format_amount, parse_amount
+from bot.money import format_amount
 from bot.services import notifications
 from bot.services import product as catalog
+from bot.services import product_fields as fields
 from bot.services.admin import record
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.search import normalize
-from bot.texts import admin as admin_texts
 
 EDITABLE_FIELDS = ("name", "description", "price", "category", "photo")
 NO_DESCRIPTION = "-"  # typed for "no description"
@@ -104,7 +104,7 @@ async def find_category(session: AsyncSession, reference: str) -> Category:
         by_id = await session.get(Category, int(number))
         if by_id is not None:
             return by_id
-    raise NotFound(admin_texts.category_not_found(reference.strip()))
+    raise NotFound("category.not_found", reference=reference.strip())
 
 
 # --- products -----------------------------------------------------------------------------
@@ -116,7 +116,7 @@ async def get_product(session: AsyncSession, product_id: int) -> Product:
         select(Product).options(selectinload(Product.sizes)).where(Product.id == product_id)
     )
     if product is None:
-        raise NotFound(admin_texts.product_not_found(product_id))
+        raise NotFound("product.not_found", product_id=product_id)
     return product
 
 
@@ -124,7 +124,7 @@ async def add_product(session: AsyncSession, *, admin_id: int, draft: ProductDra
     """The product with its sizes, its SKU and the audit entry, all in the caller's
     transaction: a failure anywhere leaves nothing behind."""
     if draft.category_id is None or draft.price is None or not draft.name or not draft.sizes:
-        raise InvalidInput(admin_texts.DRAFT_INCOMPLETE)
+        raise InvalidInput("draft.incomplete")
     category = await catalog.get_category(session, draft.category_id)
     sku = draft.sku or await generate_sku(session, category.name)
     product = await catalog.create_product(
@@ -273,30 +273,26 @@ async def alert_sold_out(
 
 def parse_price(text: str, currency: str) -> int:
     """49.99 -> 4999 (exact, through Decimal), within what the shop accepts."""
-    amount = parse_amount(text, currency)
-    if amount > catalog.MAX_PRICE:
-        limit = format_amount(catalog.MAX_PRICE, currency)
-        raise InvalidInput(admin_texts.price_too_high(limit))
-    return catalog.clean_price(amount)
+    return fields.typed_price(text, currency)
 
 
 def parse_sizes(text: str) -> tuple[tuple[str, int], ...]:
     """ "S 5, M 3, L 0" (commas or one per line); a lone number is the stock of a product
     without sizes."""
     if text.strip().isdigit():
-        return tuple(catalog.clean_sizes([(catalog.ONE_SIZE, int(text.strip()))]))
+        return tuple(fields.sizes([(fields.ONE_SIZE, int(text.strip()))]))
     parts = [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
     if not parts:
-        raise InvalidInput(admin_texts.SIZES_EMPTY)
+        raise InvalidInput("draft.sizes_empty")
     if len(parts) > MAX_SIZES:
-        raise InvalidInput(admin_texts.too_many_sizes(MAX_SIZES))
+        raise InvalidInput("draft.too_many_sizes", limit=MAX_SIZES)
     sizes = []
     for part in parts:
         match = _SIZE_AND_STOCK.match(part)
         if match is None:
-            raise InvalidInput(admin_texts.not_a_size(part))
+            raise InvalidInput("draft.not_a_size", text=part)
         sizes.append((match[1], int(match[2])))
-    return tuple(catalog.clean_sizes(sizes))
+    return tuple(fields.sizes(sizes))
 
 
 async def answer_draft(
@@ -307,26 +303,26 @@ async def answer_draft(
         category = await find_category(session, text)
         return replace(draft, category_id=category.id, category=category.name)
     if step == "name":
-        return replace(draft, name=catalog.clean_product_name(text))
+        return replace(draft, name=fields.product_name(text))
     if step == "price":
         return replace(draft, price=parse_price(text, draft.currency))
     if step == "description":
         typed = "" if text.strip() == NO_DESCRIPTION else text
-        return replace(draft, description=catalog.clean_description(typed))
+        return replace(draft, description=fields.description(typed))
     if step == "photo":
-        raise InvalidInput(admin_texts.SEND_A_PHOTO)
+        raise InvalidInput("draft.send_photo")
     if step == "sizes":
         return replace(draft, sizes=parse_sizes(text))
     if step == "confirm":
-        sku = catalog.clean_sku(text)
+        sku = fields.sku(text)
         if await session.scalar(select(Product.id).where(Product.sku == sku)):
-            raise InvalidInput(admin_texts.sku_taken(sku))
+            raise InvalidInput("draft.sku_taken", sku=sku)
         return replace(draft, sku=sku)
     raise ValueError(f"unknown /addproduct step {step!r}")
 
 
 def take_photo(draft: ProductDraft, file_id: str) -> ProductDraft:
-    return replace(draft, photo=catalog.clean_photo(file_id))
+    return replace(draft, photo=fields.photo(file_id))
 
 
 async def choose_category(

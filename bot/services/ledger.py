@@ -22,7 +22,7 @@ from bot.models import (
     utcnow,
 )
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.order import STATUS_LABELS, advance, lock_order, lock_order_where, transition
+from bot.services.order import advance, lock_order, lock_order_where, transition
 from bot.services.payment_outcome import PaymentOutcome, PaymentResult
 
 _LAST4_RE = re.compile(r"[0-9]{4}")
@@ -54,7 +54,7 @@ async def save_payment_method(
     )
     if existing is not None:
         if existing.user_id != user_id:
-            raise NotAllowed("This card is already saved to another account.")
+            raise NotAllowed("card.other_account")
         return existing
     details = PaymentDetails(
         user_id=user_id,
@@ -74,17 +74,17 @@ async def save_payment_method(
 def _check_card(token: str, brand: str, last4: str, exp_month: int, exp_year: int) -> str:
     token = token.strip()
     if not token:
-        raise InvalidInput("The card could not be saved: the payment provider sent no token.")
+        raise InvalidInput("card.no_token")
     if _CARD_NUMBER_RE.fullmatch(_CARD_SEPARATORS_RE.sub("", token)):
-        raise InvalidInput("For your safety we never store card numbers. The card was not saved.")
+        raise InvalidInput("card.number_refused")
     if not brand.strip():
-        raise InvalidInput("The card could not be saved: its brand is missing.")
+        raise InvalidInput("card.no_brand")
     if not _LAST4_RE.fullmatch(last4):
-        raise InvalidInput("The last four digits of the card must be exactly four digits.")
+        raise InvalidInput("card.bad_last4")
     if not 1 <= exp_month <= 12:
-        raise InvalidInput("The card's expiry month must be between 1 and 12.")
+        raise InvalidInput("card.bad_month")
     if not 2000 <= exp_year <= 2100:
-        raise InvalidInput("The card's expiry year is not valid.")
+        raise InvalidInput("card.bad_year")
     return token
 
 
@@ -110,7 +110,7 @@ async def get_payment_method(
         )
     )
     if details is None:
-        raise NotFound("That saved card was not found.")
+        raise NotFound("card.not_found")
     return details
 
 
@@ -139,13 +139,6 @@ def money_received(payment: PaymentInformation) -> bool:
     return payment.status not in _NOTHING_RECEIVED
 
 
-def under_review(order_id: int) -> str:
-    return (
-        f"A payment for order #{order_id} is already being checked by the shop. "
-        "Please wait for us to contact you."
-    )
-
-
 async def attach_reference(
     session: AsyncSession,
     *,
@@ -158,13 +151,13 @@ async def attach_reference(
     """Remember the provider's references for an order about to be paid."""
     order = await lock_order(session, order_id)
     if order.status is not OrderStatus.PENDING_PAYMENT:
-        raise NotAllowed(f"Order #{order.id} is {STATUS_LABELS[order.status]}; it cannot be paid.")
+        raise NotAllowed("payment.cannot_pay", order_id=order.id, status=order.status.value)
     payment = order.payment
     if payment is None:
         payment = _new_payment(order, provider)
         session.add(payment)
     elif payment.status not in _NOTHING_RECEIVED:
-        raise NotAllowed(under_review(order.id))
+        raise NotAllowed("payment.under_review", order_id=order.id)
     payment.provider = provider
     payment.status = PaymentStatus.PENDING
     payment.stripe_checkout_session_id = checkout_session_id or payment.stripe_checkout_session_id
@@ -236,8 +229,8 @@ async def _lock_paid_order(
     if order is not None:
         return order
     if order_id is None:
-        raise NotFound("We could not find the order this payment belongs to.")
-    raise NotFound(f"Order #{order_id} was not found.")
+        raise NotFound("payment.order_unknown")
+    raise NotFound("order.not_found", order_id=order_id)
 
 
 def _reference(payment: PaymentInformation, provider: PaymentProvider) -> str | None:
@@ -291,7 +284,7 @@ async def mark_refunded(session: AsyncSession, *, order_id: int, actor: str) -> 
     order = await lock_order(session, order_id)
     payment = order.payment
     if payment is None or payment.status not in _REFUNDABLE:
-        raise NotAllowed(f"Order #{order.id} has no payment to refund.")
+        raise NotAllowed("refund.no_payment", order_id=order.id)
     payment.status = PaymentStatus.REFUNDED
     await session.flush()
     if order.status in (OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT):

@@ -32,15 +32,6 @@ from bot.services.errors import (
 )
 from bot.services.pagination import Page, check_page
 
-STATUS_LABELS: dict[OrderStatus, str] = {
-    OrderStatus.PENDING_PAYMENT: "awaiting payment",
-    OrderStatus.PAID: "paid",
-    OrderStatus.SHIPPED: "shipped",
-    OrderStatus.DELIVERED: "delivered",
-    OrderStatus.CANCELLED: "cancelled",
-    OrderStatus.REFUNDED: "refunded",
-}
-
 PAYMENT_TIMEOUT_NOTE = "payment timeout"
 
 
@@ -51,12 +42,12 @@ async def place_order(
     everything, including stock already taken for earlier lines."""
     cart = await _locked_cart(session, user_id)
     if cart is None or not cart.items:
-        raise InvalidInput("Your cart is empty.")
+        raise InvalidInput("order.cart_empty")
     address = await session.scalar(
         select(Address).where(Address.id == address_id, Address.user_id == user_id)
     )
     if address is None:
-        raise NotFound("That address was not found. Please choose another one.")
+        raise NotFound("order.address_not_found")
     currency = _check_lines(cart.items)
     # A fixed lock order (by size) keeps two multi-line checkouts from deadlocking.
     for item in sorted(cart.items, key=lambda line: line.size_id):
@@ -89,14 +80,10 @@ def _check_lines(items: Iterable[CartItem]) -> str:
     currencies = set()
     for item in items:
         if not item.product.is_active:
-            raise NotAllowed(
-                f"{item.product.name} is no longer sold. Please remove it from your cart."
-            )
+            raise NotAllowed("order.product_not_sold", product=item.product.name)
         currencies.add(item.product.currency)
     if len(currencies) > 1:
-        raise InvalidInput(
-            "Your cart has prices in more than one currency. Please order them separately."
-        )
+        raise InvalidInput("order.mixed_currencies")
     return currencies.pop()
 
 
@@ -104,7 +91,7 @@ async def _take_stock(session: AsyncSession, item: CartItem) -> None:
     left = await _change_stock(session, item.size_id, -item.quantity)
     if left is None:
         left = await session.scalar(select(Size.stock).where(Size.id == item.size_id)) or 0
-        raise OutOfStock(_stock_message(item, left))
+        raise _out_of_stock(item, left)
 
 
 async def _change_stock(session: AsyncSession, size_id: int, delta: int) -> int | None:
@@ -125,11 +112,11 @@ async def _change_stock(session: AsyncSession, size_id: int, delta: int) -> int 
     return new_stock
 
 
-def _stock_message(item: CartItem, left: int) -> str:
-    what = f"{item.product.name} (size {item.size.name})"
+def _out_of_stock(item: CartItem, left: int) -> OutOfStock:
+    product, size = item.product.name, item.size.name
     if left <= 0:
-        return f"Sorry, {what} is sold out."
-    return f"Sorry, only {left} of {what} left. Please lower the quantity in your cart."
+        return OutOfStock("order.sold_out", product=product, size=size)
+    return OutOfStock("order.only_left", product=product, size=size, left=left)
 
 
 def _new_order(
@@ -214,9 +201,9 @@ async def get_order(
         query = query.options(selectinload(Order.user))
     order = await session.scalar(query)
     if order is None:
-        raise NotFound(_not_found(order_id))
+        raise NotFound("order.not_found", order_id=order_id)
     if user_id is not None and order.user_id != user_id:
-        raise NotFound(_not_found(order_id))
+        raise NotFound("order.not_found", order_id=order_id)
     return order
 
 
@@ -246,12 +233,9 @@ async def cancel_order(
     """Customers may only take back an order they have not paid for; the rest is a refund."""
     order = await lock_order(session, order_id)
     if order.user_id != user_id:
-        raise NotFound(_not_found(order_id))
+        raise NotFound("order.not_found", order_id=order_id)
     if order.status is not OrderStatus.PENDING_PAYMENT:
-        raise NotAllowed(
-            f"Order #{order.id} is {STATUS_LABELS[order.status]}, so it can no longer be "
-            "cancelled here. Please contact us if you need help."
-        )
+        raise NotAllowed("order.cannot_cancel", order_id=order.id, status=order.status.value)
     await _apply(session, order, OrderStatus.CANCELLED, actor, None)
     return order
 
@@ -291,7 +275,7 @@ async def lock_order(session: AsyncSession, order_id: int, *, with_lines: bool =
     query = _order_query(order_id) if with_lines else _order_and_payment_query(order_id)
     order = await session.scalar(query.with_for_update(of=Order))
     if order is None:
-        raise NotFound(_not_found(order_id))
+        raise NotFound("order.not_found", order_id=order_id)
     return order
 
 
@@ -310,7 +294,7 @@ async def lock_order_where(session: AsyncSession, which: ColumnElement[bool]) ->
 async def _load_order(session: AsyncSession, order_id: int) -> Order:
     order = await session.scalar(_order_query(order_id))
     if order is None:
-        raise NotFound(_not_found(order_id))
+        raise NotFound("order.not_found", order_id=order_id)
     return order
 
 
@@ -343,7 +327,7 @@ async def _apply(
     current = order.status
     if to not in ALLOWED_TRANSITIONS[current]:
         raise IllegalTransition(
-            f"Order #{order.id} is {STATUS_LABELS[current]}; it cannot become {STATUS_LABELS[to]}."
+            "order.cannot_become", order_id=order.id, status=current.value, to=to.value
         )
     if to is OrderStatus.CANCELLED:
         await _return_stock(session, order.items)
@@ -362,7 +346,3 @@ async def _return_stock(session: AsyncSession, items: Iterable[OrderItem]) -> No
     for item in sorted(items, key=lambda line: line.size_id or 0):
         if item.size_id is not None:
             await _change_stock(session, item.size_id, item.quantity)
-
-
-def _not_found(order_id: int) -> str:
-    return f"Order #{order_id} was not found."

@@ -36,7 +36,7 @@ class Page(Generic[T]):
 def check_page(page: int, per_page: int) -> int:
     """Validate paging arguments and return the row offset."""
     if page < 1:
-        raise InvalidInput("Page numbers start at 1.")
+        raise InvalidInput("page.bad_number")
     if not 1 <= per_page <= MAX_PER_PAGE:
-        raise InvalidInput(f"A page holds 1 to {MAX_PER_PAGE} items.")
+        raise InvalidInput("page.bad_size", limit=MAX_PER_PAGE)
     return (page - 1) * per_page

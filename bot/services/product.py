@@ -18,19 +18,11 @@ from sqlalchemy.orm import selectinload
 
 from bot.models import CatalogRevision, Category, Product, Rating, Review, Size
 from bot.money import normalize_currency
+from bot.services import product_fields as fields
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.pagination import Page, check_page
+from bot.services.product_fields import ONE_SIZE
 from bot.services.search import CATALOG_CHANGED, CatalogSearch, SearchHit
-
-ONE_SIZE = "One size"
-CATEGORY_NAME_MAX_LENGTH = 64
-SKU_MAX_LENGTH = 64
-PRODUCT_NAME_MAX_LENGTH = 128
-DESCRIPTION_MAX_LENGTH = 1000  # leaves room for name and price in a 1024-character caption
-PHOTO_MAX_LENGTH = 512
-SIZE_NAME_MAX_LENGTH = 32
-MAX_PRICE = 10_000_000  # minor units; keeps order totals far from 32-bit limits
-MAX_STOCK = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,21 +46,11 @@ class ProductDetails:
 
 
 async def create_category(session: AsyncSession, *, name: str) -> Category:
-    clean = _category_name(name)
+    clean = fields.category_name(name)
     await _ensure_category_name_free(session, clean)
     category = Category(name=clean)
     session.add(category)
-    await _flush_unique(session, f"There is already a category called “{clean}”.")
-    await bump_catalog_revision(session)
-    return category
-
-
-async def rename_category(session: AsyncSession, *, category_id: int, name: str) -> Category:
-    clean = _category_name(name)
-    category = await get_category(session, category_id)
-    await _ensure_category_name_free(session, clean, except_id=category.id)
-    category.name = clean
-    await _flush_unique(session, f"There is already a category called “{clean}”.")
+    await _flush_unique(session, InvalidInput("category.name_taken", name=clean))
     await bump_catalog_revision(session)
     return category
 
@@ -76,7 +58,7 @@ async def rename_category(session: AsyncSession, *, category_id: int, name: str)
 async def get_category(session: AsyncSession, category_id: int) -> Category:
     category = await session.get(Category, category_id)
     if category is None:
-        raise NotFound("This category no longer exists.")
+        raise NotFound("category.gone")
     return category
 
 
@@ -98,17 +80,11 @@ async def list_categories(
     return sorted(summaries, key=lambda summary: (summary.name.casefold(), summary.id))
 
 
-def _category_name(name: str) -> str:
-    return _words(name, what="A category name", max_length=CATEGORY_NAME_MAX_LENGTH)
-
-
-async def _ensure_category_name_free(
-    session: AsyncSession, name: str, *, except_id: int | None = None
-) -> None:
+async def _ensure_category_name_free(session: AsyncSession, name: str) -> None:
     # Compared in Python: SQLite's lower() only folds ASCII. A shop has few categories.
-    names = await session.execute(select(Category.id, Category.name))
-    if any(id != except_id and other.casefold() == name.casefold() for id, other in names):
-        raise InvalidInput(f"There is already a category called “{name}”.")
+    names = await session.scalars(select(Category.name))
+    if any(other.casefold() == name.casefold() for other in names):
+        raise InvalidInput("category.name_taken", name=name)
 
 
 # --- products -----------------------------------------------------------------------------
@@ -127,24 +103,24 @@ async def create_product(
     sizes: Sequence[tuple[str, int]] | None = None,
 ) -> Product:
     """A new product; without sizes it is sold as a single "One size" with no stock yet."""
-    clean_sku = _sku(sku)
+    clean_sku = fields.sku(sku)
     product = Product(
         sku=clean_sku,
-        name=_product_name(name),
-        price=_price(price),
+        name=fields.product_name(name),
+        price=fields.price(price),
         currency=normalize_currency(currency),
-        description=_description(description),
-        photo=_photo(photo),
+        description=fields.description(description),
+        photo=fields.photo(photo),
         is_active=True,
     )
     product.sizes = [
         Size(name=size_name, stock=stock, position=position)
-        for position, (size_name, stock) in enumerate(_sizes(sizes or [(ONE_SIZE, 0)]))
+        for position, (size_name, stock) in enumerate(fields.sizes(sizes or [(ONE_SIZE, 0)]))
     ]
     product.category_id = (await get_category(session, category_id)).id
-    duplicate = f"Another product already has the SKU “{clean_sku}”."
+    duplicate = InvalidInput("product.sku_taken", sku=clean_sku)
     if await session.scalar(select(Product.id).where(Product.sku == clean_sku)):
-        raise InvalidInput(duplicate)
+        raise duplicate
     session.add(product)
     await _flush_unique(session, duplicate)
     await bump_catalog_revision(session)
@@ -166,17 +142,17 @@ async def update_product(
     product = await _load_product(session, product_id)
     changes: dict[str, object] = {}
     if name is not None:
-        changes["name"] = _product_name(name)
+        changes["name"] = fields.product_name(name)
     if description is not None:
-        changes["description"] = _description(description)
+        changes["description"] = fields.description(description)
     if price is not None:
-        changes["price"] = _price(price)
+        changes["price"] = fields.price(price)
     if currency is not None:
         changes["currency"] = normalize_currency(currency)
     if category_id is not None:
         changes["category_id"] = (await get_category(session, category_id)).id
     if photo is not None:
-        changes["photo"] = _photo(photo)
+        changes["photo"] = fields.photo(photo)
     for field, value in changes.items():
         setattr(product, field, value)
     await session.flush()
@@ -195,8 +171,8 @@ async def set_active(session: AsyncSession, *, product_id: int, active: bool) ->
 
 async def set_stock(session: AsyncSession, *, product_id: int, size_name: str, stock: int) -> Size:
     """Set the stock of a size, adding the size to the product if it has no such size yet."""
-    clean_name = _size_name(size_name)
-    clean_stock = _stock(stock)
+    clean_name = fields.size_name(size_name)
+    clean_stock = fields.stock(stock)
     product = await _load_product(session, product_id)
     named = [size for size in product.sizes if size.name.casefold() == clean_name.casefold()]
     if named:
@@ -209,15 +185,6 @@ async def set_stock(session: AsyncSession, *, product_id: int, size_name: str, s
     await session.flush()
     await bump_catalog_revision(session)
     return size
-
-
-async def get_product_by_sku(session: AsyncSession, sku: str) -> Product:
-    """Any product, hidden ones included (for admins), with its sizes."""
-    statement = select(Product).options(selectinload(Product.sizes))
-    product = await session.scalar(statement.where(Product.sku == sku.strip()))
-    if product is None:
-        raise NotFound(f"No product has the SKU “{sku.strip()}”.")
-    return product
 
 
 async def get_product(
@@ -233,7 +200,7 @@ async def get_product(
     )
     row = (await session.execute(statement)).one_or_none()
     if row is None or not (row[0].is_active or include_hidden):
-        raise NotFound("This product is no longer available.")
+        raise NotFound("product.unavailable")
     product, category_name, rating_count, rating_sum, review_count = row
     return ProductDetails(
         product=product,
@@ -307,16 +274,16 @@ async def _load_product(session: AsyncSession, product_id: int) -> Product:
         select(Product).options(selectinload(Product.sizes)).where(Product.id == product_id)
     )
     if product is None:
-        raise NotFound("This product no longer exists.")
+        raise NotFound("product.gone")
     return product
 
 
-async def _flush_unique(session: AsyncSession, duplicate_message: str) -> None:
-    """Flush, turning a lost race on a unique name into the same message as the check."""
+async def _flush_unique(session: AsyncSession, duplicate: InvalidInput) -> None:
+    """Flush, turning a lost race on a unique name into the same refusal as the check."""
     try:
         await session.flush()
     except IntegrityError:
-        raise InvalidInput(duplicate_message) from None
+        raise duplicate from None
 
 
 def _average(total: int, count: int) -> float | None:
@@ -324,84 +291,3 @@ def _average(total: int, count: int) -> float | None:
         return None
     average = Decimal(total) / Decimal(count)
     return float(average.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
-# --- validation ---------------------------------------------------------------------------
-
-
-def _words(value: str, *, what: str, max_length: int) -> str:
-    """Trimmed, with runs of spaces collapsed, as people often type them by accident."""
-    clean = " ".join(value.split())
-    if not clean:
-        raise InvalidInput(f"{what} can't be empty.")
-    if len(clean) > max_length:
-        raise InvalidInput(f"{what} can be at most {max_length} characters long.")
-    return clean
-
-
-def _sku(sku: str) -> str:
-    clean = sku.strip()
-    if not clean or len(clean) > SKU_MAX_LENGTH or any(char.isspace() for char in clean):
-        raise InvalidInput(
-            f"A SKU is 1 to {SKU_MAX_LENGTH} characters without spaces, like SNK-042."
-        )
-    return clean
-
-
-def _product_name(name: str) -> str:
-    return _words(name, what="A product name", max_length=PRODUCT_NAME_MAX_LENGTH)
-
-
-def _description(description: str) -> str:
-    clean = description.strip()
-    if len(clean) > DESCRIPTION_MAX_LENGTH:
-        raise InvalidInput(f"A description can be at most {DESCRIPTION_MAX_LENGTH} characters.")
-    return clean
-
-
-def _photo(photo: str | None) -> str | None:
-    clean = (photo or "").strip()
-    if len(clean) > PHOTO_MAX_LENGTH:
-        raise InvalidInput("That photo reference is too long.")
-    return clean or None
-
-
-def _whole_number(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _price(price: int) -> int:
-    if not _whole_number(price) or not 0 <= price <= MAX_PRICE:
-        raise InvalidInput(
-            f"A price is a whole number of cents from 0 to {MAX_PRICE}, like 4999 for 49.99."
-        )
-    return price
-
-
-def _stock(stock: int) -> int:
-    if not _whole_number(stock) or not 0 <= stock <= MAX_STOCK:
-        raise InvalidInput(f"Stock is a whole number from 0 to {MAX_STOCK}.")
-    return stock
-
-
-def _size_name(name: str) -> str:
-    return _words(name, what="A size name", max_length=SIZE_NAME_MAX_LENGTH)
-
-
-def _sizes(sizes: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
-    clean = [(_size_name(name), _stock(stock)) for name, stock in sizes]
-    seen: set[str] = set()
-    for name, _ in clean:
-        if name.casefold() in seen:
-            raise InvalidInput(f"The size “{name}” is listed twice.")
-        seen.add(name.casefold())
-    return clean
-
-
-# Public for admin conversations, which check each answer as it is typed.
-clean_sku = _sku
-clean_product_name = _product_name
-clean_description = _description
-clean_photo = _photo
-clean_price = _price
-clean_sizes = _sizes

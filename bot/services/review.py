@@ -83,7 +83,7 @@ async def rate(session: AsyncSession, *, user_id: int, product_id: int, value: i
     """Rate or re-rate; an upsert, so a double tap on a star cannot collide with itself."""
     await _check_verified_buyer(session, user_id=user_id, product_id=product_id)
     if not 1 <= value <= 5:
-        raise InvalidInput("Please rate from 1 to 5 stars.")
+        raise InvalidInput("rating.out_of_range")
     now = utcnow()
     await session.execute(
         dialect_insert(session, Rating)
@@ -104,12 +104,9 @@ async def write_review(
     await _check_verified_buyer(session, user_id=user_id, product_id=product_id)
     cleaned = _printable(text).strip()
     if not cleaned:
-        raise InvalidInput("Your review is empty. Please write a few words.")
+        raise InvalidInput("review.empty")
     if len(cleaned) > REVIEW_MAX_LENGTH:
-        raise InvalidInput(
-            f"Your review is {len(cleaned)} characters long. "
-            f"Please keep it within {REVIEW_MAX_LENGTH}."
-        )
+        raise InvalidInput("review.too_long", length=len(cleaned), limit=REVIEW_MAX_LENGTH)
     now = utcnow()
     await session.execute(
         dialect_insert(session, Review)
@@ -129,14 +126,6 @@ def _printable(text: str) -> str:
     """Line breaks and tabs stay; other control characters are invisible, and PostgreSQL
     refuses to store NUL at all."""
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-
-
-async def delete_own_review(session: AsyncSession, *, user_id: int, product_id: int) -> None:
-    review = await get_own_review(session, user_id=user_id, product_id=product_id)
-    if review is None:
-        raise NotFound("You haven't reviewed this product.")
-    await session.delete(review)
-    await session.flush()
 
 
 async def get_own_review(session: AsyncSession, *, user_id: int, product_id: int) -> Review | None:
@@ -216,7 +205,7 @@ async def delete_review(session: AsyncSession, *, review_id: int, by: int) -> Re
         )
     ).one_or_none()
     if row is None:
-        raise NotFound(f"Review #{review_id} not found.")
+        raise NotFound("review.not_found", review_id=review_id)
     review, product_name, author_name = row
     product_id, author_id, text = review.product_id, review.user_id, review.text
     await session.delete(review)
@@ -245,9 +234,9 @@ async def delete_review(session: AsyncSession, *, review_id: int, by: int) -> Re
 async def _check_verified_buyer(session: AsyncSession, *, user_id: int, product_id: int) -> None:
     product = await session.get(Product, product_id)
     if product is None:
-        raise NotFound("We couldn't find that product.")
+        raise NotFound("review.product_not_found")
     if not await can_review(session, user_id=user_id, product_id=product_id):
-        raise NotAllowed(f"Only customers who bought {product.name} can review it.")
+        raise NotAllowed("review.buyers_only", product=product.name)
 
 
 def _own(model: type[_Own], *, user_id: int, product_id: int) -> Select[_Own]:

@@ -93,7 +93,7 @@ def tokenize(text: str) -> list[str]:
 def clean_query(query: str) -> str:
     text = query.strip()
     if not text:
-        raise InvalidInput("Type what you are looking for, for example “sneakers”.")
+        raise InvalidInput("search.empty_query")
     return text[:MAX_QUERY_LENGTH]
 
 

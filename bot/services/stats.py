@@ -121,7 +121,7 @@ class CustomerDetails:
 
 def check_days(days: int) -> int:
     if not 1 <= days <= MAX_DAYS:
-        raise InvalidInput(f"Statistics cover 1 to {MAX_DAYS} days.")
+        raise InvalidInput("stats.bad_days", limit=MAX_DAYS)
     return days
 
 
@@ -134,7 +134,7 @@ async def shop_report(
     """Each period ends today; one GROUP BY over the longest feeds every figure and the chart."""
     lengths = sorted({check_days(days) for days in periods})
     if not lengths:
-        raise InvalidInput("Ask for at least one period.")
+        raise InvalidInput("stats.no_periods")
     today = (now or datetime.now(UTC)).astimezone(UTC).date()
     longest = lengths[-1]
     buckets = await _day_buckets(session, since=today - timedelta(days=longest - 1), today=today)
@@ -188,7 +188,7 @@ async def customer_details(
 ) -> CustomerDetails:
     user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
     if user is None:
-        raise NotFound(f"Customer with Telegram id {telegram_id} not found.")
+        raise NotFound("customer.unknown_telegram_id", telegram_id=telegram_id)
     counts = Counter[OrderStatus]()
     spent: dict[str, tuple[int, int]] = {}
     rows = await session.execute(

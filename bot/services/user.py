@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import dialect_insert
 from bot.models import Address, User
-from bot.services.errors import InvalidInput, NotFound, quoted
+from bot.services.errors import InvalidInput, NotFound
 
 MAX_ADDRESSES: Final = 20
 
@@ -135,14 +135,14 @@ def insert_ignoring_conflict(
 async def get_user(session: AsyncSession, user_id: int) -> User:
     user = await session.get(User, user_id)
     if user is None:
-        raise NotFound("We couldn't find that customer.")
+        raise NotFound("customer.not_found")
     return user
 
 
 async def get_by_telegram_id(session: AsyncSession, telegram_id: int) -> User:
     user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
     if user is None:
-        raise NotFound("We couldn't find that customer.")
+        raise NotFound("customer.not_found")
     return user
 
 
@@ -155,10 +155,7 @@ async def set_email(session: AsyncSession, *, user_id: int, email: str | None) -
         try:
             checked = validate_email(email.strip(), check_deliverability=False)
         except EmailNotValidError:
-            raise InvalidInput(
-                f"{quoted(email.strip())} doesn't look like an email address. "
-                "Please send one like name@example.com."
-            ) from None
+            raise InvalidInput("email.invalid", email=email.strip()) from None
         user.email = checked.normalized
     await session.flush()
     return user
@@ -174,12 +171,6 @@ async def set_blocked(session: AsyncSession, *, user_id: int, blocked: bool) -> 
 # ----------------------------------------------------------------- address fields
 
 _TEXT_LIMITS: Final = {"recipient_name": 128, "street": 255, "city": 128, "region": 128}
-_TEXT_PROMPTS: Final = {
-    "recipient_name": "the recipient's name",
-    "street": "the street and house number",
-    "city": "the city",
-    "region": "the region or state",
-}
 _PHONE_RE = re.compile(r"^\+?[0-9 ()\-]+$")
 _PHONE_MAX = 32
 _POSTAL_RE = re.compile(r"^[A-Z0-9](?:[A-Z0-9 \-]{0,8}[A-Z0-9])$", re.ASCII)
@@ -232,14 +223,13 @@ def _collapse(value: str) -> str:
 
 def _text(field: str, value: str) -> str:
     limit = _TEXT_LIMITS[field]
-    what = _TEXT_PROMPTS[field]
     if any(unicodedata.category(ch) == "Cc" for ch in value.strip()):
-        raise InvalidInput(f"Please send {what} on a single line.")
+        raise InvalidInput("address.one_line", field=field)
     cleaned = _collapse(value)
     if not cleaned:
-        raise InvalidInput(f"Please send {what}.")
+        raise InvalidInput("address.missing", field=field)
     if len(cleaned) > limit:
-        raise InvalidInput(f"That is too long. Please send {what} in at most {limit} characters.")
+        raise InvalidInput("address.too_long", field=field, limit=limit)
     return cleaned
 
 
@@ -247,16 +237,14 @@ def _phone(value: str) -> str:
     cleaned = _collapse(value)
     digits = sum(ch.isdigit() for ch in cleaned)
     if not _PHONE_RE.match(cleaned) or not 7 <= digits <= 15 or len(cleaned) > _PHONE_MAX:
-        raise InvalidInput("Please send a phone number of 7 to 15 digits, like +49 30 1234567.")
+        raise InvalidInput("address.bad_phone")
     return cleaned
 
 
 def _postal_code(value: str) -> str:
     cleaned = _collapse(value).upper()
     if not _POSTAL_RE.match(cleaned):
-        raise InvalidInput(
-            "Please send a postal code of 2 to 10 letters or digits, like 10115 or SW1A 1AA."
-        )
+        raise InvalidInput("address.bad_postal_code")
     return cleaned
 
 
@@ -264,10 +252,7 @@ def _country(value: str) -> str:
     cleaned = _collapse(value)
     code = _country_code(cleaned) if any(ch.isalpha() for ch in cleaned) else None
     if code is None:
-        raise InvalidInput(
-            f"I don't know the country {quoted(cleaned)}. "
-            "Please send its name in English or its two-letter code, like DE."
-        )
+        raise InvalidInput("address.unknown_country", country=cleaned)
     return code
 
 
@@ -314,9 +299,7 @@ async def add_address(
         select(func.count()).select_from(Address).where(Address.user_id == user_id)
     )
     if count and count >= MAX_ADDRESSES:
-        raise InvalidInput(
-            f"You can keep up to {MAX_ADDRESSES} addresses. Please delete one first."
-        )
+        raise InvalidInput("address.too_many", limit=MAX_ADDRESSES)
     if make_default and count:
         await _clear_default(session, user_id)
     new = Address(user_id=user_id, is_default=make_default or not count, **values)
@@ -370,7 +353,7 @@ async def get_address(session: AsyncSession, *, user_id: int, address_id: int) -
         select(Address).where(Address.id == address_id, Address.user_id == user_id)
     )
     if address is None:
-        raise NotFound("We couldn't find that address. It may have been deleted.")
+        raise NotFound("address.not_found")
     return address
 
 

@@ -6,10 +6,10 @@ through `esc()` before it is put into one.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from html import escape
 
 from bot.money import format_amount
+from bot.services.cart import CartLine, CartProblem
 
 
 def esc(value: object) -> str:
@@ -28,13 +28,12 @@ UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 
 
 def usage(line: str) -> str:
-    """Plain text: it is the message of an InvalidInput, which is escaped when shown."""
+    """A command's usage line, as the reply to the bare command."""
     return f"Usage: {line}"
 
 
 NOTHING_TO_CANCEL = "There is nothing to cancel."
 CANCELLED = "Cancelled. Your cart is as you left it."
-NOT_A_TEXT = "I can only read text here. Send /help to see what I can do."
 BACK = "« Back"
 MAIN_MENU = "🏠 Menu"
 PREVIOUS = "◀"
@@ -182,7 +181,6 @@ SEARCH_PROMPT = (
     "🔎 What are you looking for? Type a few words, like <i>black hoodie</i>. Typos are fine."
 )
 BROWSE_CATALOG = "🛍 Browse the catalogue"
-SEARCH_FORGOTTEN = "I no longer know what you searched for. Please type it again."
 
 
 def search_results(query: str, found: int) -> str:
@@ -215,10 +213,6 @@ def star_button(value: int, *, chosen: bool) -> str:
 
 def rate_prompt(name: str) -> str:
     return f"How would you rate <b>{esc(name)}</b>?"
-
-
-def only_buyers_can_review(name: str) -> str:
-    return f"Only customers who bought {name} can rate or review it."[:TOAST_MAX]
 
 
 def review_prompt(name: str, current: str | None, max_length: int) -> str:
@@ -262,10 +256,6 @@ CART_DECREASE = "−"
 CART_INCREASE = "+"
 CART_REMOVE = "🗑"
 CART_NEEDS_ATTENTION = "⚠️ Some items need your attention before you can check out."
-CART_CHECKOUT_BLOCKED = (
-    "Some items in your cart can't be ordered as they are (marked ⚠️). "
-    "Please lower the quantity or remove them first."
-)
 CART_CLEAR_QUESTION = "Remove everything from your cart?"
 CART_CLEAR_YES = "Yes, clear it"
 CART_CLEARED = "Cart cleared"
@@ -274,6 +264,19 @@ CART_LINE_REMOVED = "Removed from your cart"
 
 def cart_quantity(quantity: int) -> str:
     return f"Quantity: {quantity}"
+
+
+def cart_problem(line: CartLine) -> str | None:
+    """Why a line of the cart cannot be ordered as it is, in a few words."""
+    if line.problem is CartProblem.NOT_SOLD:
+        return "no longer sold"
+    if line.problem is CartProblem.SOLD_OUT:
+        return "out of stock"
+    if line.problem is CartProblem.FEW_LEFT:
+        return f"only {line.stock} left"
+    if line.problem is CartProblem.OTHER_CURRENCY:
+        return f"now priced in {line.currency}"
+    return None
 
 
 def cart_line(
@@ -302,7 +305,6 @@ CHECKOUT_USE_BUTTONS = "Please use the buttons above, or /cancel."
 CHECKOUT_PLACE = "✅ Place order"
 CHECKOUT_CANCEL = "✖ Cancel"
 CHECKOUT_CANCELLED = "Checkout cancelled"
-CHECKOUT_CART_EMPTY = "Your cart is empty, so there is nothing to order."
 CHECKOUT_CART_CHANGED = "Your cart has changed. Please check the updated summary."
 CHECKOUT_NOT_PLACED = "Nothing was ordered."
 CHECKOUT_VIEW_ORDER = "📦 View order"
@@ -493,47 +495,6 @@ def profile_reask(message: str) -> str:
     return f"⚠️ {esc(message)}\n{PROFILE_REASK_HINT}"
 
 
-def profile_too_many_addresses(limit: int) -> str:
-    return f"You can keep up to {limit} addresses. Please delete one first."
-
-
-# ---------------------------------------------------------------- console
-
-# The offline console (`shopbot console`): plain terminal text, no HTML.
-CONSOLE_NO_TOKEN = (
-    "No TELEGRAM_BOT_TOKEN is set, so the shop opens in the offline console "
-    "(the same as `shopbot console`); set TELEGRAM_BOT_TOKEN in the environment or .env "
-    "to run the real bot."
-)
-CONSOLE_BOT = "🤖"
-CONSOLE_EDITED = "🤖 (updated)"
-CONSOLE_HELP = """\
-You are chatting with the shop as a Telegram customer would, offline.
-  text        send it to the shop (/commands too); plain words search the catalogue
-  N           press button N of the latest message with buttons
-  :send TEXT  send TEXT as it is, even a number
-  :quit       leave (Ctrl-D and Ctrl-C too)
-More, for developers:"""
-CONSOLE_SLOW = "(The shop is still busy with that; its answer will show up when it is ready.)"
-CONSOLE_BYE = "Bye! The shop is closed; your cart and orders are kept in the database."
-
-
-def console_intro(name: str, telegram_id: int, admin: bool, demo_products: int) -> str:
-    role = "an admin" if admin else "a customer"
-    lines = [
-        f"🛍 Offline shop console: you are {name} (Telegram id {telegram_id}), {role}.",
-        "Type a message or a /command; type a button's number to press it; "
-        ":help for more, :quit to leave.",
-    ]
-    if demo_products:
-        lines.insert(1, f"The shop was empty, so it is stocked with {demo_products} demo products.")
-    return "\n".join(lines)
-
-
-def console_toast(text: str, alert: bool) -> str:
-    return f"⚠️ {text}" if alert else f"💬 {text}"
-
-
 # ---------------------------------------------------------------- payments
 # What the outbox tells customers and admins afterwards: bot.texts.notices.
 
@@ -593,25 +554,6 @@ def stripe_pay_failed(order_id: int, reason: str) -> str:
     )
 
 
-def pay_too_late(order_id: int) -> str:
-    return f"Order #{order_id} was not paid in time and is being cancelled. Please order again."
-
-
-def pay_being_confirmed(order_id: int) -> str:
-    return (
-        f"Stripe has your payment for order #{order_id} and is confirming it; we will tell you "
-        "here as soon as it does."
-    )
-
-
-def pay_too_little_time(order_id: int, left: timedelta) -> str:
-    minutes = max(1, int(left.total_seconds() // 60))
-    return (
-        f"Order #{order_id} is released in {_count(minutes, 'minute')}: too soon for a card "
-        "payment page, which stays open 30 minutes. Cancel it in /orders and order again."
-    )
-
-
 def stripe_returned_paid(order_id: int, status: str, *, pending: bool) -> str:
     """Stripe's success page sent the customer back; the webhook may not have arrived yet."""
     if pending:
@@ -646,11 +588,6 @@ CARDS_FOOTER = (
 CARD_REMOVE_YES = "Yes, remove it"
 CARD_KEEP = "No, keep it"
 CARD_REMOVED = "Card removed"
-CARD_NOT_FOUND = "That saved card was not found."
-CARD_NOT_REMOVED = (
-    "The card could not be removed just now: our payment provider did not confirm it. It is "
-    "still saved; please try again in a minute."
-)
 _CARD_BRANDS = {
     "amex": "American Express",
     "diners": "Diners Club",
@@ -680,31 +617,3 @@ def remove_card_button(label: str) -> str:
 
 def remove_card_question(label: str) -> str:
     return f"Remove this card?\n\n{esc(label)}\n\nYou can save it again when you next pay."
-
-
-# The offline console's Stripe stand-in (plain terminal text, no HTML).
-CONSOLE_PAYMENTS_INTRO = (
-    "Payments are simulated: after checkout, :pay pays your latest order with a test card "
-    "and :fail makes that payment fail (no money moves)."
-)
-CONSOLE_PAYMENTS_HELP = """\
-:pay           pay your latest order with a test card (Stripe, simulated)
-:fail          a test card payment for your latest order that fails"""
-CONSOLE_CHECKOUT_LINK = (
-    "That button opens Stripe's payment page. Here, type :pay to pay with a test card, "
-    "or :fail to see a payment fail."
-)
-CONSOLE_NOTHING_TO_PAY = (
-    "No order of yours is waiting for a card payment. Check out first; "
-    "the 💳 Pay message means Stripe is ready."
-)
-
-
-def console_payment_sent(order_id: int, total: str, *, paid: bool) -> str:
-    if paid:
-        return f"💳 Stripe (simulated): {total} paid for order #{order_id}."
-    return f"💳 Stripe (simulated): the payment of {total} for order #{order_id} failed."
-
-
-def console_webhook_refused(status: int) -> str:
-    return f"The shop's Stripe webhook answered HTTP {status}; nothing changed."

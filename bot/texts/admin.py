@@ -9,7 +9,6 @@ from datetime import date, datetime
 from bot.models import Order, OrderItem, OrderStatus, PaymentInformation, PaymentProvider
 from bot.services.broadcast import Progress
 from bot.services.fulfilment import Cancellation, RefundPlan, RefundRoute
-from bot.services.order import STATUS_LABELS
 from bot.services.pagination import Page
 from bot.services.review import AdminReviewView, RemovedReview
 from bot.services.stats import (
@@ -21,6 +20,7 @@ from bot.services.stats import (
     UsersSummary,
 )
 from bot.texts import esc, money
+from bot.texts.statuses import STATUS_LABELS
 
 # The order of the sections in /admin.
 SECTIONS = ("Catalogue", "Import and export", "Orders", "Customers", "Reviews", "Shop", "Admins")
@@ -335,11 +335,6 @@ def when(moment: datetime) -> str:
     return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
 
 
-def bad_status(usage: str, statuses: Sequence[str]) -> str:
-    """Plain text: it is an InvalidInput's message."""
-    return f"{usage}\nStatuses: {', '.join(statuses)}"
-
-
 def orders_page(page: Page[Order], status: OrderStatus | None) -> str:
     which = f" · {STATUS_LABELS[status]}" if status else ""
     if not page.total:
@@ -524,9 +519,6 @@ NOTHING_TO_EXPORT = "There are no products to export yet."
 # ---------------------------------------------------------------- broadcasts
 
 BROADCAST_STARTING = "📣 Starting the broadcast…"
-BROADCAST_TEXT_OR_REPLY = (
-    "Send /broadcast with a text, or reply with just /broadcast to the message to copy; not both."
-)
 
 
 def broadcast_progress(broadcast_id: int, counts: Progress) -> str:
@@ -558,14 +550,6 @@ def category_added(category_id: int, name: str) -> str:
     )
 
 
-def category_not_found(reference: str) -> str:
-    return f"There is no category “{reference}”. /addcategory adds one."
-
-
-def product_not_found(product_id: int) -> str:
-    return f"Product #{product_id} was not found."
-
-
 FIELD_LABELS = {
     "name": "name",
     "description": "description",
@@ -581,12 +565,6 @@ def product_edited(product_id: int, name: str, field: str, value: str) -> str:
     if field == "photo":
         now = " updated"
     return f"✅ {esc(name)} (#{product_id}) — {FIELD_LABELS[field]}{now}"
-
-
-PHOTO_MISSING = (
-    "Send the photo with the caption /editproduct <id> photo, "
-    "or reply to a photo with that command."
-)
 
 
 def stock_set(product_id: int, name: str, size: str, previous: int | None, stock: int) -> str:
@@ -609,11 +587,7 @@ ADD_STEPS = ("category", "name", "price", "description", "photo", "sizes")
 SKIP = "Skip ⏭"
 SAVE = "✅ Save"
 CANCEL = "✖ Cancel"
-NO_CATEGORIES = "There are no categories yet. Add one first with /addcategory <name>."
-DRAFT_INCOMPLETE = "This product is missing something. Please start again with /addproduct."
-SEND_A_PHOTO = "Please send a photo of the product, or press Skip."
 NOT_A_PHOTO_STEP = "I wasn't asking for a photo just now."
-SIZES_EMPTY = "Please send at least one size with its stock, like S 5, M 3."
 ADD_CANCELLED = "Cancelled: no product was added."
 SKU_HINT = "Send a SKU (like SNK-042) to use your own instead."
 
@@ -672,19 +646,3 @@ def product_added(product_id: int, name: str, sku: str, category: str) -> str:
         f"✅ Added <b>{esc(name)}</b> (#{product_id}, SKU <code>{esc(sku)}</code>) "
         f"to {esc(category)}. Customers can find it now; /hide {product_id} hides it."
     )
-
-
-def price_too_high(limit: str) -> str:
-    return f"A price can be at most {limit}."
-
-
-def too_many_sizes(limit: int) -> str:
-    return f"A product can have at most {limit} sizes."
-
-
-def not_a_size(part: str) -> str:
-    return f"“{part}” is not a size with its stock. Write it like M 3."
-
-
-def sku_taken(sku: str) -> str:
-    return f"Another product already has the SKU “{sku}”. Send another one, or press Save."

@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from bot.db import Database
 from bot.services import catalog_csv
 from bot.services.catalog_csv import CatalogExport, ImportResult
-from bot.services.errors import InvalidInput
 
 # Fetches the file; None when the front door's transport refuses a file that large.
 Download = Callable[[], Awaitable[bytes | None]]
@@ -31,7 +30,7 @@ async def import_catalogue(
     catalog_csv.check_file_size(file_size)
     data = await download()
     if data is None:
-        raise InvalidInput(catalog_csv.FILE_TOO_LARGE)
+        raise catalog_csv.file_too_large()
     async with db.reading() as session:
         currencies = await catalog_csv.foreign_currencies(
             session, default_currency=default_currency

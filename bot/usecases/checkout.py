@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
 from bot.db import Database
 from bot.models import Address
 from bot.services import cart as carts
@@ -89,9 +88,9 @@ Placement = OrderPlaced | CartChanged | NotPlaced
 def check_ready(view: CartView) -> None:
     """NotAllowed, raised at placement, leads back to the cart with the reason on top."""
     if view.is_empty:
-        raise InvalidInput(texts.CHECKOUT_CART_EMPTY)
+        raise InvalidInput("checkout.cart_empty")
     if not view.can_checkout:
-        raise NotAllowed(texts.CART_CHECKOUT_BLOCKED)
+        raise NotAllowed("checkout.blocked")
 
 
 async def start_checkout(db: Database, *, sender: Sender) -> AddressChoice | AddressQuestion:

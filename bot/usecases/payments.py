@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
 from bot.db import Database
 from bot.models import (
     Order,
@@ -31,11 +30,10 @@ from bot.models import (
 )
 from bot.payments import stripe_events
 from bot.payments.stripe_events import EventResult, StripeCard
-from bot.payments.stripe_gateway import UNAVAILABLE, CheckoutSession, StripeGateway
+from bot.payments.stripe_gateway import CheckoutSession, StripeGateway
 from bot.services import ledger
 from bot.services import order as orders
 from bot.services.errors import NotAllowed, PaymentError
-from bot.services.order import STATUS_LABELS
 from bot.usecases.customers import Sender, shopper
 
 log = logging.getLogger(__name__)
@@ -77,22 +75,23 @@ async def start_payment(
         customer_id = await _stripe_customer(session, order)
     if gateway is None:
         log.error("Stripe is the payment provider but the shop runs without its gateway")
-        raise PaymentError(UNAVAILABLE)
+        raise PaymentError("payment.unavailable")
     if order.status is not OrderStatus.PENDING_PAYMENT:
-        raise NotAllowed(f"Order #{order.id} is {STATUS_LABELS[order.status]}; it cannot be paid.")
+        raise NotAllowed("payment.cannot_pay", order_id=order.id, status=order.status.value)
     deadline = payment_deadline(order, hold)
     now = now or utcnow()
     if deadline <= now:
-        raise NotAllowed(texts.pay_too_late(order.id))
+        raise NotAllowed("payment.too_late", order_id=order.id)
     last = await _last_page(gateway, order)
     if last is not None and last.status == "open":
         return last
     if last is not None and last.status == "complete":  # paid; Stripe has yet to tell us
-        raise NotAllowed(texts.pay_being_confirmed(order.id))
+        raise NotAllowed("payment.being_confirmed", order_id=order.id)
     if deadline - now < SHORTEST_PAGE:
         # Any page Stripe accepts would outlive the order: the customer could pay for an order
         # already cancelled.
-        raise NotAllowed(texts.pay_too_little_time(order.id, deadline - now))
+        minutes = max(1, int((deadline - now).total_seconds() // 60))
+        raise NotAllowed("payment.too_little_time", order_id=order.id, minutes=minutes)
     success_url, cancel_url = return_urls(bot_username, order.id)
     checkout = await gateway.create_checkout_session(
         order,
@@ -125,7 +124,7 @@ async def _last_page(gateway: StripeGateway, order: Order) -> CheckoutSession | 
     if payment is None or payment.stripe_checkout_session_id is None:
         return None
     if ledger.money_received(payment):  # e.g. an amount that did not match the order's
-        raise NotAllowed(ledger.under_review(order.id))
+        raise NotAllowed("payment.under_review", order_id=order.id)
     if payment.status is PaymentStatus.FAILED:
         return None  # complete, and never to be paid: it needs replacing
     return await gateway.retrieve_checkout_session(

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from bot import texts
 from bot.db import Database
 from bot.models import Address
 from bot.services import dialog
@@ -133,7 +132,7 @@ async def start_address_form(db: Database, *, sender: Sender, address_id: int) -
             saved = await users.get_address(session, user_id=user.id, address_id=address_id)
             values = _saved(saved).fields
         elif len(await users.list_addresses(session, user_id=user.id)) >= users.MAX_ADDRESSES:
-            raise InvalidInput(texts.profile_too_many_addresses(users.MAX_ADDRESSES))
+            raise InvalidInput("address.too_many", limit=users.MAX_ADDRESSES)
         await dialog.set_step(
             session,
             user_id=user.id,

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
 from bot.db import Database
 from bot.services import dialog, product, review
 from bot.services.errors import NotAllowed, NotFound
@@ -129,5 +128,5 @@ async def _bought(session: AsyncSession, user_id: int, product_id: int) -> str:
     """The product's name, if this customer may rate and review it."""
     details = await product.get_product(session, product_id)
     if not await review.can_review(session, user_id=user_id, product_id=product_id):
-        raise NotAllowed(texts.only_buyers_can_review(details.product.name))
+        raise NotAllowed("rating.buyers_only", product=details.product.name)
     return details.product.name

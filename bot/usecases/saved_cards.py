@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from bot import texts
 from bot.db import Database
 from bot.models import PaymentDetails, PaymentProvider
 from bot.payments.stripe_gateway import StripeGateway
@@ -47,10 +46,10 @@ async def remove_saved_card(
     if card.provider is PaymentProvider.STRIPE:
         if gateway is None:
             log.error("card %s is kept at Stripe, but the shop has no Stripe key", card.id)
-            raise PaymentError(texts.CARD_NOT_REMOVED)
+            raise PaymentError("card.not_removed")
         try:
             await gateway.detach_payment_method(card.provider_payment_method_id)
         except PaymentError as error:
-            raise PaymentError(texts.CARD_NOT_REMOVED) from error
+            raise PaymentError("card.not_removed") from error
     async with database.transaction() as session:
         await ledger.remove_payment_method(session, user_id=user_id, payment_method_id=card_id)

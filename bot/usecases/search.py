@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
 from bot.db import Database
 from bot.services import dialog, product
 from bot.services.errors import NotFound
@@ -61,7 +60,7 @@ async def search_page(
         user = await shopper(session, sender)
         query = await dialog.recall(session, user_id=user.id, key=LAST_SEARCH)
         if not isinstance(query, str) or not query.strip():
-            raise NotFound(texts.SEARCH_FORGOTTEN)
+            raise NotFound("search.forgotten")
         found = await _results(session, catalog, query, page, per_page)
     return SearchResults(query, found)
 

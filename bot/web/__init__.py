@@ -4,9 +4,9 @@ from bot.web.app import (
     HEALTH_PATH,
     STRIPE_WEBHOOK_PATH,
     TELEGRAM_WEBHOOK_PATH,
-    TelegramUpdateHandler,
     create_web_app,
 )
+from bot.web.common import TelegramUpdateHandler
 from bot.web.server import server_url, start_web_server, stop_web_server
 
 __all__ = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
 from aiohttp import web
 from sqlalchemy import text
@@ -13,7 +12,14 @@ from sqlalchemy import text
 from bot.config import Settings
 from bot.db import Database
 from bot.payments.stripe_gateway import StripeGateway
-from bot.web.common import DATABASE, GATEWAY, SETTINGS, TELEGRAM_HANDLER, reply
+from bot.web.common import (
+    DATABASE,
+    GATEWAY,
+    SETTINGS,
+    TELEGRAM_HANDLER,
+    TelegramUpdateHandler,
+    reply,
+)
 from bot.web.stripe_webhook import stripe_webhook
 from bot.web.telegram_webhook import telegram_webhook
 
@@ -23,8 +29,6 @@ STRIPE_WEBHOOK_PATH = "/webhooks/stripe"
 TELEGRAM_WEBHOOK_PATH = "/webhooks/telegram"
 HEALTH_PATH = "/healthz"
 HEALTH_TIMEOUT_S = 5.0
-
-TelegramUpdateHandler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 def create_web_app(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -11,8 +12,8 @@ from bot.config import Settings
 from bot.db import Database
 from bot.payments.stripe_gateway import StripeGateway
 
-if TYPE_CHECKING:
-    from bot.web.app import TelegramUpdateHandler
+# What the chat side hands a Telegram update to (the parsed JSON body).
+TelegramUpdateHandler = Callable[[dict[str, Any]], Awaitable[None]]
 
 DATABASE = web.AppKey("database", Database)
 SETTINGS = web.AppKey("settings", Settings)

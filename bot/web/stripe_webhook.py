@@ -48,7 +48,7 @@ async def stripe_webhook(request: web.Request) -> web.Response:
             admin_chat_ids=request.app[SETTINGS].admin_ids,
         )
     except ShopError as error:  # the event itself is unusable; retrying will not help
-        log.warning("Stripe event %s refused: %s", event.get("id"), error.message)
+        log.warning("Stripe event %s refused: %s", event.get("id"), error)
         return reply(400, error="malformed event")
     log.info("Stripe event %s (%s): %s", event["id"], event["type"], result.value)
     return reply(200, received=True)

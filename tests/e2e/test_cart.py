@@ -12,6 +12,7 @@ from bot.keyboards.cart import RemoveLine, SetQuantity
 from bot.models import CartItem, Product, Size, User
 from bot.services import cart as carts
 from bot.services import dialog
+from bot.texts.errors import ERRORS
 from tests.factories import make_product, make_user
 
 ANN = 42
@@ -211,7 +212,7 @@ async def test_flagged_lines_block_checkout_until_fixed(
 
     answer = await ann.callback_answer(await ann.press_button(cart, texts.CART_CHECKOUT))
     assert answer.show_alert
-    assert answer.text == texts.CART_CHECKOUT_BLOCKED
+    assert answer.text == ERRORS["checkout.blocked"]
     async with db.reading() as session:
         ann_id = await session.scalar(select(User.id).where(User.telegram_id == ANN))
         assert ann_id is not None

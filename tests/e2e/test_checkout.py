@@ -17,6 +17,7 @@ from bot.services import cart as carts
 from bot.services import dialog
 from bot.services import user as users
 from bot.services.user import AddressInput
+from bot.texts.errors import ERRORS
 from tests.conftest import shop_settings
 from tests.factories import make_product, make_user
 
@@ -256,7 +257,7 @@ async def test_a_second_tap_on_place_order_orders_nothing_more(
     await ann.callback_answer(first)
     answer = await ann.callback_answer(second)
     assert answer.show_alert
-    assert answer.text == texts.CHECKOUT_CART_EMPTY
+    assert answer.text == ERRORS["checkout.cart_empty"]
     assert "Order #1 placed" in (ann.last_bot_message or summary).content
     assert await _counts(db) == (1, 1, 0)
     assert await _stock(db, size_id) == 3

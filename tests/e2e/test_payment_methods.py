@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
-from bot import texts
 from bot.app import ShopApplication
 from bot.db import Database
 from bot.devtools.stripe_fake import FakeStripeApi
@@ -19,6 +18,7 @@ from bot.models import PaymentDetails, PaymentProvider
 from bot.runner import running_shop
 from bot.services import ledger
 from bot.services import user as users
+from bot.texts.errors import ERRORS
 from tests.factories import make_user
 from tests.fakes.stripe_shop import stripe_settings
 
@@ -179,7 +179,7 @@ async def test_when_stripe_does_not_answer_the_card_stays_saved(
     question, _ = await tap(ann, await ann.next_message(), VISA)
 
     failed = await ann.callback_answer(await ann.press_button(question, "Yes, remove it"))
-    assert failed.show_alert and failed.text == texts.CARD_NOT_REMOVED
+    assert failed.show_alert and failed.text == ERRORS["card.not_removed"]
     assert await tokens_of(db, visa) == [token]
     assert kept_for(stripe_api, token) == "cus_ann"
 
@@ -218,7 +218,7 @@ async def test_without_stripe_a_card_kept_there_is_not_claimed_removed(
 
     answer = await ann.callback_answer(await ann.press_button(question, "Yes, remove it"))
 
-    assert answer.show_alert and answer.text == texts.CARD_NOT_REMOVED
+    assert answer.show_alert and answer.text == ERRORS["card.not_removed"]
     assert await tokens_of(db, visa) == ["pm_0"]
 
 

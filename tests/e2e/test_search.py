@@ -12,6 +12,7 @@ from bot.emulator.users import SimulatedUser
 from bot.models import Product, User
 from bot.runner import running_shop
 from bot.services import dialog
+from bot.texts.errors import ERRORS
 from tests.conftest import shop_settings
 from tests.factories import make_category, make_product
 
@@ -164,4 +165,4 @@ async def test_a_page_button_with_no_remembered_search_asks_to_search_again(
     await ann.send("/start")
     menu = await ann.next_message()
     answer = await ann.callback_answer(await ann.press_forged(menu, "sp:2"))
-    assert (answer.text, answer.show_alert) == (texts.SEARCH_FORGOTTEN, True)
+    assert (answer.text, answer.show_alert) == (ERRORS["search.forgotten"], True)

@@ -20,11 +20,12 @@ from bot.emulator.messages import Message
 from bot.emulator.users import SimulatedUser
 from bot.jobs.background import BackgroundJobs
 from bot.models import Order, OrderStatus, PaymentInformation, Size
-from bot.payments.stripe_gateway import UNAVAILABLE
 from bot.runner import running_shop
+from bot.texts.errors import ERRORS
 from tests.factories import make_order, make_product, make_user
 from tests.fakes.stripe_shop import hoodie_for_ann, paid_event, post_event, stripe_settings
 
+UNAVAILABLE = ERRORS["payment.unavailable"]
 ANN = 42
 ADMIN = 7
 HOLD = timedelta(minutes=60)  # UNPAID_ORDER_TIMEOUT_MINUTES's default
@@ -223,9 +224,9 @@ async def test_the_pay_link_closes_when_the_unpaid_order_is_released(
         assert messages_with(ann, "We hold your items for 32 minutes")
         assert "within 32 minutes" in offer.content
         await place_earlier(db, minutes=31)
-        assert await jobs(app).expire_now() == []
+        assert await jobs(app).expiry.run_now() == []
         await place_earlier(db, minutes=2)
-        assert await jobs(app).expire_now() == [1]
+        assert await jobs(app).expiry.run_now() == [1]
         assert (await order_state(db))[0] is OrderStatus.CANCELLED
 
 

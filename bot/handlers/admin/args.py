@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.handlers.router import usage
+from bot.handlers.router import usage_line
 from bot.services.errors import InvalidInput
 
 
@@ -17,7 +17,7 @@ class Args:
         return len(self.values)
 
     def wrong(self) -> InvalidInput:
-        return InvalidInput(usage(self.command))
+        return InvalidInput("admin.usage", usage=usage_line(self.command))
 
     def word(self, index: int) -> str:
         if index >= len(self.values):

@@ -26,7 +26,7 @@ async def broadcast(update: Update, context: ShopContext) -> None:
     if replied is None and not text:
         raise Args("broadcast", context.args).wrong()
     if replied is not None and text:
-        raise InvalidInput(admin_texts.BROADCAST_TEXT_OR_REPLY)
+        raise InvalidInput("broadcast.text_or_reply")
     posted: list[Message] = []
 
     async def announce() -> int:

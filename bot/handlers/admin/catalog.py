@@ -114,4 +114,4 @@ def _photo(message: Message | None) -> str:
     for candidate in (message, message.reply_to_message if message else None):
         if candidate is not None and candidate.photo:
             return candidate.photo[-1].file_id
-    raise InvalidInput(admin_texts.PHOTO_MISSING)
+    raise InvalidInput("product.photo_missing")

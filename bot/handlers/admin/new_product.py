@@ -32,7 +32,7 @@ async def start(update: Update, context: ShopContext) -> None:
         context.db, sender=sender_of(update), currency=_currency(context)
     )
     if question is None:
-        raise InvalidInput(admin_texts.NO_CATEGORIES)
+        raise InvalidInput("category.none_yet")
     screen = _screen(question)
     await send(update, screen.text, screen.keyboard, photo=screen.photo)
 

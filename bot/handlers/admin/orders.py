@@ -9,7 +9,7 @@ from telegram import Update
 from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send, show
-from bot.handlers.router import on_admin_button, on_admin_command, usage
+from bot.handlers.router import on_admin_button, on_admin_command, usage_line
 from bot.keyboards.admin_orders import (
     AdminOrdersPage,
     AdminOrderView,
@@ -30,7 +30,9 @@ def status_argument(args: Args, index: int, listed: Mapping[str, OrderStatus]) -
     """Any status word (case-insensitive); anything else gets the usage line and `listed`."""
     status = STATUSES.get(args.word(index).lower())
     if status is None:
-        raise InvalidInput(admin_texts.bad_status(usage(args.command), list(listed)))
+        raise InvalidInput(
+            "order.bad_status", usage=usage_line(args.command), statuses=", ".join(listed)
+        )
     return status
 
 

@@ -60,7 +60,7 @@ async def cards(update: Update, context: ShopContext, data: SavedCards) -> str |
 async def ask_to_remove(update: Update, context: ShopContext, data: RemoveCard) -> str | None:
     card = await find_saved_card(context.db, sender=sender_of(update), card_id=data.card_id)
     if card is None:  # removed meanwhile, or not this customer's
-        raise NotFound(texts.CARD_NOT_FOUND)
+        raise NotFound("card.not_found")
     await show(update, texts.remove_card_question(_label(card)), remove_card_keyboard(card.id))
     return None
 

@@ -23,8 +23,8 @@ from bot.keyboards.stripe_page import pay_failed_keyboard, pay_link_keyboard, re
 from bot.models import OrderStatus, utcnow
 from bot.services import order as orders
 from bot.services.errors import NotFound, PaymentError
-from bot.services.order import STATUS_LABELS
 from bot.texts.errors import error_text
+from bot.texts.statuses import STATUS_LABELS
 from bot.usecases.payments import CANCELLED_START, PAID_START, start_payment
 
 _RETURN_LINK = re.compile(rf"({PAID_START}|{CANCELLED_START})([0-9]{{1,10}})")

@@ -18,6 +18,7 @@ from bot.models import AdminAction, Broadcast, BroadcastRecipient, RecipientStat
 from bot.runner import running_shop
 from bot.services import broadcast as broadcasts
 from bot.texts import admin as admin_texts
+from bot.texts.errors import ERRORS
 from tests.conftest import OWNER_ID, shop_settings
 from tests.factories import make_user
 
@@ -152,7 +153,7 @@ async def test_a_reply_with_a_text_as_well_is_refused_as_ambiguous(
 
     await owner.send("/broadcast Final", reply_to=draft)
 
-    assert (await owner.next_message()).text == admin_texts.BROADCAST_TEXT_OR_REPLY
+    assert (await owner.next_message()).text == ERRORS["broadcast.text_or_reply"]
     assert await _broadcast_rows(db) == []
 
 

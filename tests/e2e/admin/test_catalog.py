@@ -21,6 +21,7 @@ from bot.services import cart as carts
 from bot.services import user as users
 from bot.services.user import AddressInput
 from bot.texts import admin as admin_texts
+from bot.texts.errors import ERRORS
 from tests.conftest import OWNER_ID, shop_settings
 from tests.factories import make_category, make_product, make_user
 from tests.notices import text_of
@@ -173,14 +174,14 @@ async def test_addproduct_asks_each_step_again_until_the_answer_is_right_then_sa
     photo = await _say(owner, "Felt fedora.\nHand made.")
     assert "step 5 of 6" in photo.content
     not_a_photo = await _say(owner, "here it is")
-    assert not_a_photo.content.startswith(f"⚠️ {admin_texts.SEND_A_PHOTO}")
+    assert not_a_photo.content.startswith(f"⚠️ {ERRORS['draft.send_photo']}")
     sent = await owner.send_photo(PHOTO)
     sizes = await owner.next_message()
     assert "step 6 of 6" in sizes.content
     for bad, why in [
         ("S five", "“S five” is not a size with its stock. Write it like M 3."),
         ("S 5, s 2", "The size “s” is listed twice."),
-        ("M 1000001", "Stock is a whole number from 0 to 1000000."),
+        ("M 1000001", "Stock is a whole number from 0 to 1,000,000."),
     ]:
         reask = await _say(owner, bad)
         assert reask.content.startswith(f"⚠️ {why}"), reask.content
@@ -302,7 +303,7 @@ async def test_addproduct_with_no_categories_says_to_add_one_first(
     admin_shop: ShopApplication, emulator: BotApiEmulator
 ) -> None:
     owner = _owner(emulator)
-    assert (await _say(owner, "/addproduct")).content == admin_texts.NO_CATEGORIES
+    assert (await _say(owner, "/addproduct")).content == ERRORS["category.none_yet"]
     assert (await _say(owner, "/addproduct now")).content == "Usage: /addproduct"
 
 
@@ -402,7 +403,7 @@ async def test_editproduct_changes_one_field_and_customers_see_it(
         ("1 price 5.555", "“5.555” has more decimals than EUR allows."),
         ("1 category Shoes", "There is no category “Shoes”. /addcategory adds one."),
         ("1 category 99", "There is no category “99”. /addcategory adds one."),
-        ("1 photo", admin_texts.PHOTO_MISSING),
+        ("1 photo", ERRORS["product.photo_missing"]),
         ("1 name " + "x" * 129, "A product name can be at most 128 characters long."),
     ],
 )
@@ -470,7 +471,7 @@ async def test_setstock_sets_a_size_and_adds_a_missing_one(
         ("1 M lots", "Usage"),
         ("x M 3", "Usage"),
         ("999 M 3", "Product #999 was not found."),
-        ("1 M 1000001", "Stock is a whole number from 0 to 1000000."),
+        ("1 M 1000001", "Stock is a whole number from 0 to 1,000,000."),
     ],
 )
 async def test_setstock_with_bad_arguments_changes_nothing(

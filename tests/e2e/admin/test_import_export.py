@@ -88,7 +88,7 @@ async def test_an_import_with_errors_names_their_lines_and_imports_nothing(
     assert result.content == (
         "❌ Nothing was imported.\nThe file has 2 problems:\n"
         "Line 5: price: “twenty” is not a price. Write it like 49.99.\n"
-        "Line 6: stock: can't be negative."
+        "Line 6: stock: Stock is a whole number from 0 to 1,000,000."
     )
     assert await stock_by_sku(db) == {}
     async with db.reading() as session:

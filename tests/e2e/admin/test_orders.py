@@ -31,16 +31,18 @@ from bot.models import (
     User,
 )
 from bot.payments import telegram_payments as tg
-from bot.payments.stripe_gateway import UNREACHABLE
 from bot.runner import running_shop
 from bot.services import order as orders
+from bot.texts.errors import ERRORS
 from bot.usecases.customers import Sender
 from bot.usecases.payments import start_payment
 from tests.conftest import OWNER_ID, shop_settings
 from tests.factories import make_order, make_product, make_user
 from tests.fakes.orders import PlacedOrder, place_order
+from tests.fakes.stripe_events import refunded_charge
 from tests.fakes.stripe_shop import post_event, stripe_settings
 
+UNREACHABLE = ERRORS["payment.unreachable"]
 ANN = 42
 
 
@@ -121,7 +123,7 @@ async def paid_with_stripe(
 
 async def refunded_by_stripe(app: ShopApplication, paid: Paid) -> None:
     """Stripe's charge.refunded, delivered twice as Stripe may."""
-    charge = simulate.refunded_charge(
+    charge = refunded_charge(
         payment_intent=paid.payment_intent, amount=paid.order.total, currency="eur"
     )
     event = simulate.stripe_event("charge.refunded", charge)
