@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.db import Database
-from bot.models import User
-from bot.services import admin
 from bot.services.search import CatalogSearch
-from bot.usecases.customers import Sender, remember, shopper
+from bot.usecases import roles
+from bot.usecases.customers import Sender, remember
 
 if TYPE_CHECKING:
     from bot.jobs.background import BackgroundJobs
@@ -76,16 +74,10 @@ def sender_of(update: Update) -> Sender:
     return Sender(sender.id, sender.first_name, sender.username, sender.language_code)
 
 
-async def customer(session: AsyncSession, update: Update) -> User:
-    """The shop's record of whoever sent this update (remember_sender has stored it)."""
-    return await shopper(session, sender_of(update))
-
-
 async def sender_is_admin(update: Update, context: ShopContext) -> bool:
     sender = update.effective_user
     if sender is None:
         return False
-    async with context.db.reading() as session:
-        return await admin.is_admin(
-            session, telegram_id=sender.id, owners=context.settings.admin_ids
-        )
+    return await roles.is_admin(
+        context.db, telegram_id=sender.id, owners=context.settings.admin_ids
+    )

@@ -15,13 +15,13 @@ from telegram.constants import ParseMode
 from telegram.ext import filters
 
 from bot import texts
-from bot.handlers.context import ShopContext, customer, sender_is_admin
+from bot.handlers.context import ShopContext, sender_is_admin, sender_of
 from bot.keyboards.callbacks import Callback, ExpiredButton, unpack
-from bot.services import dialog
 from bot.services.dialog import Step
 from bot.services.errors import ShopError
 from bot.texts import admin as admin_texts
 from bot.texts.errors import error_text
+from bot.usecases.customers import current_step
 
 # A button handler returns the toast to show (or None for a silent answer).
 ButtonHandler = Callable[[Update, ShopContext, Any], Coroutine[Any, Any, str | None]]
@@ -276,9 +276,7 @@ async def dispatch_text(update: Update, context: ShopContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    async with context.db.reading() as session:
-        user = await customer(session, update)
-        step = await dialog.current_step(session, user_id=user.id)
+    step = await current_step(context.db, sender_of(update))
     handler = _steps.get(step.flow) if step else None
     if step is not None and handler is not None:
         await handler(update, context, step, message.text)
@@ -302,9 +300,7 @@ async def dispatch_photo(update: Update, context: ShopContext) -> None:
         elif update.effective_chat is not None:
             await update.effective_chat.send_message(texts.UNKNOWN_COMMAND)
         return
-    async with context.db.reading() as session:
-        user = await customer(session, update)
-        step = await dialog.current_step(session, user_id=user.id)
+    step = await current_step(context.db, sender_of(update))
     photo_handler = _photo_steps.get(step.flow) if step else None
     if step is not None and photo_handler is not None:
         await photo_handler(update, context, step, message.photo[-1].file_id)

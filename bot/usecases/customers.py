@@ -8,7 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
 from bot.models import User
+from bot.services import dialog
 from bot.services import user as users
+from bot.services.dialog import Step
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +56,10 @@ async def remember(db: Database, sender: Sender) -> None:
             username=sender.username,
             language_code=sender.language_code,
         )
+
+
+async def current_step(db: Database, sender: Sender) -> Step | None:
+    """The form or flow the sender is in, if any: it decides where their typed text goes."""
+    async with db.reading() as session:
+        user = await shopper(session, sender)
+        return await dialog.current_step(session, user_id=user.id)

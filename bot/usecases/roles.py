@@ -9,6 +9,12 @@ from bot.db import Database
 from bot.services import admin
 
 
+async def is_admin(db: Database, *, telegram_id: int, owners: Collection[int]) -> bool:
+    """An owner, or someone an owner promoted."""
+    async with db.reading() as session:
+        return await admin.is_admin(session, telegram_id=telegram_id, owners=owners)
+
+
 @dataclass(frozen=True, slots=True)
 class RoleChange:
     first_name: str
