@@ -225,10 +225,6 @@ DATA_ALLOWLIST: frozenset[tuple[str, str]] = frozenset(
         ("bot/services/broadcast.py", "a copy of message "),
         ("bot/services/fulfilment.py", " refund of "),
         ("bot/services/fulfilment.py", "stock returned"),
-        # status-history notes, stored with each change and shown as stored
-        ("bot/services/fulfilment.py", "cancelled by the shop"),
-        ("bot/services/order.py", "payment timeout"),
-        ("bot/payments/stripe_events.py", "Stripe checkout expired"),
         # the name of the only size of a product sold without sizes, stored as its size
         ("bot/services/product_fields.py", "One size"),
         # country names people type, looked up (folded to lower case) to find the country code

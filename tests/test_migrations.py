@@ -38,6 +38,7 @@ from bot.db.migrate import alembic_config
 from bot.models import Base
 from bot.models.base import UTCDateTime, utcnow
 from bot.texts.notices import LEGACY_TEXT, render_notice
+from bot.texts.statuses import note_text
 from tests.conftest import TEST_DATABASE_URL, _admin_execute, _is_postgres
 
 
@@ -308,3 +309,68 @@ def test_a_card_choice_kept_in_the_dialog_data_moves_to_the_orders_payment_row(
     payments, data = asyncio.run(_card_choices(empty_database_url))
     assert payments == [(1, True), (2, True)]
     assert data == {"last_search": "hoodie"}
+
+
+# Status-history notes: the shop's own words become keys, shown in words again when read
+
+NOTE_KEYS_REVISION = "5b1e0c9d7a3f"
+_changes = sa.table(
+    "order_status_changes",
+    sa.column("id", sa.Integer()),
+    sa.column("order_id", sa.Integer()),
+    sa.column("from_status", sa.String()),
+    sa.column("to_status", sa.String()),
+    sa.column("actor", sa.String()),
+    sa.column("note", sa.String()),
+    sa.column("created_at", UTCDateTime()),
+)
+
+
+async def _old_notes(url: URL) -> None:
+    database = Database(url)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                _users.insert(),
+                [{"id": 1, "telegram_id": 11, "first_name": "Ann", "created_at": _NOW}],
+            )
+            await connection.execute(_orders.insert(), [_order(1, 1, "cancelled")])
+            change = {"order_id": 1, "from_status": None, "actor": "system", "created_at": _NOW}
+            await connection.execute(
+                _changes.insert(),
+                [
+                    change | {"to_status": "pending_payment", "note": None},
+                    change | {"to_status": "cancelled", "note": "payment timeout"},
+                    change | {"to_status": "cancelled", "note": "asked by phone"},
+                ],
+            )
+    finally:
+        await database.dispose()
+
+
+async def _notes(url: URL) -> list[str | None]:
+    database = Database(url)
+    try:
+        async with database.engine.connect() as connection:
+            rows = await connection.scalars(sa.select(_changes.c.note).order_by(_changes.c.id))
+            return list(rows)
+    finally:
+        await database.dispose()
+
+
+def test_status_notes_the_shop_wrote_become_keys_and_still_read_the_same(
+    empty_database_url: URL,
+) -> None:
+    config = alembic_config(empty_database_url.render_as_string(hide_password=False))
+    before = ScriptDirectory.from_config(config).get_revision(NOTE_KEYS_REVISION).down_revision
+    assert isinstance(before, str)
+    command.upgrade(config, before)
+    asyncio.run(_old_notes(empty_database_url))
+
+    command.upgrade(config, NOTE_KEYS_REVISION)
+    notes = asyncio.run(_notes(empty_database_url))
+    assert notes == [None, "payment_timeout", "asked by phone"]
+    assert [note_text(note) for note in notes] == [None, "payment timeout", "asked by phone"]
+
+    command.downgrade(config, before)
+    assert asyncio.run(_notes(empty_database_url)) == [None, "payment timeout", "asked by phone"]

@@ -552,7 +552,7 @@ async def test_unpaid_orders_past_the_timeout_are_cancelled_by_the_system(db: Da
     order = await reload(db, stale.id)
     assert order.status is S.CANCELLED
     last = order.history[-1]
-    assert (last.actor, last.note) == ("system", "payment timeout")
+    assert (last.actor, last.note) == ("system", "payment_timeout")
     assert await stock(db, shop.size_ids["M"]) == 5
     assert (await reload(db, recent_id)).status is S.PENDING_PAYMENT
     assert (await reload(db, old_paid_id)).status is S.PAID

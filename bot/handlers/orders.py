@@ -24,7 +24,7 @@ from bot.keyboards.orders import (
 )
 from bot.keyboards.reviews import ReviewProduct
 from bot.models import OrderStatus
-from bot.texts.statuses import STATUS_LABELS
+from bot.texts.statuses import STATUS_LABELS, note_text
 from bot.usecases import orders
 from bot.usecases.orders import CustomerOrder
 
@@ -54,7 +54,7 @@ def _order_text(order: CustomerOrder) -> str:
     )
     history = "\n".join(
         texts.order_history_line(
-            _time(change.created_at), STATUS_LABELS[change.to_status], change.note
+            _time(change.created_at), STATUS_LABELS[change.to_status], note_text(change.note)
         )
         for change in order.history
     )

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 PROVIDER = "stripe"
 ACTOR = "stripe"
-EXPIRED_NOTE = "Stripe checkout expired"
+EXPIRED_NOTE = "checkout_expired"
 # A Checkout Session with nothing to pay (a free order) completes as "no_payment_required".
 _SETTLED = frozenset({"paid", "no_payment_required"})
 

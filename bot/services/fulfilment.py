@@ -25,7 +25,7 @@ from bot.services.errors import IllegalTransition, NotAllowed
 
 # The statuses /setstatus moves an order to; money decides the others.
 SETTABLE = (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
-CANCELLED_NOTE = "cancelled by the shop"
+CANCELLED_NOTE = "shop_cancelled"
 
 _CLOSED = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
 _MONEY_HELD = frozenset({PaymentStatus.PAID, PaymentStatus.MISMATCH})

@@ -273,7 +273,7 @@ async def _settle(
     payment.status = PaymentStatus.PAID
     # Locked and loaded by mark_paid: no need to lock and load it again.
     await advance(
-        session, order, to=OrderStatus.PAID, actor=actor, note=f"{payment.provider.value} payment"
+        session, order, to=OrderStatus.PAID, actor=actor, note=f"paid_{payment.provider.value}"
     )
     return PaymentOutcome.PAID
 

@@ -32,7 +32,7 @@ from bot.services.errors import (
 )
 from bot.services.pagination import Page, check_page
 
-PAYMENT_TIMEOUT_NOTE = "payment timeout"
+PAYMENT_TIMEOUT_NOTE = "payment_timeout"  # status-history notes are keys: bot.texts.statuses
 
 
 async def place_order(

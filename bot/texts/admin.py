@@ -20,7 +20,7 @@ from bot.services.stats import (
     UsersSummary,
 )
 from bot.texts import esc, money
-from bot.texts.statuses import STATUS_LABELS
+from bot.texts.statuses import STATUS_LABELS, note_text
 
 # The order of the sections in /admin.
 SECTIONS = ("Catalogue", "Import and export", "Orders", "Customers", "Reviews", "Shop", "Admins")
@@ -413,7 +413,7 @@ def _history(order: Order) -> str:
     changes = order.history[-CARD_MAX_HISTORY:]
     lines = [
         f"{when(change.created_at)} — {STATUS_LABELS[change.to_status]} · by {esc(change.actor)}"
-        + (f" ({esc(change.note)})" if change.note else "")
+        + (f" ({esc(note_text(change.note))})" if change.note else "")
         for change in changes
     ]
     if len(order.history) > len(changes):
