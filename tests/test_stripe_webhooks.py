@@ -448,6 +448,36 @@ async def test_a_signature_older_than_five_minutes_is_refused(
     assert await unchanged(db, placed)
 
 
+async def test_a_signature_dated_more_than_five_minutes_ahead_is_refused(
+    db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder
+) -> None:
+    status, _ = await post(http, webhook, completed(placed), timestamp=int(time.time()) + 301)
+
+    assert status == 400
+    assert await unchanged(db, placed)
+
+
+async def test_a_signature_a_little_ahead_of_our_clock_is_accepted(
+    db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder
+) -> None:
+    status, _ = await post(http, webhook, completed(placed), timestamp=int(time.time()) + 30)
+
+    assert status == 200
+    assert (await shop(db, placed)).status is OrderStatus.PAID
+
+
+async def test_a_signature_header_with_non_ascii_characters_is_refused_cleanly(
+    db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder
+) -> None:
+    body, signature = signed_event(completed(placed), SECRET)
+    header = (signature + "é").encode("utf-8").decode("latin-1")
+
+    status, answer = await post_raw(http, webhook, body, {"Stripe-Signature": header})
+
+    assert (status, answer) == (400, {"error": "invalid signature"})
+    assert await unchanged(db, placed)
+
+
 async def test_a_body_changed_after_signing_is_refused(
     db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder
 ) -> None:
