@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -392,6 +394,30 @@ async def test_an_export_imported_again_changes_nothing(db: Database) -> None:
     assert await export(db) == exported
     async with db.reading() as session:
         assert await catalog_revision(session) == revision
+
+
+async def test_cells_a_spreadsheet_would_run_as_formulas_are_exported_inert(
+    db: Database,
+) -> None:
+    async with db.transaction() as session:
+        formulas = await make_category(session, "=Formulas")
+        await make_product(
+            session,
+            name='=HYPERLINK("http://evil.example","Click")',
+            description="+1 best seller\n-20% today",
+            sizes={"@home": 2, "-": 1},
+            category=formulas,
+        )
+    exported = await export(db)
+    before = await _snapshot(db)
+
+    cells = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))[1:]
+    result = await run_import(db, exported)
+
+    assert all(not cell.startswith(("=", "+", "-", "@")) for line in cells for cell in line)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert await _snapshot(db) == before
+    assert await export(db) == exported
 
 
 async def _snapshot(db: Database) -> list[tuple[object, ...]]:

@@ -39,6 +39,10 @@ MAX_ROWS = 100_000
 _MAX_ERRORS_KEPT = 1000  # a broken 20 MB file could have millions
 CHUNK_ROWS = 500  # rows written between two progress reports
 _DELIMITERS = (",", ";", "\t")  # spreadsheets in many locales save CSV with semicolons
+# A cell starting with one of these runs as a formula in a spreadsheet (CSV injection);
+# the export puts a quote mark before it, the way spreadsheets mark text, and the import drops it.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_TEXT_MARK = "'"
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 
@@ -212,7 +216,7 @@ class _Rows:
             else:
                 self.problem(line, "catalog_file.values_count", found=found, expected=expected)
             return
-        values = dict(zip(columns, record, strict=True))
+        values = {column: _unmarked(value) for column, value in zip(columns, record, strict=True)}
         problems: list[LineError] = []
         product = self._product(line, values, problems)
         size = _checked(problems, line, "size", lambda: fields.size_name(values["size"]))
@@ -567,15 +571,27 @@ async def export_catalog(session: AsyncSession) -> CatalogExport:
         rows += 1
         writer.writerow(
             (
-                sku,
-                name,
-                category,
-                description,
+                _inert(sku),
+                _inert(name),
+                _inert(category),
+                _inert(description),
                 decimal_amount(price, currency),
-                size,
+                _inert(size),
                 stock,
-                photo or "",
+                _inert(photo or ""),
                 "yes" if active else "no",
             )
         )
     return CatalogExport(buffer.getvalue().encode("utf-8-sig"), len(products), rows)
+
+
+def _inert(value: str) -> str:
+    """A cell a spreadsheet shows as text, never evaluates."""
+    return _TEXT_MARK + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _unmarked(value: str) -> str:
+    """The value `_inert` marked, as it was; other values as they are."""
+    if value.startswith(_TEXT_MARK) and value[1:].startswith(_FORMULA_STARTS):
+        return value[1:]
+    return value
