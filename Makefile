@@ -4,15 +4,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format
+.PHONY: run console admin test lint format
 
 $(STAMP): pyproject.toml
+	@echo "Installing the shop and its dependencies into $(VENV) (once, about 30 s)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
+	@echo "Installed. Every command is also at $(BIN)/shopbot (e.g. $(BIN)/shopbot console --admin)."
 
 run: $(STAMP)
 	$(BIN)/shopbot run
+
+# The offline console as a customer, or as an admin; ARGS passes more options (ARGS="--user-id 7").
+console: $(STAMP)
+	$(BIN)/shopbot console $(ARGS)
+
+admin: $(STAMP)
+	$(BIN)/shopbot console --admin $(ARGS)
 
 test: $(STAMP)
 	bash scripts/test.sh
