@@ -565,6 +565,24 @@ async def test_a_payment_for_an_order_the_shop_never_had_is_acknowledged_and_ign
     )
 
 
+@pytest.mark.parametrize("reference", ["²", "9" * 30, "٣"])
+async def test_an_order_id_that_is_no_number_of_ours_is_acknowledged_and_ignored(
+    db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder, reference: str
+) -> None:
+    event = completed(placed, session_id="cs_test_other")
+    event["data"]["object"]["client_reference_id"] = reference
+    event["data"]["object"]["metadata"] = {"order_id": reference}
+
+    assert (await post(http, webhook, event))[0] == 200
+    after = await shop(db, placed)
+    assert (after.status, after.payment_status, after.stock, after.outbox) == (
+        OrderStatus.PENDING_PAYMENT,
+        PaymentStatus.PENDING,
+        [8],
+        [],
+    )
+
+
 async def test_without_a_webhook_secret_nothing_is_accepted(
     db: Database, http: aiohttp.ClientSession, placed: PlacedOrder
 ) -> None:

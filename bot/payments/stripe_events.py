@@ -312,6 +312,9 @@ async def _existing(session: AsyncSession, order_id: int | None) -> int | None:
     return await session.scalar(select(Order.id).where(Order.id == order_id))
 
 
+_LARGEST_ID = 2**31 - 1  # an integer column's largest value
+
+
 def _order_id(obj: Mapping[str, Any]) -> int | None:
     """The order id we gave Stripe: in the metadata, or as the client reference."""
     metadata = obj.get("metadata")
@@ -320,8 +323,10 @@ def _order_id(obj: Mapping[str, Any]) -> int | None:
         obj.get("client_reference_id"),
     ]
     for candidate in candidates:
-        if isinstance(candidate, str) and candidate.isdigit():
-            return int(candidate)
+        # Only the ASCII digits we wrote, within an id column's range: "²" passes isdigit().
+        if isinstance(candidate, str) and candidate.isascii() and candidate.isdigit():
+            number = int(candidate)
+            return number if number <= _LARGEST_ID else None
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.handlers.router import usage_line
+from bot.keyboards.callbacks import MAX_INT
 from bot.services.errors import InvalidInput
 
 
@@ -26,7 +27,10 @@ class Args:
 
     def integer(self, index: int, *, minimum: int = 0) -> int:
         word = self.word(index).lstrip("#")
-        if not word.isascii() or not word.lstrip("-").isdigit() or int(word) < minimum:
+        if not word.isascii() or not word.lstrip("-").isdigit():
+            raise self.wrong()
+        # Past MAX_INT no id exists, and a query with it overflows the column.
+        if not minimum <= int(word) <= MAX_INT:
             raise self.wrong()
         return int(word)
 

@@ -249,6 +249,8 @@ async def test_order_with_a_bad_or_unknown_id(
     assert (await ask(emulator, "/order abc")).content == "Usage: /order <order id>"
     assert (await ask(emulator, "/order 1 2")).content == "Usage: /order <order id>"
     assert (await ask(emulator, "/order 99")).content == "Order #99 was not found."
+    too_long = "/order 99999999999999999999"
+    assert (await ask(emulator, too_long)).content == "Usage: /order <order id>"
 
 
 # /setstatus
