@@ -7,7 +7,7 @@ from bot.models.admin import (
     BroadcastStatus,
     RecipientStatus,
 )
-from bot.models.base import Base, utcnow
+from bot.models.base import LARGEST_ID, Base, utcnow
 from bot.models.cart import MAX_LINE_QUANTITY, Cart, CartItem
 from bot.models.catalog import CatalogRevision, Category, Product, Size
 from bot.models.dialog import DialogState
@@ -32,6 +32,7 @@ from bot.models.user import Address, User
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "LARGEST_ID",
     "MAX_LINE_QUANTITY",
     "PURCHASED_STATUSES",
     "REVIEW_MAX_LENGTH",

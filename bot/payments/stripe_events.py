@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import dialect_insert
 from bot.models import (
+    LARGEST_ID,
     Order,
     OrderStatus,
     PaymentInformation,
@@ -312,9 +313,6 @@ async def _existing(session: AsyncSession, order_id: int | None) -> int | None:
     return await session.scalar(select(Order.id).where(Order.id == order_id))
 
 
-_LARGEST_ID = 2**31 - 1  # an integer column's largest value
-
-
 def _order_id(obj: Mapping[str, Any]) -> int | None:
     """The order id we gave Stripe: in the metadata, or as the client reference."""
     metadata = obj.get("metadata")
@@ -326,7 +324,7 @@ def _order_id(obj: Mapping[str, Any]) -> int | None:
         # Only the ASCII digits we wrote, within an id column's range: "²" passes isdigit().
         if isinstance(candidate, str) and candidate.isascii() and candidate.isdigit():
             number = int(candidate)
-            return number if number <= _LARGEST_ID else None
+            return number if number <= LARGEST_ID else None
     return None
 
 

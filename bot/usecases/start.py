@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
+from bot.models import LARGEST_ID
 from bot.services import dialog
 from bot.services import order as orders
 from bot.services.errors import NotFound
@@ -20,7 +21,6 @@ from bot.usecases.orders import CustomerOrder, customer_order
 from bot.usecases.payments import CANCELLED_START, PAID_START
 
 _RETURN_LINK = re.compile(rf"({PAID_START}|{CANCELLED_START})([0-9]{{1,10}})")
-_LARGEST_ID = 2**31 - 1  # an integer column's largest value
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ async def _back_from_payment(
     session: AsyncSession, user_id: int, link: re.Match[str]
 ) -> BackFromPayment | None:
     order_id = int(link[2])
-    if order_id > _LARGEST_ID:
+    if order_id > LARGEST_ID:
         return None
     try:
         order = await orders.get_order(session, order_id=order_id, user_id=user_id)
