@@ -410,6 +410,46 @@ async def test_a_partial_refund_leaves_the_order_paid(
     )
 
 
+async def test_a_refund_that_overtakes_its_payment_is_retried_and_ends_refunded(
+    db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder
+) -> None:
+    charge = refunded_charge(
+        payment_intent="pi_test_order",
+        amount=placed.total,
+        currency="eur",
+        order_id=placed.order_id,
+    )
+    refund = simulate.stripe_event("charge.refunded", charge)
+
+    early = await post(http, webhook, refund)
+    waiting = await shop(db, placed)
+    await post(http, webhook, completed(placed))
+    again = await post(http, webhook, refund)  # Stripe's retry of the same event
+
+    assert early[0] == 409
+    assert (waiting.status, waiting.events) == (OrderStatus.PENDING_PAYMENT, 0)
+    assert again == (200, {"received": True})
+    after = await shop(db, placed)
+    assert (after.status, after.payment_status, after.events) == (
+        OrderStatus.REFUNDED,
+        PaymentStatus.REFUNDED,
+        2,
+    )
+
+
+async def test_a_refund_of_a_charge_that_is_not_ours_is_acknowledged_and_ignored(
+    db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder
+) -> None:
+    await post(http, webhook, completed(placed))
+    charge = refunded_charge(
+        payment_intent="pi_other_app", amount=placed.total, currency="eur", order_id=placed.order_id
+    )
+
+    assert (await post(http, webhook, simulate.stripe_event("charge.refunded", charge)))[0] == 200
+    after = await shop(db, placed)
+    assert (after.status, after.payment_status) == (OrderStatus.PAID, PaymentStatus.PAID)
+
+
 # Requests that change nothing
 
 
@@ -551,7 +591,11 @@ async def test_an_unknown_event_type_is_acknowledged_and_ignored(
     assert await unchanged(db, placed)
 
 
-async def test_a_payment_for_an_order_the_shop_never_had_is_acknowledged_and_ignored(
+def alerted(what: str) -> list[tuple[str, int]]:
+    return sorted((f"{what}:admin:{chat_id}", chat_id) for chat_id in ADMINS)
+
+
+async def test_a_payment_for_an_order_the_shop_never_had_only_alerts_the_admins(
     db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder
 ) -> None:
     event = completed(placed, session_id="cs_test_other", order_id=placed.order_id + 100)
@@ -561,8 +605,44 @@ async def test_a_payment_for_an_order_the_shop_never_had_is_acknowledged_and_ign
     assert (after.status, after.payment_status, after.outbox) == (
         OrderStatus.PENDING_PAYMENT,
         PaymentStatus.PENDING,
-        [],
+        alerted("stripe:1:unknown_session"),
     )
+    text = await outbox_text(db, "stripe:1:unknown_session:admin:9001")
+    assert "cs_test_other" in text and "€99.98" in text
+
+
+async def test_a_session_the_shop_never_made_cannot_take_over_an_order_it_names(
+    db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder
+) -> None:
+    foreign = completed(placed, session_id="cs_test_other_app", payment_intent="pi_other")
+
+    assert (await post(http, webhook, foreign))[0] == 200
+    untouched = await shop(db, placed)
+    assert (await post(http, webhook, completed(placed)))[0] == 200
+
+    assert (untouched.status, untouched.payment_status) == (
+        OrderStatus.PENDING_PAYMENT,
+        PaymentStatus.PENDING,
+    )
+    after = await shop(db, placed)
+    assert (after.status, after.payment_status) == (OrderStatus.PAID, PaymentStatus.PAID)
+    async with db.reading() as session:
+        payment = (await session.scalars(select(PaymentInformation))).one()
+    assert (payment.stripe_checkout_session_id, payment.stripe_payment_intent_id) == (
+        SESSION_ID,
+        "pi_test_order",
+    )
+
+
+async def test_an_expired_session_the_shop_never_made_cancels_nothing(
+    db: Database, http: aiohttp.ClientSession, webhook: str
+) -> None:
+    not_yet_paying = await place_order(db)  # the customer has not opened a payment page yet
+    event = expired(not_yet_paying, session_id="cs_test_other_app")
+
+    assert (await post(http, webhook, event))[0] == 200
+    after = await shop(db, not_yet_paying)
+    assert (after.status, after.stock, after.outbox) == (OrderStatus.PENDING_PAYMENT, [8], [])
 
 
 @pytest.mark.parametrize("reference", ["²", "9" * 30, "٣"])
@@ -572,14 +652,17 @@ async def test_an_order_id_that_is_no_number_of_ours_is_acknowledged_and_ignored
     event = completed(placed, session_id="cs_test_other")
     event["data"]["object"]["client_reference_id"] = reference
     event["data"]["object"]["metadata"] = {"order_id": reference}
+    charge = refunded_charge(payment_intent="pi_other", amount=placed.total, currency="eur")
+    charge["metadata"] = {"order_id": reference}
 
     assert (await post(http, webhook, event))[0] == 200
+    assert (await post(http, webhook, simulate.stripe_event("charge.refunded", charge)))[0] == 200
     after = await shop(db, placed)
     assert (after.status, after.payment_status, after.stock, after.outbox) == (
         OrderStatus.PENDING_PAYMENT,
         PaymentStatus.PENDING,
         [8],
-        [],
+        alerted("stripe:1:unknown_session"),
     )
 
 
@@ -640,6 +723,13 @@ async def paid_at_stripe(
             )
         finally:
             await gateway.close()
+        async with db.transaction() as session:
+            await ledger.attach_reference(
+                session,
+                order_id=placed.order_id,
+                provider=PaymentProvider.STRIPE,
+                checkout_session_id=checkout.id,
+            )
         paid = stripe_api.pay(checkout.id)
         async with serving(
             db, stripe_secret_key="sk_test_1", stripe_api_base=stripe_api.base_url

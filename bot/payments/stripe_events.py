@@ -54,6 +54,14 @@ class EventResult(enum.StrEnum):
     EXPIRED = "expired"  # the order was cancelled and its stock returned
     REFUNDED = "refunded"
     UNCHANGED = "unchanged"  # the order has moved on; the state machine ignores this event
+    UNKNOWN_SESSION = "unknown_session"  # paid through a page the shop never made: admins told
+    TOO_EARLY = "too_early"  # about a payment not recorded yet: left unrecorded for a retry
+
+
+class TooEarly(Exception):
+    """The event is about a payment of ours that the shop has not heard of yet (a refund that
+    overtook the payment). Raised so the caller rolls back, leaving the event unrecorded: Stripe
+    delivers it again, and by then the payment has arrived."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,13 +161,22 @@ async def _session_paid(event: _Event) -> EventResult:
             reference=reference,
             amount=_int(obj.get("amount_total")),
             currency=_currency(obj),
-            order_id=_order_id(obj),
             payment_intent_id=_id_of(obj.get("payment_intent")),
             actor=ACTOR,
         )
     except NotFound:
-        log.warning("Stripe checkout session %s belongs to no order here", obj.get("id"))
-        return EventResult.IGNORED
+        # Only a page the shop made pays an order: another app on the same account, or a
+        # replayed event, names our order ids too, and must not take one over.
+        log.warning("Stripe checkout session %s was not made by this shop", reference)
+        await notifications.alert_unknown_stripe_payment(
+            event.session,
+            key=f"stripe:{event.row_id}:unknown_session",
+            session_id=reference,
+            amount=_int(obj.get("amount_total")),
+            currency=_currency(obj),
+            admin_chat_ids=event.admin_chat_ids,
+        )
+        return EventResult.UNKNOWN_SESSION
     await _save_card(event, result.order_id)
     await _announce_payment(event, result.outcome, result.order_id)
     return EventResult(result.outcome.value)
@@ -270,9 +287,13 @@ def _newer_session(order: Order, expired: Mapping[str, Any]) -> bool:
 
 async def _charge_refunded(event: _Event) -> EventResult:
     obj = event.object
-    order_id = await _order_for_intent(event.session, obj)
-    if order_id is None or not obj.get("refunded"):
+    if not obj.get("refunded"):
         # A partial refund leaves the order as it is; the admin who made it decides the rest.
+        return EventResult.IGNORED
+    order_id = await _order_for_intent(event.session, obj)
+    if order_id is None:
+        if await _awaits_its_payment(event.session, obj):
+            raise TooEarly
         return EventResult.IGNORED
     try:
         await ledger.mark_refunded(event.session, order_id=order_id, actor=ACTOR)
@@ -287,30 +308,36 @@ async def _charge_refunded(event: _Event) -> EventResult:
 
 
 async def _order_for_session(session: AsyncSession, obj: Mapping[str, Any]) -> int | None:
-    found = await session.scalar(
+    """Only through a session id the shop stored: never the order id the event claims."""
+    return await session.scalar(
         select(PaymentInformation.order_id).where(
             PaymentInformation.stripe_checkout_session_id == str(obj.get("id"))
         )
     )
-    return found if found is not None else await _existing(session, _order_id(obj))
 
 
 async def _order_for_intent(session: AsyncSession, obj: Mapping[str, Any]) -> int | None:
+    """Only through a payment intent the shop stored when the payment arrived."""
     intent_id = _id_of(obj.get("payment_intent"))
-    found = None
-    if intent_id:
-        found = await session.scalar(
-            select(PaymentInformation.order_id).where(
-                PaymentInformation.stripe_payment_intent_id == intent_id
-            )
-        )
-    return found if found is not None else await _existing(session, _order_id(obj))
-
-
-async def _existing(session: AsyncSession, order_id: int | None) -> int | None:
-    if order_id is None:
+    if intent_id is None:
         return None
-    return await session.scalar(select(Order.id).where(Order.id == order_id))
+    return await session.scalar(
+        select(PaymentInformation.order_id).where(
+            PaymentInformation.stripe_payment_intent_id == intent_id
+        )
+    )
+
+
+async def _awaits_its_payment(session: AsyncSession, obj: Mapping[str, Any]) -> bool:
+    """The charge names (in the metadata we gave its payment intent) an order with a payment
+    page of ours that has received nothing yet: its payment event is still on its way."""
+    payment = await session.scalar(
+        select(PaymentInformation).where(
+            PaymentInformation.order_id == _order_id(obj),
+            PaymentInformation.stripe_checkout_session_id.is_not(None),
+        )
+    )
+    return payment is not None and not ledger.money_received(payment)
 
 
 def _order_id(obj: Mapping[str, Any]) -> int | None:

@@ -153,6 +153,20 @@ async def announce_unmatched_payment(
     )
 
 
+async def alert_unknown_stripe_payment(
+    session: AsyncSession,
+    *,
+    key: str,
+    session_id: str,
+    amount: int,
+    currency: str,
+    admin_chat_ids: Sequence[int],
+) -> None:
+    """Money through a Checkout page this shop never made: no order was touched."""
+    params = {"session_id": session_id, "amount": amount, "currency": currency}
+    await alert_admins(session, admin_chat_ids, key, Notice("admin.unknown_stripe_payment", params))
+
+
 async def alert_sold_out(
     session: AsyncSession,
     *,

@@ -152,6 +152,15 @@ def _admin_unmatched(
     )
 
 
+def _admin_unknown_stripe(*, session_id: str, amount: int, currency: str) -> str:
+    return (
+        f"⚠️ Stripe reports {money(amount, currency.upper())} paid through checkout session "
+        f"<code>{esc(session_id)}</code>, which this shop did not create. No order was changed. "
+        "If it is not another app's payment on the same Stripe account, check it in the Stripe "
+        "dashboard and refund it."
+    )
+
+
 def _admin_sold_out(*, product_id: int, product: str, size: str, order_id: int) -> str:
     return (
         f"📦 <b>Sold out:</b> {esc(product)} (#{product_id}), size <b>{esc(size)}</b>, "
@@ -180,6 +189,7 @@ ENGLISH: Mapping[str, Template] = {
     "admin.refund_needed": _admin_refund,
     "admin.unmatched_payment": _admin_unmatched,
     "admin.sold_out": _admin_sold_out,
+    "admin.unknown_stripe_payment": _admin_unknown_stripe,
     LEGACY_TEXT: _verbatim,
 }
 

@@ -29,7 +29,8 @@ from bot.models import (
     utcnow,
 )
 from bot.payments import stripe_events
-from bot.payments.stripe_events import EventResult, StripeCard
+from bot.payments.stripe_events import EventResult as EventResult
+from bot.payments.stripe_events import StripeCard, TooEarly
 from bot.payments.stripe_gateway import CheckoutSession, StripeGateway
 from bot.services import ledger
 from bot.services import order as orders
@@ -157,12 +158,16 @@ async def apply_stripe_event(
 ) -> EventResult:
     """Apply a verified Stripe event once, with its notifications, in one transaction. A card
     the customer asked to save is looked up at Stripe first, so no lock waits on Stripe.
-    InvalidInput for an event that is unusable (retrying it will not help)."""
+    InvalidInput for an event that is unusable (retrying it will not help); TOO_EARLY, with
+    nothing recorded, for one that overtook the payment it is about."""
     card = await _card_to_save(gateway, event)
-    async with database.transaction() as session:
-        return await stripe_events.apply_event(
-            session, event=event, admin_chat_ids=admin_chat_ids, card=card
-        )
+    try:
+        async with database.transaction() as session:
+            return await stripe_events.apply_event(
+                session, event=event, admin_chat_ids=admin_chat_ids, card=card
+            )
+    except TooEarly:
+        return EventResult.TOO_EARLY
 
 
 async def _card_to_save(

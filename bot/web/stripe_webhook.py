@@ -11,7 +11,7 @@ import stripe
 from aiohttp import web
 
 from bot.services.errors import ShopError
-from bot.usecases.payments import apply_stripe_event
+from bot.usecases.payments import EventResult, apply_stripe_event
 from bot.web.common import (
     DATABASE,
     GATEWAY,
@@ -52,6 +52,8 @@ async def stripe_webhook(request: web.Request) -> web.Response:
         log.warning("Stripe event %s refused: %s", event.get("id"), error)
         return reply(400, error="malformed event")
     log.info("Stripe event %s (%s): %s", event["id"], event["type"], result.value)
+    if result is EventResult.TOO_EARLY:  # not recorded: Stripe's next delivery applies it
+        return reply(409, error="the payment this event is about has not arrived yet")
     return reply(200, received=True)
 
 

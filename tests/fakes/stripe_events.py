@@ -8,9 +8,15 @@ from typing import Any
 
 
 def refunded_charge(
-    *, payment_intent: str, amount: int, currency: str, refunded: int | None = None
+    *,
+    payment_intent: str,
+    amount: int,
+    currency: str,
+    refunded: int | None = None,
+    order_id: int | None = None,
 ) -> dict[str, Any]:
-    """A charge as Stripe sends it in charge.refunded: fully refunded unless `refunded` is less."""
+    """A charge as Stripe sends it in charge.refunded: fully refunded unless `refunded` is less.
+    It carries its payment intent's metadata, which names the order when the shop made it."""
     amount_refunded = amount if refunded is None else refunded
     return {
         "id": f"ch_{secrets.token_hex(12)}",
@@ -20,4 +26,5 @@ def refunded_charge(
         "currency": currency.lower(),
         "payment_intent": payment_intent,
         "refunded": amount_refunded >= amount,
+        "metadata": {} if order_id is None else {"order_id": str(order_id)},
     }
