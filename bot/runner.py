@@ -75,7 +75,7 @@ async def running_shop(
             await application.post_init(application)
         await application.start()
         stack.push_async_callback(_stop_application, application)
-        background = BackgroundJobs(application.bot, database, settings)
+        background = BackgroundJobs(application.bot, database, settings, stripe_gateway=gateway)
         application.bot_data.jobs = background
         if jobs:
             background.start()

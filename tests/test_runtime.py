@@ -217,8 +217,8 @@ async def test_the_expiry_job_cancels_an_overdue_order_returns_its_stock_and_tel
     emulator: BotApiEmulator, db: Database
 ) -> None:
     overdue, recent = await place_order(db), await place_order(db)
-    await abandon(db, overdue, minutes=61)
-    await abandon(db, recent, minutes=59)
+    await abandon(db, overdue, minutes=66)  # its hold, and the grace for a late payment
+    await abandon(db, recent, minutes=64)
     ann = emulator.user(overdue.telegram_id, "Ann")
     settings = shop_settings(emulator, db, unpaid_order_timeout_minutes=60)
 

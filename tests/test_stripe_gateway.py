@@ -102,6 +102,7 @@ async def test_a_checkout_session_carries_the_orders_lines_amount_and_reference(
     reference = {"order_id": str(order.id)}
     assert request.params == {
         "mode": "payment",
+        "allowed_payment_method_types": ["card"],  # settles at once, within the order's hold
         "line_items": [
             {
                 "quantity": "2",

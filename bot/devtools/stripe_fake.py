@@ -64,6 +64,7 @@ class FakeStripeApi:
         app = web.Application()
         app.router.add_post("/v1/checkout/sessions", self._create_session)
         app.router.add_get("/v1/checkout/sessions/{id}", self._get_session)
+        app.router.add_post("/v1/checkout/sessions/{id}/expire", self._expire_session)
         app.router.add_post("/v1/refunds", self._create_refund)
         app.router.add_get("/v1/payment_intents/{id}", self._get_payment_intent)
         app.router.add_get("/v1/payment_methods/{id}", self._get_payment_method)
@@ -128,6 +129,8 @@ class FakeStripeApi:
         customer when the session says so, and attaches a new card to the customer when the
         session asked to keep it for later."""
         session = self.sessions[session_id]
+        if session["status"] != "open":
+            raise ValueError(f"the payment page {session_id} is {session['status']}")
         intent_data = session["_payment_intent_data"]
         wants_saving = "setup_future_usage" in intent_data
         customer = session["customer"]
@@ -229,6 +232,20 @@ class FakeStripeApi:
         if shown["status"] != "open":
             shown["url"] = None
         return web.json_response(shown)
+
+    async def _expire_session(self, request: web.Request) -> web.Response:
+        """Only an open page can be expired, as at Stripe."""
+        _, refused = await self._receive(request)
+        if refused is not None:
+            return refused
+        session = self.sessions.get(request.match_info["id"])
+        if session is None:
+            return _missing("checkout.session")
+        if session["status"] != "open":
+            message = 'Only Checkout Sessions with a status in ["open"] can be expired.'
+            return _error(400, "invalid_request_error", message, None)
+        session.update(status="expired", url=None)
+        return web.json_response(public(session))
 
     async def _create_refund(self, request: web.Request) -> web.Response:
         params, refused = await self._receive(request)

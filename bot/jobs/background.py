@@ -22,13 +22,17 @@ from bot.jobs.broadcast_delivery import Broadcaster
 from bot.jobs.outbox_delivery import DELIVERY_INTERVAL_S, deliver_due
 from bot.models import utcnow
 from bot.models.outbox import OutboxMessage, OutboxStatus
-from bot.usecases.expiry import expire_unpaid_orders
+from bot.payments.stripe_gateway import StripeGateway
+from bot.usecases.expiry import LATE_PAYMENT_GRACE, expire_unpaid_orders
+from bot.usecases.stripe_upkeep import Upkeep, settle_with_stripe
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 EXPIRY_INTERVAL_S = 60.0
+# Closing the pages of cancelled orders and refunding money that landed on them.
+STRIPE_UPKEEP_INTERVAL_S = 30.0
 # How often an idle shop looks for a broadcast to send (resumed ones, another instance's).
 BROADCAST_INTERVAL_S = 1.0
 # Long enough for a delivery round to finish: a message sent but not yet marked sent would be
@@ -95,8 +99,8 @@ class RepeatingJob(Generic[T]):
 
 
 class BackgroundJobs:
-    """Outbox delivery (every second), unpaid-order expiry (every minute) and broadcasts
-    (batch after batch while one runs) for one bot."""
+    """Outbox delivery (every second), unpaid-order expiry (every minute), Stripe upkeep
+    (every half minute, with a gateway) and broadcasts (batch after batch while one runs)."""
 
     def __init__(
         self,
@@ -106,9 +110,15 @@ class BackgroundJobs:
         *,
         delivery_interval_s: float = DELIVERY_INTERVAL_S,
         expiry_interval_s: float = EXPIRY_INTERVAL_S,
+        stripe_gateway: StripeGateway | None = None,
+        stripe_upkeep_interval_s: float = STRIPE_UPKEEP_INTERVAL_S,
     ) -> None:
         self._bot = bot
         self._database = database
+        self._gateway = stripe_gateway
+        self.stripe_upkeep = RepeatingJob(
+            "stripe upkeep", self._settle_with_stripe, stripe_upkeep_interval_s
+        )
         self._timeout = settings.unpaid_order_hold
         self.delivery = RepeatingJob("outbox delivery", self._deliver, delivery_interval_s)
         self.expiry = RepeatingJob("unpaid order expiry", self._expire, expiry_interval_s)
@@ -120,12 +130,15 @@ class BackgroundJobs:
     def start(self) -> None:
         self.delivery.start()
         self.expiry.start()
+        if self._gateway is not None:
+            self.stripe_upkeep.start()
         self.broadcaster.resume()
         self.broadcasts.start()
 
     async def stop(self) -> None:
         self.broadcaster.interrupt()
         await self.broadcasts.stop()
+        await self.stripe_upkeep.stop()
         await self.expiry.stop()
         await self.delivery.stop()
 
@@ -160,8 +173,22 @@ class BackgroundJobs:
             self.broadcasts.wake()  # the next batch at once, not in a second
         return sent
 
+    async def _settle_with_stripe(self) -> Upkeep | None:
+        if self._gateway is None:
+            return None
+        done = await settle_with_stripe(self._database, self._gateway)
+        if done.pages_closed or done.refunds_asked:
+            log.info(
+                "Stripe upkeep: %d page(s) closed, %d refund(s) asked",
+                done.pages_closed,
+                done.refunds_asked,
+            )
+        return done
+
     async def _expire(self) -> list[int]:
-        expired = await expire_unpaid_orders(self._database, older_than=self._timeout)
+        expired = await expire_unpaid_orders(
+            self._database, older_than=self._timeout + LATE_PAYMENT_GRACE
+        )
         if expired:
             log.info("Cancelled %d unpaid order(s): %s", len(expired), expired)
             self.delivery.wake()  # tell the customers now, not at the next tick

@@ -59,7 +59,9 @@ class PaymentDetails(CreatedAt, Base):
 
 class PaymentInformation(Timestamps, Base):
     """An order's payment; `save_card` is the customer's choice at checkout, honoured by
-    every payment page made for the order."""
+    every payment page made for the order. `refund_asked_at`: when Stripe took the refund of
+    this payment; `page_closed_at`: when the payment page of a cancelled order was closed at
+    Stripe. Until then the Stripe upkeep job keeps trying."""
 
     __tablename__ = "payment_information"
     __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
@@ -83,5 +85,7 @@ class PaymentInformation(Timestamps, Base):
     provider_payment_charge_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     save_card: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    refund_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    page_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     order: Mapped[Order] = relationship(back_populates="payment", lazy="raise")

@@ -191,6 +191,7 @@ async def _announce_payment(event: _Event, outcome: PaymentOutcome, order_id: in
         currency=_currency(event.object),
         admin_chat_ids=event.admin_chat_ids,
         payment_ref=str(event.row_id),
+        refunds_itself=True,  # the Stripe upkeep job refunds money for an unpayable order
     )
 
 

@@ -108,6 +108,22 @@ class StripeGateway:
             return None
         return _checkout_session(session, currency)
 
+    async def expire_checkout_session(self, session_id: str, currency: str) -> None:
+        """Close a payment page so nobody can pay it any more. A page already closed (paid,
+        expired, or unknown to Stripe) is where this would put it."""
+        try:
+            await self._client.v1.checkout.sessions.expire_async(session_id)
+        except stripe.InvalidRequestError as error:
+            # Stripe refuses to expire a page that is not open, with no code to tell that
+            # from other refusals: ask it how the page is.
+            page = await self.retrieve_checkout_session(session_id, currency)
+            if page is None or page.status != "open":
+                log.info("checkout session %s was closed already", session_id)
+                return
+            raise _payment_error(error) from error
+        except stripe.StripeError as error:
+            raise _payment_error(error) from error
+
     async def refund(
         self, payment_intent_id: str, *, idempotency_key: str, amount: int | None = None
     ) -> Refund:
@@ -230,6 +246,9 @@ def _session_params(
     order_ref = {"order_id": str(order.id)}
     params: SessionCreateParams = {
         "mode": "payment",
+        # Cards (and the wallets that pay by card) settle at once. Bank debits and vouchers
+        # settle days later, long after the order's hold has released its stock.
+        "allowed_payment_method_types": ["card"],
         "line_items": [_line_item(order.currency, item) for item in order.items],
         "client_reference_id": str(order.id),
         "metadata": order_ref | ({"save_card": "true"} if save_card else {}),

@@ -18,7 +18,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import ALLOWED_TRANSITIONS, Order, OrderStatus, PaymentProvider, PaymentStatus
+from bot.models import (
+    ALLOWED_TRANSITIONS,
+    Order,
+    OrderStatus,
+    PaymentProvider,
+    PaymentStatus,
+    utcnow,
+)
 from bot.services import admin, ledger, notifications
 from bot.services import order as orders
 from bot.services.errors import IllegalTransition, NotAllowed
@@ -179,7 +186,7 @@ async def record_refund(
     """The refund was asked of the provider (or is the admin's to make): the payment waits for
     its confirmation. Returns the payment's status: refunded when Stripe confirmed already."""
     order = await orders.lock_order(session, plan.order_id)
-    await _ask_refund(session, order)
+    await _ask_refund(session, order, asked_stripe=provider_refund_id is not None)
     await _record(
         session, admin_telegram_id, "refund", order.id, _details(plan, provider_refund_id)
     )
@@ -187,11 +194,13 @@ async def record_refund(
     return order.payment.status
 
 
-async def _ask_refund(session: AsyncSession, order: Order) -> None:
+async def _ask_refund(session: AsyncSession, order: Order, *, asked_stripe: bool) -> None:
     """Money already on its way back (or back) is left as it is. Flushed before anything
     reloads the order and its payment."""
     if order.payment is not None and order.payment.status in _MONEY_HELD:
         order.payment.status = PaymentStatus.REFUND_PENDING
+        if asked_stripe:
+            order.payment.refund_asked_at = utcnow()
         await session.flush()
 
 
@@ -240,7 +249,7 @@ async def cancel(
     if refusal is not None and plan.refund is None:
         raise refusal
     if plan.refund is not None:
-        await _ask_refund(session, order)
+        await _ask_refund(session, order, asked_stripe=provider_refund_id is not None)
         details = _details(plan.refund, provider_refund_id)
         await _record(session, admin_telegram_id, "refund", order.id, details)
     if refusal is not None:

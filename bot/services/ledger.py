@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import (
@@ -276,6 +276,72 @@ async def _settle(
         session, order, to=OrderStatus.PAID, actor=actor, note=f"paid_{payment.provider.value}"
     )
     return PaymentOutcome.PAID
+
+
+# ---------------------------------------------------------------- Stripe upkeep
+
+
+async def pages_to_close(session: AsyncSession, *, limit: int) -> list[tuple[int, str, str]]:
+    """(order id, Checkout Session id, currency) of cancelled orders whose payment page may
+    still be open at Stripe: whoever cancelled it, nobody must pay for it any more."""
+    rows = await session.execute(
+        select(
+            PaymentInformation.order_id,
+            PaymentInformation.stripe_checkout_session_id,
+            PaymentInformation.currency,
+        )
+        .join(Order, Order.id == PaymentInformation.order_id)
+        .where(
+            Order.status == OrderStatus.CANCELLED,
+            PaymentInformation.provider == PaymentProvider.STRIPE,
+            PaymentInformation.status == PaymentStatus.PENDING,
+            PaymentInformation.stripe_checkout_session_id.is_not(None),
+            PaymentInformation.page_closed_at.is_(None),
+        )
+        .order_by(PaymentInformation.order_id)
+        .limit(limit)
+    )
+    return [(order_id, page, currency) for order_id, page, currency in rows if page is not None]
+
+
+async def page_closed(session: AsyncSession, *, order_id: int, checkout_session_id: str) -> None:
+    await session.execute(
+        update(PaymentInformation)
+        .where(
+            PaymentInformation.order_id == order_id,
+            PaymentInformation.stripe_checkout_session_id == checkout_session_id,
+        )
+        .values(page_closed_at=utcnow())
+    )
+
+
+async def refunds_due(session: AsyncSession, *, limit: int) -> list[tuple[int, str]]:
+    """(order id, payment intent id) of Stripe payments waiting for a refund nobody has asked
+    Stripe for yet: money that landed on an order that could no longer be paid."""
+    rows = await session.execute(
+        select(PaymentInformation.order_id, PaymentInformation.stripe_payment_intent_id)
+        .where(
+            PaymentInformation.provider == PaymentProvider.STRIPE,
+            PaymentInformation.status == PaymentStatus.REFUND_PENDING,
+            PaymentInformation.stripe_payment_intent_id.is_not(None),
+            PaymentInformation.refund_asked_at.is_(None),
+        )
+        .order_by(PaymentInformation.order_id)
+        .limit(limit)
+    )
+    return [(order_id, intent) for order_id, intent in rows if intent is not None]
+
+
+async def refund_asked(session: AsyncSession, *, order_id: int) -> None:
+    """Stripe took the refund (or had made it already); its webhook confirms it."""
+    await session.execute(
+        update(PaymentInformation)
+        .where(
+            PaymentInformation.order_id == order_id,
+            PaymentInformation.refund_asked_at.is_(None),
+        )
+        .values(refund_asked_at=utcnow())
+    )
 
 
 async def mark_refunded(session: AsyncSession, *, order_id: int, actor: str) -> Order:

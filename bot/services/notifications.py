@@ -61,8 +61,10 @@ async def announce_payment(
     currency: str,
     admin_chat_ids: Sequence[int],
     payment_ref: str,
+    refunds_itself: bool = False,
 ) -> None:
-    """`payment_ref` tells late payments apart: each one needs its own refund."""
+    """`payment_ref` tells late payments apart: each one needs its own refund, which the shop
+    asks for itself when `refunds_itself` (Stripe), and the admins must make otherwise."""
     who = await recipient(session, order_id)
     order = {"order_id": order_id}
     received = {**order, "amount": amount, "currency": currency}
@@ -81,7 +83,7 @@ async def announce_payment(
     elif outcome is PaymentOutcome.NOT_PAYABLE:
         key = f"order:{order_id}:not_payable:{payment_ref}"
         told = Notice("order.late_payment", order)
-        alert = Notice("admin.refund_needed", received)
+        alert = Notice("admin.refunding" if refunds_itself else "admin.refund_needed", received)
     else:
         return  # already paid: said when it was paid
     await tell_customer(session, who, key, told)

@@ -142,6 +142,14 @@ def _admin_refund(*, order_id: int, amount: int, currency: str) -> str:
     )
 
 
+def _admin_refunding(*, order_id: int, amount: int, currency: str) -> str:
+    return (
+        f"↩️ {money(amount, currency.upper())} arrived for order <b>#{order_id}</b>, which can "
+        "no longer be paid (cancelled or already paid). The shop is refunding it through "
+        "Stripe; the customer is told when Stripe confirms."
+    )
+
+
 def _admin_unmatched(
     *, amount: int, currency: str, telegram_charge_id: str, provider_charge_id: str
 ) -> str:
@@ -187,6 +195,7 @@ ENGLISH: Mapping[str, Template] = {
     "admin.paid": _admin_paid,
     "admin.mismatch": _admin_mismatch,
     "admin.refund_needed": _admin_refund,
+    "admin.refunding": _admin_refunding,
     "admin.unmatched_payment": _admin_unmatched,
     "admin.sold_out": _admin_sold_out,
     "admin.unknown_stripe_payment": _admin_unknown_stripe,

@@ -11,6 +11,11 @@ from bot.models import Order, OrderStatus, utcnow
 from bot.services import notifications
 from bot.services import order as orders
 
+# How long past its deadline an unpaid order is still kept. Its Stripe page closes at the
+# deadline, but a payment made in the page's last second reaches us by webhook a little later:
+# waiting for it makes that customer's order paid, not cancelled and refunded.
+LATE_PAYMENT_GRACE = timedelta(minutes=5)
+
 
 async def expire_unpaid_orders(
     db: Database, *, older_than: timedelta, now: datetime | None = None, limit: int = 100
