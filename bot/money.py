@@ -33,6 +33,9 @@ _EXPONENTS = {
     ),
     **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
 }
+# The largest order, in minor units: the most Stripe takes in one payment ($999,999.99), and far
+# below the 32-bit columns that hold amounts.
+MAX_ORDER_TOTAL = 99_999_999
 _SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "UAH": "₴", "RUB": "₽"}
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _PRICE_RE = re.compile(r"^\d+(?:[.,]\d+)?$")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, delete, func, inspect, select, update
@@ -23,6 +23,7 @@ from bot.models import (
     Size,
     utcnow,
 )
+from bot.money import MAX_ORDER_TOTAL
 from bot.services.errors import (
     IllegalTransition,
     InvalidInput,
@@ -75,7 +76,7 @@ async def _locked_cart(session: AsyncSession, user_id: int) -> Cart | None:
     )
 
 
-def _check_lines(items: Iterable[CartItem]) -> str:
+def _check_lines(items: Sequence[CartItem]) -> str:
     """Refuse lines that can no longer be sold and return the order's one currency."""
     currencies = set()
     for item in items:
@@ -84,7 +85,10 @@ def _check_lines(items: Iterable[CartItem]) -> str:
         currencies.add(item.product.currency)
     if len(currencies) > 1:
         raise InvalidInput("order.mixed_currencies")
-    return currencies.pop()
+    currency = currencies.pop()
+    if sum(item.product.price * item.quantity for item in items) > MAX_ORDER_TOTAL:
+        raise NotAllowed("checkout.total_too_large", limit=MAX_ORDER_TOTAL, currency=currency)
+    return currency
 
 
 async def _take_stock(session: AsyncSession, item: CartItem) -> None:

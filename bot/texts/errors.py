@@ -142,6 +142,10 @@ ERRORS: dict[str, str] = {
         "Some items in your cart can't be ordered as they are (marked ⚠️). "
         "Please lower the quantity or remove them first."
     ),
+    "checkout.total_too_large": (
+        "An order can be at most {limit!m}, the most one payment can take. "
+        "Please split your cart into smaller orders."
+    ),
     "order.cart_empty": "Your cart is empty.",
     "order.address_not_found": "That address was not found. Please choose another one.",
     "order.product_not_sold": "{product} is no longer sold. Please remove it from your cart.",

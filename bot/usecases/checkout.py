@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
 from bot.models import Address
+from bot.money import MAX_ORDER_TOTAL
 from bot.services import cart as carts
 from bot.services import dialog, inventory, ledger
 from bot.services import order as orders
@@ -91,6 +92,10 @@ def check_ready(view: CartView) -> None:
         raise InvalidInput("checkout.cart_empty")
     if not view.can_checkout:
         raise NotAllowed("checkout.blocked")
+    if view.total > MAX_ORDER_TOTAL:
+        raise NotAllowed(
+            "checkout.total_too_large", limit=MAX_ORDER_TOTAL, currency=view.currency or ""
+        )
 
 
 async def start_checkout(db: Database, *, sender: Sender) -> AddressChoice | AddressQuestion:

@@ -18,6 +18,8 @@ from bot.services import dialog
 from bot.services import user as users
 from bot.services.cart import cart_fingerprint
 from bot.services.errors import InvalidInput, NotAllowed
+from bot.services.product_fields import MAX_PRICE
+from bot.texts.errors import error_text
 from bot.usecases import cart, checkout
 from bot.usecases.checkout import CartChanged, NotPlaced, OrderPlaced, Summary
 from bot.usecases.customers import Sender, shopper
@@ -243,3 +245,45 @@ async def test_text_sent_while_the_checkout_waits_for_a_button_is_not_an_answer(
     )
 
     assert answered is None
+
+
+async def big_spender_cart(db: Database) -> None:
+    """Three products at the highest price, 99 of each: about €29.7 million, past 2**31 cents."""
+    async with db.transaction() as session:
+        user = await shopper(session, ANN)
+        for name in ("Gold watch", "Gold ring", "Gold chain"):
+            product = await make_product(session, name=name, price=MAX_PRICE, sizes={"M": 100})
+            size_id = (
+                await session.scalars(select(Size.id).where(Size.product_id == product.id))
+            ).one()
+            await carts.add_item(
+                session, user_id=user.id, product_id=product.id, size_id=size_id, quantity=99
+            )
+
+
+async def test_an_order_larger_than_one_payment_can_take_is_refused_at_checkout(
+    db: Database, shop: Shop
+) -> None:
+    await big_spender_cart(db)
+
+    with pytest.raises(NotAllowed) as refused:
+        await checkout.start_checkout(db, sender=ANN)
+
+    assert refused.value.code == "checkout.total_too_large"
+    assert "€999,999.99" in error_text(refused.value)
+    assert not await in_checkout(db)
+
+
+async def test_a_cart_grown_past_the_limit_after_its_summary_is_not_ordered(
+    db: Database, shop: Shop
+) -> None:
+    shown = await summary(db, shop)
+    await big_spender_cart(db)
+
+    placed = await place(db, shop, shown)
+
+    assert isinstance(placed, NotPlaced)
+    assert placed.reason.code == "checkout.total_too_large"
+    assert await orders_placed(db) == 0
+    async with db.reading() as session:
+        assert set((await session.scalars(select(Size.stock))).all()) == {3, 100}
