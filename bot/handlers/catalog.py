@@ -65,8 +65,12 @@ async def category_page(update: Update, context: ShopContext, data: CategoryPage
 async def product_card(update: Update, context: ShopContext, data: ProductCard) -> str | None:
     card = await catalog.product_card(context.db, product_id=data.product_id)
     view = card_view(card.sizes, data)
-    await _show_card(update, card, view)
-    return texts.size_sold_out(view.refused_size) if view.refused_size else None
+    changed = await _show_card(update, card, view)
+    if view.refused_size:
+        return texts.size_sold_out(view.refused_size)
+    if not changed and view.chosen is not None:  # the size pressed was the one chosen
+        return texts.size_already_chosen(view.chosen.name)
+    return None
 
 
 @on_button(AddToCart)
@@ -104,7 +108,7 @@ async def _show_categories(update: Update, context: ShopContext, page: int) -> N
     await show(update, texts.CATALOG_TITLE, categories_keyboard(listing))
 
 
-async def _show_card(update: Update, card: ProductInfo, view: CardView) -> None:
+async def _show_card(update: Update, card: ProductInfo, view: CardView) -> bool:
     origin = view.state.origin
     keyboard = card_keyboard(
         view,
@@ -113,7 +117,7 @@ async def _show_card(update: Update, card: ProductInfo, view: CardView) -> None:
         back=back_target(origin),
     )
     limit = MessageLimit.CAPTION_LENGTH if card.photo else MessageLimit.MAX_TEXT_LENGTH
-    await show(update, _card_text(card, view, limit), keyboard, photo=card.photo)
+    return await show(update, _card_text(card, view, limit), keyboard, photo=card.photo)
 
 
 def _card_text(card: ProductInfo, view: CardView, limit: int) -> str:

@@ -24,14 +24,15 @@ async def show(
     keyboard: InlineKeyboardMarkup | None = None,
     *,
     photo: str | None = None,
-) -> None:
-    """Navigation edits in place so the chat doesn't fill up with old menus."""
+) -> bool:
+    """Navigation edits in place so the chat doesn't fill up with old menus. False when the
+    screen was already showing exactly this: the caller may want to say so."""
     query = update.callback_query
     message = query.message if query else None
     if isinstance(message, Message):
-        await _replace(message, text, keyboard, photo)
-    else:
-        await send(update, text, keyboard, photo=photo)
+        return await _replace(message, text, keyboard, photo)
+    await send(update, text, keyboard, photo=photo)
+    return True
 
 
 async def send(
@@ -47,7 +48,7 @@ async def send(
 
 async def _replace(
     message: Message, text: str, keyboard: InlineKeyboardMarkup | None, photo: str | None
-) -> None:
+) -> bool:
     try:
         if photo and message.photo:
             media = InputMediaPhoto(photo, caption=_caption(text), parse_mode=ParseMode.HTML)
@@ -61,6 +62,8 @@ async def _replace(
     except BadRequest as error:
         if not _is_not_modified(error):
             raise
+        return False
+    return True
 
 
 async def _send_to(

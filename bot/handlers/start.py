@@ -10,7 +10,7 @@ from bot.handlers.paying.offer import payment_connected
 from bot.handlers.render import Screen, send, show
 from bot.handlers.router import on_button, on_command, on_screen, screen
 from bot.keyboards.callbacks import ExpiredButton
-from bot.keyboards.menu import Menu, Noop, back_to_menu, main_menu
+from bot.keyboards.menu import Hint, Menu, Noop, back_to_menu, main_menu
 from bot.keyboards.stripe_page import returned_keyboard
 from bot.models import OrderStatus
 from bot.texts.statuses import STATUS_LABELS
@@ -67,8 +67,15 @@ async def open_menu(update: Update, context: ShopContext, data: Menu) -> str | N
 
 
 @on_button(Noop)
-async def do_nothing(update: Update, context: ShopContext, data: Noop) -> str | None:
-    return None
+async def page_counter(update: Update, context: ShopContext, data: Noop) -> str | None:
+    return texts.PAGE_COUNTER_HINT
+
+
+@on_button(Hint)
+async def hint(update: Update, context: ShopContext, data: Hint) -> str | None:
+    if data.topic not in texts.HINTS:
+        raise ExpiredButton
+    return texts.HINTS[data.topic]
 
 
 def _back_from_payment(back: BackFromPayment, *, can_pay: bool) -> Screen:

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts
 from bot.keyboards.callbacks import Callback, register
 from bot.keyboards.checkout import StartCheckout
-from bot.keyboards.menu import Menu, Noop, back_to_menu, button
+from bot.keyboards.menu import Hint, Menu, back_to_menu, button
 from bot.services.cart import CartLine, CartView
 
 
@@ -51,11 +51,14 @@ def cart_keyboard(view: CartView) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+HINT_CART_LINE = "line"
+
+
 def _line_row(number: int, line: CartLine) -> list[InlineKeyboardButton]:
     label = texts.cart_line_label(number, line.size_name, line.quantity)
     return [
         button(texts.CART_DECREASE, SetQuantity(line.size_id, line.quantity - 1)),
-        button(label, Noop()),
+        button(label, Hint(HINT_CART_LINE)),
         button(texts.CART_INCREASE, SetQuantity(line.size_id, line.quantity + 1)),
         button(texts.CART_REMOVE, RemoveLine(line.size_id)),
     ]

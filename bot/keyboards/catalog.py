@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.keyboards.callbacks import Callback, register
-from bot.keyboards.menu import Menu, Noop, back_to_menu, button, pager
+from bot.keyboards.menu import Hint, Menu, back_to_menu, button, pager
 from bot.models import MAX_LINE_QUANTITY
 from bot.services.pagination import Page
 from bot.services.product import CategorySummary
@@ -162,9 +162,12 @@ def _size_buttons(view: CardView) -> list[InlineKeyboardButton]:
     ]
 
 
+HINT_QUANTITY = "qty"
+
+
 def _quantity_buttons(view: CardView) -> list[InlineKeyboardButton]:
     state = view.state
-    row = [button(texts.quantity(state.qty), Noop())]
+    row = [button(texts.quantity(state.qty), Hint(HINT_QUANTITY))]
     if state.qty > 1:
         row.insert(0, button(texts.LESS, dataclasses.replace(state, qty=state.qty - 1)))
     if state.qty < view.max_qty:

@@ -23,7 +23,15 @@ class Menu(Callback):
 @register("noop")
 @dataclasses.dataclass(frozen=True, slots=True)
 class Noop(Callback):
-    """The page counter between ◀ and ▶: pressing it does nothing."""
+    """The page counter between ◀ and ▶: pressing it changes nothing and says how to turn pages."""
+
+
+@register("hint")
+@dataclasses.dataclass(frozen=True, slots=True)
+class Hint(Callback):
+    """A label among buttons (a quantity, a cart line): pressing it says what to press instead."""
+
+    topic: str
 
 
 MENU_BUTTONS = (

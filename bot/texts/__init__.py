@@ -44,6 +44,18 @@ def page_counter(page: int, pages: int) -> str:
     return f"{page} / {pages}"
 
 
+PAGE_COUNTER_HINT = "This is the page you are on. Use ◀ and ▶ to turn pages."
+# What a label among buttons says when pressed, by its topic.
+HINTS = {
+    "qty": "Use − and + to change the quantity.",
+    "line": "Use − and + to change the quantity, or 🗑 to remove the item.",
+}
+
+
+def size_already_chosen(name: str) -> str:
+    return f"Size {name} is selected."[:TOAST_MAX]
+
+
 # ---------------------------------------------------------------- start, menu, help
 
 MENU_CATALOG = "🛍 Catalogue"
