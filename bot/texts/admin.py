@@ -442,6 +442,28 @@ def order_cancelled(cancellation: Cancellation) -> str:
     return f"{done}\n{refund_requested(refund)}" if refund else done
 
 
+def stripe_failed(command: str, order_id: int, code: str) -> str:
+    """Stripe failed while an admin refunded or cancelled: nothing changed, and what to do."""
+    again = f"<code>/{command} {order_id}</code>"
+    if code == "payment.unreachable":
+        return (
+            f"⚠️ Stripe did not answer, so order <b>#{order_id}</b> was not changed and nothing "
+            f"was refunded. Send {again} again in a minute; if it keeps failing, check "
+            "status.stripe.com and the shop's log."
+        )
+    if code == "payment.already_refunded":
+        return (
+            f"↩️ Stripe says the payment for order <b>#{order_id}</b> was already refunded "
+            "(e.g. in the Stripe dashboard). Stripe's confirmation updates the order and tells "
+            "the customer; nothing else to do."
+        )
+    return (
+        f"⚠️ Stripe refused to refund order <b>#{order_id}</b>, so it was not changed. The "
+        "shop's log has Stripe's reason; check the payment in the Stripe dashboard (a refund "
+        "made there updates the order when Stripe confirms it)."
+    )
+
+
 def refund_requested(plan: RefundPlan) -> str:
     amount = money(plan.amount, plan.currency)
     if plan.route is RefundRoute.STRIPE:

@@ -14,6 +14,7 @@ from bot.handlers.context import ShopContext
 from bot.handlers.render import send
 from bot.handlers.router import on_admin_command
 from bot.models import PaymentStatus
+from bot.services.errors import PaymentError
 from bot.texts import admin as admin_texts
 from bot.usecases import fulfilment, refunds
 
@@ -35,12 +36,16 @@ async def set_status(update: Update, context: ShopContext) -> None:
 @on_admin_command("cancelorder")
 async def cancel_order(update: Update, context: ShopContext) -> None:
     order_id = Args("cancelorder", context.args).at_most(1).integer(0, minimum=1)
-    cancellation = await refunds.cancel_order(
-        context.db,
-        context.bot_data.stripe_gateway,
-        order_id=order_id,
-        admin_telegram_id=_admin(update),
-    )
+    try:
+        cancellation = await refunds.cancel_order(
+            context.db,
+            context.bot_data.stripe_gateway,
+            order_id=order_id,
+            admin_telegram_id=_admin(update),
+        )
+    except PaymentError as error:  # the customer's wording would not tell an admin what to do
+        await send(update, admin_texts.stripe_failed("cancelorder", order_id, error.code))
+        return
     _deliver_now(context)
     await send(update, admin_texts.order_cancelled(cancellation))
 
@@ -54,12 +59,16 @@ async def refund(update: Update, context: ShopContext) -> None:
             raise args.wrong()
         await _confirm_refund(update, context, order_id)
         return
-    request = await refunds.refund_order(
-        context.db,
-        context.bot_data.stripe_gateway,
-        order_id=order_id,
-        admin_telegram_id=_admin(update),
-    )
+    try:
+        request = await refunds.refund_order(
+            context.db,
+            context.bot_data.stripe_gateway,
+            order_id=order_id,
+            admin_telegram_id=_admin(update),
+        )
+    except PaymentError as error:
+        await send(update, admin_texts.stripe_failed("refund", order_id, error.code))
+        return
     if request.status is PaymentStatus.REFUNDED:
         await send(update, admin_texts.already_refunded(order_id))
     else:

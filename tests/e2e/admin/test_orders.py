@@ -33,7 +33,6 @@ from bot.models import (
 from bot.payments import telegram_payments as tg
 from bot.runner import running_shop
 from bot.services import order as orders
-from bot.texts.errors import ERRORS
 from bot.usecases.customers import Sender
 from bot.usecases.payments import start_payment
 from tests.conftest import OWNER_ID, shop_settings
@@ -42,7 +41,6 @@ from tests.fakes.orders import PlacedOrder, place_order
 from tests.fakes.stripe_events import refunded_charge
 from tests.fakes.stripe_shop import post_event, stripe_settings
 
-UNREACHABLE = ERRORS["payment.unreachable"]
 ANN = 42
 
 
@@ -407,7 +405,7 @@ async def test_a_stripe_refund_completes_when_stripe_confirms_it(
     )
 
 
-async def test_when_stripe_is_unreachable_a_refund_changes_nothing(
+async def test_when_stripe_is_unreachable_a_refund_changes_nothing_and_the_admin_is_told_why(
     stripe_shop: ShopApplication, emulator: BotApiEmulator, db: Database, stripe_api: FakeStripeApi
 ) -> None:
     await paid_with_stripe(stripe_shop, emulator, db, stripe_api)
@@ -417,8 +415,9 @@ async def test_when_stripe_is_unreachable_a_refund_changes_nothing(
     stripe_down(stripe_api)
     cancel_refused = await ask(emulator, "/cancelorder 1")
 
-    assert refused.content == UNREACHABLE
-    assert cancel_refused.content == UNREACHABLE
+    assert refused.content.startswith("⚠️ Stripe did not answer, so order #1 was not changed")
+    assert "Send /refund 1 again in a minute" in refused.content
+    assert "Send /cancelorder 1 again in a minute" in cancel_refused.content
     assert "boom" not in refused.content
     assert await state(db, 1) == (OrderStatus.PAID, PaymentStatus.PAID, 8)
     assert len(stripe_api.requests_to("POST", "/v1/refunds")) == 6
@@ -531,3 +530,19 @@ async def test_the_order_commands_are_listed_for_admins(
         assert usage in orders_section
     assert "/setstatus <order id> <shipped|delivered>" in orders_section
     assert "/refund <order id> [done]" in orders_section
+
+
+async def test_a_refund_already_made_in_the_stripe_dashboard_is_explained_to_the_admin(
+    stripe_shop: ShopApplication, emulator: BotApiEmulator, db: Database, stripe_api: FakeStripeApi
+) -> None:
+    paid = await paid_with_stripe(stripe_shop, emulator, db, stripe_api)
+    assert stripe_shop.bot_data.stripe_gateway is not None
+    await stripe_shop.bot_data.stripe_gateway.refund(
+        paid.payment_intent, idempotency_key="made-in-the-dashboard"
+    )
+
+    answer = await ask(emulator, "/refund 1")
+
+    assert "was already refunded (e.g. in the Stripe dashboard)" in answer.content
+    assert await state(db, 1) == (OrderStatus.PAID, PaymentStatus.PAID, 8)
+    assert len(stripe_api.refunds) == 1
