@@ -57,8 +57,9 @@ async def set_admin(
     owners: Collection[int],
     telegram_id: int,
     admin: bool,
-) -> User:
-    """Only an owner (ADMIN_IDS) may promote or demote, and owners can't be demoted here."""
+) -> tuple[User, AdminAction | None]:
+    """Only an owner (ADMIN_IDS) may promote or demote, and owners can't be demoted here.
+    Returns the user and the audit entry of the change, None when nothing changed."""
     if by not in owners:
         raise NotAllowed("admin.owners_only")
     if not admin and telegram_id in owners:
@@ -66,9 +67,10 @@ async def set_admin(
     user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
     if user is None:
         raise NotFound("admin.unknown_user")
+    entry = None
     if user.is_admin != admin:
         user.is_admin = admin
-        await record(
+        entry = await record(
             session,
             admin_telegram_id=by,
             action="promote" if admin else "demote",
@@ -77,4 +79,4 @@ async def set_admin(
             details=f"telegram_id={telegram_id}",
         )
     await session.flush()
-    return user
+    return user, entry

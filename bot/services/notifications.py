@@ -155,6 +155,14 @@ async def announce_unmatched_payment(
     )
 
 
+async def announce_role(
+    session: AsyncSession, *, chat_id: int, admin: bool, change_id: int
+) -> None:
+    """Keyed by the change: promoted, demoted and promoted again is told three times."""
+    notice = Notice("role.promoted" if admin else "role.demoted", {})
+    await outbox.enqueue(session, key=f"role:{change_id}", chat_id=chat_id, notice=notice)
+
+
 async def alert_unknown_stripe_payment(
     session: AsyncSession,
     *,

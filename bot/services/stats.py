@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import PURCHASED_STATUSES, Order, OrderItem, OrderStatus, Product, Size, User
 from bot.services.errors import InvalidInput, NotFound
+from bot.services.pagination import Page, check_page
 
 # Statuses whose totals are revenue: the money came in and stayed.
 REVENUE_STATUSES = PURCHASED_STATUSES
@@ -92,6 +93,16 @@ class UsersSummary:
     bought: int  # paid for at least one order
     blocked: int
     admins: int  # owners (ADMIN_IDS) and promoted admins
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    telegram_id: int
+    first_name: str
+    username: str | None
+    blocked: bool
+    orders: int  # placed, in any status
+    spent: tuple[Revenue, ...]  # paid orders, by currency code
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +192,52 @@ async def users_summary(
         blocked=int(blocked),
         admins=len({*owners, *promoted}),
     )
+
+
+async def list_customers(session: AsyncSession, *, page: int, per_page: int) -> Page[CustomerRow]:
+    """Newest first, each with what they ordered and paid: two queries for a page."""
+    offset = check_page(page, per_page)
+    total = await session.scalar(select(func.count(User.id))) or 0
+    users = (
+        await session.scalars(
+            select(User)
+            .order_by(User.created_at.desc(), User.id.desc())
+            .offset(offset)
+            .limit(per_page)
+        )
+    ).all()
+    placed: Counter[int] = Counter()
+    spent: dict[int, list[Revenue]] = {}
+    rows = await session.execute(
+        select(
+            Order.user_id,
+            Order.currency,
+            func.count(Order.id),
+            func.sum(case((_earning(), Order.total), else_=0)),
+            func.count(case((_earning(), 1))),
+        )
+        .where(Order.user_id.in_([user.id for user in users]))
+        .group_by(Order.user_id, Order.currency)
+        .order_by(Order.user_id, Order.currency)
+    )
+    for user_id, currency, count, paid_total, paid_orders in rows:
+        placed[user_id] += int(count)
+        if paid_orders:
+            spent.setdefault(user_id, []).append(
+                Revenue(currency, int(paid_total), int(paid_orders))
+            )
+    items = [
+        CustomerRow(
+            telegram_id=user.telegram_id,
+            first_name=user.first_name,
+            username=user.username,
+            blocked=user.is_blocked,
+            orders=placed[user.id],
+            spent=tuple(spent.get(user.id, ())),
+        )
+        for user in users
+    ]
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 async def customer_details(

@@ -14,6 +14,7 @@ from bot.services.review import AdminReviewView, RemovedReview
 from bot.services.stats import (
     MAX_DAYS,
     CustomerDetails,
+    CustomerRow,
     PeriodStats,
     Revenue,
     StatsReport,
@@ -101,7 +102,7 @@ COMMANDS: Mapping[str, CommandHelp] = {
         "/broadcast <text>, or reply /broadcast to a message to copy it",
         "send a message to every customer",
     ),
-    "users": CommandHelp("Customers", "/users", "customers: new, ordering, blocked, admins"),
+    "users": CommandHelp("Customers", "/users", "customers: counts, then each with orders and spend"),
     "user": CommandHelp(
         "Customers",
         "/user <telegram user id>",
@@ -280,19 +281,32 @@ def review_removed(removed: RemovedReview) -> str:
     )
 
 
-def users_summary(summary: UsersSummary) -> str:
+def users_overview(summary: UsersSummary, customers: Page[CustomerRow]) -> str:
     joined = " · ".join(
         f"{count} today" if days == 1 else f"{count} in {days} days" for days, count in summary.new
     )
-    return "\n".join(
-        [
-            "👥 <b>Customers</b>",
-            f"Total: {summary.total}",
-            f"New: {joined}",
-            f"Placed an order: {summary.ordered} · paid for one: {summary.bought}",
-            f"Blocked the bot: {summary.blocked}",
-            f"Admins: {summary.admins}",
-        ]
+    figures = [
+        "👥 <b>Customers</b>",
+        f"Total: {summary.total}",
+        f"New: {joined}",
+        f"Placed an order: {summary.ordered} · paid for one: {summary.bought}",
+        f"Blocked the bot: {summary.blocked}",
+        f"Admins: {summary.admins}",
+    ]
+    if not customers.items:
+        return "\n".join(figures)
+    listed = [_customer_row(row) for row in customers.items]
+    more = "Newest first. <code>/user &lt;id&gt;</code> shows one customer in detail."
+    return "\n".join([*figures, "", *listed, "", more])
+
+
+def _customer_row(row: CustomerRow) -> str:
+    handle = f" @{esc(row.username)}" if row.username else ""
+    spent = " · ".join(money(s.amount, s.currency) for s in row.spent) or "nothing paid"
+    blocked = " · ⛔ blocked the bot" if row.blocked else ""
+    return (
+        f"• {esc(row.first_name)}{handle} (<code>{row.telegram_id}</code>): "
+        f"{_plural(row.orders, 'order')}, {spent}{blocked}"
     )
 
 

@@ -108,6 +108,17 @@ def _unmatched_payment(*, amount: int, currency: str) -> str:
     )
 
 
+def _promoted() -> str:
+    return (
+        "🔑 You are now an admin of this shop. Send /admin to see the commands you can use: "
+        "the catalogue, orders, refunds and more."
+    )
+
+
+def _demoted() -> str:
+    return "You are no longer an admin of this shop. Thank you for your help!"
+
+
 # ---------------------------------------------------------------- to the admins
 
 
@@ -192,6 +203,8 @@ ENGLISH: Mapping[str, Template] = {
     "order.payment_review": _payment_review,
     "order.late_payment": _late_payment,
     "payment.unmatched": _unmatched_payment,
+    "role.promoted": _promoted,
+    "role.demoted": _demoted,
     "admin.paid": _admin_paid,
     "admin.mismatch": _admin_mismatch,
     "admin.refund_needed": _admin_refund,

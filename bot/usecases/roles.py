@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.db import Database
-from bot.services import admin
+from bot.services import admin, notifications
 
 
 async def is_admin(db: Database, *, telegram_id: int, owners: Collection[int]) -> bool:
@@ -25,10 +25,14 @@ class RoleChange:
 async def set_admin(
     db: Database, *, by: int, owners: Collection[int], telegram_id: int, admin_: bool
 ) -> RoleChange:
-    """Only an owner may change roles, and owners stay owners; the change and its audit entry
-    commit together (nothing is written when nothing changes)."""
+    """Only an owner may change roles, and owners stay owners; the change, its audit entry and
+    the person's notice commit together (nothing is written when nothing changes)."""
     async with db.transaction() as session:
-        user = await admin.set_admin(
+        user, change = await admin.set_admin(
             session, by=by, owners=owners, telegram_id=telegram_id, admin=admin_
         )
+        if change is not None:
+            await notifications.announce_role(
+                session, chat_id=telegram_id, admin=admin_, change_id=change.id
+            )
         return RoleChange(user.first_name, telegram_id, admin_)

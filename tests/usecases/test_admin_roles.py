@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import Database
-from bot.models import AdminAction, User
+from bot.models import AdminAction, OutboxMessage, User
 from bot.services.errors import InvalidInput, NotAllowed
 from bot.usecases import roles
 from tests.factories import make_user
@@ -37,11 +37,31 @@ async def test_an_owner_promotes_and_demotes_a_customer_and_both_are_logged(
     assert await _actions(db) == ["promote", "demote"]
 
 
+async def _told_ann(db: Database) -> list[str]:
+    async with db.reading() as session:
+        rows = await session.scalars(
+            select(OutboxMessage.message_key)
+            .where(OutboxMessage.chat_id == ANN)
+            .order_by(OutboxMessage.id)
+        )
+        return list(rows.all())
+
+
+async def test_the_customer_is_told_each_time_their_role_changes(db: Database) -> None:
+    async with db.transaction() as session:
+        await make_user(session, telegram_id=ANN, first_name="Ann")
+    for admin_ in (True, False, True):
+        await roles.set_admin(db, by=OWNER, owners=[OWNER], telegram_id=ANN, admin_=admin_)
+
+    assert await _told_ann(db) == ["role.promoted", "role.demoted", "role.promoted"]
+
+
 async def test_promoting_an_admin_again_logs_nothing(db: Database) -> None:
     async with db.transaction() as session:
         await make_user(session, telegram_id=ANN, is_admin=True)
     await roles.set_admin(db, by=OWNER, owners=[OWNER], telegram_id=ANN, admin_=True)
     assert await _actions(db) == []
+    assert await _told_ann(db) == []
 
 
 async def test_only_owners_change_roles_and_owners_cannot_be_demoted(db: Database) -> None:

@@ -51,11 +51,12 @@ async def _owner_sends(emulator: BotApiEmulator, text: str) -> str:
     return (await owner.next_message()).text or ""
 
 
-async def test_users_counts_customers_by_what_they_did(
+async def test_users_counts_customers_by_what_they_did_and_lists_them(
     admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
 ) -> None:
     await _customers(db)
-    assert await _owner_sends(emulator, "/users") == "\n".join(
+    figures, listed, hint = (await _owner_sends(emulator, "/users")).split("\n\n")
+    assert figures == "\n".join(
         [
             "👥 Customers",
             # Ann joined long ago; Bob, Cid and the owner (by sending /users) joined today.
@@ -66,6 +67,33 @@ async def test_users_counts_customers_by_what_they_did(
             "Admins: 2",
         ]
     )
+    lines = listed.split("\n")
+    assert len(lines) == 4
+    assert lines[0] == f"• Owner ({OWNER_ID}): 0 orders, nothing paid"  # the newest
+    assert lines[-1] == f"• Ann @ann_b ({ANN}): 4 orders, €99.98 · $15.00"
+    assert any(line.startswith("• Bob") and "⛔ blocked the bot" in line for line in lines)
+    assert hint == "Newest first. /user <id> shows one customer in detail."
+
+
+async def test_users_pages_through_many_customers(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    async with db.transaction() as session:
+        for number in range(24):
+            await make_user(session, first_name=f"Customer {number}")
+    owner = emulator.user(OWNER_ID, "Owner")
+    await owner.send("/users")
+    first = await owner.next_message()
+
+    await owner.press_button(first, "▶")
+    second = await owner.next_message()
+    await owner.press_button(second, "▶")
+    third = await owner.next_message()
+
+    assert "1 / 3" in first.button_texts
+    assert (second.text or "").count("• ") == 10
+    assert (third.text or "").count("• ") == 5  # 24 customers and the owner
+    assert "▶" not in third.button_texts
 
 
 async def test_user_shows_a_customers_orders_and_spend(
