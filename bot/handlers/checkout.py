@@ -34,7 +34,9 @@ def _question(question: AddressQuestion) -> Screen:
 
 @on_button(StartCheckout)
 async def start(update: Update, context: ShopContext, data: StartCheckout) -> str | None:
-    result = await checkout.start_checkout(context.db, sender=sender_of(update))
+    result = await checkout.start_checkout(
+        context.db, sender=sender_of(update), provider=context.settings.effective_payment_provider
+    )
     if isinstance(result, AddressChoice):
         await show(update, texts.CHECKOUT_CHOOSE_ADDRESS, addresses_keyboard(result.addresses))
     else:

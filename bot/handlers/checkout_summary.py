@@ -63,6 +63,7 @@ async def place(update: Update, context: ShopContext, data: PlaceOrder) -> str |
         fingerprint=data.fingerprint,
         cards_savable=can_save_cards(context),
         admin_chat_ids=context.settings.admin_ids,
+        provider=context.settings.effective_payment_provider,
     )
     if isinstance(result, CartChanged):
         await show(update, *summary_screen(result.screen))

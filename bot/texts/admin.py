@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.models import Order, OrderItem, OrderStatus, PaymentInformation, PaymentProvider
+from bot.payments.limits import SmallestPayment
 from bot.services.broadcast import Progress
 from bot.services.fulfilment import Cancellation, RefundPlan, RefundRoute
 from bot.services.pagination import Page
@@ -102,7 +103,7 @@ COMMANDS: Mapping[str, CommandHelp] = {
         "/broadcast <text>, or reply /broadcast to a message to copy it",
         "send a message to every customer",
     ),
-    "users": CommandHelp("Customers", "/users", "customers: counts, then each with orders and spend"),
+    "users": CommandHelp("Customers", "/users", "customer counts, and each one's orders and spend"),
     "user": CommandHelp(
         "Customers",
         "/user <telegram user id>",
@@ -674,6 +675,16 @@ def add_summary(
         f"Sizes and stock: {listed}\n"
         f"SKU: {f'<code>{esc(sku)}</code>' if sku else '<i>made up when you save</i>'}\n\n"
         f"<i>{esc(SKU_HINT)}</i>"
+    )
+
+
+def unpayable_price(smallest: SmallestPayment | None) -> str:
+    """A line after a price was set that a payment provider would refuse on its own."""
+    if smallest is None:
+        return ""
+    return (
+        f"\n⚠️ Card payments start at {money(smallest.amount, smallest.currency)}: a cart with "
+        "only this product can't be checked out. Sell it with something else, or raise the price."
     )
 
 

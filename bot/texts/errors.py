@@ -142,6 +142,10 @@ ERRORS: dict[str, str] = {
         "Some items in your cart can't be ordered as they are (marked ⚠️). "
         "Please lower the quantity or remove them first."
     ),
+    "checkout.below_minimum": (
+        "Card payments start at {minimum!m}, and your cart comes to less. "
+        "Please add something to it."
+    ),
     "checkout.total_too_large": (
         "An order can be at most {limit!m}, the most one payment can take. "
         "Please split your cart into smaller orders."

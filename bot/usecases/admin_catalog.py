@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.db import Database
+from bot.payments.limits import SmallestPayment, unpayable
 from bot.services import inventory
 
 EDITABLE_FIELDS = inventory.EDITABLE_FIELDS
@@ -25,6 +26,7 @@ class ProductEdited:
     name: str
     field: str
     value: str  # the new value as an admin reads it: "€39.99", a category's name
+    unpayable: SmallestPayment | None = None  # a new price under the provider's smallest
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +53,25 @@ async def add_category(db: Database, *, admin_telegram_id: int, name: str) -> Ca
 
 
 async def edit_product(
-    db: Database, *, admin_telegram_id: int, product_id: int, field: str, value: str
+    db: Database,
+    *,
+    admin_telegram_id: int,
+    product_id: int,
+    field: str,
+    value: str,
+    provider: str = "none",
 ) -> ProductEdited:
-    """`value` as typed: a price like 49.99, a category by name or id, a photo's file id."""
+    """`value` as typed: a price like 49.99, a category by name or id, a photo's file id.
+    `provider` takes the shop's payments: a price it would refuse alone is pointed out."""
     async with db.transaction() as session:
         edit = await inventory.edit_product(
             session, admin_id=admin_telegram_id, product_id=product_id, field=field, value=value
         )
-        return ProductEdited(edit.product.id, edit.product.name, field, edit.value)
+        product = edit.product
+        too_cheap = unpayable(provider, product.price, product.currency)
+        return ProductEdited(
+            product.id, product.name, field, edit.value, too_cheap if field == "price" else None
+        )
 
 
 async def set_stock(

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import Database
 from bot.models import Address
 from bot.money import MAX_ORDER_TOTAL
+from bot.payments.limits import smallest_payment
 from bot.services import cart as carts
 from bot.services import dialog, inventory, ledger
 from bot.services import order as orders
@@ -86,22 +87,29 @@ class NotPlaced:
 Placement = OrderPlaced | CartChanged | NotPlaced
 
 
-def check_ready(view: CartView) -> None:
-    """NotAllowed, raised at placement, leads back to the cart with the reason on top."""
+def check_ready(view: CartView, provider: str) -> None:
+    """NotAllowed, raised at placement, leads back to the cart with the reason on top.
+    `provider` is the payment provider that will be asked for the money."""
     if view.is_empty:
         raise InvalidInput("checkout.cart_empty")
     if not view.can_checkout:
         raise NotAllowed("checkout.blocked")
+    currency = view.currency or ""
+    minimum = smallest_payment(provider, currency)
+    if view.total < minimum:
+        raise NotAllowed("checkout.below_minimum", minimum=minimum, currency=currency)
     if view.total > MAX_ORDER_TOTAL:
         raise NotAllowed(
             "checkout.total_too_large", limit=MAX_ORDER_TOTAL, currency=view.currency or ""
         )
 
 
-async def start_checkout(db: Database, *, sender: Sender) -> AddressChoice | AddressQuestion:
+async def start_checkout(
+    db: Database, *, sender: Sender, provider: str
+) -> AddressChoice | AddressQuestion:
     async with db.transaction() as session:
         user = await shopper(session, sender)
-        check_ready(await carts.view_cart(session, user_id=user.id))
+        check_ready(await carts.view_cart(session, user_id=user.id), provider)
         addresses = await users.list_addresses(session, user_id=user.id)
         if not addresses:
             return await _ask(session, user.id, ADDRESS_FIELDS[0], {})
@@ -170,13 +178,16 @@ async def place_order(
     fingerprint: int,
     cards_savable: bool,
     admin_chat_ids: Sequence[int],
+    provider: str,
 ) -> Placement:
     """Places the order only if the cart still matches the summary's `fingerprint`; the
     admins hear, in the same transaction, of every size it sold out."""
     try:
         async with db.transaction() as session:
             user = await shopper(session, sender)
-            placed = await _place(session, user.id, address_id, fingerprint, cards_savable)
+            placed = await _place(
+                session, user.id, address_id, fingerprint, cards_savable, provider
+            )
             if isinstance(placed, OrderPlaced):
                 await inventory.alert_sold_out(
                     session, order_id=placed.order_id, admin_chat_ids=admin_chat_ids
@@ -187,11 +198,16 @@ async def place_order(
 
 
 async def _place(
-    session: AsyncSession, user_id: int, address_id: int, fingerprint: int, cards_savable: bool
+    session: AsyncSession,
+    user_id: int,
+    address_id: int,
+    fingerprint: int,
+    cards_savable: bool,
+    provider: str,
 ) -> OrderPlaced | CartChanged:
     await carts.get_or_create_cart(session, user_id=user_id)  # locked: what we check is ordered
     view = await carts.view_cart(session, user_id=user_id)
-    check_ready(view)
+    check_ready(view, provider)
     save_card = cards_savable and await _card_choice(session, user_id, address_id)
     if cart_fingerprint(view) != fingerprint:
         again = await _summary(session, user_id, address_id, save_card if cards_savable else None)

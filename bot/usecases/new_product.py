@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
 from bot.models import User
+from bot.payments.limits import SmallestPayment, unpayable
 from bot.services import dialog, inventory
 from bot.services import product as catalog
 from bot.services.dialog import Step
@@ -47,6 +48,7 @@ class ProductAdded:
     name: str
     sku: str
     category: str
+    unpayable: SmallestPayment | None = None  # its price is under the provider's smallest
 
 
 async def start(db: Database, *, sender: Sender, currency: str) -> Question | None:
@@ -107,8 +109,11 @@ async def skip(db: Database, *, sender: Sender, step: str, currency: str) -> Que
         return await _go(session, user, STEPS[STEPS.index(step) + 1], draft)
 
 
-async def save(db: Database, *, sender: Sender, currency: str) -> ProductAdded | None:
-    """The product, its sizes and its audit entry; None when there is no summary to save."""
+async def save(
+    db: Database, *, sender: Sender, currency: str, provider: str = "none"
+) -> ProductAdded | None:
+    """The product, its sizes and its audit entry; None when there is no summary to save.
+    `provider` takes the shop's payments: a price it would refuse alone is pointed out."""
     async with db.transaction() as session:
         at = await _at(session, sender, CONFIRM, currency)
         if at is None:
@@ -116,7 +121,8 @@ async def save(db: Database, *, sender: Sender, currency: str) -> ProductAdded |
         user, draft = at
         product = await inventory.add_product(session, admin_id=sender.telegram_id, draft=draft)
         await dialog.clear_step(session, user_id=user.id)
-        return ProductAdded(product.id, product.name, product.sku, draft.category)
+        too_cheap = unpayable(provider, product.price, product.currency)
+        return ProductAdded(product.id, product.name, product.sku, draft.category, too_cheap)
 
 
 async def cancel(db: Database, *, sender: Sender) -> bool:

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from bot.db import Database
 from bot.models import AdminAction, Product, Size
+from bot.payments.limits import SmallestPayment
 from bot.services.errors import InvalidInput, NotFound
+from bot.texts import admin as admin_texts
 from bot.usecases import admin_catalog
 from tests.factories import make_product
 
@@ -89,3 +91,31 @@ async def test_a_new_category_is_logged_under_the_admin(db: Database) -> None:
     async with db.reading() as session:
         entry = (await session.scalars(select(AdminAction))).one()
     assert (entry.action, entry.entity_id) == ("add_category", added.category_id)
+
+
+async def test_a_price_the_payment_provider_would_refuse_alone_is_pointed_out(
+    db: Database,
+) -> None:
+    product_id = await _product(db, price=4999)
+
+    cheap = await admin_catalog.edit_product(
+        db,
+        admin_telegram_id=ADMIN,
+        product_id=product_id,
+        field="price",
+        value="0.30",
+        provider="stripe",
+    )
+    fine = await admin_catalog.edit_product(
+        db,
+        admin_telegram_id=ADMIN,
+        product_id=product_id,
+        field="price",
+        value="0.50",
+        provider="stripe",
+    )
+
+    assert cheap.unpayable == SmallestPayment(50, "EUR")
+    assert "Card payments start at €0.50" in admin_texts.unpayable_price(cheap.unpayable)
+    assert fine.unpayable is None
+    assert admin_texts.unpayable_price(fine.unpayable) == ""

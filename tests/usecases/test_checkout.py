@@ -74,7 +74,7 @@ async def summary(db: Database, shop: Shop, quantity: int = 1, *, cards: bool = 
 
 
 async def place(
-    db: Database, shop: Shop, shown: Summary, *, cards: bool = False
+    db: Database, shop: Shop, shown: Summary, *, cards: bool = False, provider: str = "stripe"
 ) -> checkout.Placement:
     return await checkout.place_order(
         db,
@@ -83,6 +83,7 @@ async def place(
         fingerprint=cart_fingerprint(shown.cart),
         cards_savable=cards,
         admin_chat_ids=(OWNER,),
+        provider=provider,
     )
 
 
@@ -218,7 +219,7 @@ async def test_a_customer_without_an_address_types_one_in_and_reaches_the_summar
         )
     typed = {field: str(getattr(HOME, field)) or "-" for field in users.ADDRESS_FIELDS}
 
-    first = await checkout.start_checkout(db, sender=bob)
+    first = await checkout.start_checkout(db, sender=bob, provider="stripe")
     assert isinstance(first, checkout.AddressQuestion)
     asked: checkout.AddressQuestion | Summary | checkout.BackToCart | None = first
     collected: dict[str, str] = {}
@@ -267,7 +268,7 @@ async def test_an_order_larger_than_one_payment_can_take_is_refused_at_checkout(
     await big_spender_cart(db)
 
     with pytest.raises(NotAllowed) as refused:
-        await checkout.start_checkout(db, sender=ANN)
+        await checkout.start_checkout(db, sender=ANN, provider="stripe")
 
     assert refused.value.code == "checkout.total_too_large"
     assert "€999,999.99" in error_text(refused.value)
@@ -287,3 +288,43 @@ async def test_a_cart_grown_past_the_limit_after_its_summary_is_not_ordered(
     assert await orders_placed(db) == 0
     async with db.reading() as session:
         assert set((await session.scalars(select(Size.stock))).all()) == {3, 100}
+
+
+async def cart_of_stickers(db: Database, price: int) -> None:
+    async with db.transaction() as session:
+        user = await shopper(session, ANN)
+        product = await make_product(session, name="Sticker", price=price, sizes={"One": 9})
+        size_id = (
+            await session.scalars(select(Size.id).where(Size.product_id == product.id))
+        ).one()
+        await carts.add_item(
+            session, user_id=user.id, product_id=product.id, size_id=size_id, quantity=1
+        )
+
+
+async def test_a_cart_below_the_smallest_card_payment_is_refused_at_checkout(
+    db: Database, shop: Shop
+) -> None:
+    await cart_of_stickers(db, 30)
+
+    with pytest.raises(NotAllowed) as refused:
+        await checkout.start_checkout(db, sender=ANN, provider="stripe")
+
+    assert refused.value.code == "checkout.below_minimum"
+    assert error_text(refused.value) == (
+        "Card payments start at €0.50, and your cart comes to less. Please add something to it."
+    )
+    assert not await in_checkout(db)
+
+
+async def test_a_free_cart_is_refused_by_every_payment_provider_but_not_without_one(
+    db: Database, shop: Shop
+) -> None:
+    await cart_of_stickers(db, 0)
+
+    for provider in ("stripe", "telegram"):
+        with pytest.raises(NotAllowed):
+            await checkout.start_checkout(db, sender=ANN, provider=provider)
+    started = await checkout.start_checkout(db, sender=ANN, provider="none")
+
+    assert isinstance(started, checkout.AddressChoice)

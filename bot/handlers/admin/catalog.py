@@ -49,8 +49,10 @@ async def edit_product(update: Update, context: ShopContext) -> None:
         product_id=product_id,
         field=field,
         value=value,
+        provider=context.settings.effective_payment_provider,
     )
-    await send(update, admin_texts.product_edited(edit.product_id, edit.name, field, edit.value))
+    edited = admin_texts.product_edited(edit.product_id, edit.name, field, edit.value)
+    await send(update, edited + admin_texts.unpayable_price(edit.unpayable))
 
 
 @on_admin_command("setstock")

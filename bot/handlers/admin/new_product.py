@@ -87,13 +87,15 @@ async def skip(update: Update, context: ShopContext, data: SkipStep) -> str | No
 @on_admin_button(SaveProduct)
 async def save(update: Update, context: ShopContext, data: SaveProduct) -> str | None:
     added = await new_product.save(
-        context.db, sender=sender_of(update), currency=_currency(context)
+        context.db,
+        sender=sender_of(update),
+        currency=_currency(context),
+        provider=context.settings.effective_payment_provider,
     )
     if added is None:
         raise ExpiredButton
-    await show(
-        update, admin_texts.product_added(added.product_id, added.name, added.sku, added.category)
-    )
+    text = admin_texts.product_added(added.product_id, added.name, added.sku, added.category)
+    await show(update, text + admin_texts.unpayable_price(added.unpayable))
     return None
 
 
