@@ -16,4 +16,4 @@ def test_every_section_is_placed_in_the_admin_listing() -> None:
 
 
 def test_a_wrong_use_is_answered_with_the_usage_line_from_the_texts() -> None:
-    assert usage_line("setstock") == "/setstock <product id> <size> <quantity>"
+    assert usage_line("setstock") == "/setstock <product id or SKU> <size> <quantity>"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -108,6 +108,26 @@ async def find_category(session: AsyncSession, reference: str) -> Category:
 
 
 # --- products -----------------------------------------------------------------------------
+
+# How an admin names a product: its id, or its SKU.
+ProductRef = int | str
+
+
+async def find_product(session: AsyncSession, ref: ProductRef) -> int:
+    """The id of the product an admin named. A number is an id first; a SKU made of digits
+    is found when no product has that id."""
+    if isinstance(ref, int):
+        by_id = await session.scalar(select(Product.id).where(Product.id == ref))
+        if by_id is not None:
+            return by_id
+    by_sku = await session.scalar(
+        select(Product.id).where(func.lower(Product.sku) == str(ref).strip().lower())
+    )
+    if by_sku is not None:
+        return by_sku
+    if isinstance(ref, int):
+        raise NotFound("product.not_found", product_id=ref)
+    raise NotFound("product.sku_not_found", sku=ref)
 
 
 async def get_product(session: AsyncSession, product_id: int) -> Product:

@@ -33,7 +33,7 @@ class CommandHelp:
     """What /admin lists for a command, and what a wrong use of it is told."""
 
     section: str
-    usage: str  # e.g. "/setstock <product id> <size> <quantity>"
+    usage: str  # e.g. "/setstock <product id or SKU> <size> <quantity>"
     summary: str
 
 
@@ -47,21 +47,21 @@ COMMANDS: Mapping[str, CommandHelp] = {
     ),
     "editproduct": CommandHelp(
         "Catalogue",
-        "/editproduct <product id> <name|description|price|category|photo> <value>",
+        "/editproduct <product id or SKU> <name|description|price|category|photo> <value>",
         "change a product: a price like 49.99, a category by name or id, "
         "a photo by replying to one",
     ),
     "setstock": CommandHelp(
         "Catalogue",
-        "/setstock <product id> <size> <quantity>",
+        "/setstock <product id or SKU> <size> <quantity>",
         "set the stock of a size; a size the product doesn't have yet is added",
     ),
     "hide": CommandHelp(
         "Catalogue",
-        "/hide <product id>",
+        "/hide <product id or SKU>",
         "stop selling a product: customers no longer see or find it",
     ),
-    "show": CommandHelp("Catalogue", "/show <product id>", "sell a hidden product again"),
+    "show": CommandHelp("Catalogue", "/show <product id or SKU>", "sell a hidden product again"),
     "import": CommandHelp(
         "Import and export",
         "/import (as the caption of a CSV file)",

@@ -61,6 +61,7 @@ ERRORS: dict[str, str] = {
     "product.gone": "This product no longer exists.",
     "product.unavailable": "This product is no longer available.",
     "product.not_found": "Product #{product_id} was not found.",
+    "product.sku_not_found": "No product has the id or SKU {sku!q}.",
     "product.sku_taken": "Another product already has the SKU “{sku}”.",
     "product.sku_invalid": "A SKU is 1 to {limit} characters without spaces, like SNK-042.",
     "product.name_empty": "A product name can't be empty.",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bot.db import Database
 from bot.payments.limits import SmallestPayment, unpayable
 from bot.services import inventory
+from bot.services.inventory import ProductRef
 
 EDITABLE_FIELDS = inventory.EDITABLE_FIELDS
 
@@ -56,29 +57,32 @@ async def edit_product(
     db: Database,
     *,
     admin_telegram_id: int,
-    product_id: int,
+    product: ProductRef,
     field: str,
     value: str,
     provider: str = "none",
 ) -> ProductEdited:
-    """`value` as typed: a price like 49.99, a category by name or id, a photo's file id.
-    `provider` takes the shop's payments: a price it would refuse alone is pointed out."""
+    """`product` by id or SKU; `value` as typed: a price like 49.99, a category by name or id,
+    a photo's file id. `provider` takes the shop's payments: a price it would refuse alone is
+    pointed out."""
     async with db.transaction() as session:
+        product_id = await inventory.find_product(session, product)
         edit = await inventory.edit_product(
             session, admin_id=admin_telegram_id, product_id=product_id, field=field, value=value
         )
-        product = edit.product
-        too_cheap = unpayable(provider, product.price, product.currency)
+        edited = edit.product
+        too_cheap = unpayable(provider, edited.price, edited.currency)
         return ProductEdited(
-            product.id, product.name, field, edit.value, too_cheap if field == "price" else None
+            edited.id, edited.name, field, edit.value, too_cheap if field == "price" else None
         )
 
 
 async def set_stock(
-    db: Database, *, admin_telegram_id: int, product_id: int, size: str, quantity: int
+    db: Database, *, admin_telegram_id: int, product: ProductRef, size: str, quantity: int
 ) -> StockSet:
-    """A size the product doesn't have yet is added."""
+    """A size the product (by id or SKU) doesn't have yet is added."""
     async with db.transaction() as session:
+        product_id = await inventory.find_product(session, product)
         change = await inventory.set_stock(
             session,
             admin_id=admin_telegram_id,
@@ -86,17 +90,18 @@ async def set_stock(
             size_name=size,
             quantity=quantity,
         )
-        product = change.product
+        changed = change.product
         return StockSet(
-            product.id, product.name, change.size.name, change.previous, change.size.stock
+            changed.id, changed.name, change.size.name, change.previous, change.size.stock
         )
 
 
 async def set_visibility(
-    db: Database, *, admin_telegram_id: int, product_id: int, visible: bool
+    db: Database, *, admin_telegram_id: int, product: ProductRef, visible: bool
 ) -> VisibilitySet:
     async with db.transaction() as session:
-        product, changed = await inventory.set_visible(
+        product_id = await inventory.find_product(session, product)
+        shown, changed = await inventory.set_visible(
             session, admin_id=admin_telegram_id, product_id=product_id, visible=visible
         )
-        return VisibilitySet(product.id, product.name, visible, changed)
+        return VisibilitySet(shown.id, shown.name, visible, changed)

@@ -31,7 +31,7 @@ async def _product(db: Database, **fields: Any) -> int:
 async def test_an_edit_is_written_with_its_audit_entry(db: Database) -> None:
     product_id = await _product(db, price=4999)
     edited = await admin_catalog.edit_product(
-        db, admin_telegram_id=ADMIN, product_id=product_id, field="price", value="39.99"
+        db, admin_telegram_id=ADMIN, product=product_id, field="price", value="39.99"
     )
     assert (edited.product_id, edited.field, edited.value) == (product_id, "price", "€39.99")
     async with db.reading() as session:
@@ -48,11 +48,11 @@ async def test_a_refused_edit_changes_nothing_and_logs_nothing(db: Database) -> 
     product_id = await _product(db, name="Classic Sneakers")
     with pytest.raises(NotFound):
         await admin_catalog.edit_product(
-            db, admin_telegram_id=ADMIN, product_id=product_id, field="category", value="Hats"
+            db, admin_telegram_id=ADMIN, product=product_id, field="category", value="Hats"
         )
     with pytest.raises(InvalidInput):
         await admin_catalog.edit_product(
-            db, admin_telegram_id=ADMIN, product_id=product_id, field="price", value="cheap"
+            db, admin_telegram_id=ADMIN, product=product_id, field="price", value="cheap"
         )
     assert await _count(db, AdminAction) == 0
 
@@ -60,10 +60,10 @@ async def test_a_refused_edit_changes_nothing_and_logs_nothing(db: Database) -> 
 async def test_a_stock_for_a_new_size_adds_the_size_and_says_it_is_new(db: Database) -> None:
     product_id = await _product(db, sizes={"M": 3})
     added = await admin_catalog.set_stock(
-        db, admin_telegram_id=ADMIN, product_id=product_id, size="One  size", quantity=4
+        db, admin_telegram_id=ADMIN, product=product_id, size="One  size", quantity=4
     )
     changed = await admin_catalog.set_stock(
-        db, admin_telegram_id=ADMIN, product_id=product_id, size="m", quantity=0
+        db, admin_telegram_id=ADMIN, product=product_id, size="m", quantity=0
     )
     assert (added.size, added.previous, added.stock) == ("One size", None, 4)
     assert (changed.size, changed.previous, changed.stock) == ("M", 3, 0)
@@ -74,12 +74,12 @@ async def test_a_stock_for_a_new_size_adds_the_size_and_says_it_is_new(db: Datab
 async def test_hiding_a_hidden_product_changes_nothing_and_logs_nothing(db: Database) -> None:
     product_id = await _product(db, is_active=False)
     hidden = await admin_catalog.set_visibility(
-        db, admin_telegram_id=ADMIN, product_id=product_id, visible=False
+        db, admin_telegram_id=ADMIN, product=product_id, visible=False
     )
     assert (hidden.visible, hidden.changed) == (False, False)
     assert await _count(db, AdminAction) == 0
     shown = await admin_catalog.set_visibility(
-        db, admin_telegram_id=ADMIN, product_id=product_id, visible=True
+        db, admin_telegram_id=ADMIN, product=product_id, visible=True
     )
     assert (shown.visible, shown.changed) == (True, True)
     assert await _count(db, AdminAction) == 1
@@ -101,7 +101,7 @@ async def test_a_price_the_payment_provider_would_refuse_alone_is_pointed_out(
     cheap = await admin_catalog.edit_product(
         db,
         admin_telegram_id=ADMIN,
-        product_id=product_id,
+        product=product_id,
         field="price",
         value="0.30",
         provider="stripe",
@@ -109,7 +109,7 @@ async def test_a_price_the_payment_provider_would_refuse_alone_is_pointed_out(
     fine = await admin_catalog.edit_product(
         db,
         admin_telegram_id=ADMIN,
-        product_id=product_id,
+        product=product_id,
         field="price",
         value="0.50",
         provider="stripe",

@@ -34,6 +34,16 @@ class Args:
             raise self.wrong()
         return int(word)
 
+    def product(self, index: int) -> int | str:
+        """A product's id (`12`, `#12`) or its SKU (`HOODIE-M`), as the admin typed it."""
+        word = self.word(index)
+        number = word.lstrip("#")
+        if not (number.isascii() and number.isdigit()):
+            return word
+        if not 1 <= int(number) <= MAX_INT:
+            raise self.wrong()
+        return int(number)
+
     def rest(self, start: int) -> str:
         """Everything from `start` on, as typed (spaces between words kept single)."""
         text = " ".join(self.values[start:]).strip()

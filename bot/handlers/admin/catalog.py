@@ -33,7 +33,7 @@ async def add_product(update: Update, context: ShopContext) -> None:
 @on_admin_command("editproduct")
 async def edit_product(update: Update, context: ShopContext) -> None:
     args = Args("editproduct", context.args)
-    product_id = args.integer(0, minimum=1)
+    product = args.product(0)
     field = args.word(1).lower()
     if field not in admin_catalog.EDITABLE_FIELDS:
         raise args.wrong()
@@ -46,7 +46,7 @@ async def edit_product(update: Update, context: ShopContext) -> None:
     edit = await admin_catalog.edit_product(
         context.db,
         admin_telegram_id=_admin(update),
-        product_id=product_id,
+        product=product,
         field=field,
         value=value,
         provider=context.settings.effective_payment_provider,
@@ -60,13 +60,13 @@ async def set_stock(update: Update, context: ShopContext) -> None:
     args = Args("setstock", context.args)
     if len(args) < 3:
         raise args.wrong()
-    product_id = args.integer(0, minimum=1)
+    product = args.product(0)
     quantity = args.integer(len(args) - 1)
     size = " ".join(args.values[1:-1])  # sizes may have spaces: "One size"
     change = await admin_catalog.set_stock(
         context.db,
         admin_telegram_id=_admin(update),
-        product_id=product_id,
+        product=product,
         size=size,
         quantity=quantity,
     )
@@ -89,9 +89,9 @@ async def show_product(update: Update, context: ShopContext) -> None:
 async def _set_visible(
     update: Update, context: ShopContext, command: str, *, visible: bool
 ) -> None:
-    product_id = Args(command, context.args).at_most(1).integer(0, minimum=1)
+    product = Args(command, context.args).at_most(1).product(0)
     done = await admin_catalog.set_visibility(
-        context.db, admin_telegram_id=_admin(update), product_id=product_id, visible=visible
+        context.db, admin_telegram_id=_admin(update), product=product, visible=visible
     )
     reply = admin_texts.visibility(
         done.product_id, done.name, visible=visible, changed=done.changed

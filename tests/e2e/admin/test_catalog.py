@@ -394,10 +394,14 @@ async def test_editproduct_changes_one_field_and_customers_see_it(
 @pytest.mark.parametrize(
     ("arguments", "reply"),
     [
-        ("", "Usage: /editproduct <product id> <name|description|price|category|photo> <value>"),
+        (
+            "",
+            "Usage: /editproduct <product id or SKU> "
+            "<name|description|price|category|photo> <value>",
+        ),
         ("1", "Usage"),
         ("1 colour red", "Usage"),
-        ("one price 5", "Usage"),
+        ("one price 5", "No product has the id or SKU “one”."),
         ("1 price", "Usage"),
         ("999 price 5", "Product #999 was not found."),
         ("1 price 5.555", "“5.555” has more decimals than EUR allows."),
@@ -465,11 +469,11 @@ async def test_setstock_sets_a_size_and_adds_a_missing_one(
 @pytest.mark.parametrize(
     ("arguments", "reply"),
     [
-        ("", "Usage: /setstock <product id> <size> <quantity>"),
+        ("", "Usage: /setstock <product id or SKU> <size> <quantity>"),
         ("1 M", "Usage"),
         ("1 M -1", "Usage"),
         ("1 M lots", "Usage"),
-        ("x M 3", "Usage"),
+        ("x M 3", "No product has the id or SKU “x”."),
         ("999 M 3", "Product #999 was not found."),
         ("1 M 1000001", "Stock is a whole number from 0 to 1,000,000."),
     ],
@@ -518,9 +522,9 @@ async def test_hide_and_show_with_bad_arguments(
 ) -> None:
     await _stocked(db)
     owner = _owner(emulator)
-    assert (await _say(owner, command)).content == f"Usage: {command} <product id>"
-    assert (await _say(owner, f"{command} 1 2")).content == f"Usage: {command} <product id>"
-    assert (await _say(owner, f"{command} 0")).content == f"Usage: {command} <product id>"
+    assert (await _say(owner, command)).content == f"Usage: {command} <product id or SKU>"
+    assert (await _say(owner, f"{command} 1 2")).content == f"Usage: {command} <product id or SKU>"
+    assert (await _say(owner, f"{command} 0")).content == f"Usage: {command} <product id or SKU>"
     assert (await _say(owner, f"{command} 55")).content == "Product #55 was not found."
     assert (await _product(db, 1)).is_active
 
@@ -595,3 +599,37 @@ async def test_admins_are_alerted_once_when_an_order_sells_a_size_out(
     await _buy(emulator, db, m, 1)  # sold out again: a new occurrence
     await _say(owner, f"/setstock {product_id} L 0")  # an admin, not a sale: no alert
     assert len(await _alerts(db)) == 2
+
+
+async def test_products_are_named_by_id_or_by_sku_in_any_case(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    product_id, _ = await _stocked(db, M=3)
+    sku = (await _product(db, product_id)).sku
+    owner = _owner(emulator)
+
+    stocked = await _say(owner, f"/setstock {sku.lower()} M 5")
+    hidden = await _say(owner, f"/hide {sku}")
+    priced = await _say(owner, f"/editproduct #{product_id} price 39.99")
+    unknown = await _say(owner, "/show NO-SUCH-SKU")
+
+    assert stocked.content == f"✅ Court Classic (#{product_id}), size M: stock 3 → 5."
+    assert f"#{product_id}" in hidden.content
+    assert "€39.99" in priced.content
+    assert unknown.content == "No product has the id or SKU “NO-SUCH-SKU”."
+    product = await _product(db, product_id)
+    assert (product.sizes[0].stock, product.is_active, product.price) == (5, False, 3999)
+
+
+async def test_a_sku_made_of_digits_is_found_when_no_product_has_that_id(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    product_id, _ = await _stocked(db, M=3)
+    async with db.transaction() as session:
+        product = await session.get_one(Product, product_id)
+        product.sku = "40012"
+
+    hidden = await _say(_owner(emulator), "/hide 40012")
+
+    assert f"#{product_id}" in hidden.content
+    assert not (await _product(db, product_id)).is_active
