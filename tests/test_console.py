@@ -22,7 +22,7 @@ from tests.conftest import TEST_DATABASE_URL, _admin_execute, _is_postgres
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHOPBOT = Path(sys.executable).parent / "shopbot"
-MENU_ROW = "[1] 🛍 Catalogue  [2] 🔎 Search"
+MENU_ROW = "[#1] 🛍 Catalogue  [#2] 🔎 Search"
 
 
 @contextlib.asynccontextmanager
@@ -83,7 +83,7 @@ async def test_an_empty_shop_is_stocked_and_greets_with_numbered_buttons(
     assert greeting.startswith("🤖 Hello, Guest! 👋")
     assert "<b>" not in greeting
     assert MENU_ROW in greeting
-    assert "[5] 👤 Profile  [6] ❓ Help" in greeting
+    assert "[#5] 👤 Profile  [#6] ❓ Help" in greeting
 
 
 async def test_numbers_press_buttons_to_browse_down_to_a_product_card(
@@ -91,12 +91,12 @@ async def test_numbers_press_buttons_to_browse_down_to_a_product_card(
 ) -> None:
     await console.handle("/start")
 
-    categories = await console.handle("1")
-    products = await console.handle("1")
-    card = await console.handle("1")
+    categories = await console.handle("#1")
+    products = await console.handle("#1")
+    card = await console.handle("#1")
 
     assert categories is not None and categories.startswith("🤖 (updated)")
-    assert "[1] " in categories
+    assert "[#1] " in categories
     assert products is not None and "€" in products
     assert card is not None and "€" in card and "Add to cart" in card
 
@@ -107,31 +107,31 @@ async def test_typed_words_search_the_catalogue(console: ShopConsole) -> None:
     found = await console.handle("hoodie")
 
     assert found is not None and "Hoodie" in found
-    assert "[1] " in found
+    assert "[#1] " in found
 
 
 async def test_a_number_without_a_button_gets_a_helpful_line_and_sends_nothing(
     console: ShopConsole,
 ) -> None:
-    nothing_yet = await console.handle("3")
+    nothing_yet = await console.handle("#3")
     await console.handle("/start")
     sent_before = len(console.user.messages)
 
-    too_big = await console.handle("9")
+    too_big = await console.handle("#9")
 
     assert nothing_yet == "There are no buttons to press yet. Send /start to open the menu."
-    assert too_big == "There is no button 9 here: pick a number from 1 to 6."
+    assert too_big == "There is no button #9 here: pick #1 to #6."
     assert len(console.user.messages) == sent_before
 
 
-async def test_long_numbers_are_sent_as_text_and_toasts_are_printed(
+async def test_plain_numbers_are_sent_as_text_and_toasts_are_printed(
     console: ShopConsole,
 ) -> None:
     await console.handle("/profile")
-    await console.handle("1")  # ✉ Set email
+    await console.handle("#1")  # ✉ Set email
 
-    reask = await console.handle("10115")
-    left = await console.handle("1")  # ✖ Cancel
+    reask = await console.handle("1")  # typed into the form: an answer, not a button
+    left = await console.handle("#1")  # ✖ Cancel
 
     assert reask is not None and "doesn't look like an email address" in reask
     assert left is not None and "💬 Stopped. Nothing was changed." in left
@@ -249,3 +249,22 @@ async def test_an_admin_saves_the_stats_chart_to_a_file(
     content = (tmp_path / "chart.png").read_bytes()
     assert content.startswith(b"\x89PNG\r\n\x1a\n")
     assert saved == f"saved {len(content):,} bytes to {tmp_path / 'chart.png'}"
+
+
+async def test_numbers_typed_into_a_form_are_answers_never_button_presses(
+    fresh_database_url: URL,
+) -> None:
+    settings = _settings(fresh_database_url)
+    async with open_console(settings, admin=True, user_id=555, name="Boss") as (console, _):
+        await console.handle("/addcategory Hats")
+        await console.handle("/addproduct")
+        await console.handle("Hats")
+        await console.handle("Cap")
+        price = await console.handle("25")  # a price, not button 25
+        description = await console.handle("1")  # a description, not button 1 (Cancel)
+        await console.handle("#1")  # Skip the photo
+        summary = await console.handle("One 5")
+
+    assert price is not None and "There is no button" not in price
+    assert description is not None and "Stopped" not in description
+    assert summary is not None and "€25.00" in summary and "Cap" in summary

@@ -107,9 +107,9 @@ async def test_the_pay_button_points_to_pay_and_help_lists_it(
     console: ShopConsole, url: URL
 ) -> None:
     placed = await place_an_order(console, url)
-    assert "[1] 💳 Pay €" in placed
+    assert "[#1] 💳 Pay €" in placed
 
-    pressed = await console.handle("1")
+    pressed = await console.handle("#1")
     shown = await console.handle(":help")
 
     assert pressed is not None and "type :pay to pay with a test card" in pressed

@@ -14,8 +14,9 @@ EDITED = "🤖 (updated)"
 HELP = """\
 You are chatting with the shop as a Telegram customer would, offline.
   text        send it to the shop (/commands too); plain words search the catalogue
-  N           press button N of the latest message with buttons
-  :send TEXT  send TEXT as it is, even a number
+  #N          press button N of the latest message with buttons (#1, #2…);
+              a plain number is sent as text, as in a form
+  :send TEXT  send TEXT as it is, even one starting with # or :
   :quit       leave (Ctrl-D and Ctrl-C too)
 More, for developers:"""
 SLOW = "(The shop is still busy with that; its answer will show up when it is ready.)"
@@ -26,7 +27,7 @@ def intro(name: str, telegram_id: int, admin: bool, demo_products: int) -> str:
     role = "an admin" if admin else "a customer"
     lines = [
         f"🛍 Offline shop console: you are {name} (Telegram id {telegram_id}), {role}.",
-        "Type a message or a /command; type a button's number to press it; "
+        "Type a message or a /command; type # and a button's number to press it (#1); "
         ":help for more, :quit to leave.",
     ]
     if demo_products:

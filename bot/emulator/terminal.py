@@ -15,13 +15,14 @@ from bot.emulator.messages import Message, NoSuchButton
 from bot.emulator.state import CallbackQuery
 from bot.emulator.users import SimulatedUser
 
-# One or two digits press a button; longer numbers (postal codes, phones) are sent as text.
-_BUTTON_NUMBER = re.compile(r"^[0-9]{1,2}$")
+# "#3" presses button 3. A plain number is text: a price, a quantity or a postal code typed
+# into a form must never press a button.
+_BUTTON_NUMBER = re.compile(r"^#([0-9]{1,3})$")
 
 HELP = """\
 text           send a message (commands start with /)
-N              press button N of the latest message that has buttons
-:send TEXT     send TEXT as it is, even a number
+#N             press button N of the latest message that has buttons (#1, #2…)
+:send TEXT     send TEXT as it is, even one starting with # or :
 :press TEXT    press the button labelled TEXT on the latest message that has it
 :doc PATH [CAPTION]   send a file as a document
 :photo PATH [CAPTION] send a picture (the caption may be a command)
@@ -62,11 +63,13 @@ def keyboard_lines(message: Message, *, numbered: bool = False) -> list[str]:
     if not numbered:
         return ["  " + " ".join(f"[{b.text}]" for b in row) for row in message.buttons]
     number = itertools.count(1)
-    return ["  " + "  ".join(f"[{next(number)}] {b.text}" for b in row) for row in message.buttons]
+    return ["  " + "  ".join(f"[#{next(number)}] {b.text}" for b in row) for row in message.buttons]
 
 
-def is_button_number(line: str) -> bool:
-    return bool(_BUTTON_NUMBER.match(line.strip()))
+def button_number(line: str) -> int | None:
+    """The button a line like "#3" presses; None for anything else, which is sent as text."""
+    match = _BUTTON_NUMBER.match(line.strip())
+    return int(match[1]) if match else None
 
 
 class Console:
@@ -83,8 +86,9 @@ class Console:
         line = line.strip()
         if not line:
             return None
-        if is_button_number(line):
-            return await self.press_number(int(line))
+        number = button_number(line)
+        if number is not None:
+            return await self.press_number(number)
         if not line.startswith(":"):
             await self.user.send(line)
             return None
@@ -116,8 +120,8 @@ class Console:
             return "There are no buttons to press yet. Send /start to open the menu."
         buttons = [button for row in message.buttons for button in row]
         if not 1 <= number <= len(buttons):
-            choices = "1" if len(buttons) == 1 else f"a number from 1 to {len(buttons)}"
-            return f"There is no button {number} here: pick {choices}."
+            choices = "#1" if len(buttons) == 1 else f"#1 to #{len(buttons)}"
+            return f"There is no button #{number} here: pick {choices}."
         return await self._press_on(message, buttons[number - 1])
 
     async def _press_on(self, message: Message, button: Button) -> str | None:
