@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from telegram import Bot
 
+from bot.botapi.transport import AiohttpRequest
 from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.faults import Fault
@@ -18,6 +21,7 @@ from bot.services import outbox
 from bot.services.outbox import Notice
 from bot.texts import notices
 from bot.texts.notices import LEGACY_TEXT
+from tests.conftest import OWNER_ID as OWNER
 from tests.factories import make_user
 
 
@@ -175,3 +179,85 @@ async def test_a_notice_that_cannot_be_rendered_fails_alone_and_the_rest_go_out(
         text = (await ann.next_message()).text or ""
         assert text.startswith(f"📬 Order #{order_id} has been delivered.")
     assert await deliver_due(bot, db) == 0
+
+
+class _BrokenForOneChat(Bot):
+    """A bot whose send to one chat raises something no Telegram error handler catches."""
+
+    BROKEN = 666
+
+    async def send_message(self, chat_id: Any, *args: Any, **kwargs: Any) -> Any:
+        if chat_id == self.BROKEN:
+            raise ValueError("boom")
+        return await super().send_message(chat_id, *args, **kwargs)
+
+
+async def _make_due_now(db: Database) -> None:
+    async with db.transaction() as session:
+        await session.execute(update(OutboxMessage).values(next_attempt_at=utcnow()))
+
+
+async def test_a_message_that_raises_fails_alone_and_the_admins_hear_when_it_gives_up(
+    db: Database, emulator: BotApiEmulator
+) -> None:
+    ann = emulator.user(42, "Ann")
+    emulator.user(OWNER, "Owner")
+    await _queue(db, _BrokenForOneChat.BROKEN, key="order:1:paid:customer")
+    await _queue(db, ann.chat_id, key="order:2:paid:customer")
+    async with _BrokenForOneChat(emulator.token, base_url=emulator.base_url) as bot:
+        first_round = await deliver_due(bot, db, admin_chat_ids=[OWNER])
+        for _ in range(outbox.MAX_ATTEMPTS):
+            await _make_due_now(db)
+            await deliver_due(bot, db, admin_chat_ids=[OWNER])
+
+    assert first_round == 1
+    assert (await ann.next_message()).text == "Your order #1 is paid."
+    statuses = dict(await _statuses(db))
+    assert statuses["order:1:paid:customer"] is OutboxStatus.FAILED
+    assert statuses["order:2:paid:customer"] is OutboxStatus.SENT
+    alert = f"outbox:1:gave_up:admin:{OWNER}"
+    assert statuses[alert] is OutboxStatus.SENT  # told once, and delivered
+    sent_to_owner = [c for c in emulator.calls_to("sendMessage") if c.params["chat_id"] == OWNER]
+    assert len(sent_to_owner) == 1
+    assert "could not be delivered" in str(sent_to_owner[0].params["text"])
+
+
+async def test_a_message_whose_tries_all_died_mid_send_is_failed_and_the_rest_go_out(
+    db: Database, emulator: BotApiEmulator, bot: Bot
+) -> None:
+    ann = emulator.user(42, "Ann")
+    emulator.user(OWNER, "Owner")
+    await _queue(db, ann.chat_id, key="stuck")
+    await _queue(db, ann.chat_id, key="next")
+    async with db.transaction() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.key == "stuck")
+            .values(attempts=outbox.MAX_ATTEMPTS)
+        )
+
+    assert await deliver_due(bot, db, admin_chat_ids=[OWNER]) == 2  # "next", and the alert
+
+    statuses = dict(await _statuses(db))
+    assert (statuses["stuck"], statuses["next"]) == (OutboxStatus.FAILED, OutboxStatus.SENT)
+    assert statuses[f"outbox:1:gave_up:admin:{OWNER}"] is OutboxStatus.SENT
+
+
+async def test_a_send_that_timed_out_is_sent_again_at_least_once(
+    db: Database, emulator: BotApiEmulator
+) -> None:
+    """Telegram has no idempotency key: a request that timed out may have been delivered. The
+    outbox sends it again (at least once), so the customer may rarely read it twice."""
+    ann = emulator.user(42, "Ann")
+    await _queue(db, ann.chat_id)
+    emulator.inject("sendMessage", Fault.slow(0.6))
+    request = AiohttpRequest(read_timeout=0.2)
+    async with Bot(emulator.token, base_url=emulator.base_url, request=request) as bot:
+        timed_out = await deliver_due(bot, db)
+        await asyncio.sleep(0.8)  # the slow answer lands in the chat all the same
+        await _make_due_now(db)
+        again = await deliver_due(bot, db)
+
+    assert (timed_out, again) == (0, 1)
+    texts = [m.text for m in ann.bot_messages]
+    assert texts == ["Your order #1 is paid.", "Your order #1 is paid."]

@@ -9,6 +9,7 @@ from bot.db import Database
 from bot.models.base import utcnow
 from bot.models.outbox import OutboxMessage, OutboxStatus
 from bot.services import outbox
+from bot.texts.notices import LEGACY_TEXT
 from tests.notices import verbatim
 
 
@@ -77,16 +78,16 @@ async def test_failures_back_off_and_give_up_after_the_last_attempt(db: Database
     async with db.transaction() as session:
         await outbox.enqueue(session, key="k", chat_id=5, notice=verbatim("Hi"))
     now = utcnow()
-    statuses = []
+    outcomes = []
     for _ in range(outbox.MAX_ATTEMPTS):
         now += timedelta(hours=1)
         async with db.transaction() as session:
             (delivery,) = await outbox.claim_due(session, now=now)
-            statuses.append(
+            outcomes.append(
                 await outbox.mark_failed(session, message_id=delivery.id, error="502", now=now)
             )
-    assert statuses[:-1] == [OutboxStatus.PENDING] * (outbox.MAX_ATTEMPTS - 1)
-    assert statuses[-1] == OutboxStatus.FAILED
+    assert outcomes[:-1] == [None] * (outbox.MAX_ATTEMPTS - 1)
+    assert outcomes[-1] == outbox.GaveUp(delivery.id, 5, LEGACY_TEXT, "502")
     async with db.transaction() as session:
         assert await outbox.claim_due(session, now=now + timedelta(days=1)) == []
 
@@ -102,3 +103,27 @@ async def test_retry_after_from_flood_control_is_respected(db: Database) -> None
     async with db.transaction() as session:
         assert await outbox.claim_due(session, now=now + timedelta(seconds=29)) == []
         assert len(await outbox.claim_due(session, now=now + timedelta(seconds=31))) == 1
+
+
+async def test_a_message_whose_every_attempt_died_is_failed_not_claimed_forever(
+    db: Database,
+) -> None:
+    async with db.transaction() as session:
+        await outbox.enqueue(session, key="k", chat_id=5, notice=verbatim("Hi"))
+    now = utcnow()
+    for _ in range(outbox.MAX_ATTEMPTS):  # each sender died mid-send: nothing recorded
+        now += outbox.LEASE * 2
+        async with db.transaction() as session:
+            assert len(await outbox.claim_due(session, now=now)) == 1
+    now += outbox.LEASE * 2
+
+    async with db.transaction() as session:
+        claimed = await outbox.claim_due(session, now=now)
+        gave_up = await outbox.fail_exhausted(session, now=now)
+        again = await outbox.fail_exhausted(session, now=now)
+
+    assert claimed == []
+    assert [(g.chat_id, g.message_key) for g in gave_up] == [(5, LEGACY_TEXT)]
+    assert again == []
+    async with db.reading() as session:
+        assert (await session.scalars(select(OutboxMessage.status))).one() is OutboxStatus.FAILED

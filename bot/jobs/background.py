@@ -116,6 +116,7 @@ class BackgroundJobs:
         self._bot = bot
         self._database = database
         self._gateway = stripe_gateway
+        self._admin_ids = tuple(settings.admin_ids)
         self.stripe_upkeep = RepeatingJob(
             "stripe upkeep", self._settle_with_stripe, stripe_upkeep_interval_s
         )
@@ -153,7 +154,7 @@ class BackgroundJobs:
     async def _deliver(self) -> int:
         if not await self._anything_to_deliver():
             return 0
-        return await deliver_due(self._bot, self._database)
+        return await deliver_due(self._bot, self._database, admin_chat_ids=self._admin_ids)
 
     async def _anything_to_deliver(self) -> bool:
         async with self._database.reading() as session:

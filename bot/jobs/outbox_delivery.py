@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.db import Database
-from bot.services import outbox
+from bot.services import notifications, outbox
 from bot.services import user as users
 from bot.services.errors import NotFound
 from bot.services.outbox import Delivery
@@ -22,6 +24,7 @@ log = logging.getLogger(__name__)
 
 DELIVERY_INTERVAL_S = 1.0
 BATCH = 20
+ADMIN_NOTICES = "admin."
 
 
 def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
@@ -32,13 +35,25 @@ def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
     )
 
 
-async def deliver_due(bot: Bot, database: Database, *, limit: int = BATCH) -> int:
-    """Send what is due; returns how many were sent. Safe to run on several instances."""
+async def deliver_due(
+    bot: Bot, database: Database, *, admin_chat_ids: Sequence[int] = (), limit: int = BATCH
+) -> int:
+    """Send what is due; returns how many were sent. Safe to run on several instances.
+
+    Each message succeeds or fails alone: whatever one raises, the rest of the round goes on,
+    and a message that gives up (its attempts used up, or no retry can help) is told to the
+    admins once."""
     async with database.transaction() as session:
+        exhausted = await outbox.fail_exhausted(session, limit=limit)
+        await _tell_admins(session, exhausted, admin_chat_ids)
         due = await outbox.claim_due(session, limit=limit)
     sent = 0
     for delivery in due:
-        sent += await _deliver(bot, database, delivery)
+        try:
+            sent += await _deliver(bot, database, delivery, admin_chat_ids)
+        except Exception as error:  # a bug or an outage: this message only, retried with backoff
+            log.exception("outbox message %s failed unexpectedly", delivery.id)
+            await _retry_quietly(database, delivery, repr(error), admin_chat_ids)
     return sent
 
 
@@ -69,12 +84,14 @@ def retry_after(error: TelegramError) -> timedelta | None:
     return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
 
 
-async def _deliver(bot: Bot, database: Database, delivery: Delivery) -> int:
+async def _deliver(
+    bot: Bot, database: Database, delivery: Delivery, admin_chat_ids: Sequence[int]
+) -> int:
     notice = delivery.notice
     try:
         text, buttons = render_notice(notice.message_key, notice.params, notice.buttons)
     except NoticeError as error:
-        await _give_up(database, delivery, str(error))
+        await _give_up(database, delivery, str(error), admin_chat_ids)
         return 0
     try:
         await bot.send_message(
@@ -85,24 +102,28 @@ async def _deliver(bot: Bot, database: Database, delivery: Delivery) -> int:
             case Failure.BLOCKED:
                 await _skip_blocked(database, delivery, error.message)
             case Failure.FLOOD:
-                await _retry(database, delivery, f"flood control: {error}", retry_after(error))
+                flood = f"flood control: {error}"
+                await _retry(database, delivery, flood, retry_after(error), admin_chat_ids)
             case Failure.REFUSED:
                 log.warning("outbox message %s refused: %s", delivery.id, error.message)
                 async with database.transaction() as session:
                     await outbox.mark_skipped(session, message_id=delivery.id, reason=error.message)
-            case Failure.TRANSIENT:  # try again later
-                await _retry(database, delivery, str(error), None)
+            case Failure.TRANSIENT:  # try again later: at least once (see the README)
+                await _retry(database, delivery, str(error), None, admin_chat_ids)
         return 0
     async with database.transaction() as session:
         await outbox.mark_sent(session, message_id=delivery.id)
     return 1
 
 
-async def _give_up(database: Database, delivery: Delivery, error: str) -> None:
+async def _give_up(
+    database: Database, delivery: Delivery, error: str, admin_chat_ids: Sequence[int]
+) -> None:
     """A row that cannot be put into words fails alone: no retry would change it."""
     log.error("outbox message %s cannot be rendered: %s", delivery.id, error)
     async with database.transaction() as session:
-        await outbox.give_up(session, message_id=delivery.id, error=error)
+        gave_up = await outbox.give_up(session, message_id=delivery.id, error=error)
+        await _tell_admins(session, [gave_up], admin_chat_ids)
 
 
 async def _skip_blocked(database: Database, delivery: Delivery, reason: str) -> None:
@@ -116,10 +137,42 @@ async def _skip_blocked(database: Database, delivery: Delivery, reason: str) -> 
 
 
 async def _retry(
-    database: Database, delivery: Delivery, error: str, retry_after: timedelta | None
+    database: Database,
+    delivery: Delivery,
+    error: str,
+    retry_after: timedelta | None,
+    admin_chat_ids: Sequence[int],
 ) -> None:
     log.info("outbox message %s will be retried: %s", delivery.id, error)
     async with database.transaction() as session:
-        await outbox.mark_failed(
+        gave_up = await outbox.mark_failed(
             session, message_id=delivery.id, error=error, retry_after=retry_after
         )
+        await _tell_admins(session, [gave_up] if gave_up else [], admin_chat_ids)
+
+
+async def _retry_quietly(
+    database: Database, delivery: Delivery, error: str, admin_chat_ids: Sequence[int]
+) -> None:
+    """If even that fails (the database is down), the lease runs out and it is tried again."""
+    try:
+        await _retry(database, delivery, error, None, admin_chat_ids)
+    except Exception:
+        log.exception("outbox message %s: the failure could not be recorded", delivery.id)
+
+
+async def _tell_admins(
+    session: AsyncSession, gave_up: Sequence[outbox.GaveUp], admin_chat_ids: Sequence[int]
+) -> None:
+    """Alerts that fail themselves are not alerted about: that could go on forever."""
+    for message in gave_up:
+        log.error("outbox message %s given up: %s", message.id, message.error)
+        if not message.message_key.startswith(ADMIN_NOTICES):
+            await notifications.alert_undelivered(
+                session,
+                message_id=message.id,
+                chat_id=message.chat_id,
+                message_key=message.message_key,
+                error=message.error,
+                admin_chat_ids=admin_chat_ids,
+            )

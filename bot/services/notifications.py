@@ -177,6 +177,21 @@ async def alert_unknown_stripe_payment(
     await alert_admins(session, admin_chat_ids, key, Notice("admin.unknown_stripe_payment", params))
 
 
+async def alert_undelivered(
+    session: AsyncSession,
+    *,
+    message_id: int,
+    chat_id: int,
+    message_key: str,
+    error: str,
+    admin_chat_ids: Sequence[int],
+) -> None:
+    """A notice the outbox gave up on; keyed by its row, so told once."""
+    params = {"chat_id": chat_id, "message_key": message_key, "error": error}
+    key = f"outbox:{message_id}:gave_up"
+    await alert_admins(session, admin_chat_ids, key, Notice("admin.undelivered", params))
+
+
 async def alert_sold_out(
     session: AsyncSession,
     *,

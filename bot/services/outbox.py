@@ -62,10 +62,21 @@ async def enqueue(session: AsyncSession, *, key: str, chat_id: int, notice: Noti
     return result.scalar() is not None
 
 
+@dataclass(frozen=True, slots=True)
+class GaveUp:
+    """A message that will never be sent, for the admins to hear about."""
+
+    id: int
+    chat_id: int
+    message_key: str
+    error: str
+
+
 async def claim_due(
     session: AsyncSession, *, limit: int = 20, now: datetime | None = None
 ) -> list[Delivery]:
-    """Lease up to `limit` due messages to this sender."""
+    """Lease up to `limit` due messages to this sender; one whose attempts are used up is left
+    for fail_exhausted, so it can never jam the queue."""
     now = now or utcnow()
     rows = (
         await session.scalars(
@@ -73,6 +84,7 @@ async def claim_due(
             .where(
                 OutboxMessage.status == OutboxStatus.PENDING,
                 OutboxMessage.next_attempt_at <= now,
+                OutboxMessage.attempts < MAX_ATTEMPTS,
             )
             .order_by(OutboxMessage.id)
             .limit(limit)
@@ -89,6 +101,31 @@ async def claim_due(
     ]
 
 
+async def fail_exhausted(
+    session: AsyncSession, *, limit: int = 20, now: datetime | None = None
+) -> list[GaveUp]:
+    """Messages whose every attempt died before its outcome was recorded (a crash, a bug while
+    sending), once their last lease is over: failed, for the admins to hear about."""
+    rows = (
+        await session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= (now or utcnow()),
+                OutboxMessage.attempts >= MAX_ATTEMPTS,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    for row in rows:
+        row.status = OutboxStatus.FAILED
+        row.last_error = (row.last_error or "attempts_exhausted")[:255]
+    await session.flush()
+    return [GaveUp(row.id, row.chat_id, row.message_key, row.last_error or "") for row in rows]
+
+
 async def mark_sent(session: AsyncSession, *, message_id: int, now: datetime | None = None) -> None:
     row = await session.get_one(OutboxMessage, message_id)
     row.status = OutboxStatus.SENT
@@ -103,12 +140,13 @@ async def mark_skipped(session: AsyncSession, *, message_id: int, reason: str) -
     await session.flush()
 
 
-async def give_up(session: AsyncSession, *, message_id: int, error: str) -> None:
+async def give_up(session: AsyncSession, *, message_id: int, error: str) -> GaveUp:
     """A message no retry can help, e.g. one that cannot be rendered: failed at once."""
     row = await session.get_one(OutboxMessage, message_id)
     row.status = OutboxStatus.FAILED
     row.last_error = error[:255]
     await session.flush()
+    return GaveUp(row.id, row.chat_id, row.message_key, row.last_error)
 
 
 async def mark_failed(
@@ -118,14 +156,16 @@ async def mark_failed(
     error: str,
     retry_after: timedelta | None = None,
     now: datetime | None = None,
-) -> OutboxStatus:
-    """Schedule another try with exponential backoff, or give up after MAX_ATTEMPTS."""
+) -> GaveUp | None:
+    """Schedule another try with exponential backoff, or give up after MAX_ATTEMPTS (returned,
+    for the admins to hear about)."""
     row = await session.get_one(OutboxMessage, message_id)
     row.last_error = error[:255]
     if row.attempts >= MAX_ATTEMPTS:
         row.status = OutboxStatus.FAILED
-    else:
-        backoff = min(FIRST_RETRY * 2 ** (row.attempts - 1), LONGEST_RETRY)
-        row.next_attempt_at = (now or utcnow()) + max(backoff, retry_after or timedelta())
+        await session.flush()
+        return GaveUp(row.id, row.chat_id, row.message_key, row.last_error)
+    backoff = min(FIRST_RETRY * 2 ** (row.attempts - 1), LONGEST_RETRY)
+    row.next_attempt_at = (now or utcnow()) + max(backoff, retry_after or timedelta())
     await session.flush()
-    return row.status
+    return None

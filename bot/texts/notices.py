@@ -180,6 +180,14 @@ def _admin_unknown_stripe(*, session_id: str, amount: int, currency: str) -> str
     )
 
 
+def _admin_undelivered(*, chat_id: int, message_key: str, error: str) -> str:
+    return (
+        f"⚠️ A message to chat <code>{chat_id}</code> ({esc(message_key)}) could not be "
+        f"delivered and was given up: {esc(error)}. If it mattered (a payment, a shipment), "
+        "please tell the customer yourself."
+    )
+
+
 def _admin_sold_out(*, product_id: int, product: str, size: str, order_id: int) -> str:
     return (
         f"📦 <b>Sold out:</b> {esc(product)} (#{product_id}), size <b>{esc(size)}</b>, "
@@ -212,6 +220,7 @@ ENGLISH: Mapping[str, Template] = {
     "admin.unmatched_payment": _admin_unmatched,
     "admin.sold_out": _admin_sold_out,
     "admin.unknown_stripe_payment": _admin_unknown_stripe,
+    "admin.undelivered": _admin_undelivered,
     LEGACY_TEXT: _verbatim,
 }
 
