@@ -14,17 +14,29 @@ log = logging.getLogger(__name__)
 
 
 def describe(update: object) -> str:
+    """What the update was, never what the person wrote: a message may hold an address or a
+    phone number, so only its kind and length are logged (a command by its name alone)."""
     if not isinstance(update, Update):
-        return repr(update)
+        return type(update).__name__
     user = update.effective_user
-    what = (
-        f"button {update.callback_query.data!r}"
-        if update.callback_query
-        else f"text {update.effective_message.text!r}"
-        if update.effective_message and update.effective_message.text
-        else "update"
-    )
-    return f"update {update.update_id} from user {user.id if user else '?'}: {what}"
+    return f"update {update.update_id} from user {user.id if user else '?'}: {_kind(update)}"
+
+
+def _kind(update: Update) -> str:
+    if update.callback_query is not None:
+        prefix = (update.callback_query.data or "").split(":", 1)[0]
+        return f"button {prefix!r}"  # the kind of button, not the ids it carries
+    message = update.effective_message
+    if message is None:
+        return "update"
+    text = message.text or message.caption
+    if text is None:
+        return "message without text"
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0].split("@", 1)[0]
+        if command[1:].isascii() and command[1:].replace("_", "").isalnum():
+            return f"command {command} ({len(text)} characters)"
+    return f"text of {len(text)} characters"
 
 
 async def on_error(update: object, context: ShopContext) -> None:
