@@ -41,13 +41,16 @@ async def search(
     leave_flow: bool = False,
 ) -> SearchResults:
     """The first page for the words, remembered for the pages after it; leave_flow ends the
-    step that asked for them."""
+    step that asked for them. The search (and any rebuild of the index it needs) runs in a
+    read session: on SQLite only the short write after it takes the single write lock, so
+    webhooks and checkouts never wait behind a search."""
     query = clean_query(text)
+    async with db.reading() as session:
+        found = await _results(session, catalog, query, 1, per_page)
     async with db.transaction() as session:
         user = await shopper(session, sender)
         if leave_flow:
             await dialog.clear_step(session, user_id=user.id)
-        found = await _results(session, catalog, query, 1, per_page)
         await dialog.remember(session, user_id=user.id, key=LAST_SEARCH, value=query)
     return SearchResults(query, found)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from sqlalchemy import event
 
 from bot.db import Database
 from bot.services.errors import NotFound
@@ -55,3 +58,27 @@ async def test_answering_the_search_prompt_ends_its_step(db: Database) -> None:
     assert await flow_of(db, ANN) == search.FLOW
     await search.search(db, sender=ANN, catalog=engine, text="hoodie", per_page=2, leave_flow=True)
     assert await flow_of(db, ANN) is None
+
+
+async def test_searching_never_holds_the_write_lock(db: Database) -> None:
+    """On SQLite one writer at a time: a search (and the index rebuild after a catalogue
+    change) that held the lock would make every webhook and checkout wait behind it."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite's single write lock; PostgreSQL readers and writers don't queue")
+    await _shop_with_sneakers(db, 3)
+    written: list[str] = []
+
+    def watch(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        written.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", watch)
+    try:
+        found = await search.search(
+            db, sender=ANN, catalog=CatalogSearch(), text="sneakers", per_page=2
+        )
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", watch)
+
+    assert found.found.total == 3
+    assert written, "the query is still remembered, in a write of its own"
+    assert not [s for s in written if "FROM products" in s], written
