@@ -20,18 +20,22 @@ from bot.services.cart import CartView
 from bot.usecases import cart as carts
 
 
-def lines_text(view: CartView) -> str:
-    return "\n".join(
-        texts.cart_line(
-            number,
-            line.product_name,
-            line.size_name,
-            line.quantity,
-            texts.money(line.unit_price, line.currency),
-            texts.money(line.line_total, line.currency),
-            texts.cart_problem(line),
-        )
-        for number, line in enumerate(view.lines, 1)
+def lines_text(view: CartView, room: int) -> str:
+    """The cart's lines in at most `room` characters (the rest of the screen takes the rest)."""
+    return texts.fit_lines(
+        [
+            texts.cart_line(
+                number,
+                line.product_name,
+                line.size_name,
+                line.quantity,
+                texts.money(line.unit_price, line.currency),
+                texts.money(line.line_total, line.currency),
+                texts.cart_problem(line),
+            )
+            for number, line in enumerate(view.lines, 1)
+        ],
+        room,
     )
 
 
@@ -39,15 +43,15 @@ def cart_screen(view: CartView, notice: str | None = None) -> Screen:
     """`notice` (HTML) goes on top, e.g. why an order was not placed."""
     if view.is_empty:
         text = texts.CART_EMPTY
-    else:
-        parts = [texts.CART_TITLE, lines_text(view)]
-        if view.currency is not None:
-            parts.append(texts.cart_total(texts.money(view.total, view.currency)))
-        if not view.can_checkout:
-            parts.append(texts.CART_NEEDS_ATTENTION)
-        text = "\n\n".join(parts)
-    if notice:
-        text = f"{notice}\n\n{text}"
+        return (f"{notice}\n\n{text}" if notice else text), cart_keyboard(view)
+    above = [notice, texts.CART_TITLE] if notice else [texts.CART_TITLE]
+    below = []
+    if view.currency is not None:
+        below.append(texts.cart_total(texts.money(view.total, view.currency)))
+    if not view.can_checkout:
+        below.append(texts.CART_NEEDS_ATTENTION)
+    room = texts.MESSAGE_MAX - len("\n\n".join([*above, "", *below]))
+    text = "\n\n".join([*above, lines_text(view, room), *below])
     return text, cart_keyboard(view)
 
 

@@ -32,10 +32,10 @@ def summary_screen(result: Summary | BackToCart) -> Screen:
         return cart_screen(result.cart)
     view, save_card = result.cart, result.save_card
     assert view.currency is not None, "a summary is only made for a cart that can be ordered"
-    total = texts.money(view.total, view.currency)
-    text = texts.checkout_summary(
-        lines_text(view), total, address_text(result.address), save_card=bool(save_card)
-    )
+    total, address = texts.money(view.total, view.currency), address_text(result.address)
+    frame = texts.checkout_summary("", total, address, save_card=bool(save_card))
+    lines = lines_text(view, texts.MESSAGE_MAX - len(frame))
+    text = texts.checkout_summary(lines, total, address, save_card=bool(save_card))
     return text, summary_keyboard(result.address.id, view, save_card=save_card)
 
 

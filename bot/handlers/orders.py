@@ -40,7 +40,7 @@ def _time(moment: datetime) -> str:
 
 
 def _order_text(order: CustomerOrder) -> str:
-    lines = "\n".join(
+    lines = [
         texts.cart_line(
             number,
             item.product_name,
@@ -51,7 +51,7 @@ def _order_text(order: CustomerOrder) -> str:
             None,
         )
         for number, item in enumerate(order.items, 1)
-    )
+    ]
     history = "\n".join(
         texts.order_history_line(
             _time(change.created_at), STATUS_LABELS[change.to_status], note_text(change.note)
@@ -59,8 +59,10 @@ def _order_text(order: CustomerOrder) -> str:
         for change in order.history
     )
     status = STATUS_LABELS[order.status]
-    total = texts.money(order.total, order.currency)
-    return texts.order_details(order.id, status, lines, total, order.shipping_address, history)
+    total, address = texts.money(order.total, order.currency), order.shipping_address
+    frame = texts.order_details(order.id, status, "", total, address, history)
+    shown = texts.fit_lines(lines, texts.MESSAGE_MAX - len(frame))
+    return texts.order_details(order.id, status, shown, total, address, history)
 
 
 def _review_buttons(order: CustomerOrder) -> list[InlineKeyboardButton]:

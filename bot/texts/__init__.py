@@ -6,6 +6,7 @@ through `esc()` before it is put into one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from bot.money import format_amount
@@ -109,6 +110,26 @@ SOLD_OUT = "Sold out for now."
 NO_REVIEWS_YET = "No reviews yet"
 NOT_RATED_YET = "Not rated yet"
 TOAST_MAX = 200  # Telegram's limit for a button answer
+MESSAGE_MAX = 4096  # Telegram's limit for a message's text, counted after its HTML is parsed
+
+
+def more_items(hidden: int) -> str:
+    return "<i>…and 1 more item</i>" if hidden == 1 else f"<i>…and {hidden} more items</i>"
+
+
+def fit_lines(lines: Sequence[str], room: int) -> str:
+    """The lines, one a line, as many as fit in `room` characters with a last line saying how
+    many were left out: a long cart or order must still fit in one message. The HTML is
+    counted as if shown, which only overestimates."""
+    if sum(len(line) + 1 for line in lines) <= room:
+        return "\n".join(lines)
+    budget = room - len(more_items(len(lines))) - 1
+    shown: list[str] = []
+    for line in lines:
+        if sum(len(kept) + 1 for kept in shown) + len(line) + 1 > budget:
+            break
+        shown.append(line)
+    return "\n".join([*shown, more_items(len(lines) - len(shown))])
 
 
 def _count(number: int, noun: str) -> str:

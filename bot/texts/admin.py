@@ -21,7 +21,7 @@ from bot.services.stats import (
     StatsReport,
     UsersSummary,
 )
-from bot.texts import esc, money
+from bot.texts import MESSAGE_MAX, esc, fit_lines, money
 from bot.texts.statuses import STATUS_LABELS, note_text
 
 # The order of the sections in /admin.
@@ -341,7 +341,6 @@ def customer_details(
 
 ORDERS_BACK = "« All orders"
 # An order card stays well inside Telegram's 4096 characters however big the order.
-CARD_MAX_ITEMS = 25
 CARD_MAX_HISTORY = 15
 PROVIDER_NAMES = {PaymentProvider.STRIPE: "Stripe", PaymentProvider.TELEGRAM: "Telegram Payments"}
 
@@ -368,31 +367,30 @@ def order_button(order: Order) -> str:
 
 
 def order_card(order: Order) -> str:
-    """Everything an admin needs to fulfil an order; card data is never stored, so never shown."""
-    sections = [
-        f"📦 <b>Order #{order.id}</b> · {STATUS_LABELS[order.status]}\n"
-        f"Placed {when(order.created_at)}",
-        f"<b>Customer</b>\n{_customer(order)}",
-        f"<b>Shipping to</b>\n{esc(order.shipping_address)}",
-        f"<b>Items</b>\n{_items(order)}\nTotal: <b>{money(order.total, order.currency)}</b>",
-        f"<b>Payment</b>\n{_payment(order.payment)}",
-        f"<b>History</b>\n{_history(order)}",
-    ]
-    return "\n\n".join(sections)
+    """Everything an admin needs to fulfil an order; card data is never stored, so never shown.
+    The items take what room the rest leaves in one message."""
+
+    def card(items: str) -> str:
+        return "\n\n".join(
+            [
+                f"📦 <b>Order #{order.id}</b> · {STATUS_LABELS[order.status]}\n"
+                f"Placed {when(order.created_at)}",
+                f"<b>Customer</b>\n{_customer(order)}",
+                f"<b>Shipping to</b>\n{esc(order.shipping_address)}",
+                f"<b>Items</b>\n{items}\nTotal: <b>{money(order.total, order.currency)}</b>",
+                f"<b>Payment</b>\n{_payment(order.payment)}",
+                f"<b>History</b>\n{_history(order)}",
+            ]
+        )
+
+    lines = [_item(n, item, order.currency) for n, item in enumerate(order.items, 1)]
+    return card(fit_lines(lines, MESSAGE_MAX - len(card(""))))
 
 
 def _customer(order: Order) -> str:
     user = order.user
     username = f" (@{esc(user.username)})" if user.username else ""
     return f"{esc(user.first_name or 'No name')}{username} · id <code>{user.telegram_id}</code>"
-
-
-def _items(order: Order) -> str:
-    lines = [_item(n, item, order.currency) for n, item in enumerate(order.items, 1)]
-    hidden = len(lines) - CARD_MAX_ITEMS
-    if hidden > 0:
-        lines = [*lines[:CARD_MAX_ITEMS], f"… and {hidden} more lines"]
-    return "\n".join(lines)
 
 
 def _item(number: int, item: OrderItem, currency: str) -> str:
