@@ -49,7 +49,13 @@ async def _run(settings: Settings, arguments: argparse.Namespace) -> None:
 
 
 async def _serve(settings: Settings) -> None:
-    from bot.runner import WebServerError, on_stop_signals, prepare_database, running_shop
+    from bot.runner import (
+        ShopStopped,
+        WebServerError,
+        on_stop_signals,
+        prepare_database,
+        running_shop,
+    )
 
     stop = asyncio.Event()
     database = Database(settings.database_url, echo=settings.database_echo)
@@ -59,7 +65,7 @@ async def _serve(settings: Settings) -> None:
             if stocked:
                 log.info("The shop was empty: loaded %d demo products.", stocked)
             if not stop.is_set():
-                async with running_shop(settings, database, web=True) as application:
+                async with running_shop(settings, database, web=True, stop=stop) as application:
                     log.info("The bot is running (%s); Ctrl-C stops it.", _mode(settings))
                     log.info("Web server (webhooks, /healthz): %s", application.bot_data.web_url)
                     await stop.wait()
@@ -67,6 +73,8 @@ async def _serve(settings: Settings) -> None:
     except WebServerError as error:
         log.error("%s. Set WEB_HOST and WEB_PORT to a free address.", error)
         raise SystemExit(1) from None
+    except ShopStopped:
+        log.info("Stopped before Telegram could be reached.")
     finally:
         await database.dispose()
     log.info("Stopped.")

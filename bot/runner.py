@@ -10,11 +10,12 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 from sqlalchemy import select
 from telegram import Update
+from telegram.error import NetworkError
 
 from bot.app import ShopApplication, build_application
 from bot.config import Settings
@@ -38,10 +39,17 @@ log = logging.getLogger(__name__)
 
 # Long-poll seconds: short enough that stopping the shop never hangs for long.
 POLL_TIMEOUT_S = 2
+# While Telegram can't be reached at start: the first wait, doubled each time up to the longest.
+TELEGRAM_FIRST_RETRY_S = 1.0
+TELEGRAM_LONGEST_RETRY_S = 60.0
 
 
 class WebServerError(Exception):
     """The web server could not listen where it was told to."""
+
+
+class ShopStopped(Exception):
+    """Asked to stop before Telegram could be reached; everything started was closed."""
 
 
 @contextlib.asynccontextmanager
@@ -53,11 +61,15 @@ async def running_shop(
     catalog: CatalogSearch | None = None,
     web: bool = False,
     jobs: bool = True,
+    stop: asyncio.Event | None = None,
+    first_retry_s: float = TELEGRAM_FIRST_RETRY_S,
 ) -> AsyncIterator[ShopApplication]:
     """The bot, receiving updates until the block ends, then stopped in order.
 
     `web` serves bot/web on WEB_HOST:WEB_PORT (its URL lands in `bot_data.web_url`); with
     WEBHOOK_URL set the bot always serves and takes its updates there instead of polling.
+    The web server starts first, so Stripe's webhooks and /healthz work while Telegram can't
+    be reached; reaching Telegram is retried with backoff until `stop` is set (ShopStopped).
     `jobs` runs outbox delivery and order expiry in the background; either way
     `bot_data.jobs` can run a round on demand, which is how tests drive them.
     """
@@ -68,7 +80,12 @@ async def running_shop(
         if gateway is not None:
             stack.push_async_callback(gateway.close)
         application.bot_data.stripe_gateway = gateway
-        await application.initialize()
+        if web or webhook_mode:
+            handler = _update_queuer(application) if webhook_mode else None
+            application.bot_data.web_url = await _serve_web(stack, settings, database, handler)
+        # The bot's HTTP sessions open before it reaches Telegram: closed even if it never does.
+        stack.push_async_callback(application.bot.shutdown)
+        await _reach_telegram(application.initialize, stop, first_retry_s)
         stack.push_async_callback(application.shutdown)
         if application.post_init is not None:
             # run_polling calls post_init; we start the pieces ourselves, so we call it too.
@@ -80,14 +97,34 @@ async def running_shop(
         if jobs:
             background.start()
             stack.push_async_callback(background.stop)
-        if web or webhook_mode:
-            handler = _update_queuer(application) if webhook_mode else None
-            application.bot_data.web_url = await _serve_web(stack, settings, database, handler)
         if webhook_mode:
-            await _set_webhook(application, settings)
+            await _reach_telegram(lambda: _set_webhook(application, settings), stop, first_retry_s)
         else:
             await _start_polling(stack, application)
         yield application
+
+
+async def _reach_telegram(
+    attempt: Callable[[], Awaitable[object]], stop: asyncio.Event | None, first_retry_s: float
+) -> None:
+    """`attempt` until Telegram answers, waiting longer each time. A refused token is not
+    retried: no wait would change it."""
+    delay = first_retry_s
+    while True:
+        try:
+            await attempt()
+            return
+        except NetworkError as error:  # TimedOut too
+            log.warning("Telegram cannot be reached (%s); trying again in %.0f s", error, delay)
+        if stop is None:
+            await asyncio.sleep(delay)
+        else:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(delay):
+                    await stop.wait()
+            if stop.is_set():
+                raise ShopStopped
+        delay = min(delay * 2, TELEGRAM_LONGEST_RETRY_S)
 
 
 def _chat_gateway(settings: Settings) -> StripeGateway | None:
@@ -124,13 +161,16 @@ async def _serve_web(
 def _update_queuer(application: ShopApplication) -> TelegramUpdateHandler:
     """Webhook updates join the same queue polling fills; the request is answered at once."""
 
-    async def queue(data: dict[str, Any]) -> None:
+    async def queue(data: dict[str, Any]) -> bool:
+        if not application.running:  # still reaching Telegram, or stopping
+            return False
         try:
             update = Update.de_json(data, application.bot)
         except Exception:  # malformed: answering an error would only make Telegram retry it
             log.warning("dropped a Telegram update that could not be read", exc_info=True)
-            return
+            return True
         await application.update_queue.put(update)
+        return True
 
     return queue
 

@@ -20,10 +20,11 @@ from bot.botapi.transport import AiohttpRequest
 from bot.config import Settings
 from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
+from bot.emulator.faults import Fault
 from bot.jobs.background import BackgroundJobs, RepeatingJob
 from bot.models import Order, OrderStatus, OutboxMessage, OutboxStatus, PaymentProvider, Size
 from bot.models.base import utcnow
-from bot.runner import WebServerError, running_shop
+from bot.runner import ShopStopped, WebServerError, running_shop
 from bot.services import ledger, outbox
 from bot.web import HEALTH_PATH, TELEGRAM_WEBHOOK_PATH
 from tests.conftest import shop_settings
@@ -430,3 +431,76 @@ async def test_an_unreadable_update_is_dropped_and_the_bot_carries_on(
 
     assert status == 200  # an error would only make Telegram send it again and again
     assert "Hello, Ann!" in (await ann.next_message()).content
+
+
+# Telegram out of reach at start
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+async def _health(port: int, *, within_s: float = 5.0) -> int:
+    """The first answer of /healthz, asked until the server listens."""
+    async with aiohttp.ClientSession() as http:
+        for _ in range(int(within_s / 0.05)):
+            try:
+                async with http.get(f"http://127.0.0.1:{port}{HEALTH_PATH}") as response:
+                    return response.status
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.05)
+    raise aiohttp.ClientConnectionError("the web server never answered")
+
+
+async def test_the_web_server_serves_while_telegram_is_unreachable_and_the_bot_starts_later(
+    emulator: BotApiEmulator, db: Database
+) -> None:
+    emulator.inject("getMe", Fault.server_error(502, "Bad Gateway"), times=3)
+    port = _free_port()
+    settings = shop_settings(emulator, db, web_port=port)
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def run() -> None:
+        shop = running_shop(settings, db, token=emulator.token, web=True, first_retry_s=0.5)
+        async with shop:
+            started.set()
+            await release.wait()
+
+    task = asyncio.create_task(run())
+    health = await _health(port)
+    waiting = not started.is_set()
+    await asyncio.wait_for(started.wait(), 10)
+    ann = emulator.user(42, "Ann")
+    await ann.send("/start")
+    greeting = await ann.next_message()
+    release.set()
+    await task
+
+    assert (health, waiting) == (200, True)
+    assert "Ann" in greeting.content
+    assert len(emulator.calls_to("getMe")) == 4
+
+
+async def test_stopping_while_telegram_is_unreachable_closes_everything(
+    emulator: BotApiEmulator, db: Database
+) -> None:
+    emulator.inject("getMe", Fault.server_error(502, "Bad Gateway"), times=100)
+    port = _free_port()
+    settings = shop_settings(emulator, db, web_port=port)
+    stop = asyncio.Event()
+
+    async def run() -> None:
+        async with running_shop(settings, db, token=emulator.token, web=True, stop=stop):
+            raise AssertionError("Telegram was never reached")
+
+    task = asyncio.create_task(run())
+    assert await _health(port) == 200
+    stop.set()
+
+    with pytest.raises(ShopStopped):
+        await asyncio.wait_for(task, 5)
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await _health(port, within_s=0.1)

@@ -32,8 +32,9 @@ class Updates:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
 
-    async def __call__(self, update: dict[str, Any]) -> None:
+    async def __call__(self, update: dict[str, Any]) -> bool:
         self.received.append(update)
+        return True
 
 
 def settings_for(db: Database, **overrides: Any) -> Settings:
@@ -174,7 +175,7 @@ async def test_an_oversized_update_is_refused(
 async def test_a_crashing_handler_gets_a_generic_error_without_internals(
     db: Database, http: aiohttp.ClientSession
 ) -> None:
-    async def crash(update: dict[str, Any]) -> None:
+    async def crash(update: dict[str, Any]) -> bool:
         raise RuntimeError("secret internal detail")
 
     async with (

@@ -13,7 +13,8 @@ from bot.db import Database
 from bot.payments.stripe_gateway import StripeGateway
 
 # What the chat side hands a Telegram update to (the parsed JSON body).
-TelegramUpdateHandler = Callable[[dict[str, Any]], Awaitable[None]]
+# Takes an update; False when the bot is not taking updates yet (or any more): Telegram retries.
+TelegramUpdateHandler = Callable[[dict[str, Any]], Awaitable[bool]]
 
 DATABASE = web.AppKey("database", Database)
 SETTINGS = web.AppKey("settings", Settings)

@@ -37,7 +37,8 @@ async def telegram_webhook(request: web.Request) -> web.Response:
         return reply(400, error="malformed JSON")
     if not isinstance(update, dict):
         return reply(400, error="malformed update")
-    await handler(update)
+    if not await handler(update):  # starting or stopping: Telegram delivers it again later
+        return reply(503, error="not accepting updates yet")
     return reply(200, ok=True)
 
 

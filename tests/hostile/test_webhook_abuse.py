@@ -63,8 +63,9 @@ class Updates:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
 
-    async def __call__(self, update: dict[str, Any]) -> None:
+    async def __call__(self, update: dict[str, Any]) -> bool:
         self.received.append(update)
+        return True
 
 
 @pytest.fixture
