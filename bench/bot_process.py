@@ -50,6 +50,9 @@ def settings_for(arguments: argparse.Namespace) -> Settings:
         telegram_http_transport=cast(HttpTransport, arguments.transport),
         # The emulator has no flood limit; pacing would measure Telegram's rule, not the bot.
         telegram_messages_per_second=0,
+        # Each simulated customer sends as fast as the bot answers, far past what a person
+        # could: per-chat flood control would cap the load instead of measuring the bot.
+        flood_updates_per_second=0,
     )
 
 

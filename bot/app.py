@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -43,12 +44,13 @@ import bot.handlers.search
 import bot.handlers.start
 from bot import texts
 from bot.botapi.concurrency import PerChatUpdateProcessor
+from bot.botapi.flood import FloodGate
 from bot.botapi.rate_limiter import ShopRateLimiter
 from bot.botapi.transport import AiohttpRequest
 from bot.config import Settings
 from bot.db import Database
 from bot.handlers.context import BotData, ShopContext, remember_sender
-from bot.handlers.errors import on_error
+from bot.handlers.errors import ask_to_slow_down, on_error
 from bot.handlers.router import (
     CaptionCommand,
     caption_commands,
@@ -99,7 +101,15 @@ def build_application(
             )
         )
         .post_init(_register_commands)
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(
+            PerChatUpdateProcessor(
+                flood_gate=FloodGate(
+                    burst=settings.flood_burst, per_second=settings.flood_updates_per_second
+                ),
+                on_flood=ask_to_slow_down,
+            )
+        )
+        .update_queue(asyncio.Queue(maxsize=settings.max_queued_updates))
     )
     if settings.telegram_http_transport == "aiohttp":
         # PTB's own sizes: many calls at once, and one connection for the single long poll.

@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     telegram_messages_per_second: float = Field(default=30, ge=0)
     broadcast_messages_per_second: float = Field(default=25, gt=0)
 
+    # Per chat: this many updates at once, then this many a second; past it they are dropped and
+    # the chat is asked to slow down. 0 updates a second turns it off.
+    flood_burst: int = Field(default=30, ge=1)
+    flood_updates_per_second: float = Field(default=10, ge=0)
+    # Webhook updates waiting to be handled, at most; past it Telegram is asked to retry later.
+    max_queued_updates: int = Field(default=2000, ge=10)
+
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
     webhook_url: str | None = None

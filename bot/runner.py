@@ -169,7 +169,11 @@ def _update_queuer(application: ShopApplication) -> TelegramUpdateHandler:
         except Exception:  # malformed: answering an error would only make Telegram retry it
             log.warning("dropped a Telegram update that could not be read", exc_info=True)
             return True
-        await application.update_queue.put(update)
+        try:
+            application.update_queue.put_nowait(update)
+        except asyncio.QueueFull:  # the bot is far behind: Telegram keeps it and retries
+            log.warning("update queue full; asking Telegram to deliver the update again later")
+            return False
         return True
 
     return queue

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.botapi.flood import FloodGate, Verdict
+
+log = logging.getLogger(__name__)
+
+# Told to a chat whose updates are being dropped (once per flood), e.g. "slow down".
+FloodNotice = Callable[[Update], Awaitable[None]]
 
 # Updates handled at once, across customers; one customer's are never handled side by side.
 # More only lengthens the event loop's queue: each database round trip of every update then
@@ -32,19 +40,34 @@ class _Turns:
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Updates from different chats run concurrently; one chat's run one at a time, in the
-    order Telegram sent them. Updates without a chat or user (rare) run at once."""
+    order Telegram sent them. Updates without a chat or user (rare) run at once. With a
+    `flood_gate`, a chat past its limit has its updates dropped unhandled, and `on_flood`
+    tells it once per flood."""
 
-    __slots__ = ("_turns",)
+    __slots__ = ("_flood_gate", "_on_flood", "_turns")
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+        *,
+        flood_gate: FloodGate | None = None,
+        on_flood: FloodNotice | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._turns: dict[int, _Turns] = {}
+        self._flood_gate = flood_gate
+        self._on_flood = on_flood
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _sender(update)
         if key is None:
             await coroutine
             return
+        if self._flood_gate is not None:
+            verdict = self._flood_gate.admit(key)
+            if verdict is not Verdict.ALLOW:
+                await self._drop(update, coroutine, warn=verdict is Verdict.DROP_AND_WARN)
+                return
         turns = self._turns.get(key)
         if turns is None:
             turns = self._turns[key] = _Turns()
@@ -64,6 +87,18 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             turns.queued -= 1
             if not turns.queued:
                 del self._turns[key]
+
+    async def _drop(self, update: object, coroutine: Awaitable[Any], *, warn: bool) -> None:
+        if inspect.iscoroutine(coroutine):
+            coroutine.close()
+        if not warn or not isinstance(update, Update):
+            return
+        log.warning("chat %s is flooding; dropping its updates for now", _sender(update))
+        if self._on_flood is not None:
+            try:
+                await self._on_flood(update)
+            except Exception:  # telling them is a courtesy; failing to must not break anything
+                log.warning("could not tell a flooding chat to slow down", exc_info=True)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

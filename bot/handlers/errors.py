@@ -50,3 +50,11 @@ async def on_error(update: object, context: ShopContext) -> None:
             await update.effective_chat.send_message(texts.SOMETHING_WENT_WRONG)
     except TelegramError:
         log.warning("could not tell the customer about the failure", exc_info=True)
+
+
+async def ask_to_slow_down(update: Update) -> None:
+    """Said once when a chat's updates start being dropped for flooding."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.SLOW_DOWN, show_alert=True)
+    elif update.effective_chat is not None:
+        await update.effective_chat.send_message(texts.SLOW_DOWN)

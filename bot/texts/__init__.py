@@ -24,6 +24,10 @@ def money(amount: int, currency: str) -> str:
 # ---------------------------------------------------------------- general
 
 EXPIRED_BUTTON = "This menu has expired. Please open it again."
+SLOW_DOWN = (
+    "You're sending messages faster than I can read them 🙂 Please wait a few seconds, "
+    "then send your last message again."
+)
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on our side. Please try again in a moment."
 UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 

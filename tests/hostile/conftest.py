@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from bot.app import ShopApplication
+from bot.db import Database
+from bot.emulator.emulator import BotApiEmulator
+from bot.runner import running_shop
+from tests.conftest import shop_settings
 
 # Every example runs against the one shop its test started: the shop, emulator and database
 # are function-scoped fixtures on purpose, and each example uses a fresh customer.
@@ -60,3 +66,12 @@ def errors() -> Iterator[ErrorLog]:
         yield handler
     finally:
         root.removeHandler(handler)
+
+
+@pytest.fixture
+async def shop(emulator: BotApiEmulator, db: Database) -> AsyncIterator[ShopApplication]:
+    """The running shop without per-chat flood control: these tests press buttons at machine
+    speed to test other rules, and tests/test_flood_control.py tests the flood limit itself."""
+    settings = shop_settings(emulator, db, flood_updates_per_second=0)
+    async with running_shop(settings, db, token=emulator.token) as app:
+        yield app
