@@ -102,6 +102,41 @@ async def _console(settings: Settings, arguments: argparse.Namespace) -> None:
     )
 
 
+async def _stripe_sync(settings: Settings, arguments: argparse.Namespace) -> None:
+    """Apply what Stripe could not deliver to the webhook in the last --days days."""
+    from datetime import timedelta
+
+    from bot.models import utcnow
+    from bot.payments.stripe_gateway import StripeGateway
+    from bot.services.errors import PaymentError
+    from bot.usecases.stripe_sync import sync_stripe_events
+
+    if settings.stripe_secret_key is None:
+        print("STRIPE_SECRET_KEY is not set: there is no Stripe account to ask.")
+        raise SystemExit(1)
+    await upgrade_async(settings.database_url)
+    database = Database(settings.database_url)
+    gateway = StripeGateway(
+        secret_key=settings.stripe_secret_key.get_secret_value(),
+        api_base=settings.stripe_api_base,
+    )
+    try:
+        since = utcnow() - timedelta(days=arguments.days)
+        result = await sync_stripe_events(
+            database, gateway, admin_chat_ids=settings.admin_ids, since=since
+        )
+    except PaymentError:
+        print("Stripe could not be reached; nothing was changed. Try again later.")
+        raise SystemExit(1) from None
+    finally:
+        await gateway.close()
+        await database.dispose()
+    print(
+        f"Stripe events not delivered in the last {arguments.days} day(s): {result.found}; "
+        f"applied now: {result.applied}; waiting for their payment: {result.waiting}."
+    )
+
+
 def _describe(url: str) -> str:
     # Never print credentials from a PostgreSQL URL.
     from sqlalchemy.engine import make_url
@@ -118,6 +153,10 @@ COMMANDS: dict[str, tuple[Command, str]] = {
         "(the offline console when there is no TELEGRAM_BOT_TOKEN)",
     ),
     "console": (_console, "chat with the shop in this terminal: no token, no network"),
+    "stripe-sync": (
+        _stripe_sync,
+        "apply Stripe events the webhook never received (payments, refunds, disputes)",
+    ),
 }
 
 
@@ -128,6 +167,15 @@ def build_parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text, description=help_text)
         if name == "console":
             _console_options(command)
+        if name == "stripe-sync":
+            command.add_argument(
+                "--days",
+                type=int,
+                default=3,
+                choices=range(1, 31),
+                metavar="N",
+                help="how far back to look, 1 to 30 days (default 3)",
+            )
     return parser
 
 

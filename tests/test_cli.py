@@ -13,6 +13,7 @@ from sqlalchemy.engine import URL
 from bot.cli import main
 from bot.devtools.demo_catalog import demo_products
 from bot.emulator.emulator import BotApiEmulator
+from bot.payments.stripe_gateway import StripeGateway
 from tests.test_console import SHOPBOT, _console_env, fresh_database
 
 TIMEOUT_S = 120
@@ -112,3 +113,32 @@ def test_the_console_command_documents_its_options(capsys: pytest.CaptureFixture
     shown = capsys.readouterr().out
     assert exited.value.code == 0
     assert "--admin" in shown and "--user-id" in shown and "--name" in shown
+
+
+async def test_stripe_sync_applies_a_payment_whose_webhook_never_came(
+    empty_database_url: URL, tmp_path: Path
+) -> None:
+    from bot.db import Database
+    from bot.db.migrate import upgrade_async
+    from bot.devtools.stripe_fake import FakeStripeApi
+    from tests.usecases.test_stripe_sync import paid_at_stripe, status
+
+    await upgrade_async(empty_database_url.render_as_string(hide_password=False))
+    db = Database(empty_database_url)
+    try:
+        async with FakeStripeApi() as stripe_api:
+            gateway = StripeGateway(secret_key="sk_test_cli", api_base=stripe_api.base_url)
+            try:
+                placed, _ = await paid_at_stripe(db, stripe_api, gateway, delivered=False)
+            finally:
+                await gateway.close()
+            env = _console_env(empty_database_url) | {
+                "STRIPE_SECRET_KEY": "sk_test_cli",
+                "STRIPE_API_BASE": stripe_api.base_url,
+            }
+            code, out, err = await _shopbot("stripe-sync", "--days", "2", env=env, cwd=tmp_path)
+        assert code == 0, err
+        assert "not delivered in the last 2 day(s): 1; applied now: 1" in out
+        assert (await status(db, placed)).value == "paid"
+    finally:
+        await db.dispose()

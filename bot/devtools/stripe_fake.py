@@ -54,6 +54,8 @@ class FakeStripeApi:
     payment_intents: dict[str, dict[str, Any]] = field(default_factory=dict)
     payment_methods: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Events Stripe "sent", and whether our webhook took each (GET /v1/events lists them).
+    events: list[tuple[dict[str, Any], bool]] = field(default_factory=list)
     base_url: str = ""
     clock: Callable[[], float] = time.time  # Stripe's "now", which tests may move on
     _errors: list[InjectedError] = field(default_factory=list)
@@ -66,6 +68,7 @@ class FakeStripeApi:
         app.router.add_get("/v1/checkout/sessions/{id}", self._get_session)
         app.router.add_post("/v1/checkout/sessions/{id}/expire", self._expire_session)
         app.router.add_post("/v1/refunds", self._create_refund)
+        app.router.add_get("/v1/events", self._list_events)
         app.router.add_get("/v1/payment_intents/{id}", self._get_payment_intent)
         app.router.add_get("/v1/payment_methods/{id}", self._get_payment_method)
         app.router.add_post("/v1/payment_methods/{id}/detach", self._detach_payment_method)
@@ -232,6 +235,38 @@ class FakeStripeApi:
         if shown["status"] != "open":
             shown["url"] = None
         return web.json_response(shown)
+
+    def log_event(self, event: dict[str, Any], *, delivered: bool) -> None:
+        """An event as Stripe keeps it, with whether its delivery to our webhook succeeded."""
+        self.events.append((event, delivered))
+
+    async def _list_events(self, request: web.Request) -> web.Response:
+        """Newest first, a page at a time, as Stripe lists them."""
+        params, refused = await self._receive(request)
+        if refused is not None:
+            return refused
+        since = int(params.get("created", {}).get("gte", 0))
+        types = set(params.get("types", []))
+        wanted = params.get("delivery_success")
+        found = [
+            event
+            for event, delivered in reversed(self.events)
+            if int(event.get("created", 0)) >= since
+            and (not types or event["type"] in types)
+            and (wanted is None or str(delivered).lower() == wanted)
+        ]
+        after = params.get("starting_after")
+        if after is not None:
+            ids = [event["id"] for event in found]
+            found = found[ids.index(after) + 1 :] if after in ids else []
+        limit = int(params.get("limit", 10))
+        body = {
+            "object": "list",
+            "url": "/v1/events",
+            "data": found[:limit],
+            "has_more": len(found) > limit,
+        }
+        return web.json_response(body)
 
     async def _expire_session(self, request: web.Request) -> web.Response:
         """Only an open page can be expired, as at Stripe."""

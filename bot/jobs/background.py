@@ -23,7 +23,9 @@ from bot.jobs.outbox_delivery import DELIVERY_INTERVAL_S, deliver_due
 from bot.models import utcnow
 from bot.models.outbox import OutboxMessage, OutboxStatus
 from bot.payments.stripe_gateway import StripeGateway
+from bot.services.errors import PaymentError
 from bot.usecases.expiry import LATE_PAYMENT_GRACE, expire_unpaid_orders
+from bot.usecases.stripe_sync import SyncResult, sync_stripe_events
 from bot.usecases.stripe_upkeep import Upkeep, settle_with_stripe
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,8 @@ T = TypeVar("T")
 EXPIRY_INTERVAL_S = 60.0
 # Closing the pages of cancelled orders and refunding money that landed on them.
 STRIPE_UPKEEP_INTERVAL_S = 30.0
+# Asking Stripe for events it could not deliver to the webhook.
+STRIPE_SYNC_INTERVAL_S = 600.0
 # How often an idle shop looks for a broadcast to send (resumed ones, another instance's).
 BROADCAST_INTERVAL_S = 1.0
 # Long enough for a delivery round to finish: a message sent but not yet marked sent would be
@@ -120,6 +124,7 @@ class BackgroundJobs:
         self.stripe_upkeep = RepeatingJob(
             "stripe upkeep", self._settle_with_stripe, stripe_upkeep_interval_s
         )
+        self.stripe_sync = RepeatingJob("stripe sync", self._sync_stripe, STRIPE_SYNC_INTERVAL_S)
         self._timeout = settings.unpaid_order_hold
         self.delivery = RepeatingJob("outbox delivery", self._deliver, delivery_interval_s)
         self.expiry = RepeatingJob("unpaid order expiry", self._expire, expiry_interval_s)
@@ -133,12 +138,14 @@ class BackgroundJobs:
         self.expiry.start()
         if self._gateway is not None:
             self.stripe_upkeep.start()
+            self.stripe_sync.start()
         self.broadcaster.resume()
         self.broadcasts.start()
 
     async def stop(self) -> None:
         self.broadcaster.interrupt()
         await self.broadcasts.stop()
+        await self.stripe_sync.stop()
         await self.stripe_upkeep.stop()
         await self.expiry.stop()
         await self.delivery.stop()
@@ -185,6 +192,21 @@ class BackgroundJobs:
                 done.refunds_asked,
             )
         return done
+
+    async def _sync_stripe(self) -> SyncResult | None:
+        if self._gateway is None:
+            return None
+        try:
+            synced = await sync_stripe_events(
+                self._database, self._gateway, admin_chat_ids=self._admin_ids
+            )
+        except PaymentError:  # Stripe unreachable: the next round asks again
+            log.warning("Stripe could not be asked for undelivered events; trying later")
+            return None
+        if synced.applied:
+            log.info("Stripe sync applied %d missed event(s)", synced.applied)
+            self.delivery.wake()
+        return synced
 
     async def _expire(self) -> list[int]:
         expired = await expire_unpaid_orders(

@@ -54,6 +54,7 @@ class EventResult(enum.StrEnum):
     EXPIRED = "expired"  # the order was cancelled and its stock returned
     REFUNDED = "refunded"
     UNCHANGED = "unchanged"  # the order has moved on; the state machine ignores this event
+    DISPUTED = "disputed"  # a chargeback: the admins are alerted
     UNKNOWN_SESSION = "unknown_session"  # paid through a page the shop never made: admins told
     TOO_EARLY = "too_early"  # about a payment not recorded yet: left unrecorded for a retry
 
@@ -305,6 +306,26 @@ async def _charge_refunded(event: _Event) -> EventResult:
     return EventResult.REFUNDED
 
 
+# ---------------------------------------------------------------- charge.dispute.created
+
+
+async def _dispute_created(event: _Event) -> EventResult:
+    """A chargeback: the card holder's bank takes the money back unless the shop answers in
+    time, so the admins hear at once, with the order when it is ours."""
+    obj = event.object
+    order_id = await _order_for_intent(event.session, obj)
+    await notifications.alert_dispute(
+        event.session,
+        key=f"stripe:{event.row_id}:dispute",
+        order_id=order_id,
+        amount=_int(obj.get("amount")),
+        currency=_currency(obj),
+        reason=str(obj.get("reason") or "")[:64],
+        admin_chat_ids=event.admin_chat_ids,
+    )
+    return EventResult.DISPUTED
+
+
 # ---------------------------------------------------------------- lookups
 
 
@@ -377,5 +398,8 @@ _HANDLERS: dict[str, Callable[[_Event], Awaitable[EventResult]]] = {
     "checkout.session.async_payment_failed": _session_failed,
     "checkout.session.expired": _session_expired,
     "charge.refunded": _charge_refunded,
+    "charge.dispute.created": _dispute_created,
 }
+# What the shop asks Stripe for when it looks for events it missed.
+HANDLED_TYPES = tuple(_HANDLERS)
 _PAYING = frozenset({"checkout.session.completed", "checkout.session.async_payment_succeeded"})

@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import aiohttp
 import stripe
-from stripe.params import RefundCreateParams
+from stripe.params import EventListParams, RefundCreateParams
 from stripe.params.checkout import SessionCreateParams, SessionCreateParamsLineItem
 
 from bot.models import Order, OrderItem
@@ -123,6 +123,25 @@ class StripeGateway:
             raise _payment_error(error) from error
         except stripe.StripeError as error:
             raise _payment_error(error) from error
+
+    async def undelivered_events(
+        self, *, since: datetime, types: Sequence[str], page_size: int = 100
+    ) -> list[dict[str, Any]]:
+        """Events of these types since `since` that Stripe could not deliver to our webhook,
+        oldest first, every page of them, as plain dicts like the webhook's."""
+        events: list[dict[str, Any]] = []
+        params: EventListParams = {
+            "delivery_success": False,
+            "created": {"gte": int(since.timestamp())},
+            "types": list(types),
+            "limit": page_size,
+        }
+        while True:
+            page = await self._call(self._client.v1.events.list_async(params))
+            events += [event.to_dict() for event in page.data]
+            if not page.has_more or not page.data:
+                return sorted(events, key=lambda event: int(event.get("created") or 0))
+            params["starting_after"] = page.data[-1].id
 
     async def refund(
         self, payment_intent_id: str, *, idempotency_key: str, amount: int | None = None

@@ -177,6 +177,20 @@ async def alert_unknown_stripe_payment(
     await alert_admins(session, admin_chat_ids, key, Notice("admin.unknown_stripe_payment", params))
 
 
+async def alert_dispute(
+    session: AsyncSession,
+    *,
+    key: str,
+    order_id: int | None,
+    amount: int,
+    currency: str,
+    reason: str,
+    admin_chat_ids: Sequence[int],
+) -> None:
+    params = {"order_id": order_id, "amount": amount, "currency": currency, "reason": reason}
+    await alert_admins(session, admin_chat_ids, key, Notice("admin.dispute", params))
+
+
 async def alert_undelivered(
     session: AsyncSession,
     *,

@@ -180,6 +180,16 @@ def _admin_unknown_stripe(*, session_id: str, amount: int, currency: str) -> str
     )
 
 
+def _admin_dispute(*, order_id: int | None, amount: int, currency: str, reason: str) -> str:
+    which = f"order <b>#{order_id}</b>" if order_id else "a payment that matches no order"
+    why = f" (reason: {esc(reason.replace('_', ' '))})" if reason else ""
+    return (
+        f"🚨 A customer disputed {money(amount, currency.upper())} for {which}{why}. "
+        "Their bank takes the money back unless you answer: respond in the Stripe dashboard "
+        "with the order's evidence (shipping, tracking, messages) before the deadline shown."
+    )
+
+
 def _admin_undelivered(*, chat_id: int, message_key: str, error: str) -> str:
     return (
         f"⚠️ A message to chat <code>{chat_id}</code> ({esc(message_key)}) could not be "
@@ -221,6 +231,7 @@ ENGLISH: Mapping[str, Template] = {
     "admin.sold_out": _admin_sold_out,
     "admin.unknown_stripe_payment": _admin_unknown_stripe,
     "admin.undelivered": _admin_undelivered,
+    "admin.dispute": _admin_dispute,
     LEGACY_TEXT: _verbatim,
 }
 
