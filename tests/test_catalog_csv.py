@@ -10,9 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot.db import Database
-from bot.models import AdminAction, Category, Product
+from bot.models import AdminAction, Category, Product, Size
 from bot.services import catalog_csv
-from bot.services.catalog_csv import CatalogFile, CatalogFileInvalid, ImportResult, parse_catalog
+from bot.services.catalog_csv import (
+    CatalogFile,
+    CatalogFileInvalid,
+    ImportResult,
+    StockChange,
+    StockConflict,
+    parse_catalog,
+)
 from bot.services.errors import InvalidInput
 from bot.services.search import CatalogSearch, catalog_revision
 from bot.texts.errors import error_text, line_problem
@@ -446,10 +453,10 @@ async def test_the_export_is_utf8_with_a_bom_and_one_row_per_size(db: Database) 
 
     assert (await export(db)).startswith(codecs.BOM_UTF8)
     assert lines == [
-        HEADER + ",visible",
-        "SNK-1,Court Sneakers,Sneakers,Low-top leather,49.99,41,3,,yes",
-        "SNK-1,Court Sneakers,Sneakers,Low-top leather,49.99,42,0,,yes",
-        "CAP-1,Trucker Cap,Caps,,19.00,One size,12,https://example.com/cap.jpg,yes",
+        HEADER + ",visible,stock_at_export",
+        "SNK-1,Court Sneakers,Sneakers,Low-top leather,49.99,41,3,,yes,3",
+        "SNK-1,Court Sneakers,Sneakers,Low-top leather,49.99,42,0,,yes,0",
+        "CAP-1,Trucker Cap,Caps,,19.00,One size,12,https://example.com/cap.jpg,yes,12",
     ]
 
 
@@ -497,3 +504,60 @@ async def test_a_failed_import_leaves_the_catalogue_untouched(db: Database) -> N
     async with db.reading() as session:
         assert len((await session.scalars(select(Category))).all()) == 1
         assert (await session.scalars(select(AdminAction))).all() == []
+
+
+def _with_stock(export: bytes, sku: str, size: str, stock: int) -> bytes:
+    """The export with one size's `stock` edited, as an admin would in a spreadsheet."""
+    lines = export.decode("utf-8-sig").splitlines()
+    edited = []
+    for line in lines:
+        cells = line.split(",")
+        if cells[0] == sku and cells[5] == size:
+            cells[6] = str(stock)
+        edited.append(",".join(cells))
+    return "\n".join(edited).encode()
+
+
+async def _stock(db: Database, sku: str, size: str) -> int:
+    return next(s.stock for s in (await products(db))[sku].sizes if s.name == size)
+
+
+async def _set_stock(db: Database, sku: str, size: str, stock: int) -> None:
+    async with db.transaction() as session:
+        for s in (await session.scalars(select(Size))).all():
+            product = await session.get_one(Product, s.product_id)
+            if product.sku == sku and s.name == size:
+                s.stock = stock
+
+
+async def test_an_old_export_imported_again_never_undoes_the_sales_made_since(
+    db: Database,
+) -> None:
+    await run_import(db, SNEAKERS)
+    old_export = await export(db)  # size 41: 3 in stock
+    await _set_stock(db, "SNK-1", "41", 1)  # two sold since
+
+    result = await run_import(db, old_export)
+
+    assert await _stock(db, "SNK-1", "41") == 1
+    assert (result.stock_changes, result.conflicts) == ((), ())
+
+
+async def test_an_edited_stock_is_applied_unless_it_changed_since_the_export(
+    db: Database,
+) -> None:
+    await run_import(db, SNEAKERS)
+    edited = _with_stock(await export(db), "CAP-1", "One size", 20)
+    edited = _with_stock(edited, "SNK-1", "41", 10)
+    await _set_stock(db, "SNK-1", "41", 1)  # sold meanwhile: 41 is a conflict now
+
+    result = await run_import(db, edited)
+
+    assert result.stock_changes == (StockChange("CAP-1", "One size", 12, 20),)
+    assert result.conflicts == (StockConflict("SNK-1", "41", exported=3, now=1, wanted=10),)
+    assert (await _stock(db, "CAP-1", "One size"), await _stock(db, "SNK-1", "41")) == (20, 1)
+
+    forced = await run_import(db, edited, apply_conflicts=True)
+
+    assert forced.conflicts == (StockConflict("SNK-1", "41", exported=3, now=1, wanted=10),)
+    assert await _stock(db, "SNK-1", "41") == 10

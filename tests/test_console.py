@@ -172,11 +172,13 @@ async def test_an_admin_exports_the_catalogue_edits_it_and_imports_it_back(
             line.replace(",79.99,", ",69.99,") if line.startswith(first) else line for line in lines
         ]
         path.write_text("\n".join(lines), encoding="utf-8")
-        imported = await console.handle(f":doc {path} /import")
+        preview = await console.handle(f":doc {path} /import")
+        imported = await console.handle(":press ✅ Apply")
 
     assert exported is not None and "📦 The catalogue: 56 products" in exported
     assert "(with document catalogue-" in exported
     assert saved is not None and saved.startswith("saved ")
+    assert preview is not None and "Nothing is changed until you press Apply" in preview
     assert imported is not None
     assert "Updated: 0" not in imported and "Updated: 1\n" in imported
 

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from telegram import Chat, Message
+from telegram import Chat, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
@@ -51,16 +51,19 @@ class ProgressMessage:
             log.warning("progress message %s not edited: %s", self._message.message_id, error)
             self._broken = isinstance(error, BadRequest)
 
-    async def finish(self, text: str) -> None:
-        """The final word, always shown: a new message if this one can't be edited."""
-        if text == self._text:
+    async def finish(self, text: str, *, keyboard: InlineKeyboardMarkup | None = None) -> None:
+        """The final word, always shown (with its buttons): a new message if this one can't be
+        edited."""
+        if text == self._text and keyboard is None:
             return
         try:
-            await self._edit(text)
+            await self._edit(text, keyboard)
         except BadRequest:
-            await self._message.chat.send_message(text, parse_mode=ParseMode.HTML)
+            await self._message.chat.send_message(
+                text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+            )
 
-    async def _edit(self, text: str) -> None:
-        await self._message.edit_text(text, parse_mode=ParseMode.HTML)
+    async def _edit(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+        await self._message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
         self._text = text
         self._edited_at = self._clock()

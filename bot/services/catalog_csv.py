@@ -4,12 +4,19 @@ Reading a file is pure (bytes in, products or line-numbered errors out), so it c
 from the database and be tested alone; applying it runs in the caller's transaction and writes
 only what differs, so an import of the catalogue's own export changes nothing.
 
-Columns: sku, name, category, description, price, size, stock, photo, and optionally visible.
-Rows with the same SKU are one product. An existing SKU gets the file's name, category,
-description, price, photo and the stock of the sizes listed; its sizes the file leaves out are
-kept as they are (an import never deletes). Prices are in the product's currency, or in the
-shop's default one for a new product. Without a visible value, new products are shown and
-existing ones keep their visibility.
+Columns: sku, name, category, description, price, size, stock, photo, and optionally visible
+and stock_at_export. Rows with the same SKU are one product. An existing SKU gets the file's
+name, category, description, price, photo and the stock of the sizes listed; its sizes the file
+leaves out are kept as they are (an import never deletes).
+
+Stock is what sales change while a file sits in a spreadsheet, so the export writes each size's
+stock twice: `stock` to edit and `stock_at_export` as it was. A size whose stock was not edited
+is left alone, so an old export never undoes the sales made since; an edited one whose stock
+changed since the export is a conflict, applied only if the admin says so. A file without
+stock_at_export (written by hand) sets the stock it lists.
+
+Prices are in the product's currency, or in the shop's default one for a new product. Without
+a visible value, new products are shown and existing ones keep their visibility.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from bot.services.product import bump_catalog_revision
 
 COLUMNS = ("sku", "name", "category", "description", "price", "size", "stock", "photo")
 VISIBLE = "visible"  # optional, so that hidden products survive a round trip
+STOCK_AT_EXPORT = "stock_at_export"  # optional: the stock when the file was exported
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest file Telegram lets a bot download
 MAX_ROWS = 100_000
 _MAX_ERRORS_KEPT = 1000  # a broken 20 MB file could have millions
@@ -75,6 +83,26 @@ class SizeRow:
     line: int
     name: str
     stock: int
+    exported_stock: int | None = None  # the stock when the file was exported, if it says
+
+
+@dataclass(frozen=True, slots=True)
+class StockChange:
+    sku: str
+    size: str
+    before: int | None  # None: a new size
+    after: int
+
+
+@dataclass(frozen=True, slots=True)
+class StockConflict:
+    """The file changes a size's stock that also changed since the file was exported."""
+
+    sku: str
+    size: str
+    exported: int
+    now: int
+    wanted: int
 
 
 @dataclass(slots=True)
@@ -106,6 +134,14 @@ class ImportResult:
     updated: int
     unchanged: int
     categories_created: int
+    stock_changes: tuple[StockChange, ...] = ()  # of existing products
+    conflicts: tuple[StockConflict, ...] = ()  # skipped, unless applied on purpose
+
+    @property
+    def fingerprint(self) -> str:
+        """What the import does to stock and products, in one string: equal for a preview and
+        an apply that agree, whether or not the apply writes the conflicts too."""
+        return repr((self.created, self.categories_created, self.stock_changes, self.conflicts))
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -174,7 +210,7 @@ def _delimiter(text: str) -> str:
 def _header(reader: Iterator[list[str]]) -> tuple[str, ...]:
     names = tuple(name.strip().lower() for name in next(reader, []))
     missing = [name for name in COLUMNS if name not in names]
-    unknown = [name[:30] for name in names if name not in (*COLUMNS, VISIBLE)][:5]
+    unknown = [name[:30] for name in names if name not in (*COLUMNS, VISIBLE, STOCK_AT_EXPORT)][:5]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if missing or unknown or repeated:
         problem = LineError(
@@ -221,11 +257,14 @@ class _Rows:
         product = self._product(line, values, problems)
         size = _checked(problems, line, "size", lambda: fields.size_name(values["size"]))
         stock = _checked(problems, line, "stock", lambda: fields.typed_stock(values["stock"]))
+        exported = _checked(
+            problems, line, STOCK_AT_EXPORT, lambda: _optional_stock(values.get(STOCK_AT_EXPORT))
+        )
         for problem in problems:
             self.add_error(problem)
         if product is None or size is None or stock is None:
             return
-        self._group(product, SizeRow(line, size, stock))
+        self._group(product, SizeRow(line, size, stock, exported))
 
     def _product(
         self, line: int, values: Mapping[str, str], problems: list[LineError]
@@ -292,6 +331,10 @@ class _Rows:
         return CatalogFile(tuple(self.products.values()), self.count)
 
 
+def _optional_stock(value: str | None) -> int | None:
+    return fields.typed_stock(value) if value and value.strip() else None
+
+
 @dataclass(frozen=True, slots=True)
 class _Visible:
     value: bool | None
@@ -332,13 +375,20 @@ async def apply_catalog(
     admin_telegram_id: int,
     file_name: str = "",
     progress: Progress | None = None,
+    apply_conflicts: bool = False,
 ) -> ImportResult:
-    """Create and update the file's products in the caller's transaction, then log it."""
+    """Create and update the file's products in the caller's transaction, then log it.
+    Stock conflicts are reported, and written only with `apply_conflicts`."""
     categories, categories_created = await _category_ids(session, catalog.products)
     created = updated = done = 0
+    stock_changes: list[StockChange] = []
+    conflicts: list[StockConflict] = []
     for chunk in _chunks(catalog.products):
-        new, changed = await _apply_chunk(session, chunk, categories)
-        created, updated = created + new, updated + changed
+        changes = _Changes(apply_conflicts=apply_conflicts)
+        new = await _apply_chunk(session, chunk, categories, changes)
+        created, updated = created + new, updated + len(changes.products_changed)
+        stock_changes += changes.stock_changes
+        conflicts += changes.conflicts
         done += sum(len(product.sizes) for product in chunk)
         if progress is not None:
             await progress(done, catalog.rows)
@@ -350,6 +400,8 @@ async def apply_catalog(
         updated=updated,
         unchanged=len(catalog.products) - created - updated,
         categories_created=categories_created,
+        stock_changes=tuple(stock_changes),
+        conflicts=tuple(conflicts),
     )
     await admin.record(
         session,
@@ -360,6 +412,8 @@ async def apply_catalog(
             f"file={file_name} rows={result.rows} created={result.created}"
             f" updated={result.updated} unchanged={result.unchanged}"
             f" categories_created={result.categories_created}"
+            f" stock_changes={len(result.stock_changes)} conflicts={len(result.conflicts)}"
+            f" conflicts_applied={apply_conflicts and bool(result.conflicts)}"
         ),
     )
     return result
@@ -396,9 +450,12 @@ async def _category_ids(
 
 
 async def _apply_chunk(
-    session: AsyncSession, rows: Sequence[ProductRow], categories: Mapping[str, int]
-) -> tuple[int, int]:
-    """How many products were created and how many changed.
+    session: AsyncSession,
+    rows: Sequence[ProductRow],
+    categories: Mapping[str, int],
+    changes: _Changes,
+) -> int:
+    """How many products were created; `changes` collects what changed in the others.
 
     Plain rows and bulk statements rather than ORM objects: several times faster on large files.
     """
@@ -416,14 +473,13 @@ async def _apply_chunk(
     )
     for size in found:
         sizes.setdefault(size.product_id, []).append(size)
-    changes = _Changes()
     for row in rows:
         if (product := existing.get(row.sku)) is not None:
             changes.add(row, categories, product, sizes.get(product["id"], []))
     await changes.write(session)
     new = [row for row in rows if row.sku not in existing]
     await _insert(session, new, categories)
-    return len(new), len(changes.products_changed)
+    return len(new)
 
 
 _SizeRow = Row[int, int, str, int, int]  # id, product_id, name, stock, position
@@ -455,11 +511,14 @@ def _fields(row: ProductRow, categories: Mapping[str, int], *, active: bool) -> 
 class _Changes:
     """What differs between a chunk of the file and the database, as bulk statement values."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, apply_conflicts: bool) -> None:
+        self.apply_conflicts = apply_conflicts
         self.products: list[dict[str, object]] = []
         self.stocks: list[dict[str, object]] = []
         self.new_sizes: list[dict[str, object]] = []
         self.products_changed: set[int] = set()
+        self.stock_changes: list[StockChange] = []
+        self.conflicts: list[StockConflict] = []
 
     def add(
         self,
@@ -482,11 +541,27 @@ class _Changes:
                 self.new_sizes.append(
                     {"product_id": id, "name": size.name, "stock": size.stock, "position": position}
                 )
-            elif known.stock != size.stock:
-                self.stocks.append({"id": known.id, "stock": size.stock})
-            else:
+                self.stock_changes.append(StockChange(row.sku, size.name, None, size.stock))
+            elif not self._stock_to_write(row.sku, known, size):
                 continue
             self.products_changed.add(id)
+
+    def _stock_to_write(self, sku: str, known: _SizeRow, size: SizeRow) -> bool:
+        """Whether the file's stock for this size is written (and recorded as such)."""
+        if size.exported_stock is not None and size.stock == size.exported_stock:
+            return False  # not edited: sales since the export stand
+        if known.stock == size.stock:
+            return False
+        if size.exported_stock is not None and known.stock != size.exported_stock:
+            self.conflicts.append(
+                StockConflict(sku, known.name, size.exported_stock, known.stock, size.stock)
+            )
+            if not self.apply_conflicts:
+                return False
+        else:
+            self.stock_changes.append(StockChange(sku, known.name, known.stock, size.stock))
+        self.stocks.append({"id": known.id, "stock": size.stock})
+        return True
 
     async def write(self, session: AsyncSession) -> None:
         if self.products:
@@ -562,7 +637,7 @@ async def export_catalog(session: AsyncSession) -> CatalogExport:
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow((*COLUMNS, VISIBLE))
+    writer.writerow((*COLUMNS, VISIBLE, STOCK_AT_EXPORT))
     products: set[int] = set()
     rows = 0
     for row in await session.execute(statement):
@@ -580,6 +655,7 @@ async def export_catalog(session: AsyncSession) -> CatalogExport:
                 stock,
                 _inert(photo or ""),
                 "yes" if active else "no",
+                stock,
             )
         )
     return CatalogExport(buffer.getvalue().encode("utf-8-sig"), len(products), rows)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from bot.models import Order, OrderItem, OrderStatus, PaymentInformation, PaymentProvider
 from bot.payments.limits import SmallestPayment
 from bot.services.broadcast import Progress
+from bot.services.catalog_csv import ImportResult, StockChange, StockConflict
 from bot.services.fulfilment import Cancellation, RefundPlan, RefundRoute
 from bot.services.pagination import Page
 from bot.services.review import AdminReviewView, RemovedReview
@@ -534,6 +535,53 @@ def imported(
     if categories:
         lines.append(f"New categories: {categories:,}")
     return "\n".join(lines)
+
+
+IMPORT_APPLY = "✅ Apply"
+IMPORT_FORCE = "⚠️ Apply, conflicts too"
+IMPORT_CANCELLED = "Import cancelled; nothing was changed."
+IMPORT_GONE = "There is no import waiting: it was applied or cancelled already."
+
+
+def import_preview(file_name: str, result: ImportResult) -> str:
+    """What Apply would do, fitted into one message."""
+    head = [
+        f"📋 <b>{esc(file_name)}</b>: {result.rows:,} rows. Nothing is changed until you press "
+        "Apply.",
+        f"New products: {result.created:,} · changed: {result.updated:,} · "
+        f"unchanged: {result.unchanged:,}"
+        + (
+            f" · new categories: {result.categories_created:,}" if result.categories_created else ""
+        ),
+    ]
+    changes = [_stock_change(change) for change in result.stock_changes]
+    conflicts = [_conflict(conflict) for conflict in result.conflicts]
+    sections = ["\n".join(head)]
+    room = MESSAGE_MAX - len(sections[0]) - 400
+    if changes:
+        title = f"<b>Stock changes</b> ({len(changes):,}):"
+        sections.append(title + "\n" + fit_lines(changes, room // (2 if conflicts else 1)))
+    if conflicts:
+        title = (
+            f"⚠️ <b>Conflicts</b> ({len(conflicts):,}): stock changed since the file was "
+            "exported, so these are skipped unless you choose otherwise:"
+        )
+        sections.append(title + "\n" + fit_lines(conflicts, room // (2 if changes else 1)))
+    if not changes and not conflicts:
+        sections.append("No stock changes: sales made since the export stand.")
+    return "\n\n".join(sections)
+
+
+def _stock_change(change: StockChange) -> str:
+    before = "new size" if change.before is None else f"{change.before:,}"
+    return f"<code>{esc(change.sku)}</code> {esc(change.size)}: {before} → {change.after:,}"
+
+
+def _conflict(conflict: StockConflict) -> str:
+    return (
+        f"<code>{esc(conflict.sku)}</code> {esc(conflict.size)}: {conflict.exported:,} when "
+        f"exported, {conflict.now:,} now, {conflict.wanted:,} in the file"
+    )
 
 
 def import_failed(reason: str) -> str:

@@ -143,6 +143,10 @@ ERRORS: dict[str, str] = {
         "Some items in your cart can't be ordered as they are (marked ⚠️). "
         "Please lower the quantity or remove them first."
     ),
+    "catalog_file.changed_since_preview": (
+        "The shop changed since the preview (stock was sold or edited), so the file would now "
+        "do something else. Nothing was imported: send the file again to see a new preview."
+    ),
     "checkout.below_minimum": (
         "Card payments start at {minimum!m}, and your cart comes to less. "
         "Please add something to it."

@@ -41,13 +41,19 @@ async def import_file(
     *,
     file_name: str = "catalogue.csv",
     caption: str = "/import",
+    apply: bool = True,
 ) -> Message:
-    """The import's status message once it says how the import ended."""
+    """The import's status message once it says how the import ended: its preview applied
+    (unless `apply` is False), or why the file was refused."""
     await user.send_document(content, file_name=file_name, caption=caption, mime_type="text/csv")
     while True:
         message = await user.next_message(timeout=60)
         if not message.content.startswith("⏳"):
-            return message
+            break
+    if not apply or "✅ Apply" not in message.button_texts:
+        return message
+    await user.callback_answer(await user.press_button(message, "✅ Apply"))
+    return await user.next_message()
 
 
 async def exported(emulator: BotApiEmulator, user: SimulatedUser) -> tuple[Message, bytes]:
@@ -132,7 +138,7 @@ async def test_an_export_sent_back_as_an_import_changes_nothing(
     )
     assert message.document is not None
     assert message.document["file_name"].endswith(".csv")
-    assert first.decode("utf-8-sig").splitlines()[0] == HEADER + ",visible"
+    assert first.decode("utf-8-sig").splitlines()[0] == HEADER + ",visible,stock_at_export"
     assert "New products: 0\nUpdated: 0\nUnchanged: 3" in result.content
     assert (await exported(emulator, admin))[1] == first
 
@@ -165,16 +171,17 @@ async def test_a_large_file_shows_its_progress_in_one_message_edited_at_most_onc
     result = await import_file(admin, "\n".join((HEADER, *rows)).encode())
 
     versions = [version.content for version in result.history]
-    progress = [PROGRESS.match(text) for text in versions[1:]]
+    progress = [PROGRESS.match(text) for text in versions[1:-1]]  # then the preview
     counts = [int(match[1].replace(",", "")) for match in progress if match]
     assert len(admin.bot_messages) == 1
     assert versions[0] == "⏳ Reading catalogue.csv…"
     assert versions[1] == "⏳ Importing… 0 / 3,000 rows"
     assert all(progress) and counts == sorted(set(counts)) and counts[-1] < 3000
+    assert versions[-1].startswith("📋 catalogue.csv: 3,000 rows. Nothing is changed until")
     assert result.content.startswith("✅ Imported catalogue.csv: 3,000 rows.\nNew products: 750")
     edits = [call for call in emulator.calls_to("editMessageText") if call.ok]
     assert len(edits) == len(versions)
-    for previous, edit in itertools.pairwise(edits[:-1]):  # the final edit is not held back
+    for previous, edit in itertools.pairwise(edits[:-2]):  # the preview and result are not held
         assert edit.at - previous.at >= 1.0
     assert len(await stock_by_sku(db)) == 750
 
@@ -235,3 +242,25 @@ async def test_an_import_that_breaks_says_nothing_was_imported_and_apologises(
     assert result.content == "❌ The import stopped and nothing was imported."
     assert apology.text == texts.SOMETHING_WENT_WRONG
     assert await stock_by_sku(db) == {}
+
+
+async def test_an_old_export_never_undoes_sales_and_nothing_changes_before_apply(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    admin = owner(emulator)
+    await import_file(admin, CATALOGUE)
+    _, old_export = await exported(emulator, admin)
+    await admin.send("/setstock CAP-1 One size 4")  # eight sold since the export
+    await admin.next_message()
+
+    preview = await import_file(admin, old_export, apply=False)
+    before_apply = await stock_by_sku(db)
+    await admin.callback_answer(await admin.press_button(preview, "✖ Cancel"))
+    cancelled = await admin.next_message()
+    applied = await import_file(admin, old_export)
+
+    assert "No stock changes: sales made since the export stand." in preview.content
+    assert before_apply["CAP-1"] == {"One size": 4}
+    assert cancelled.content == "Import cancelled; nothing was changed."
+    assert applied.content.startswith("✅ Imported catalogue.csv")
+    assert (await stock_by_sku(db))["CAP-1"] == {"One size": 4}
