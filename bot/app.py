@@ -56,6 +56,7 @@ from bot.handlers.router import (
     caption_commands,
     commands,
     dispatch_button,
+    dispatch_other,
     dispatch_photo,
     dispatch_text,
 )
@@ -147,6 +148,13 @@ def register_handlers(application: ShopApplication) -> None:
         MessageHandler(NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, dispatch_text)
     )
     application.add_handler(MessageHandler(NEW_MESSAGE & filters.PHOTO, dispatch_photo))
+    # Stickers, voice notes, files without a command… (service messages are not for us).
+    application.add_handler(
+        MessageHandler(
+            NEW_MESSAGE & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            dispatch_other,
+        )
+    )
     # Last in its group: only commands no handler above claimed reach it.
     application.add_handler(
         MessageHandler(NEW_MESSAGE & filters.COMMAND, bot.handlers.start.unknown_command)

@@ -89,6 +89,29 @@ class SimulatedUser:
             body["reply_to_message"] = self._replied(reply_to)
         return self._post(body)
 
+    async def send_contact(self, phone_number: str, *, own: bool = True) -> Message:
+        """A shared contact: their own (with their user id), or someone else's."""
+        contact: dict[str, Any] = {"phone_number": phone_number, "first_name": "Someone"}
+        if own:
+            contact |= {"first_name": self.profile.first_name, "user_id": self.profile.telegram_id}
+        return self._post({"contact": contact})
+
+    async def send_sticker(self, emoji: str = "👍") -> Message:
+        sticker = {
+            "file_id": f"sticker-{emoji}",
+            "file_unique_id": f"sticker-{emoji}",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+        }
+        return self._post({"sticker": sticker})
+
+    async def send_location(self, latitude: float, longitude: float) -> Message:
+        return self._post({"location": {"latitude": latitude, "longitude": longitude}})
+
     async def press(self, message: MessageRef, callback_data: str) -> CallbackQuery:
         """Presses the inline button carrying `callback_data` on the message as it is now."""
         stored = self._bot_message(message)

@@ -304,3 +304,49 @@ async def dispatch_photo(update: Update, context: ShopContext) -> None:
     photo_handler = _photo_steps.get(step.flow) if step else None
     if step is not None and photo_handler is not None:
         await photo_handler(update, context, step, message.photo[-1].file_id)
+    else:
+        await dispatch_other(update, context)
+
+
+@friendly
+async def dispatch_other(update: Update, context: ShopContext) -> None:
+    """Anything the shop can't read where it was sent (a sticker, a voice note, a file, a photo
+    no step asked for) gets an answer saying what would work, and changes nothing."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    if (_a_spreadsheet(message) or message.photo) and await sender_is_admin(update, context):
+        hint = admin_texts.PHOTO_HINT if message.photo else admin_texts.IMPORT_NEEDS_CAPTION
+        await chat.send_message(hint, parse_mode=ParseMode.HTML)
+        return
+    step = await current_step(context.db, sender_of(update))
+    handler = _steps.get(step.flow) if step else None
+    phone = _own_phone(message, update)
+    if step is not None and handler is not None and step.step == PHONE_STEP and phone:
+        await handler(update, context, step, phone)  # shared with the phone button: typed for them
+        return
+    await chat.send_message(texts.ONLY_TEXT_IN_FORM if step else texts.ONLY_TEXT)
+
+
+PHONE_STEP = "phone"  # the address forms' step that takes a shared contact too
+
+
+def _own_phone(message: Message, update: Update) -> str | None:
+    """The number of a contact the sender shared of themselves; someone else's is not theirs."""
+    contact = message.contact
+    sender = update.effective_user
+    if contact is None or sender is None or contact.user_id != sender.id:
+        return None
+    number = contact.phone_number
+    return number if number.startswith("+") else f"+{number}"
+
+
+def _a_spreadsheet(message: Message) -> bool:
+    document = message.document
+    if document is None:
+        return False
+    name = (document.file_name or "").lower()
+    return name.endswith((".csv", ".tsv", ".txt")) or document.mime_type in _CSV_TYPES
+
+
+_CSV_TYPES = frozenset({"text/csv", "text/plain", "text/tab-separated-values"})

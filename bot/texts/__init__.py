@@ -30,6 +30,11 @@ SLOW_DOWN = (
 )
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on our side. Please try again in a moment."
 UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
+ONLY_TEXT = (
+    "I can only read text and button presses here. Type what you're looking for, "
+    "or send /start for the menu."
+)
+ONLY_TEXT_IN_FORM = "This step needs your answer typed as text. Type it, or send /cancel to stop."
 
 
 def usage(line: str) -> str:

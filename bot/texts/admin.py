@@ -537,6 +537,14 @@ def imported(
     return "\n".join(lines)
 
 
+IMPORT_NEEDS_CAPTION = (
+    "To import this file, send it again with the caption <code>/import</code>: you will see "
+    "what it changes before anything is applied. /export gives a file to start from."
+)
+PHOTO_HINT = (
+    "To give a product this photo, reply to it with "
+    "<code>/editproduct &lt;id or SKU&gt; photo</code>, or send it with that caption."
+)
 IMPORT_APPLY = "✅ Apply"
 IMPORT_FORCE = "⚠️ Apply, conflicts too"
 IMPORT_CANCELLED = "Import cancelled; nothing was changed."

@@ -432,9 +432,11 @@ async def test_editproduct_takes_a_photo_replied_to_or_sent_with_the_command(
     product_id, _ = await _stocked(db)
     owner = _owner(emulator)
     first = await owner.send_photo(PHOTO)
+    hint = await owner.next_message()
     await owner.send(f"/editproduct {product_id} photo", reply_to=first)
     assert (await owner.next_message()).content.endswith("photo updated")
     assert first.photo is not None
+    assert "reply to it with /editproduct <id or SKU> photo" in hint.content
     assert (await _product(db, product_id)).photo == first.photo[-1]["file_id"]
 
     second = await owner.send_photo(PHOTO, caption=f"/editproduct {product_id} photo")
