@@ -6,21 +6,25 @@ them has already rolled back, so nothing changed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import filters
 
 from bot import texts
 from bot.handlers.context import ShopContext, sender_is_admin, sender_of
 from bot.keyboards.callbacks import Callback, ExpiredButton, unpack
+from bot.keyboards.menu import LeaveForm, leave_form_keyboard
 from bot.services.dialog import Step
 from bot.services.errors import ShopError
 from bot.texts import admin as admin_texts
 from bot.texts.errors import error_text
+from bot.usecases import forms
 from bot.usecases.customers import current_step
 
 # A button handler returns the toast to show (or None for a silent answer).
@@ -112,7 +116,8 @@ def on_command(*names: str) -> Callable[[Handler], Handler]:
 
     def wrap(handler: Handler) -> Handler:
         for name in names:
-            _add_command(name, friendly(handler))
+            wrapped = handler if name in STAYS_IN_FORMS else leaves_forms(handler)
+            _add_command(name, friendly(wrapped))
         return handler
 
     return wrap
@@ -125,7 +130,7 @@ def on_admin_command(name: str) -> Callable[[Handler], Handler]:
     """
 
     def wrap(handler: Handler) -> Handler:
-        _add_command(name, friendly(admin_only(handler)))
+        _add_command(name, friendly(admin_only(leaves_forms(handler))))
         _add_admin_command(name)
         return handler
 
@@ -217,6 +222,53 @@ def admin_only(handler: Handler) -> Handler:
             await update.effective_chat.send_message(texts.UNKNOWN_COMMAND)
 
     return guarded
+
+
+# Commands that act on the form the person is in rather than leaving it.
+STAYS_IN_FORMS = frozenset({"cancel"})
+
+
+def leaves_forms(handler: Handler) -> Handler:
+    """A command sent in the middle of a form leaves it first, so the text after it is not
+    taken as the form's answer; when typed answers would be lost, the person is asked, and
+    the command runs if they choose to leave (LeaveForm below)."""
+
+    @functools.wraps(handler)
+    async def leaving(update: Update, context: ShopContext) -> None:
+        left = await forms.leave_for(context.db, sender=sender_of(update), waiting=update.to_dict())
+        if left.exit is not forms.Exit.ASK:
+            await handler(update, context)
+            return
+        if update.effective_chat is not None:
+            await update.effective_chat.send_message(
+                texts.leave_form_question(left.flow or ""), reply_markup=leave_form_keyboard()
+            )
+
+    return leaving
+
+
+@on_button(LeaveForm)
+async def leave_form(update: Update, context: ShopContext, data: LeaveForm) -> str | None:
+    """Left: the command that was waiting runs now, as if just sent."""
+    if not data.leave:
+        step = await forms.stay(context.db, sender=sender_of(update))
+        await _delete_question(update)
+        return texts.STAYING if step is not None else None
+    waiting = await forms.confirm_leave(context.db, sender=sender_of(update))
+    if waiting is None:
+        raise ExpiredButton
+    await _delete_question(update)
+    replay = Update.de_json(waiting, context.bot)
+    if replay is not None:
+        await context.application.process_update(replay)
+    return None
+
+
+async def _delete_question(update: Update) -> None:
+    query = update.callback_query
+    if query is not None and isinstance(query.message, Message):
+        with contextlib.suppress(TelegramError):
+            await query.message.delete()
 
 
 def _add_command(name: str, handler: Handler) -> None:

@@ -49,7 +49,7 @@ async def menu_screen(update: Update, context: ShopContext) -> None:
 async def cancel(update: Update, context: ShopContext) -> None:
     """Leave whatever step the customer is in; the cart is untouched."""
     left = await usecase.leave_flow(context.db, sender=sender_of(update))
-    await send(update, texts.CANCELLED if left else texts.NOTHING_TO_CANCEL, main_menu())
+    await send(update, texts.cancelled(left) if left else texts.NOTHING_TO_CANCEL, main_menu())
 
 
 async def unknown_command(update: Update, context: ShopContext) -> None:

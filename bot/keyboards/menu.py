@@ -34,6 +34,20 @@ class Hint(Callback):
     topic: str
 
 
+@register("lvf")
+@dataclasses.dataclass(frozen=True, slots=True)
+class LeaveForm(Callback):
+    """The answer to "leave the form?": 1 leaves it (and runs the waiting command), 0 stays."""
+
+    leave: int
+
+
+def leave_form_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button(texts.LEAVE_FORM, LeaveForm(1)), button(texts.STAY_IN_FORM, LeaveForm(0))]]
+    )
+
+
 MENU_BUTTONS = (
     (texts.MENU_CATALOG, "catalog"),
     (texts.MENU_SEARCH, "search"),

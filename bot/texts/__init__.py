@@ -43,7 +43,35 @@ def usage(line: str) -> str:
 
 
 NOTHING_TO_CANCEL = "There is nothing to cancel."
-CANCELLED = "Cancelled. Your cart is as you left it."
+# What each form is called when it is left or cancelled.
+FORM_NAMES = {
+    "checkout": "The checkout",
+    "address": "The new address",
+    "email": "The email change",
+    "review": "Your review",
+    "addproduct": "The new product",
+    "search": "The search",
+    "import": "The import",
+}
+
+
+def cancelled(flow: str) -> str:
+    what = FORM_NAMES.get(flow, "That")
+    return f"{what} was cancelled; nothing from it was saved. Your cart is as you left it."
+
+
+def leave_form_question(flow: str) -> str:
+    what = FORM_NAMES.get(flow, "This form").lower().removeprefix("the ")
+    return f"You're in the middle of {_the(what)}. Leave it? What you typed there will be lost."
+
+
+def _the(what: str) -> str:
+    return what if what.startswith("your ") else f"the {what}"
+
+
+LEAVE_FORM = "Leave it"
+STAY_IN_FORM = "Stay"
+STAYING = "OK, let's carry on: just answer the last question."
 BACK = "« Back"
 MAIN_MENU = "🏠 Menu"
 PREVIOUS = "◀"

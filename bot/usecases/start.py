@@ -45,11 +45,13 @@ async def start(db: Database, *, sender: Sender, start_parameter: str | None) ->
     return Welcome(user.first_name, back)
 
 
-async def leave_flow(db: Database, *, sender: Sender) -> bool:
-    """Whether there was a flow to leave; the cart is untouched."""
+async def leave_flow(db: Database, *, sender: Sender) -> str | None:
+    """The flow left, None when there was none; the cart is untouched."""
     async with db.transaction() as session:
         user = await shopper(session, sender)
-        return await dialog.clear_step(session, user_id=user.id)
+        step = await dialog.current_step(session, user_id=user.id, lock=True)
+        await dialog.clear_step(session, user_id=user.id)
+        return step.flow if step else None
 
 
 async def _back_from_payment(

@@ -184,7 +184,7 @@ async def test_cancel_in_the_middle_of_the_address_keeps_the_cart(
     await _checkout(ann)
     for text in NEW_ADDRESS[:3]:
         await _answer(ann, text)
-    assert (await _answer(ann, "/cancel")).content == texts.CANCELLED
+    assert (await _answer(ann, "/cancel")).content == texts.cancelled("checkout")
     async with db.reading() as session:
         assert await dialog.current_step(session, user_id=user_id) is None
     assert await _counts(db) == (0, 0, 1)

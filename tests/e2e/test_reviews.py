@@ -129,7 +129,7 @@ async def test_a_too_long_review_is_asked_for_again_and_nothing_is_saved(
     assert await _reviews(db) == []
     assert await _ann_in_flow(db) == "review"
     await ann.send("/cancel")
-    assert (await ann.next_message()).content == texts.CANCELLED
+    assert (await ann.next_message()).content == texts.cancelled("review")
     assert await _ann_in_flow(db) is None
     assert await _reviews(db) == []
 

@@ -134,5 +134,5 @@ async def _carry_on(update: Update, context: ShopContext, step: Step) -> bool:
     if step.step in STEPS and await sender_is_admin(update, context):
         return True
     await new_product.leave(context.db, sender=sender_of(update))
-    await send(update, texts.CANCELLED)
+    await send(update, texts.cancelled(new_product.FLOW))
     return False

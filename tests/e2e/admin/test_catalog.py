@@ -258,7 +258,7 @@ async def test_cancel_in_the_middle_of_addproduct_adds_nothing(
     question = await _say(owner, "/addproduct")
     await _press(owner, question, "Sneakers")
     await _say(owner, "Runner")
-    assert (await _say(owner, "/cancel")).content == texts.CANCELLED
+    assert (await _say(owner, "/cancel")).content == texts.cancelled("addproduct")
     after = await _say(owner, "59.99")  # no longer a price: a search
     assert "step" not in after.content
 
@@ -318,7 +318,7 @@ async def test_an_admin_demoted_during_addproduct_is_let_out_of_it(
     await _press(ann, question, "Sneakers")
     price = await _say(ann, "Runner")
     await _say(owner, f"/demote {ANN}")
-    assert (await _say(ann, "10")).content == texts.CANCELLED
+    assert (await _say(ann, "10")).content == texts.cancelled("addproduct")
     refused = await ann.callback_answer(await ann.press_button(price, admin_texts.CANCEL))
     assert (refused.text, refused.show_alert) == (texts.EXPIRED_BUTTON, True)
     assert "step" not in (await _say(ann, "Runner")).content  # a search again
@@ -343,7 +343,7 @@ async def test_a_button_from_another_step_has_expired(
     await _say(owner, "Light and fast.")
     await refused(description, SkipStep("description").pack())  # the photo is asked now
     await refused(description, SaveProduct().pack())
-    assert (await _say(owner, "/cancel")).content == texts.CANCELLED
+    assert (await _say(owner, "/cancel")).content == texts.cancelled("addproduct")
     await refused(description, CancelProduct().pack())
     assert await _count(db, Product) == 1
 
