@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import filters
 
 from bot import texts
@@ -235,16 +235,23 @@ def leaves_forms(handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def leaving(update: Update, context: ShopContext) -> None:
-        left = await forms.leave_for(context.db, sender=sender_of(update), waiting=update.to_dict())
-        if left.exit is not forms.Exit.ASK:
+        if await leave_form_first(update, context):
             await handler(update, context)
-            return
-        if update.effective_chat is not None:
-            await update.effective_chat.send_message(
-                texts.leave_form_question(left.flow or ""), reply_markup=leave_form_keyboard()
-            )
 
     return leaving
+
+
+async def leave_form_first(update: Update, context: ShopContext) -> bool:
+    """Whether to go on with the update now: there was no form, or it was left at once.
+    Otherwise the person was asked, and the update waits for their answer."""
+    left = await forms.leave_for(context.db, sender=sender_of(update), waiting=update.to_dict())
+    if left.exit is not forms.Exit.ASK:
+        return True
+    if update.effective_chat is not None:
+        await update.effective_chat.send_message(
+            texts.leave_form_question(left.flow or ""), reply_markup=leave_form_keyboard()
+        )
+    return False
 
 
 @on_button(LeaveForm)
@@ -320,7 +327,8 @@ async def dispatch_button(update: Update, context: ShopContext) -> None:
     except ShopError as error:
         await query.answer(error_text(error), show_alert=True)
         return
-    await query.answer(toast)
+    with contextlib.suppress(BadRequest):  # a press replayed after "leave the form?" was answered
+        await query.answer(toast)
 
 
 @friendly

@@ -8,7 +8,7 @@ from bot import texts
 from bot.handlers.context import ShopContext, sender_of
 from bot.handlers.paying.offer import payment_connected
 from bot.handlers.render import Screen, send, show
-from bot.handlers.router import on_button, on_command, on_screen, screen
+from bot.handlers.router import leave_form_first, on_button, on_command, on_screen, screen
 from bot.keyboards.callbacks import ExpiredButton
 from bot.keyboards.menu import Hint, Menu, Noop, back_to_menu, main_menu
 from bot.keyboards.stripe_page import returned_keyboard
@@ -59,9 +59,13 @@ async def unknown_command(update: Update, context: ShopContext) -> None:
 
 @on_button(Menu)
 async def open_menu(update: Update, context: ShopContext, data: Menu) -> str | None:
+    """A menu button leaves any form, as a command does (asking first if answers would be
+    lost); the main menu itself is only a way back, so it leaves nothing."""
     handler = screen(data.screen)
     if handler is None:
         raise ExpiredButton
+    if data.screen != "main" and not await leave_form_first(update, context):
+        return None
     await handler(update, context)
     return None
 

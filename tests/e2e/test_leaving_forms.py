@@ -102,3 +102,23 @@ async def test_cancel_says_what_was_cancelled(
     assert cancelled.content == (
         "The new address was cancelled; nothing from it was saved. Your cart is as you left it."
     )
+
+
+async def test_a_menu_button_leaves_a_form_too_asking_first(
+    shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    await hoodie(db)
+    ann = emulator.user(42, "Ann")
+    start = await say(ann, "/start")
+    await address_form(ann)
+    await say(ann, "Ann Example")
+
+    await ann.callback_answer(await ann.press_button(start, "🛍 Catalogue"))
+    question = await ann.next_message()
+    await ann.callback_answer(await ann.press_button(question, texts.LEAVE_FORM))
+    catalogue = await ann.next_message()
+    found = await say(ann, "hoodie")
+
+    assert question.content.startswith("You're in the middle of the new address.")
+    assert catalogue.buttons
+    assert "Black Hoodie · €49.99" in found.button_texts
