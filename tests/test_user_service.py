@@ -252,6 +252,10 @@ def test_address_fields_are_normalized(field: str, value: str, expected: str) ->
         ("country", "Aust", "country"),  # Austria or Australia? Ask rather than guess.
         ("country", "", "country"),
         ("recipient_name", "   ", "recipient's name"),
+        ("recipient_name", "A", "too short"),
+        ("street", "x", "too short"),
+        ("street", "12", "too short"),
+        ("city", "1", "too short"),
         ("recipient_name", "A" * 129, "at most 128"),
         ("street", "Main St\n1", "single line"),
         ("city", "Ber\x00lin", "single line"),
@@ -329,7 +333,9 @@ async def test_a_customer_keeps_at_most_twenty_addresses(db: Database) -> None:
     user_id = await _new_user(db)
     async with db.transaction() as session:
         for n in range(MAX_ADDRESSES):
-            await users.add_address(session, user_id=user_id, address=replace(HOME, street=f"{n}"))
+            await users.add_address(
+                session, user_id=user_id, address=replace(HOME, street=f"Main St {n}")
+            )
     before = await _addresses(db, user_id)
     async with db.transaction() as session:
         with refused(InvalidInput, "up to 20"):
@@ -477,3 +483,30 @@ async def test_deleting_the_only_address_leaves_none(db: Database) -> None:
     async with db.transaction() as session:
         await users.delete_address(session, user_id=user_id, address_id=home_id)
     assert await _addresses(db, user_id) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"postal_code": "ZZZZZZ"}, r"isn't a postal code in Germany \(they look like 10115\)"),
+        ({"postal_code": "1010"}, "isn't a postal code in Germany"),
+        ({"country": "US", "phone": "12345678", "postal_code": "10001"}, "in United States"),
+        ({"country": "GB", "postal_code": "10115"}, r"United Kingdom \(they look like SW1A 1AA\)"),
+    ],
+)
+async def test_postal_codes_and_phones_are_checked_for_the_country(
+    db: Database, changes: dict[str, str], message: str
+) -> None:
+    user_id = await _new_user(db)
+    async with db.transaction() as session:
+        with refused(InvalidInput, message):
+            await users.add_address(session, user_id=user_id, address=replace(HOME, **changes))
+    assert await _addresses(db, user_id) == []
+
+
+async def test_a_phone_is_kept_in_international_form(db: Database) -> None:
+    user_id = await _new_user(db)
+    local = replace(HOME, phone="030 1234567")
+    async with db.transaction() as session:
+        address = await users.add_address(session, user_id=user_id, address=local)
+    assert address.phone == "+49 30 1234567"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
+import phonenumbers
 import pycountry
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, update
@@ -175,6 +177,39 @@ _PHONE_RE = re.compile(r"^\+?[0-9 ()\-]+$")
 _PHONE_MAX = 32
 _POSTAL_RE = re.compile(r"^[A-Z0-9](?:[A-Z0-9 \-]{0,8}[A-Z0-9])$", re.ASCII)
 _NO_REGION = frozenset({"", "-", "—", "–"})
+# The fewest letters a name or a city can have; a street needs a letter and three characters.
+_MIN_LETTERS: Final = {"recipient_name": 2, "city": 2, "street": 1}
+_STREET_MIN_LENGTH = 3
+# Postal codes by country (ISO 3166-1 alpha-2): the pattern, and an example for the message.
+# Countries not listed accept any code the generic pattern above accepts.
+_POSTAL_FORMATS: Final = {
+    "AT": (r"\d{4}", "1010"),
+    "AU": (r"\d{4}", "2000"),
+    "BE": (r"\d{4}", "1000"),
+    "BR": (r"\d{5}-?\d{3}", "01310-100"),
+    "CA": (r"[A-Z]\d[A-Z] ?\d[A-Z]\d", "K1A 0B1"),
+    "CH": (r"\d{4}", "8001"),
+    "CZ": (r"\d{3} ?\d{2}", "110 00"),
+    "DE": (r"\d{5}", "10115"),
+    "DK": (r"\d{4}", "1050"),
+    "ES": (r"\d{5}", "28001"),
+    "FI": (r"\d{5}", "00100"),
+    "FR": (r"\d{5}", "75001"),
+    "GB": (r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", "SW1A 1AA"),
+    "IE": (r"[A-Z]\d{2} ?[A-Z\d]{4}", "D02 X285"),
+    "IN": (r"\d{6}", "110001"),
+    "IT": (r"\d{5}", "00118"),
+    "JP": (r"\d{3}-?\d{4}", "100-0001"),
+    "KZ": (r"\d{6}|[A-Z]\d{2}[A-Z]\d[A-Z]\d", "050000"),
+    "NL": (r"\d{4} ?[A-Z]{2}", "1012 AB"),
+    "NO": (r"\d{4}", "0150"),
+    "PL": (r"\d{2}-\d{3}", "00-950"),
+    "PT": (r"\d{4}-\d{3}", "1000-001"),
+    "RU": (r"\d{6}", "101000"),
+    "SE": (r"\d{3} ?\d{2}", "111 22"),
+    "UA": (r"\d{5}", "01001"),
+    "US": (r"\d{5}(-\d{4})?", "10001"),
+}
 
 # Common English names that pycountry spells differently or not at all.
 _COUNTRY_ALIASES: Final = {
@@ -230,6 +265,10 @@ def _text(field: str, value: str) -> str:
         raise InvalidInput("address.missing", field=field)
     if len(cleaned) > limit:
         raise InvalidInput("address.too_long", field=field, limit=limit)
+    letters = sum(ch.isalpha() for ch in cleaned)
+    too_short = field == "street" and len(cleaned) < _STREET_MIN_LENGTH
+    if letters < _MIN_LETTERS.get(field, 0) or too_short:
+        raise InvalidInput("address.too_short", field=field)
     return cleaned
 
 
@@ -282,8 +321,48 @@ def _country_names(country: Any) -> list[str]:
     return [n for n in names if n]
 
 
+class AddressFieldInvalid(InvalidInput):
+    """A field that only the country shows to be wrong: the form goes back to `field`."""
+
+    def __init__(self, code: str, *, field: str, **params: object) -> None:
+        super().__init__(code, **params)
+        self.field = field
+
+
+def check_against_country(values: Mapping[str, str]) -> dict[str, str]:
+    """The phone number and postal code checked for the address's country (known only once
+    the whole address is in); the phone written in international form (+49 30 1234567)."""
+    country = values["country"]
+    name = _country_name(country)
+    try:
+        number = phonenumbers.parse(values["phone"], country)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise AddressFieldInvalid(
+            "address.phone_for_country", field="phone", phone=values["phone"], country=name
+        )
+    phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    postal = _POSTAL_FORMATS.get(country)
+    if postal is not None and not re.fullmatch(postal[0], values["postal_code"]):
+        raise AddressFieldInvalid(
+            "address.postal_code_for_country",
+            field="postal_code",
+            postal_code=values["postal_code"],
+            country=name,
+            example=postal[1],
+        )
+    return {**values, "phone": phone}
+
+
+def _country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    return str(getattr(country, "common_name", None) or getattr(country, "name", code))
+
+
 def _validated(address: AddressInput) -> dict[str, str]:
-    return {name: validate_address_field(name, value) for name, value in asdict(address).items()}
+    fields = {name: validate_address_field(name, value) for name, value in asdict(address).items()}
+    return check_against_country(fields)
 
 
 # -------------------------------------------------------------------- addresses

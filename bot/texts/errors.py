@@ -283,6 +283,15 @@ ERRORS: dict[str, str] = {
     "address.missing": "Please send {field!f}.",
     "address.too_long": "That is too long. Please send {field!f} in at most {limit} characters.",
     "address.bad_phone": "Please send a phone number of 7 to 15 digits, like +49 30 1234567.",
+    "address.too_short": "That looks too short for {field!f}. Please send it in full.",
+    "address.phone_for_country": (
+        "{phone!q} isn't a phone number in {country}. Please send the phone number again, with "
+        "its country code if it's from another country (like +49 30 1234567)."
+    ),
+    "address.postal_code_for_country": (
+        "{postal_code!q} isn't a postal code in {country} (they look like {example}). "
+        "Please send the postal code again."
+    ),
     "address.bad_postal_code": (
         "Please send a postal code of 2 to 10 letters or digits, like 10115 or SW1A 1AA."
     ),

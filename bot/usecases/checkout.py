@@ -138,13 +138,19 @@ async def answer_address(
         return None
     answers = {**answers, field: validate_address_field(field, text)}
     position = ADDRESS_FIELDS.index(field) + 1
-    async with db.transaction() as session:
-        user = await shopper(session, sender)
-        if position < len(ADDRESS_FIELDS):
-            return await _ask(session, user.id, ADDRESS_FIELDS[position], answers)
-        fields = AddressInput(**{name: str(answers.get(name, "")) for name in ADDRESS_FIELDS})
-        address = await users.add_address(session, user_id=user.id, address=fields)
-        return await _summary(session, user.id, address.id, _first_choice(cards_savable))
+    try:
+        async with db.transaction() as session:
+            user = await shopper(session, sender)
+            if position < len(ADDRESS_FIELDS):
+                return await _ask(session, user.id, ADDRESS_FIELDS[position], answers)
+            fields = AddressInput(**{name: str(answers.get(name, "")) for name in ADDRESS_FIELDS})
+            address = await users.add_address(session, user_id=user.id, address=fields)
+            return await _summary(session, user.id, address.id, _first_choice(cards_savable))
+    except users.AddressFieldInvalid as wrong:  # e.g. a postal code of another country
+        kept = {name: value for name, value in answers.items() if name != wrong.field}
+        async with db.transaction() as session:
+            await _ask(session, (await shopper(session, sender)).id, wrong.field, kept)
+        raise
 
 
 async def choose_address(

@@ -200,10 +200,25 @@ async def _save(
             else:
                 await users.add_address(session, user_id=user.id, address=entered)
             await dialog.clear_step(session, user_id=user.id)
+    except users.AddressFieldInvalid as wrong:  # e.g. a postal code of another country
+        await _back_to(db, sender, address_id, values, wrong.field)
+        raise
     except ShopError as error:
         return await _end_form(db, sender, FormEnd.REFUSED, error)
     end = FormEnd.UPDATED if address_id else FormEnd.ADDED
     return AddressFormEnded(end, await profile(db, sender=sender))
+
+
+async def _back_to(
+    db: Database, sender: Sender, address_id: int, values: dict[str, str], field: str
+) -> None:
+    """Ask `field` again, keeping every other answer."""
+    kept = {name: value for name, value in values.items() if name != field}
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        await dialog.set_step(
+            session, user_id=user.id, flow=ADDRESS_FORM, step=field, data=_form(address_id, kept)
+        )
 
 
 async def _end_form(

@@ -171,8 +171,16 @@ async def test_new_address_from_the_address_choice(
     assert "step 1 of 7" in (await ann.next_message()).content
     for text in NEW_ADDRESS[:-1]:
         await _answer(ann, text)
+    wrong_country = await _answer(ann, "Austria")  # a German postal code: asked again
+    postal_again = await _answer(ann, "1010")
     summary = await _answer(ann, "Austria")
-    assert "10115 Berlin\nAT" in summary.content
+    assert wrong_country.content == (
+        "“10115” isn't a postal code in Austria (they look like 1010). "
+        "Please send the postal code again."
+    )
+    assert "step 7 of 7" in postal_again.content  # the country, once more
+    assert "1010 Berlin\nAT" in summary.content
+    assert "+49 30 1234567" in summary.content
     assert await _counts(db) == (0, 2, 1)
 
 
