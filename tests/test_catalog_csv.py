@@ -453,10 +453,10 @@ async def test_the_export_is_utf8_with_a_bom_and_one_row_per_size(db: Database) 
 
     assert (await export(db)).startswith(codecs.BOM_UTF8)
     assert lines == [
-        HEADER + ",visible,stock_at_export",
-        "SNK-1,Court Sneakers,Sneakers,Low-top leather,49.99,41,3,,yes,3",
-        "SNK-1,Court Sneakers,Sneakers,Low-top leather,49.99,42,0,,yes,0",
-        "CAP-1,Trucker Cap,Caps,,19.00,One size,12,https://example.com/cap.jpg,yes,12",
+        HEADER + ",visible,stock_at_export,product_id",
+        "SNK-1,Court Sneakers,Sneakers,Low-top leather,49.99,41,3,,yes,3,1",
+        "SNK-1,Court Sneakers,Sneakers,Low-top leather,49.99,42,0,,yes,0,1",
+        "CAP-1,Trucker Cap,Caps,,19.00,One size,12,https://example.com/cap.jpg,yes,12,2",
     ]
 
 

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import MessageLimit
 
 from bot import texts
-from bot.handlers.context import ShopContext, sender_of
+from bot.handlers.context import ShopContext, sender_is_admin, sender_of
 from bot.handlers.render import show
 from bot.handlers.router import on_button, on_command, on_screen
 from bot.keyboards.callbacks import Callback
@@ -65,7 +65,7 @@ async def category_page(update: Update, context: ShopContext, data: CategoryPage
 async def product_card(update: Update, context: ShopContext, data: ProductCard) -> str | None:
     card = await catalog.product_card(context.db, product_id=data.product_id)
     view = card_view(card.sizes, data)
-    changed = await _show_card(update, card, view)
+    changed = await _show_card(update, card, view, admin=await sender_is_admin(update, context))
     if view.refused_size:
         return texts.size_sold_out(view.refused_size)
     if not changed and view.chosen is not None:  # the size pressed was the one chosen
@@ -85,7 +85,8 @@ async def add_to_cart(update: Update, context: ShopContext, data: AddToCart) -> 
         quantity=data.qty,
     )
     card = added.card
-    await _show_card(update, card, card_view(card.sizes, data.card))
+    admin = await sender_is_admin(update, context)
+    await _show_card(update, card, card_view(card.sizes, data.card), admin=admin)
     return texts.added_to_cart(data.qty, card.name, added.size_name)
 
 
@@ -108,7 +109,10 @@ async def _show_categories(update: Update, context: ShopContext, page: int) -> N
     await show(update, texts.CATALOG_TITLE, categories_keyboard(listing))
 
 
-async def _show_card(update: Update, card: ProductInfo, view: CardView) -> bool:
+async def _show_card(
+    update: Update, card: ProductInfo, view: CardView, *, admin: bool = False
+) -> bool:
+    """`admin`: the card also shows the id and SKU that admin commands take."""
     origin = view.state.origin
     keyboard = card_keyboard(
         view,
@@ -117,10 +121,12 @@ async def _show_card(update: Update, card: ProductInfo, view: CardView) -> bool:
         back=back_target(origin),
     )
     limit = MessageLimit.CAPTION_LENGTH if card.photo else MessageLimit.MAX_TEXT_LENGTH
-    return await show(update, _card_text(card, view, limit), keyboard, photo=card.photo)
+    reference = texts.product_reference(card.id, card.sku) if admin else None
+    text = _card_text(card, view, limit, reference)
+    return await show(update, text, keyboard, photo=card.photo)
 
 
-def _card_text(card: ProductInfo, view: CardView, limit: int) -> str:
+def _card_text(card: ProductInfo, view: CardView, limit: int, reference: str | None) -> str:
     """The card; under a photo its description is shortened until the caption fits."""
     chosen, qty = view.chosen, view.state.qty
     description = card.description
@@ -138,6 +144,8 @@ def _card_text(card: ProductInfo, view: CardView, limit: int) -> str:
                 total=texts.money(card.price * qty, card.currency),
             ),
         )
+        if reference:
+            text = f"{text}\n\n{reference}"
         overflow = _length(text) - limit
         if overflow <= 0 or not description:
             return text

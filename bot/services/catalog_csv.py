@@ -42,6 +42,7 @@ from bot.services.product import bump_catalog_revision
 COLUMNS = ("sku", "name", "category", "description", "price", "size", "stock", "photo")
 VISIBLE = "visible"  # optional, so that hidden products survive a round trip
 STOCK_AT_EXPORT = "stock_at_export"  # optional: the stock when the file was exported
+PRODUCT_ID = "product_id"  # written for admins (commands take it); an import reads the SKU
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest file Telegram lets a bot download
 MAX_ROWS = 100_000
 _MAX_ERRORS_KEPT = 1000  # a broken 20 MB file could have millions
@@ -210,7 +211,8 @@ def _delimiter(text: str) -> str:
 def _header(reader: Iterator[list[str]]) -> tuple[str, ...]:
     names = tuple(name.strip().lower() for name in next(reader, []))
     missing = [name for name in COLUMNS if name not in names]
-    unknown = [name[:30] for name in names if name not in (*COLUMNS, VISIBLE, STOCK_AT_EXPORT)][:5]
+    known = (*COLUMNS, VISIBLE, STOCK_AT_EXPORT, PRODUCT_ID)
+    unknown = [name[:30] for name in names if name not in known][:5]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if missing or unknown or repeated:
         problem = LineError(
@@ -637,7 +639,7 @@ async def export_catalog(session: AsyncSession) -> CatalogExport:
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow((*COLUMNS, VISIBLE, STOCK_AT_EXPORT))
+    writer.writerow((*COLUMNS, VISIBLE, STOCK_AT_EXPORT, PRODUCT_ID))
     products: set[int] = set()
     rows = 0
     for row in await session.execute(statement):
@@ -656,6 +658,7 @@ async def export_catalog(session: AsyncSession) -> CatalogExport:
                 _inert(photo or ""),
                 "yes" if active else "no",
                 stock,
+                id,
             )
         )
     return CatalogExport(buffer.getvalue().encode("utf-8-sig"), len(products), rows)

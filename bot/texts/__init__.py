@@ -90,6 +90,11 @@ HINTS = {
 }
 
 
+def product_reference(product_id: int, sku: str) -> str:
+    """For admins, under a product card: what /editproduct, /setstock and /hide take."""
+    return f"🔧 #{product_id} · SKU <code>{esc(sku)}</code>"
+
+
 def size_already_chosen(name: str) -> str:
     return f"Size {name} is selected."[:TOAST_MAX]
 

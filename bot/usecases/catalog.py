@@ -40,6 +40,7 @@ class ProductInfo:
     """What the product card shows."""
 
     id: int
+    sku: str
     name: str
     description: str
     price: int
@@ -115,6 +116,7 @@ def _info(details: ProductDetails) -> ProductInfo:
     item = details.product
     return ProductInfo(
         id=item.id,
+        sku=item.sku,
         name=item.name,
         description=item.description,
         price=item.price,

@@ -148,7 +148,7 @@ async def test_a_cancelled_preview_cannot_be_applied(db: Database) -> None:
 async def test_an_outcome_changed_since_the_preview_is_not_applied(db: Database) -> None:
     await _import(db, Upload(CAPS))
     export = (await catalog_io.export_catalogue(db)).data
-    edited = export.replace(b",3,,yes,3", b",10,,yes,3")  # the admin restocks to 10
+    edited = export.replace(b",3,,yes,3,", b",10,,yes,3,")  # the admin restocks to 10
     upload = Upload(edited)
     preview = await _preview(db, upload)
     async with db.transaction() as session:
@@ -167,7 +167,7 @@ async def test_a_conflict_is_skipped_unless_applied_on_purpose(db: Database) -> 
     export = (await catalog_io.export_catalogue(db)).data
     async with db.transaction() as session:
         await session.execute(update(Size).values(stock=1))  # two sold since the export
-    upload = Upload(export.replace(b",3,,yes,3", b",10,,yes,3"))
+    upload = Upload(export.replace(b",3,,yes,3,", b",10,,yes,3,"))
 
     preview = await _preview(db, upload)
     skipped = await _apply(db, upload)

@@ -635,3 +635,19 @@ async def test_a_sku_made_of_digits_is_found_when_no_product_has_that_id(
 
     assert f"#{product_id}" in hidden.content
     assert not (await _product(db, product_id)).is_active
+
+
+async def test_admins_see_the_id_and_sku_on_a_product_card_and_customers_do_not(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    product_id, _ = await _stocked(db)
+    sku = (await _product(db, product_id)).sku
+    owner, ann = _owner(emulator), emulator.user(ANN, "Ann")
+
+    cards = []
+    for user in (owner, ann):
+        found = await _say(user, "court classic")
+        cards.append(await _press(user, found, found.button_texts[0]))
+
+    assert f"🔧 #{product_id} · SKU {sku}" in cards[0].content
+    assert "🔧" not in cards[1].content and sku not in cards[1].content
