@@ -138,7 +138,9 @@ async def test_an_export_sent_back_as_an_import_changes_nothing(
     )
     assert message.document is not None
     assert message.document["file_name"].endswith(".csv")
-    assert first.decode("utf-8-sig").splitlines()[0] == HEADER + ",visible,stock_at_export,product_id"
+    assert (
+        first.decode("utf-8-sig").splitlines()[0] == HEADER + ",visible,stock_at_export,product_id"
+    )
     assert "New products: 0\nUpdated: 0\nUnchanged: 3" in result.content
     assert (await exported(emulator, admin))[1] == first
 
