@@ -5,13 +5,14 @@ The saved addresses and their form live in bot/handlers/addresses.py.
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot import texts
 from bot.handlers.context import ShopContext, sender_of
 from bot.handlers.render import Screen, send, show
 from bot.handlers.router import on_button, on_command, on_screen, on_step
 from bot.keyboards.profile import (
+    Announcements,
     LeaveForm,
     SetEmail,
     form_keyboard,
@@ -29,12 +30,28 @@ FORGET = "-"  # the email form: remove the saved email
 def profile_view(profile: Profile) -> Screen:
     listed = [(a.fields, a.is_default) for a in profile.addresses]
     text = texts.profile(profile.first_name, profile.email, listed)
-    return text, profile_keyboard(profile.addresses)
+    return text, profile_keyboard(profile.addresses, announcements=profile.announcements)
 
 
 async def send_profile(update: Update, profile: Profile, notice: str) -> None:
     text, keyboard = profile_view(profile)
     await send(update, f"{notice}\n\n{text}", keyboard)
+
+
+@on_button(Announcements)
+async def announcements(update: Update, context: ShopContext, data: Announcements) -> str | None:
+    """From the profile, or from under an announcement (which then stays as it is)."""
+    wanted = bool(data.wanted)
+    profile = await usecase.set_announcements(context.db, sender=sender_of(update), wanted=wanted)
+    query = update.callback_query
+    on_profile = (
+        query is not None
+        and isinstance(query.message, Message)
+        and (query.message.text or "").startswith(texts.PROFILE_TITLE_PLAIN)
+    )
+    if on_profile:
+        await show(update, *profile_view(profile))
+    return texts.announcements_set(wanted)
 
 
 @on_command("profile")

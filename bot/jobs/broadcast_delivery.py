@@ -12,18 +12,25 @@ import logging
 import time
 
 from aiolimiter import AsyncLimiter
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot import texts
 from bot.db import Database
 from bot.jobs.outbox_delivery import Failure, failure, retry_after
+from bot.keyboards.profile import Announcements
 from bot.models import RecipientStatus
 from bot.services import broadcast as broadcasts
 from bot.services.broadcast import Outgoing, Progress, Recipient
 from bot.texts import admin as admin_texts
 
 log = logging.getLogger(__name__)
+
+# Under every announcement: one tap and the customer gets no more of them.
+_STOP_BUTTON = InlineKeyboardMarkup(
+    [[InlineKeyboardButton(texts.STOP_ANNOUNCEMENTS, callback_data=Announcements(0).pack())]]
+)
 
 BATCH = 10
 PROGRESS_INTERVAL_S = 2.0
@@ -130,11 +137,17 @@ class Broadcaster:
         try:
             if broadcast.source_chat_id is not None and broadcast.source_message_id is not None:
                 await self._bot.copy_message(
-                    recipient.chat_id, broadcast.source_chat_id, broadcast.source_message_id
+                    recipient.chat_id,
+                    broadcast.source_chat_id,
+                    broadcast.source_message_id,
+                    reply_markup=_STOP_BUTTON,
                 )
             else:
                 await self._bot.send_message(
-                    recipient.chat_id, broadcast.text, parse_mode=ParseMode.HTML
+                    recipient.chat_id,
+                    broadcast.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=_STOP_BUTTON,
                 )
         except TelegramError as error:
             kind = failure(error)

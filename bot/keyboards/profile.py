@@ -68,8 +68,21 @@ def back_to_profile() -> list[InlineKeyboardButton]:
     return [button(texts.BACK, Menu("profile"))]
 
 
-def profile_keyboard(addresses: Sequence[SavedAddress]) -> InlineKeyboardMarkup:
+@register("ann")
+@dataclasses.dataclass(frozen=True, slots=True)
+class Announcements(Callback):
+    """Turn the shop's announcements on (1) or off (0); on profiles and under each one."""
+
+    wanted: int
+
+
+def profile_keyboard(
+    addresses: Sequence[SavedAddress], *, announcements: bool = True
+) -> InlineKeyboardMarkup:
     rows = [[button(texts.PROFILE_SET_EMAIL, SetEmail())]]
+    rows.append(
+        [button(texts.announcements_button(announcements), Announcements(int(not announcements)))]
+    )
     rows += [
         [button(texts.profile_address_button(a.fields, a.is_default), AddressCard(a.id))]
         for a in addresses

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, false, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.base import Base, CreatedAt, Timestamps
@@ -28,6 +28,8 @@ class User(CreatedAt, Base):
     language_code: Mapped[str | None] = mapped_column(String(16))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # False: the customer turned /broadcast announcements off (orders' notices still come).
+    wants_announcements: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     addresses: Mapped[list[Address]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan", order_by="Address.id"

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import ColumnElement, and_, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -135,13 +135,26 @@ async def _add_recipients(
                 User.id,
                 User.telegram_id,
                 literal(RecipientStatus.PENDING.value),
-            ).where(~User.is_blocked, User.telegram_id != exclude_telegram_id),
+            ).where(_reachable(exclude_telegram_id)),
         )
     )
     count = await session.scalar(
         select(func.count()).where(BroadcastRecipient.broadcast_id == broadcast_id)
     )
     return count or 0
+
+
+def _reachable(exclude_telegram_id: int) -> ColumnElement[bool]:
+    """Who a broadcast goes to: not blocked, not opted out of announcements, not its admin."""
+    return and_(~User.is_blocked, User.wants_announcements, User.telegram_id != exclude_telegram_id)
+
+
+async def audience(session: AsyncSession, *, exclude_telegram_id: int) -> int:
+    """How many a broadcast would reach now, for its preview."""
+    return (
+        await session.scalar(select(func.count(User.id)).where(_reachable(exclude_telegram_id)))
+        or 0
+    )
 
 
 async def running(session: AsyncSession) -> list[Outgoing]:

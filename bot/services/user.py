@@ -163,6 +163,13 @@ async def set_email(session: AsyncSession, *, user_id: int, email: str | None) -
     return user
 
 
+async def set_announcements(session: AsyncSession, *, user_id: int, wanted: bool) -> User:
+    user = await get_user(session, user_id)
+    user.wants_announcements = wanted
+    await session.flush()
+    return user
+
+
 async def set_blocked(session: AsyncSession, *, user_id: int, blocked: bool) -> User:
     user = await get_user(session, user_id)
     user.is_blocked = blocked

@@ -482,6 +482,25 @@ def order_review_button(product_name: str) -> str:
 
 PROFILE_TITLE = "👤 <b>Your profile</b>"
 PROFILE_SET_EMAIL = "✉ Set email"
+PROFILE_TITLE_PLAIN = "👤 Your profile"  # the title as the chat shows it, without markup
+STOP_ANNOUNCEMENTS = "🔕 No more announcements"
+
+
+def announcements_button(on: bool) -> str:
+    return (
+        "🔔 Announcements: on (tap to turn off)" if on else "🔕 Announcements: off (tap to turn on)"
+    )
+
+
+def announcements_set(on: bool) -> str:
+    if on:
+        return "🔔 You'll get the shop's announcements again."
+    return (
+        "🔕 No more announcements. Notices about your orders still come; "
+        "/profile turns them back on."
+    )
+
+
 PROFILE_ADD_ADDRESS = "➕ Add address"
 PROFILE_EDIT_ADDRESS = "✏️ Edit"
 PROFILE_DELETE_ADDRESS = "🗑 Delete"

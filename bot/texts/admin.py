@@ -610,6 +610,23 @@ NOTHING_TO_EXPORT = "There are no products to export yet."
 # ---------------------------------------------------------------- broadcasts
 
 BROADCAST_STARTING = "📣 Starting the broadcast…"
+BROADCAST_PREVIEW_ABOVE = (
+    "📣 Preview: customers will see the message below, with a button to opt out."
+)
+BROADCAST_CANCELLED = "Broadcast cancelled; nobody got it."
+NO_DRAFT = "There is no broadcast waiting: it was sent or cancelled already."
+
+
+def broadcast_audience(recipients: int) -> str:
+    who = "1 customer" if recipients == 1 else f"{recipients:,} customers"
+    return (
+        f"It goes to {who}: everyone but you who hasn't blocked the bot or turned "
+        "announcements off. Nothing is sent until you press Send."
+    )
+
+
+def broadcast_send(recipients: int) -> str:
+    return "📣 Send to 1 customer" if recipients == 1 else f"📣 Send to {recipients:,} customers"
 
 
 def broadcast_progress(broadcast_id: int, counts: Progress) -> str:

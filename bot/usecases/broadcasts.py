@@ -1,4 +1,6 @@
-"""Starting a /broadcast: a message to every customer, sent in the background afterwards."""
+"""A /broadcast: previewed to the admin with how many it reaches, sent (in the background) only
+when they press Send. The previewed broadcast waits in the admin's dialog state, so Send works
+after a restart and on another instance, and only once."""
 
 from __future__ import annotations
 
@@ -7,6 +9,11 @@ from dataclasses import dataclass
 
 from bot.db import Database
 from bot.services import broadcast as broadcasts
+from bot.services import dialog
+from bot.services.errors import InvalidInput
+from bot.usecases.customers import Sender, shopper
+
+FLOW = "broadcast"
 
 # Posts the admin's progress message and returns its id; the broadcast keeps it up to date.
 Announce = Callable[[], Awaitable[int]]
@@ -16,6 +23,75 @@ Announce = Callable[[], Awaitable[int]]
 class BroadcastStarted:
     broadcast_id: int
     recipients: int
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastDraft:
+    recipients: int  # who it would reach now: not blocked, not opted out, not the admin
+
+
+async def preview_broadcast(
+    db: Database,
+    *,
+    sender: Sender,
+    chat_id: int,
+    command_message_id: int,
+    text: str,
+    copy_message_id: int | None,
+) -> BroadcastDraft | None:
+    """How many it would reach, kept to be sent on Send; None when this very command message
+    started one already (Telegram delivered it again)."""
+    text = text.strip()
+    if (copy_message_id is None) == (not text):
+        raise InvalidInput("broadcast.text_or_copy")
+    async with db.transaction() as session:
+        if await broadcasts.started_by(
+            session, chat_id=chat_id, command_message_id=command_message_id
+        ):
+            return None
+        recipients = await broadcasts.audience(session, exclude_telegram_id=sender.telegram_id)
+        if not recipients:
+            raise InvalidInput("broadcast.nobody")
+        user = await shopper(session, sender)
+        draft = {
+            "chat_id": chat_id,
+            "command_message_id": command_message_id,
+            "text": text,
+            "copy_message_id": copy_message_id or 0,
+        }
+        await dialog.set_step(session, user_id=user.id, flow=FLOW, step="confirm", data=draft)
+    return BroadcastDraft(recipients)
+
+
+async def send_previewed(
+    db: Database, *, sender: Sender, announce: Announce
+) -> BroadcastStarted | None:
+    """Start the previewed broadcast; None when there is none waiting (sent or cancelled)."""
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        step = await dialog.current_step(session, user_id=user.id, lock=True)
+        if step is None or step.flow != FLOW:
+            return None
+        await dialog.clear_step(session, user_id=user.id)
+    draft = step.data
+    return await start_broadcast(
+        db,
+        admin_telegram_id=sender.telegram_id,
+        chat_id=int(draft["chat_id"]),
+        command_message_id=int(draft["command_message_id"]),
+        text=str(draft["text"]),
+        copy_message_id=int(draft["copy_message_id"]) or None,
+        announce=announce,
+    )
+
+
+async def cancel_previewed(db: Database, *, sender: Sender) -> bool:
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        step = await dialog.current_step(session, user_id=user.id, lock=True)
+        if step is None or step.flow != FLOW:
+            return False
+        return await dialog.clear_step(session, user_id=user.id)
 
 
 async def start_broadcast(

@@ -17,8 +17,8 @@ from bot.services import dialog
 from bot.services.dialog import Step
 from bot.usecases.customers import Sender, shopper
 
-# Flows that are not forms to type into: a previewed import waits for its buttons.
-KEPT = frozenset({"import"})
+# Flows that are not forms to type into: a previewed import or broadcast waits for its buttons.
+KEPT = frozenset({"import", "broadcast"})
 WAITING = "waiting_update"
 
 

@@ -36,6 +36,7 @@ class Profile:
     first_name: str
     email: str | None
     addresses: tuple[SavedAddress, ...]  # the default first
+    announcements: bool = True  # gets the shop's /broadcast announcements
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,16 @@ async def profile(db: Database, *, sender: Sender) -> Profile:
     async with db.reading() as session:
         user = await shopper(session, sender)
         addresses = await users.list_addresses(session, user_id=user.id)
-    return Profile(user.first_name, user.email, tuple(map(_saved, addresses)))
+    saved = tuple(map(_saved, addresses))
+    return Profile(user.first_name, user.email, saved, user.wants_announcements)
+
+
+async def set_announcements(db: Database, *, sender: Sender, wanted: bool) -> Profile:
+    """Announcements on or off; notices about the customer's own orders come either way."""
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        await users.set_announcements(session, user_id=user.id, wanted=wanted)
+    return await profile(db, sender=sender)
 
 
 async def leave_form(db: Database, *, sender: Sender) -> Profile:

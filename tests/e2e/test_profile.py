@@ -81,7 +81,12 @@ async def test_the_profile_shows_the_name_and_that_no_email_or_address_is_set(
     assert profile.text is not None
     assert "Ann" in profile.text and "not set" in profile.text
     assert "No saved addresses yet." in profile.text
-    assert profile.button_texts == ["✉ Set email", "➕ Add address", "🏠 Menu"]
+    assert profile.button_texts == [
+        "✉ Set email",
+        "🔔 Announcements: on (tap to turn off)",
+        "➕ Add address",
+        "🏠 Menu",
+    ]
 
 
 async def test_the_profile_opens_from_the_main_menu_in_place(

@@ -67,6 +67,17 @@ async def _summary(owner: SimulatedUser, timeout: float = 20.0) -> Message:  # n
             return message
 
 
+async def _broadcast(owner: SimulatedUser, text: str = "", reply_to: Message | None = None) -> None:
+    """/broadcast, then Send on its preview."""
+    await owner.send(f"/broadcast {text}".strip(), reply_to=reply_to)
+    while True:
+        message = await owner.next_message()
+        send = [label for label in message.button_texts if label.startswith("📣 Send")]
+        if send:
+            await owner.callback_answer(await owner.press_button(message, send[0]))
+            return
+
+
 def _received(customer: SimulatedUser) -> list[str]:
     return [message.content for message in customer.bot_messages]
 
@@ -87,7 +98,7 @@ async def test_a_broadcast_reaches_everyone_once_and_marks_who_blocked_the_bot(
     owner = emulator.user(OWNER_ID, "Owner")
 
     began = time.monotonic()
-    await owner.send(f"/broadcast {SALE}")
+    await _broadcast(owner, SALE)
 
     summary = await _summary(owner)
     lasted = time.monotonic() - began
@@ -95,10 +106,11 @@ async def test_a_broadcast_reaches_everyone_once_and_marks_who_blocked_the_bot(
         "✅ Broadcast #1 finished.\nSent: 270 · Blocked the bot: 30 · Failed: 0"
     )
     # One message, edited as the broadcast went: every few seconds, not after every batch.
-    assert summary.history[0].text == admin_texts.BROADCAST_STARTING
+    assert summary.history[0].text == admin_texts.broadcast_audience(300)  # the preview's
+    assert summary.history[1].text == admin_texts.BROADCAST_STARTING
     assert any("of 300 done" in version.content for version in summary.history)
     edits = len(emulator.calls_to("editMessageText"))
-    assert 2 <= edits <= lasted / PROGRESS_INTERVAL_S + 2
+    assert 3 <= edits <= lasted / PROGRESS_INTERVAL_S + 3  # "starting", progress, summary
     for customer in customers:
         assert _received(customer) == ([] if customer in blocking else [SALE])
     assert all(_received(customer) == [] for customer in known_blocked)
@@ -118,13 +130,13 @@ async def test_replying_broadcast_to_a_message_copies_it_to_every_customer(
     owner = emulator.user(OWNER_ID, "Owner")
     poster = await owner.send_photo(b"\xff\xd8 spring poster", caption="New season!")
 
-    await owner.send("/broadcast", reply_to=poster)
+    await _broadcast(owner, reply_to=poster)
 
     assert "Sent: 20 " in (await _summary(owner)).content
     for customer in customers:
         (copy,) = customer.bot_messages
         assert (copy.caption, copy.photo) == ("New season!", poster.photo)
-    assert len(emulator.calls_to("copyMessage")) == 20
+    assert len(emulator.calls_to("copyMessage")) == 21  # the admin's preview, then everyone
     assert emulator.calls_to("sendMessage")[-1].params["chat_id"] == OWNER_ID
 
 
@@ -177,9 +189,8 @@ async def test_a_broadcast_with_nobody_to_reach_says_so(
 
     await owner.send("/broadcast Anyone?")
 
-    await owner.next_message()
-    edited = await owner.next_message()
-    assert edited.text is not None and "nobody to send it to" in edited.text
+    reply = await owner.next_message()
+    assert reply.text is not None and "nobody to send it to" in reply.text
     assert await _broadcast_rows(db) == []
 
 
@@ -194,7 +205,7 @@ async def test_a_broadcast_stopped_midway_resumes_after_a_restart_and_nobody_get
     )
 
     async with running_shop(slow, db, token=emulator.token):
-        await owner.send(f"/broadcast {SALE}")
+        await _broadcast(owner, SALE)
         await emulator.wait_for(
             lambda call: (
                 call.method == "sendMessage" and call.params["chat_id"] >= FIRST_CUSTOMER + 60
@@ -256,7 +267,7 @@ async def test_a_broadcast_keeps_its_pace_and_customers_still_get_answers(
     settings = shop_settings(emulator, db, admin_ids=[OWNER_ID])
 
     async with running_shop(settings, db, token=emulator.token):
-        await owner.send(f"/broadcast {SALE}")
+        await _broadcast(owner, SALE)
         await customers[4].next_message()
         began = time.monotonic()
         await shopper.send("/start")
@@ -276,7 +287,8 @@ async def test_a_broadcast_command_delivered_twice_is_sent_once(
     """Telegram delivers an update again when the bot died before confirming it."""
     customers = await _customers(db, emulator, 5)
     owner = emulator.user(OWNER_ID, "Owner")
-    command = await owner.send(f"/broadcast {SALE}")
+    await _broadcast(owner, SALE)
+    command = next(m for m in owner.messages if m.content == f"/broadcast {SALE}")
     await _summary(owner)
 
     said = len(owner.bot_messages)
@@ -289,3 +301,51 @@ async def test_a_broadcast_command_delivered_twice_is_sent_once(
     assert len(owner.bot_messages) == said + 1  # the /admin list, nothing about a broadcast
     assert len(await _broadcast_rows(db)) == 1
     assert all(len(_received(customer)) == 1 for customer in customers)
+
+
+async def test_nothing_is_sent_before_send_and_cancel_sends_nothing(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    customers = await _customers(db, emulator, 3)
+    owner = emulator.user(OWNER_ID, "Owner")
+
+    await owner.send(f"/broadcast {SALE}")
+    above, sample, confirm = [await owner.next_message() for _ in range(3)]
+    await owner.callback_answer(await owner.press_button(confirm, admin_texts.CANCEL))
+    cancelled = await owner.next_message()
+
+    assert above.content == admin_texts.BROADCAST_PREVIEW_ABOVE
+    assert sample.content == SALE
+    assert confirm.button_texts == ["📣 Send to 3 customers", admin_texts.CANCEL]
+    assert cancelled.content == admin_texts.BROADCAST_CANCELLED
+    assert all(_received(customer) == [] for customer in customers)
+    assert await _broadcast_rows(db) == []
+
+
+async def test_customers_who_turned_announcements_off_are_skipped(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    first, second, third = await _customers(db, emulator, 3)
+    owner = emulator.user(OWNER_ID, "Owner")
+    await _broadcast(owner, SALE)
+    await _summary(owner)
+    announcement = first.bot_messages[-1]
+
+    await first.callback_answer(await first.press_button(announcement, texts.STOP_ANNOUNCEMENTS))
+    second.skip_unread()
+    await second.send("/profile")
+    profile = await second.next_message()
+    await second.callback_answer(
+        await second.press_button(profile, texts.announcements_button(True))
+    )
+    switched = await second.next_message()
+    await _broadcast(owner, "Second sale")
+    await _summary(owner)
+
+    assert texts.announcements_button(False) in switched.button_texts
+    assert _received(first) == [SALE]
+    assert _received(second)[0] == SALE and "Second sale" not in _received(second)
+    assert _received(third) == [SALE, "Second sale"]
+    async with db.reading() as session:
+        off = set(await session.scalars(select(User.telegram_id).where(~User.wants_announcements)))
+    assert off == {first.telegram_id, second.telegram_id}
