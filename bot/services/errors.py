@@ -45,3 +45,12 @@ class NotAllowed(ShopError):
 
 class PaymentError(ShopError):
     pass
+
+
+class AddressFieldInvalid(InvalidInput):
+    """An address field that only the country shows to be wrong: a form goes back to
+    `field` and asks it again."""
+
+    def __init__(self, code: str, *, field: str, **params: object) -> None:
+        super().__init__(code, **params)
+        self.field = field

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import dialect_insert
 from bot.models import Address, User
-from bot.services.errors import InvalidInput, NotFound
+from bot.services.errors import AddressFieldInvalid, InvalidInput, NotFound
 
 MAX_ADDRESSES: Final = 20
 
@@ -326,14 +326,6 @@ def _country_code(name: str) -> str | None:
 def _country_names(country: Any) -> list[str]:
     names = (getattr(country, attr, None) for attr in ("name", "official_name", "common_name"))
     return [n for n in names if n]
-
-
-class AddressFieldInvalid(InvalidInput):
-    """A field that only the country shows to be wrong: the form goes back to `field`."""
-
-    def __init__(self, code: str, *, field: str, **params: object) -> None:
-        super().__init__(code, **params)
-        self.field = field
 
 
 def check_against_country(values: Mapping[str, str]) -> dict[str, str]:

@@ -23,7 +23,13 @@ from bot.services import dialog, inventory, ledger
 from bot.services import order as orders
 from bot.services import user as users
 from bot.services.cart import CartView, cart_fingerprint
-from bot.services.errors import InvalidInput, NotAllowed, OutOfStock, ShopError
+from bot.services.errors import (
+    AddressFieldInvalid,
+    InvalidInput,
+    NotAllowed,
+    OutOfStock,
+    ShopError,
+)
 from bot.services.user import ADDRESS_FIELDS, AddressInput, validate_address_field
 from bot.usecases.customers import Sender, shopper
 
@@ -146,7 +152,7 @@ async def answer_address(
             fields = AddressInput(**{name: str(answers.get(name, "")) for name in ADDRESS_FIELDS})
             address = await users.add_address(session, user_id=user.id, address=fields)
             return await _summary(session, user.id, address.id, _first_choice(cards_savable))
-    except users.AddressFieldInvalid as wrong:  # e.g. a postal code of another country
+    except AddressFieldInvalid as wrong:  # e.g. a postal code of another country
         kept = {name: value for name, value in answers.items() if name != wrong.field}
         async with db.transaction() as session:
             await _ask(session, (await shopper(session, sender)).id, wrong.field, kept)

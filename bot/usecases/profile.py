@@ -15,7 +15,7 @@ from bot.models import Address
 from bot.services import dialog
 from bot.services import user as users
 from bot.services.dialog import Step
-from bot.services.errors import InvalidInput, ShopError
+from bot.services.errors import AddressFieldInvalid, InvalidInput, ShopError
 from bot.usecases.customers import Sender, shopper
 
 EMAIL_FORM = "email"
@@ -210,7 +210,7 @@ async def _save(
             else:
                 await users.add_address(session, user_id=user.id, address=entered)
             await dialog.clear_step(session, user_id=user.id)
-    except users.AddressFieldInvalid as wrong:  # e.g. a postal code of another country
+    except AddressFieldInvalid as wrong:  # e.g. a postal code of another country
         await _back_to(db, sender, address_id, values, wrong.field)
         raise
     except ShopError as error:
