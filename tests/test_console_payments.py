@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -130,3 +131,37 @@ async def test_a_card_saved_at_checkout_is_listed_after_pay_and_can_be_removed(
 
     assert listed is not None and "Visa •••• 4242 · exp 12/34" in listed
     assert removed is not None and "You have no saved cards" in removed
+
+
+async def _settled(url: URL, wanted: OrderStatus) -> list[OrderStatus]:
+    """The orders' statuses once the stand-in's charge.refunded has had time to arrive."""
+    for _ in range(100):
+        found = await statuses(url)
+        if wanted in found:
+            return found
+        await asyncio.sleep(0.05)
+    return await statuses(url)
+
+
+async def test_a_refund_is_confirmed_by_the_stand_in_as_stripe_would(url: URL) -> None:
+    async with open_console(_settings(url), admin=True) as (console, _):
+        await place_an_order(console, url)
+        await console.handle(":pay")
+
+        asked = await console.handle("/refund 1")
+        refunded = await _settled(url, OrderStatus.REFUNDED)
+
+    assert asked is not None and "Stripe is refunding" in asked
+    assert refunded == [OrderStatus.REFUNDED]
+
+
+async def test_an_order_paid_in_an_earlier_console_session_can_be_refunded(url: URL) -> None:
+    async with open_console(_settings(url), admin=True) as (console, _):
+        await place_an_order(console, url)
+        await console.handle(":pay")
+    async with open_console(_settings(url), admin=True) as (console, _):
+        asked = await console.handle("/cancelorder 1")
+        settled = await _settled(url, OrderStatus.CANCELLED)
+
+    assert asked is not None and "No such payment_intent" not in asked
+    assert settled == [OrderStatus.CANCELLED]

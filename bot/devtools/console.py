@@ -176,6 +176,8 @@ async def open_console(
                 user = emulator.user(user_id, name, username=name.lower().replace(" ", "_"))
                 webhook = f"{app.bot_data.web_url}{STRIPE_WEBHOOK_PATH}"
                 payments = ConsolePayments(database, stripe_api, webhook, user_id)
+                await payments.restore()
+                stripe_api.on_refund = payments.confirm_refund
                 yield ShopConsole(emulator, user, app, payments), stocked
     finally:
         await database.dispose()

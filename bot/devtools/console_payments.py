@@ -18,7 +18,15 @@ from bot.db import Database
 from bot.devtools import console_texts
 from bot.devtools import stripe_simulator as simulate
 from bot.devtools.stripe_fake import FakeStripeApi
-from bot.models import Order, OrderStatus, PaymentInformation, User
+from bot.models import (
+    Order,
+    OrderStatus,
+    PaymentDetails,
+    PaymentInformation,
+    PaymentProvider,
+    PaymentStatus,
+    User,
+)
 from bot.money import format_amount
 
 SECRET_KEY = "sk_test_offline_console"
@@ -58,6 +66,99 @@ class ConsolePayments:
         self._stripe_api = stripe_api
         self._webhook_url = webhook_url
         self._telegram_id = telegram_id
+
+    async def restore(self) -> None:
+        """Stripe keeps payments between runs; the stand-in rebuilds them from the shop's own
+        records, so /refund finds a payment made in an earlier console session."""
+        async with self._database.reading() as session:
+            payments = (
+                await session.scalars(
+                    select(PaymentInformation).where(
+                        PaymentInformation.provider == PaymentProvider.STRIPE,
+                        PaymentInformation.stripe_payment_intent_id.is_not(None),
+                    )
+                )
+            ).all()
+            cards = (
+                await session.scalars(
+                    select(PaymentDetails).where(PaymentDetails.provider == PaymentProvider.STRIPE)
+                )
+            ).all()
+        for payment in payments:
+            self._restore_payment(payment)
+        for card in cards:
+            self._stripe_api.payment_methods.setdefault(
+                card.provider_payment_method_id,
+                {
+                    "id": card.provider_payment_method_id,
+                    "object": "payment_method",
+                    "type": "card",
+                    "card": {
+                        "brand": card.brand,
+                        "last4": card.last4,
+                        "exp_month": card.exp_month,
+                        "exp_year": card.exp_year,
+                    },
+                    "customer": card.provider_customer_id,
+                    "allow_redisplay": "always",
+                },
+            )
+
+    def _restore_payment(self, payment: PaymentInformation) -> None:
+        intent_id = payment.stripe_payment_intent_id
+        if intent_id is None or payment.received_amount is None:
+            return
+        currency = (payment.received_currency or payment.currency).lower()
+        self._stripe_api.payment_intents.setdefault(
+            intent_id,
+            {
+                "id": intent_id,
+                "object": "payment_intent",
+                "amount": payment.received_amount,
+                "currency": currency,
+                "status": "succeeded",
+                "customer": None,
+                "payment_method": None,
+                "setup_future_usage": None,
+                "metadata": {"order_id": str(payment.order_id)},
+            },
+        )
+        if payment.status is PaymentStatus.REFUNDED:
+            refund_id = f"re_restored_{payment.order_id}"
+            self._stripe_api.refunds.setdefault(
+                refund_id,
+                {
+                    "id": refund_id,
+                    "object": "refund",
+                    "amount": payment.received_amount,
+                    "currency": currency,
+                    "payment_intent": intent_id,
+                    "status": "succeeded",
+                },
+            )
+
+    async def confirm_refund(self, refund: dict[str, Any]) -> None:
+        """Stripe's charge.refunded for a refund the shop asked for, signed, to its webhook."""
+        intent = self._stripe_api.payment_intents.get(str(refund["payment_intent"]), {})
+        amount = int(intent.get("amount", refund["amount"]))
+        refunded = sum(
+            int(r["amount"])
+            for r in self._stripe_api.refunds.values()
+            if r["payment_intent"] == refund["payment_intent"]
+        )
+        charge = {
+            "id": f"ch_{refund['payment_intent']}",
+            "object": "charge",
+            "amount": amount,
+            "amount_refunded": refunded,
+            "currency": refund["currency"],
+            "payment_intent": refund["payment_intent"],
+            "refunded": refunded >= amount,
+            "metadata": intent.get("metadata", {}),
+        }
+        event = simulate.stripe_event("charge.refunded", charge)
+        async with aiohttp.ClientSession() as http:
+            await simulate.deliver(http, self._webhook_url, event, WEBHOOK_SECRET)
 
     def is_checkout_page(self, url: str) -> bool:
         return url.startswith(f"{self._stripe_api.base_url}/pay/")

@@ -8,12 +8,13 @@ as they went over the wire.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -58,6 +59,9 @@ class FakeStripeApi:
     events: list[tuple[dict[str, Any], bool]] = field(default_factory=list)
     base_url: str = ""
     clock: Callable[[], float] = time.time  # Stripe's "now", which tests may move on
+    # Told of every new refund, as Stripe then sends charge.refunded (the console posts it).
+    on_refund: Callable[[dict[str, Any]], Coroutine[Any, Any, None]] | None = None
+    _told: set[asyncio.Task[None]] = field(default_factory=set)
     _errors: list[InjectedError] = field(default_factory=list)
     _idempotent: dict[str, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
@@ -294,7 +298,15 @@ class FakeStripeApi:
         ):
             message = f"Charge for {intent['id']} has already been refunded."
             return _error(400, "invalid_request_error", message, "charge_already_refunded")
-        return self._idempotently(request, params, lambda: self._new_refund(intent, params))
+        before = len(self.refunds)
+        response = self._idempotently(request, params, lambda: self._new_refund(intent, params))
+        if self.on_refund is not None and len(self.refunds) > before:
+            refund = list(self.refunds.values())[-1]
+            # After the answer, as Stripe's webhook comes after its API call returns.
+            task = asyncio.get_running_loop().create_task(self.on_refund(refund))
+            self._told.add(task)
+            task.add_done_callback(self._told.discard)
+        return response
 
     def _refunded(self, intent: dict[str, Any]) -> bool:
         """Fully refunded already (a replayed key still gets its first answer)."""
