@@ -18,6 +18,7 @@ from bot.keyboards.orders import (
     OrderDetails,
     OrdersPage,
     PayOrder,
+    RequestCancel,
     cancel_order_keyboard,
     order_keyboard,
     orders_keyboard,
@@ -84,6 +85,7 @@ def _details_screen(
         can_cancel=pending,
         reviews=_review_buttons(order),
         can_pay=pending and payment_connected(context),
+        can_request_cancel=order.status is OrderStatus.PAID,
     )
     return _order_text(order), keyboard
 
@@ -148,6 +150,19 @@ async def ask_to_cancel(update: Update, context: ShopContext, data: CancelOrder)
     keyboard = cancel_order_keyboard(order.id, data.page)
     await show(update, texts.order_cancel_question(order.id), keyboard)
     return None
+
+
+@on_button(RequestCancel)
+async def request_cancel(update: Update, context: ShopContext, data: RequestCancel) -> str | None:
+    asked = await orders.request_cancellation(
+        context.db,
+        sender=sender_of(update),
+        order_id=data.order_id,
+        admin_chat_ids=context.settings.admin_ids,
+    )
+    if context.bot_data.jobs is not None:
+        context.bot_data.jobs.delivery.wake()
+    return texts.CANCEL_REQUESTED if asked else texts.CANCEL_REQUESTED_ALREADY
 
 
 @on_button(ConfirmCancelOrder)

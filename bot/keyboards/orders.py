@@ -65,6 +65,14 @@ def orders_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
+@register("orc")
+@dataclass(frozen=True, slots=True)
+class RequestCancel(Callback):
+    """A paid order: ask the shop to cancel it (the admins decide)."""
+
+    order_id: int
+
+
 def order_keyboard(
     order_id: int,
     page: int,
@@ -72,12 +80,15 @@ def order_keyboard(
     can_cancel: bool,
     reviews: Sequence[InlineKeyboardButton] = (),
     can_pay: bool = False,
+    can_request_cancel: bool = False,
 ) -> InlineKeyboardMarkup:
     rows = [[review] for review in reviews]
     if can_pay:
         rows.append([button(texts.PAY_ORDER, PayOrder(order_id))])
     if can_cancel:
         rows.append([button(texts.ORDER_CANCEL, CancelOrder(order_id, page))])
+    if can_request_cancel:
+        rows.append([button(texts.ORDER_REQUEST_CANCEL, RequestCancel(order_id))])
     rows.append([button(texts.ORDERS_ALL, OrdersPage(page))])
     rows.append(back_to_menu())
     return InlineKeyboardMarkup(rows)

@@ -155,6 +155,42 @@ async def announce_unmatched_payment(
     )
 
 
+async def ask_admins_to_cancel(
+    session: AsyncSession,
+    *,
+    order_id: int,
+    customer: str,
+    total: int,
+    currency: str,
+    admin_chat_ids: Sequence[int],
+) -> bool:
+    """The customer's request to cancel a paid order; False when they asked already."""
+    key = f"order:{order_id}:cancel_request"
+    who = await recipient(session, order_id)
+    asked = await outbox.enqueue(
+        session,
+        key=f"{key}:customer",
+        chat_id=who.chat_id,
+        notice=Notice("order.cancel_requested", {"order_id": order_id}),
+    )
+    if asked:
+        params = {"order_id": order_id, "customer": customer, "amount": total, "currency": currency}
+        await alert_admins(session, admin_chat_ids, key, Notice("admin.cancel_request", params))
+    return asked
+
+
+async def announce_cancel_declined(session: AsyncSession, order_id: int) -> bool:
+    """The shop keeps the order the customer asked to cancel; told once."""
+    who = await recipient(session, order_id)
+    notice = Notice("order.cancel_declined", {"order_id": order_id})
+    return await outbox.enqueue(
+        session,
+        key=f"order:{order_id}:cancel_declined:customer",
+        chat_id=who.chat_id,
+        notice=notice,
+    )
+
+
 async def announce_role(
     session: AsyncSession, *, chat_id: int, admin: bool, change_id: int
 ) -> None:

@@ -466,6 +466,11 @@ def order_details(
     )
 
 
+ORDER_REQUEST_CANCEL = "🙋 Ask to cancel"
+CANCEL_REQUESTED = "Asked: the shop will answer here."
+CANCEL_REQUESTED_ALREADY = "You asked already: the shop will answer here."
+
+
 def order_cancel_question(order_id: int) -> str:
     return f"Cancel order #{order_id}? Its items go back on sale."
 

@@ -94,6 +94,11 @@ COMMANDS: Mapping[str, CommandHelp] = {
         "/cancelorder <order id>",
         "cancel an order: its stock goes back, a payment is refunded",
     ),
+    "keeporder": CommandHelp(
+        "Orders",
+        "/keeporder <order id>",
+        "answer a customer's request to cancel: the order stays, and they are told",
+    ),
     "refund": CommandHelp(
         "Orders",
         "/refund <order id> [done]",
@@ -476,6 +481,12 @@ def stripe_failed(command: str, order_id: int, code: str) -> str:
         "shop's log has Stripe's reason; check the payment in the Stripe dashboard (a refund "
         "made there updates the order when Stripe confirms it)."
     )
+
+
+def order_kept(order_id: int, told: bool) -> str:
+    if not told:
+        return f"The customer was already told that order <b>#{order_id}</b> stays."
+    return f"Order <b>#{order_id}</b> stays; the customer was told."
 
 
 def refund_requested(plan: RefundPlan) -> str:

@@ -167,6 +167,13 @@ ERRORS: dict[str, str] = {
         "Please lower the quantity in your cart."
     ),
     "order.not_found": "Order #{order_id} was not found.",
+    "order.cannot_request_cancel": (
+        "Order #{order_id} is {status!l}, so there is nothing to ask: an order can be "
+        "cancelled on request only once it is paid and before it ships."
+    ),
+    "order.keep_needs_paid": (
+        "Order #{order_id} is {status!l}: /keeporder answers a request to cancel a paid order."
+    ),
     "order.cannot_cancel": (
         "Order #{order_id} is {status!l}, so it can no longer be cancelled here. "
         "Please contact us if you need help."

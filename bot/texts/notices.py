@@ -101,6 +101,20 @@ def _late_payment(*, order_id: int) -> str:
     )
 
 
+def _cancel_requested(*, order_id: int) -> str:
+    return (
+        f"🙋 We asked the shop to cancel order <b>#{order_id}</b>. You'll hear back here; "
+        "if it's cancelled, your money is refunded in full."
+    )
+
+
+def _cancel_declined(*, order_id: int) -> str:
+    return (
+        f"Order <b>#{order_id}</b> can't be cancelled any more: it's already on its way to you. "
+        "Please contact us if you need help."
+    )
+
+
 def _unmatched_payment(*, amount: int, currency: str) -> str:
     return (
         f"We received your payment of {money(amount, currency.upper())} but couldn't match it "
@@ -198,6 +212,15 @@ def _admin_undelivered(*, chat_id: int, message_key: str, error: str) -> str:
     )
 
 
+def _admin_cancel_request(*, order_id: int, customer: str, amount: int, currency: str) -> str:
+    return (
+        f"🙋 {esc(customer or 'A customer')} asks to cancel order <b>#{order_id}</b> "
+        f"({money(amount, currency.upper())}, paid). <code>/cancelorder {order_id}</code> "
+        f"cancels it and refunds the money; <code>/keeporder {order_id}</code> tells them it "
+        "stays."
+    )
+
+
 def _admin_sold_out(*, product_id: int, product: str, size: str, order_id: int) -> str:
     return (
         f"📦 <b>Sold out:</b> {esc(product)} (#{product_id}), size <b>{esc(size)}</b>, "
@@ -221,6 +244,8 @@ ENGLISH: Mapping[str, Template] = {
     "order.payment_review": _payment_review,
     "order.late_payment": _late_payment,
     "payment.unmatched": _unmatched_payment,
+    "order.cancel_requested": _cancel_requested,
+    "order.cancel_declined": _cancel_declined,
     "role.promoted": _promoted,
     "role.demoted": _demoted,
     "admin.paid": _admin_paid,
@@ -232,6 +257,7 @@ ENGLISH: Mapping[str, Template] = {
     "admin.unknown_stripe_payment": _admin_unknown_stripe,
     "admin.undelivered": _admin_undelivered,
     "admin.dispute": _admin_dispute,
+    "admin.cancel_request": _admin_cancel_request,
     LEGACY_TEXT: _verbatim,
 }
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from bot.db import Database
 from bot.models import Order, OrderStatus
-from bot.services import fulfilment
+from bot.services import admin, fulfilment, notifications
+from bot.services import order as orders
+from bot.services.errors import NotAllowed
 
 SETTABLE = fulfilment.SETTABLE  # the statuses /setstatus may set
 
@@ -34,3 +36,23 @@ async def confirm_refund(
             admin_telegram_id=admin_telegram_id,
             stripe_connected=stripe_connected,
         )
+
+
+async def keep_order(db: Database, *, order_id: int, admin_telegram_id: int) -> bool:
+    """The answer to a customer's request to cancel: the order stays, and they are told.
+    False when they were told already."""
+    async with db.transaction() as session:
+        order = await orders.get_order(session, order_id=order_id)
+        if order.status not in (OrderStatus.PAID, OrderStatus.SHIPPED):
+            raise NotAllowed("order.keep_needs_paid", order_id=order.id, status=order.status.value)
+        told = await notifications.announce_cancel_declined(session, order.id)
+        if told:
+            await admin.record(
+                session,
+                admin_telegram_id=admin_telegram_id,
+                action="keep_order",
+                entity="order",
+                entity_id=order.id,
+                details="cancel_request_declined",
+            )
+        return told

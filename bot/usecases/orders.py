@@ -5,12 +5,15 @@ Someone else's order looks exactly like a missing one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db import Database
 from bot.models import Order, OrderStatus
+from bot.services import notifications
 from bot.services import order as orders
+from bot.services.errors import NotAllowed
 from bot.services.pagination import Page
 from bot.usecases.customers import Sender, shopper
 
@@ -76,6 +79,28 @@ async def cancel_unpaid_order(db: Database, *, sender: Sender, order_id: int) ->
         user = await shopper(session, sender)
         await orders.cancel_order(session, order_id=order_id, user_id=user.id)
         return customer_order(await orders.get_order(session, order_id=order_id, user_id=user.id))
+
+
+async def request_cancellation(
+    db: Database, *, sender: Sender, order_id: int, admin_chat_ids: Sequence[int]
+) -> bool:
+    """A paid order not shipped yet: the admins are asked to cancel it (they answer with
+    /cancelorder, which refunds, or /keeporder). False when it was asked already."""
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        order = await orders.get_order(session, order_id=order_id, user_id=user.id)
+        if order.status is not OrderStatus.PAID:
+            raise NotAllowed(
+                "order.cannot_request_cancel", order_id=order.id, status=order.status.value
+            )
+        return await notifications.ask_admins_to_cancel(
+            session,
+            order_id=order.id,
+            customer=user.first_name,
+            total=order.total,
+            currency=order.currency,
+            admin_chat_ids=admin_chat_ids,
+        )
 
 
 def customer_order(order: Order) -> CustomerOrder:

@@ -11,6 +11,7 @@ from bot.emulator.users import SimulatedUser
 from bot.keyboards.orders import CancelOrder, ConfirmCancelOrder, OrderDetails
 from bot.keyboards.reviews import ReviewProduct
 from bot.models import Order, OrderStatus, Size
+from tests.conftest import OWNER_ID
 from tests.factories import make_order, make_product, make_user
 
 ANN, BOB = 42, 43
@@ -172,3 +173,56 @@ async def test_a_delivered_order_offers_rate_and_review_for_its_products(
     review = details.button(texts.order_review_button("Classic Sneakers"))
     assert review.callback_data == ReviewProduct(product_id).pack()
     assert texts.ORDER_CANCEL not in details.button_texts
+
+
+async def _ask_to_cancel(ann: SimulatedUser, order_id: int) -> tuple[str | None, Message]:
+    await ann.send("/orders")
+    listing = await ann.next_message()
+    await ann.callback_answer(await ann.press_button(listing, listing.buttons[0][0].text))
+    details = await ann.next_message()
+    assert texts.ORDER_REQUEST_CANCEL in details.button_texts, details.button_texts
+    answer = await ann.callback_answer(await ann.press_button(details, texts.ORDER_REQUEST_CANCEL))
+    return answer.text, details
+
+
+async def test_a_paid_order_can_be_asked_to_cancel_and_the_admin_cancels_it(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    (order_id,), size_id = await _orders(db, status=OrderStatus.PAID)
+    ann, owner = emulator.user(ANN, "Ann"), emulator.user(OWNER_ID, "Owner")
+
+    asked, details = await _ask_to_cancel(ann, order_id)
+    alert = await owner.next_message()
+    again = await ann.callback_answer(await ann.press_button(details, texts.ORDER_REQUEST_CANCEL))
+    await owner.send(f"/cancelorder {order_id}")
+    await owner.next_message()
+
+    assert asked == texts.CANCEL_REQUESTED
+    assert again.text == texts.CANCEL_REQUESTED_ALREADY
+    assert f"asks to cancel order #{order_id}" in alert.content
+    assert f"/cancelorder {order_id}" in alert.content
+    assert (await _state(db, order_id, size_id))[0] is OrderStatus.CANCELLED
+    told = [m.content for m in ann.bot_messages]
+    assert any(f"We asked the shop to cancel order #{order_id}" in t for t in told)
+
+
+async def test_an_admin_keeps_the_order_and_the_customer_is_told_once(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    (order_id,), size_id = await _orders(db, status=OrderStatus.PAID)
+    ann, owner = emulator.user(ANN, "Ann"), emulator.user(OWNER_ID, "Owner")
+    await _ask_to_cancel(ann, order_id)
+    await owner.next_message()
+
+    await owner.send(f"/keeporder {order_id}")
+    kept = await owner.next_message()
+    await owner.send(f"/keeporder {order_id}")
+    again = await owner.next_message()
+    assert admin_shop.bot_data.jobs is not None
+    await admin_shop.bot_data.jobs.deliver_now()
+
+    assert kept.content == f"Order #{order_id} stays; the customer was told."
+    assert again.content.startswith("The customer was already told")
+    assert (await _state(db, order_id, size_id))[0] is OrderStatus.PAID
+    declined = [m for m in ann.bot_messages if "can't be cancelled any more" in m.content]
+    assert len(declined) == 1

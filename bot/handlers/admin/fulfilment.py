@@ -50,6 +50,16 @@ async def cancel_order(update: Update, context: ShopContext) -> None:
     await send(update, admin_texts.order_cancelled(cancellation))
 
 
+@on_admin_command("keeporder")
+async def keep_order(update: Update, context: ShopContext) -> None:
+    order_id = Args("keeporder", context.args).at_most(1).integer(0, minimum=1)
+    told = await fulfilment.keep_order(
+        context.db, order_id=order_id, admin_telegram_id=_admin(update)
+    )
+    _deliver_now(context)
+    await send(update, admin_texts.order_kept(order_id, told))
+
+
 @on_admin_command("refund")
 async def refund(update: Update, context: ShopContext) -> None:
     args = Args("refund", context.args).at_most(2)
