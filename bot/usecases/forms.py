@@ -35,7 +35,13 @@ class FormExit:
 
 
 async def leave_for(db: Database, *, sender: Sender, waiting: dict[str, Any]) -> FormExit:
-    """`waiting` is what to run once the form is left (the update, as JSON), kept if asked."""
+    """`waiting` is what to run once the form is left (the update, as JSON), kept if asked.
+    Most commands come with no form open: a read finds that, without taking the write lock."""
+    async with db.reading() as session:
+        user = await shopper(session, sender)
+        step = await dialog.current_step(session, user_id=user.id)
+    if step is None or step.flow in KEPT:
+        return FormExit(Exit.NO_FORM)
     async with db.transaction() as session:
         user = await shopper(session, sender)
         step = await dialog.current_step(session, user_id=user.id, lock=True)
