@@ -16,13 +16,14 @@ from bot.services.catalog_csv import (
     CatalogFile,
     CatalogFileInvalid,
     ImportResult,
+    LineError,
     StockChange,
     StockConflict,
     parse_catalog,
 )
 from bot.services.errors import InvalidInput
 from bot.services.search import CatalogSearch, catalog_revision
-from bot.texts.errors import error_text, line_problem
+from bot.texts.errors import error_text, file_problems, line_problem
 from tests.factories import make_category, make_product
 from tests.refusals import refused
 
@@ -561,3 +562,19 @@ async def test_an_edited_stock_is_applied_unless_it_changed_since_the_export(
 
     assert forced.conflicts == (StockConflict("SNK-1", "41", exported=3, now=1, wanted=10),)
     assert await _stock(db, "SNK-1", "41") == 10
+
+
+def test_the_problems_of_a_file_always_fit_in_one_message() -> None:
+    long_sku = "S" * 400
+    problems = [
+        LineError(
+            line, "catalog_file.rows_disagree", {"column": "name", "sku": long_sku, "first_line": 2}
+        )
+        for line in range(3, 503)
+    ]
+
+    text = file_problems(CatalogFileInvalid(problems))
+
+    assert len(text) < 3700
+    assert text.startswith("The file has 500 problems:")
+    assert text.endswith("more.")

@@ -21,6 +21,7 @@ from bot.texts.statuses import status_label
 
 QUOTE_LIMIT = 60
 MAX_ERRORS_SHOWN = 20  # of a catalogue file: the rest are counted
+FILE_PROBLEMS_ROOM = 3500  # characters of them, below Telegram's 4,096 with the reply around
 
 
 def quoted(words: str) -> str:
@@ -388,8 +389,14 @@ def line_problem(problem: LineError) -> str:
 
 
 def file_problems(error: CatalogFileInvalid) -> str:
-    """The count and the first few problems of a catalogue file, one a line."""
-    shown = [line_problem(problem) for problem in error.errors[:MAX_ERRORS_SHOWN]]
+    """The count and the first few problems of a catalogue file, one a line, never more than
+    fits in one Telegram message with room to spare."""
+    shown: list[str] = []
+    for problem in error.errors[:MAX_ERRORS_SHOWN]:
+        line = line_problem(problem)
+        if sum(len(kept) + 1 for kept in shown) + len(line) > FILE_PROBLEMS_ROOM:
+            break
+        shown.append(line)
     hidden = error.count - len(shown)
     if hidden:
         shown.append(f"…and {hidden:,} more.")
