@@ -31,7 +31,7 @@ async def _seed_demo(settings: Settings, arguments: argparse.Namespace) -> None:
     database = Database(settings.database_url)
     try:
         async with database.transaction() as session:
-            created = await seed_demo(session)
+            created = await seed_demo(session, media_dir=settings.media_path)
     finally:
         await database.dispose()
     print(
@@ -61,7 +61,7 @@ async def _serve(settings: Settings) -> None:
     database = Database(settings.database_url, echo=settings.database_echo)
     try:
         with on_stop_signals(stop.set):
-            stocked = await prepare_database(database)
+            stocked = await prepare_database(database, media_dir=settings.media_path)
             if stocked:
                 log.info("The shop was empty: loaded %d demo products.", stocked)
             if not stop.is_set():

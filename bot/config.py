@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal, Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///shop.db"
 
@@ -30,6 +32,9 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     database_echo: bool = False
+    # Pictures the shop keeps itself (the demo catalogue's); unset: a "media" folder beside the
+    # SQLite file, or in the working directory with another database.
+    media_dir: Path | None = None
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -135,6 +140,15 @@ class Settings(BaseSettings):
                 "WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET, or anyone could post updates"
             )
         return self
+
+    @property
+    def media_path(self) -> Path:
+        if self.media_dir is not None:
+            return self.media_dir
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(str(url.database)).parent / "media"
+        return Path("media")
 
     @property
     def effective_payment_provider(self) -> PaymentBackend:

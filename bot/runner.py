@@ -11,6 +11,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -208,8 +209,9 @@ async def _stop_application(application: ShopApplication) -> None:
         await application.stop()
 
 
-async def prepare_database(database: Database) -> int:
-    """Apply pending migrations; stock a shop that has no products yet with the demo catalogue.
+async def prepare_database(database: Database, *, media_dir: Path) -> int:
+    """Apply pending migrations; stock a shop that has no products yet with the demo catalogue
+    (its pictures go to `media_dir`).
 
     Returns the number of demo products added (0 when the shop already had products).
     """
@@ -217,7 +219,7 @@ async def prepare_database(database: Database) -> int:
     async with database.transaction() as session:
         if await session.scalar(select(Product.id).limit(1)) is not None:
             return 0
-        return await seed_demo(session)
+        return await seed_demo(session, media_dir=media_dir)
 
 
 @contextlib.contextmanager

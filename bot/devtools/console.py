@@ -161,7 +161,7 @@ async def open_console(
     demo products loaded into an empty shop."""
     database = Database(settings.database_url, echo=settings.database_echo)
     try:
-        stocked = await prepare_database(database)
+        stocked = await prepare_database(database, media_dir=settings.media_path)
         await _enrol(database, user_id, name, admin)
         async with BotApiEmulator() as emulator, FakeStripeApi() as stripe_api:
             local = settings.model_copy(

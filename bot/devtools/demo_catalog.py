@@ -1,24 +1,29 @@
-"""A demo shop to try the bot with: seven categories and 56 products.
+"""A demo shop to try the bot with: seven categories and 56 products, each with a picture.
 
 Generated from a small table (each model in two colours, by a rotating brand), so names,
-prices and stock are deterministic and the same on every run.
+prices, stock and pictures are deterministic and the same on every run. The pictures are drawn
+into the shop's media directory (demo/<SKU>.png) and the products point at them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.devtools import demo_photos
 from bot.models import Product
 from bot.services.product import create_category, create_product, list_categories
 from bot.services.product_fields import ONE_SIZE
+from bot.services.product_photo import media_reference
 
 CURRENCY = "EUR"
 SHOE_SIZES = tuple(str(size) for size in range(39, 46))
 CLOTHING_SIZES = ("XS", "S", "M", "L", "XL", "XXL")
 BRANDS = ("Northwind", "Kestrel", "Halden", "Urban Fox", "Marlow", "Tidewater", "Alder & Pine")
+PICTURE_FOLDER = "demo"
 COLOURS = ("Black", "White", "Navy", "Olive", "Grey", "Sand", "Burgundy", "Forest Green")
 
 
@@ -85,6 +90,14 @@ class DemoProduct:
     price: int
     description: str
     sizes: tuple[tuple[str, int], ...]
+    brand: str
+    model: str
+    colour: str
+
+    @property
+    def picture(self) -> str:
+        """Its picture's path inside the media directory."""
+        return f"{PICTURE_FOLDER}/{self.sku}.png"
 
 
 def demo_products() -> list[DemoProduct]:
@@ -107,24 +120,39 @@ def demo_products() -> list[DemoProduct]:
                             (size, (seed * 5 + position * 3) % 8)  # 0 now and then: sold out
                             for position, size in enumerate(line.sizes)
                         ),
+                        brand=brand,
+                        model=model,
+                        colour=colour,
                     )
                 )
     return products
 
 
-async def seed_demo(session: AsyncSession) -> int:
-    """Load the demo catalogue, skipping what is already there; returns products created."""
+async def seed_demo(session: AsyncSession, *, media_dir: Path) -> int:
+    """Load the demo catalogue, skipping what is already there; returns products created.
+
+    Pictures go to media_dir/demo/; a demo product seeded before it had one gets it now."""
     category_ids = {
         summary.name.casefold(): summary.id
         for summary in await list_categories(session, include_empty=True)
     }
-    existing_skus = set(await session.scalars(select(Product.sku)))
+    products = demo_products()
+    demo_skus = [product.sku for product in products]
+    existing = {
+        product.sku: product
+        for product in await session.scalars(select(Product).where(Product.sku.in_(demo_skus)))
+    }
     created = 0
-    for product in demo_products():
+    for product in products:
         key = product.category.casefold()
         if key not in category_ids:
             category_ids[key] = (await create_category(session, name=product.category)).id
-        if product.sku in existing_skus:
+        mine = existing.get(product.sku)
+        if mine is not None and (mine.name != product.name or mine.photo):
+            continue  # the merchant's own product, or a demo one that has its photo
+        photo = media_reference(_draw(product, media_dir).relative_to(media_dir).as_posix())
+        if mine is not None:
+            mine.photo = photo
             continue
         await create_product(
             session,
@@ -135,6 +163,15 @@ async def seed_demo(session: AsyncSession) -> int:
             category_id=category_ids[key],
             description=product.description,
             sizes=product.sizes,
+            photo=photo,
         )
         created += 1
+    await session.flush()
     return created
+
+
+def _draw(product: DemoProduct, media_dir: Path) -> Path:
+    return demo_photos.save(
+        media_dir / product.picture,
+        lambda: demo_photos.draw(product.sku, product.colour, product.brand, product.model),
+    )
