@@ -40,6 +40,15 @@ async def fresh_database(directory: Path) -> AsyncIterator[URL]:
         await _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(autouse=True)
+def media_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo's pictures go here, not into the working directory (PostgreSQL has no file
+    for them to sit beside)."""
+    directory = tmp_path / "media"
+    monkeypatch.setenv("MEDIA_DIR", str(directory))
+    return directory
+
+
 @pytest.fixture
 async def fresh_database_url(tmp_path: Path) -> AsyncIterator[URL]:
     async with fresh_database(tmp_path) as url:
@@ -99,6 +108,7 @@ async def test_numbers_press_buttons_to_browse_down_to_a_product_card(
     assert "[#1] " in categories
     assert products is not None and "€" in products
     assert card is not None and "€" in card and "Add to cart" in card
+    assert "(with photo" in card  # the demo product's drawn picture
 
 
 async def test_typed_words_search_the_catalogue(console: ShopConsole) -> None:

@@ -10,6 +10,7 @@ from telegram.constants import MessageLimit
 
 from bot import texts
 from bot.handlers.context import ShopContext, sender_is_admin, sender_of
+from bot.handlers.product_photo import product_photo
 from bot.handlers.render import show
 from bot.handlers.router import on_button, on_command, on_screen
 from bot.keyboards.callbacks import Callback
@@ -65,7 +66,7 @@ async def category_page(update: Update, context: ShopContext, data: CategoryPage
 async def product_card(update: Update, context: ShopContext, data: ProductCard) -> str | None:
     card = await catalog.product_card(context.db, product_id=data.product_id)
     view = card_view(card.sizes, data)
-    changed = await _show_card(update, card, view, admin=await sender_is_admin(update, context))
+    changed = await _show_card(update, context, card, view)
     if view.refused_size:
         return texts.size_sold_out(view.refused_size)
     if not changed and view.chosen is not None:  # the size pressed was the one chosen
@@ -85,8 +86,7 @@ async def add_to_cart(update: Update, context: ShopContext, data: AddToCart) -> 
         quantity=data.qty,
     )
     card = added.card
-    admin = await sender_is_admin(update, context)
-    await _show_card(update, card, card_view(card.sizes, data.card), admin=admin)
+    await _show_card(update, context, card, card_view(card.sizes, data.card))
     return texts.added_to_cart(data.qty, card.name, added.size_name)
 
 
@@ -110,9 +110,10 @@ async def _show_categories(update: Update, context: ShopContext, page: int) -> N
 
 
 async def _show_card(
-    update: Update, card: ProductInfo, view: CardView, *, admin: bool = False
+    update: Update, context: ShopContext, card: ProductInfo, view: CardView
 ) -> bool:
-    """`admin`: the card also shows the id and SKU that admin commands take."""
+    """Admins also see the id and SKU that admin commands take."""
+    admin = await sender_is_admin(update, context)
     origin = view.state.origin
     keyboard = card_keyboard(
         view,
@@ -123,7 +124,7 @@ async def _show_card(
     limit = MessageLimit.CAPTION_LENGTH if card.photo else MessageLimit.MAX_TEXT_LENGTH
     reference = texts.product_reference(card.id, card.sku) if admin else None
     text = _card_text(card, view, limit, reference)
-    return await show(update, text, keyboard, photo=card.photo)
+    return await show(update, text, keyboard, photo=product_photo(context, card.id, card.photo))
 
 
 def _card_text(card: ProductInfo, view: CardView, limit: int, reference: str | None) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from bot.models import CatalogRevision, Category, Product, Rating, Review, Size
 from bot.money import normalize_currency
 from bot.services import product_fields as fields
+from bot.services import product_photo
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.pagination import Page, check_page
 from bot.services.product_fields import ONE_SIZE
@@ -158,6 +159,23 @@ async def update_product(
     await session.flush()
     await bump_catalog_revision(session)
     return product
+
+
+async def remember_photo_upload(
+    session: AsyncSession, *, product_id: int, photo: str, file_id: str
+) -> bool:
+    """Keep the file id Telegram gave the product's uploaded picture, so it is uploaded once;
+    not if the photo was changed meanwhile. No catalogue revision: search doesn't read photos."""
+    remembered = product_photo.with_file_id(photo, file_id)
+    if len(remembered) > fields.PHOTO_MAX_LENGTH:
+        return False
+    result = await session.execute(
+        update(Product)
+        .where(Product.id == product_id, Product.photo == photo)
+        .values(photo=remembered)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def set_active(session: AsyncSession, *, product_id: int, active: bool) -> Product:

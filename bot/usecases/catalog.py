@@ -112,6 +112,14 @@ async def add_to_cart(
     return AddedToCart(_info(details), size.name)
 
 
+async def remember_photo_upload(db: Database, *, product_id: int, photo: str, file_id: str) -> None:
+    """The card's picture was uploaded: later cards send Telegram's file id instead."""
+    async with db.transaction() as session:
+        await product.remember_photo_upload(
+            session, product_id=product_id, photo=photo, file_id=file_id
+        )
+
+
 def _info(details: ProductDetails) -> ProductInfo:
     item = details.product
     return ProductInfo(
