@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from bot.db import Database
 from bot.models import Category, Product, Rating, Review, Size
 from bot.services import product as catalog
+from bot.services import product_fields
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.search import catalog_revision
 from tests.factories import make_category, make_product, make_user
@@ -353,3 +354,25 @@ async def test_two_first_changes_at_the_same_time_both_count(db: Database) -> No
 
     await asyncio.gather(create("Caps"), create("Jeans"))
     assert await revision(db) == 2
+
+
+@pytest.mark.parametrize(
+    "value", ["/etc/passwd", ".env", "../shop.db", "media:../secret.png", "a b"]
+)
+def test_a_photo_that_could_name_a_file_on_the_server_is_refused(value: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        product_fields.photo(value)
+    assert refused.value.code == "product.photo_invalid"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "AgACAgIAAxkBAAIBY2Zz_file-id",
+        "https://example.com/cap.jpg",
+        "media:demo/TEE-01.png",
+        "media:demo/TEE-01.png#AgACAgIAAxk",
+    ],
+)
+def test_file_ids_web_addresses_and_the_shops_own_pictures_are_photos(value: str) -> None:
+    assert product_fields.photo(value) == value

@@ -129,8 +129,12 @@ async def _send_to(
 
 
 def _candidates(photo: Photo) -> Iterator[tuple[str | bytes, str | None]]:
-    """What to try, in order: the file id, then (for a picture of our own) its bytes."""
+    """What to try, in order: the file id, then (for a picture of our own) its bytes. A string
+    naming a file on this server is never tried: python-telegram-bot would upload that file."""
     if isinstance(photo, str):
+        if _names_a_local_file(photo):
+            log.warning("photo %r names a file on the server; not sent", photo)
+            return
         yield photo, None
         return
     if photo.file_id:
@@ -141,6 +145,15 @@ def _candidates(photo: Photo) -> Iterator[tuple[str | bytes, str | None]]:
         log.warning("picture %s can't be read: %s", photo.path, error)
         return
     yield content, photo.path.name
+
+
+def _names_a_local_file(photo: str) -> bool:
+    if photo.startswith(("http://", "https://")):
+        return False
+    try:
+        return Path(photo).exists()
+    except (OSError, ValueError):
+        return True
 
 
 async def _remember_upload(photo: Photo | None, media: str | bytes, sent: Message) -> None:

@@ -4,6 +4,7 @@ same codes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.money import parse_amount
@@ -66,10 +67,21 @@ def description(value: str) -> str:
     return clean
 
 
+# What a photo may be: a Telegram file id, a web address, or a picture of the shop's own
+# (bot.services.product_photo). Never a path: python-telegram-bot uploads any string that names
+# a file on the server, so "/etc/passwd" or ".env" would be sent to the chat.
+_PHOTO_RE = re.compile(
+    r"[A-Za-z0-9_-]+|https?://\S+|media:[A-Za-z0-9_-][A-Za-z0-9._/-]*(#[A-Za-z0-9_-]+)?",
+    re.ASCII,
+)
+
+
 def photo(value: str | None) -> str | None:
     clean = (value or "").strip()
     if len(clean) > PHOTO_MAX_LENGTH:
         raise InvalidInput("product.photo_too_long", limit=PHOTO_MAX_LENGTH)
+    if clean and not _PHOTO_RE.fullmatch(clean):
+        raise InvalidInput("product.photo_invalid")
     return clean or None
 
 

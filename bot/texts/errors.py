@@ -69,6 +69,9 @@ ERRORS: dict[str, str] = {
     "product.name_too_long": "A product name can be at most {limit} characters long.",
     "product.description_too_long": "A description can be at most {limit} characters.",
     "product.photo_too_long": "A photo reference can be at most {limit} characters.",
+    "product.photo_invalid": (
+        "A photo must be a picture sent to the bot or a web address starting with https://."
+    ),
     "product.price_invalid": (
         "A price is a whole number of cents from 0 to {limit}, like 4999 for 49.99."
     ),
