@@ -20,7 +20,7 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 target_metadata = Base.metadata
 
 # Instances starting together on one PostgreSQL take turns: the second waits, then finds the
-# schema current. (SQLite serialises writers by itself.)
+# schema current. (On SQLite they take turns through a file lock: bot.db.migrate.)
 MIGRATION_LOCK_KEY = 0x73686F70  # "shop"
 
 

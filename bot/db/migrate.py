@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -20,8 +24,25 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
-    """Bring the schema up to date; safe to run on every start."""
-    command.upgrade(alembic_config(database_url), revision)
+    """Bring the schema up to date; safe to run on every start, by several instances at once."""
+    with _sqlite_turn(database_url):
+        command.upgrade(alembic_config(database_url), revision)
+
+
+@contextmanager
+def _sqlite_turn(database_url: str) -> Iterator[None]:
+    """Processes migrating one SQLite file take turns for the whole upgrade. Alembic commits
+    each migration on its own there (SQLite's DDL isn't transactional for it), so without this
+    a second instance could read the version between two of the first one's steps and apply a
+    step twice. PostgreSQL takes an advisory lock in env.py instead."""
+    url = make_url(database_url)
+    path = url.database
+    if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, even on a crash
+        yield
 
 
 async def upgrade_async(database_url: str, revision: str = "head") -> None:
