@@ -3,7 +3,8 @@
 Products come in families (one brand, model and product type in one to four colours), as in a
 real shop, so many names share most of their words. Queries are product names as customers
 mistype them; each is labelled with every product of the intended name, since a search cannot
-tell identically named products apart.
+tell identically named products apart. Hard queries are three words of a name, every one of
+them mistyped, labelled with every product whose name has those three words.
 """
 
 from __future__ import annotations
@@ -227,6 +228,49 @@ def typo_queries(products: Sequence[Product], count: int, *, seed: int = 0) -> l
     return queries
 
 
+def hard_queries(products: Sequence[Product], count: int, *, seed: int = 0) -> list[TypoQuery]:
+    """`count` queries of three words of a name (in any order), each mistyped, one of them
+    an invented brand or model word: rare words that the typo must not turn into another."""
+    rng = random.Random(f"hard:{seed}:{len(products)}")
+    names = _NameIndex(products)
+    long_enough = [product for product in products if len(_typoable(product.name)) >= 3]
+    usable = [
+        product for product in long_enough if not _LISTED_WORDS.issuperset(tokens(product.name))
+    ] or long_enough  # a tiny catalogue may have no invented word in use yet
+    queries = []
+    for product in (rng.choice(usable) for _ in range(count)) if usable else ():
+        words = _typoable(product.name)
+        invented = [word for word in words if word.casefold() not in _LISTED_WORDS]
+        first = rng.choice(invented or words)
+        chosen = [first, *rng.sample([word for word in words if word != first], 2)]
+        rng.shuffle(chosen)  # in any order, as people recall them
+        typed, edits = [], []
+        for word in chosen:
+            kinds = rng.sample(sorted(_TYPOS), 2 if rng.random() < TWO_TYPOS_IN_A_WORD else 1)
+            mistyped = word
+            for kind in kinds:
+                mistyped = _TYPOS[kind](mistyped, rng)
+            if mistyped.casefold() == word.casefold():  # two typos that undid each other
+                mistyped, kinds = _substitute(word, rng), ["letter substituted"]
+            typed.append(mistyped)
+            edits += kinds if len(kinds) == 1 else [*kinds, "two typos in a word"]
+        text = " ".join(typed)
+        if rng.random() < 0.5:
+            text = text.lower()
+        queries.append(TypoQuery(text, " ".join(chosen), names.having(chosen), tuple(edits)))
+    return queries
+
+
+_LISTED_WORDS = frozenset(
+    tokens(" ".join((*BRANDS, *MODELS, *MODEL_SUFFIXES, *COLOURS, *BRAND_SUFFIXES)))
+    + [token for department in DEPARTMENTS for kind in department.kinds for token in tokens(kind)]
+)
+
+
+def _typoable(name: str) -> list[str]:
+    return [word for word in (word.strip("()") for word in name.split()) if _typo_position_ok(word)]
+
+
 class _NameIndex:
     """Which distinct names contain which words, to know when a shortened name is still one."""
 
@@ -239,6 +283,13 @@ class _NameIndex:
         for name in self.ids:
             for token in tokens(name):
                 self._by_token[token].add(name)
+
+    def having(self, words: Sequence[str]) -> frozenset[int]:
+        """Every product whose name has all of `words`."""
+        postings = [self._by_token[token] for token in tokens(" ".join(words))]
+        return frozenset(
+            product_id for name in set.intersection(*postings) for product_id in self.ids[name]
+        )
 
     def unique_without(self, words: Sequence[str], name: str) -> bool:
         """Whether `name` is the only name containing every word of `words`."""

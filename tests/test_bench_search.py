@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench import search as bench
-from bench.catalog_gen import catalogue, typo_queries
+from bench.catalog_gen import catalogue, hard_queries, tokens, typo_queries
 
 SMALL = 200
 
@@ -51,6 +51,23 @@ def test_each_query_misspells_its_name() -> None:
     assert kinds >= typos | {"word order", "missing word", "lowercase"}
 
 
+def test_hard_queries_are_three_mistyped_words_of_a_name_with_an_invented_one() -> None:
+    products = catalogue(2_000, seed=4)
+    names = {product.product_id: product.name for product in products}
+    queries = hard_queries(products, 200, seed=4)
+    assert len(queries) == 200 and hard_queries(products, 200, seed=4) == queries
+    for query in queries:
+        words = tokens(query.name)
+        typed = tokens(query.text)
+        assert len(words) == len(typed) == 3
+        assert all(word not in typed for word in words)  # every word mistyped
+        assert query.targets == {
+            product_id for product_id, name in names.items() if set(words) <= set(tokens(name))
+        }
+    invented = {"aurora", "summit", "northwind", "kestrel", "black", "backpack"}
+    assert all(not invented.issuperset(tokens(query.name)) for query in queries)
+
+
 def test_a_small_run_measures_both_approaches(small_run: bench.SizeResult) -> None:
     assert (small_run.products, small_run.queries) == (SMALL, 60)
     assert 0 < small_run.index.p50_ms <= small_run.index.p95_ms
@@ -61,6 +78,7 @@ def test_a_small_run_measures_both_approaches(small_run: bench.SizeResult) -> No
 
 def test_the_index_finds_most_misspelt_products(small_run: bench.SizeResult) -> None:
     assert small_run.index_recall >= 0.9, small_run.index_misses
+    assert small_run.hard_recall >= 0.9, small_run.hard_misses
 
 
 def test_targets_are_judged_only_at_a_hundred_thousand_products(
@@ -73,6 +91,8 @@ def test_targets_are_judged_only_at_a_hundred_thousand_products(
         index=bench.Latency(2.0, 9.0),
         naive=bench.Latency(100.0, 200.0),
         index_recall=0.95,
+        hard=bench.Latency(1.0, 9.0),
+        hard_recall=0.9,
         build_s=6.0,
     )
     missed = [verdict.target for verdict in bench.verdicts([at_target]) if not verdict.met]

@@ -75,8 +75,61 @@ def test_a_word_in_the_name_counts_more_than_in_a_description() -> None:
 
 
 def test_several_matching_words_outrank_one() -> None:
-    rows = [("Black Jeans", "Jeans", ""), ("Black Hoodie", "Hoodies", "")]
+    rows = [("Black Jeans", "Clothes", ""), ("Black Hoodie", "Clothes", "")]
     assert names(build(rows), "hoodie black") == ["Black Hoodie", "Black Jeans"]
+
+
+CLOTHES = [
+    ("Alder Corduroy Cap – Black", "Caps", "Unstructured cap."),
+    ("Alder Selvedge Jeans – Black", "Jeans", "Japanese denim."),
+    ("Halden Coach Jacket – Black", "Jackets", "Nylon shell."),
+    ("Halden Boxy T-Shirt – Sand", "T-Shirts", "Heavy jersey."),
+    ("Kestrel Crew T-Shirt – Grey", "T-Shirts", "Organic cotton."),
+    ("Marlow Pullover Hoodie – Navy", "Hoodies", "Brushed fleece."),
+    ("Tidewater Zip Hoodie – Olive", "Hoodies", "Loopback cotton."),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "kind"), [("tshirt black", "T-Shirt"), ("black hoodie", "Hoodie")]
+)
+def test_the_kind_of_product_outweighs_a_colour(query: str, kind: str) -> None:
+    found = names(build(CLOTHES), query)
+    of_kind = [name for name in found if kind in name]
+    assert of_kind and found[: len(of_kind)] == of_kind
+    assert names(build([*CLOTHES, (f"Urban {kind} – Black", "Misc", "")]), query)[0] == (
+        f"Urban {kind} – Black"  # a word of the name still counts: black and of its kind
+    )
+
+
+def test_a_kind_is_the_category_s_word_give_or_take_an_ending() -> None:
+    rows = [("Cap Sleeve Dress", "Dresses", ""), ("Baseball Cap", "Caps", "")]
+    assert names(build(rows), "cap") == ["Baseball Cap", "Cap Sleeve Dress"]
+    rows = [("Slim Jean", "Jeans", ""), ("Jean Jacket", "Jackets", "")]
+    assert names(build(rows), "jean") == ["Slim Jean", "Jean Jacket"]
+
+
+def test_numbers_count_even_a_single_digit() -> None:
+    rows = [(f"Graphic Tee {number}", "T-Shirts", "") for number in range(13)]
+    rows += [("Runner 42", "Sneakers", ""), ("Runner 420", "Sneakers", "")]
+    index = build(rows)
+    assert names(index, "graphic tee 3")[0] == "Graphic Tee 3"
+    assert names(index, "grafic tee 12")[0] == "Graphic Tee 12"
+    assert names(index, "42") == ["Runner 42"]
+    assert names(index, "runner 420")[0] == "Runner 420"
+
+
+def test_a_size_counts_a_little() -> None:
+    rows = [("Court Sneakers", "Sneakers", "", "40 41"), ("Trail Sneakers", "Sneakers", "", "42")]
+    index = SearchIndex.build(
+        IndexRow(number, name, 1000, "EUR", category, description, sizes)
+        for number, (name, category, description, sizes) in enumerate(rows, start=1)
+    )
+    assert names(index, "sneakers 42") == ["Trail Sneakers", "Court Sneakers"]
+    assert names(index, "42") == ["Trail Sneakers"]
+    [hit] = index.query("court 40", 1)
+    [named] = index.query("court sneakers", 1)
+    assert hit.score < named.score  # a size is no name word
 
 
 def test_accents_and_case_do_not_matter() -> None:
@@ -226,6 +279,18 @@ async def test_an_unchanged_catalogue_is_not_read_again(db: Database) -> None:
         await search(db, engine, "court")
         await search(db, engine, "snekers")
         assert len(reads) == 1
+
+
+async def test_sizes_in_the_catalogue_are_searchable(db: Database) -> None:
+    engine = CatalogSearch()
+    court = await add(db, "Court Sneakers")
+    await add(db, "Trail Sneakers")
+    await add(db, "Canvas Tote", category="Bags")
+    assert await search(db, engine, "42") == []
+    async with db.transaction() as session:
+        await catalog.set_stock(session, product_id=court, size_name="42", stock=3)
+    assert await search(db, engine, "sneakers 42") == ["Court Sneakers", "Trail Sneakers"]
+    assert await search(db, engine, "size") == []  # "One size" is no size to look for
 
 
 async def test_a_renamed_category_is_searchable_under_its_new_name(db: Database) -> None:

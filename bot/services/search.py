@@ -4,6 +4,10 @@ Every word of every active product goes into a vocabulary with postings (word ->
 weighted by the field it came from). A query word is matched against the vocabulary, not
 against the products: typos are found through the words one deletion away from it (as in
 SymSpell), so the work grows with the products a query matches, not with the catalogue.
+
+A name word that also names the product's category ("Hoodie" among "Hoodies") says what the
+product is, so it outweighs a word such as a colour that any product can have: "black hoodie"
+lists the other hoodies before a black cap.
 """
 
 from __future__ import annotations
@@ -22,17 +26,21 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import CatalogRevision, Category, Product
+from bot.models import CatalogRevision, Category, Product, Size
 from bot.services.errors import InvalidInput
 from bot.services.pagination import Page, check_page
+from bot.services.product_fields import ONE_SIZE
 
 MAX_QUERY_LENGTH = 100
 MAX_QUERY_WORDS = 10
 
-# Field weights: a word in the name counts most, one in the description least.
+# Field weights: a word in the name counts most, one in the description or a size least.
 NAME_WEIGHT = 1.0
+KIND_WEIGHT = 1.6  # a name word that is also the category's: what the product is
 CATEGORY_WEIGHT = 0.6
 DESCRIPTION_WEIGHT = 0.3
+SIZE_WEIGHT = 0.3
+KIND_ENDING = 2  # "cap" names "Caps", "jacket" names "Jackets", but "cap" is no "Capris"
 SCORE_SCALE = 100  # scores are summed as integers, so equal matches tie exactly
 
 # Similarities are rapidfuzz ratios (0-100); a match counts (similarity/100)² of its weight.
@@ -68,6 +76,7 @@ class IndexRow:
     currency: str
     category: str = ""
     description: str = ""
+    sizes: str = ""  # the size names, space-separated
 
 
 def normalize(text: str) -> str:
@@ -98,10 +107,11 @@ def clean_query(query: str) -> str:
 
 
 def query_words(query: str) -> list[str]:
-    """Distinct words of a query; single letters only when there is nothing longer."""
+    """Distinct words of a query; single letters only when there is nothing longer, but every
+    number ("Tee 3")."""
     words = list(dict.fromkeys(tokenize(clean_query(query))))
-    longer = [word for word in words if len(word) > 1]
-    return (longer or words)[:MAX_QUERY_WORDS]
+    kept = [word for word in words if len(word) > 1 or word.isdigit()]
+    return (kept or words)[:MAX_QUERY_WORDS]
 
 
 def _typo_cutoff(word: str) -> float | None:
@@ -111,6 +121,21 @@ def _typo_cutoff(word: str) -> float | None:
     if len(word) == 3:
         return 80.0
     return 75.0 if len(word) == 4 else 72.0
+
+
+def _names_category(word: str, category: Sequence[str]) -> bool:
+    """Whether a name word is one of the category's words, give or take an ending."""
+    if len(word) < 2 or word.isdigit():
+        return False
+    return any(
+        token == word
+        or (
+            min(len(token), len(word)) >= 3
+            and abs(len(token) - len(word)) <= KIND_ENDING
+            and (token.startswith(word) or word.startswith(token))
+        )
+        for token in category
+    )
 
 
 def _deletions(word: str) -> set[str]:
@@ -150,12 +175,18 @@ class SearchIndex:
         products = list(rows)
         grouped: dict[str, dict[float, list[int]]] = {}
         typo_words: set[str] = set()
+        kinds: dict[tuple[str, str], bool] = {}
         for index, row in enumerate(products):
             name, category = tokenize(row.name), tokenize(row.category)
             typo_words.update(name, category)
             best = dict.fromkeys(tokenize(row.description), DESCRIPTION_WEIGHT)
+            best.update(dict.fromkeys(tokenize(row.sizes), SIZE_WEIGHT))
             best.update(dict.fromkeys(category, CATEGORY_WEIGHT))
-            best.update(dict.fromkeys(name, NAME_WEIGHT))  # the heaviest field wins
+            for token in name:  # the heaviest field wins
+                kind = kinds.get((row.category, token))
+                if kind is None:
+                    kind = kinds[row.category, token] = _names_category(token, category)
+                best[token] = KIND_WEIGHT if kind else NAME_WEIGHT
             for token, weight in best.items():
                 grouped.setdefault(token, {}).setdefault(weight, []).append(index)
         postings = {token: tuple(by_weight.items()) for token, by_weight in grouped.items()}
@@ -388,9 +419,21 @@ async def _build_index(session: AsyncSession) -> SearchIndex:
         .where(Product.is_active)
     )
     rows = (await session.execute(statement)).all()
+    sizes = (
+        await session.execute(
+            select(Size.product_id, Size.name)
+            .join(Product, Product.id == Size.product_id)
+            .where(Product.is_active, Size.name != ONE_SIZE)
+        )
+    ).all()
     # Building 100k products takes a second or two: keep the event loop answering meanwhile.
-    return await asyncio.to_thread(_index_of, rows)
+    return await asyncio.to_thread(_index_of, rows, sizes)
 
 
-def _index_of(rows: Sequence[tuple[int, str, int, str, str, str]]) -> SearchIndex:
-    return SearchIndex.build(IndexRow(*row) for row in rows)
+def _index_of(
+    rows: Sequence[tuple[int, str, int, str, str, str]], sizes: Sequence[tuple[int, str]]
+) -> SearchIndex:
+    names: dict[int, list[str]] = {}
+    for product_id, size in sizes:
+        names.setdefault(product_id, []).append(size)
+    return SearchIndex.build(IndexRow(*row, " ".join(names.get(row[0], ()))) for row in rows)
