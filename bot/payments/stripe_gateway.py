@@ -140,7 +140,10 @@ class StripeGateway:
             page = await self._call(self._client.v1.events.list_async(params))
             events += [event.to_dict() for event in page.data]
             if not page.has_more or not page.data:
-                return sorted(events, key=lambda event: int(event.get("created") or 0))
+                # Stripe lists newest first, in its exact order; "created" has whole seconds
+                # only, so sorting on it would put a refund before its payment in one second.
+                events.reverse()
+                return events
             params["starting_after"] = page.data[-1].id
 
     async def refund(

@@ -20,6 +20,7 @@ from bot.services.errors import PaymentError
 from bot.usecases.payments import EventResult, apply_stripe_event
 from bot.usecases.stripe_sync import SyncResult, sync_stripe_events
 from tests.fakes.orders import PlacedOrder, place_order
+from tests.fakes.stripe_events import refunded_charge
 
 ADMINS = (9001,)
 
@@ -88,19 +89,41 @@ async def test_a_payment_whose_webhook_never_came_is_recorded_by_the_sync_once(
 async def test_every_page_of_missed_events_is_read(
     db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
 ) -> None:
+    logged = []
     for number in range(23):
         obj = {"id": f"cus_{number}", "object": "customer"}
         event = simulate.stripe_event("charge.dispute.created", obj)
-        event["created"] = int(time.time()) - number
+        event["created"] = int(time.time()) - 23 + number // 2  # two events a second
         stripe_api.log_event(event, delivered=False)
+        logged.append(event["id"])
 
     events = await gateway.undelivered_events(
         since=utcnow() - timedelta(days=1), types=["charge.dispute.created"], page_size=10
     )
 
-    assert len(events) == 23
     assert len(stripe_api.requests_to("GET", "/v1/events")) == 3
-    assert [e["created"] for e in events] == sorted(e["created"] for e in events)
+    assert [event["id"] for event in events] == logged  # in Stripe's order, oldest first
+
+
+async def test_a_payment_and_its_refund_in_one_second_are_both_applied_in_order(
+    db: Database, stripe_api: FakeStripeApi, gateway: StripeGateway
+) -> None:
+    placed, paid_event = await paid_at_stripe(db, stripe_api, gateway, delivered=False)
+    session = paid_event["data"]["object"]  # type: ignore[index]
+    charge = refunded_charge(
+        payment_intent=session["payment_intent"],
+        amount=placed.total,
+        currency="eur",
+        order_id=placed.order_id,
+    )
+    refund_event = simulate.stripe_event("charge.refunded", charge)
+    refund_event["created"] = paid_event["created"]  # Stripe counts whole seconds
+    stripe_api.log_event(refund_event, delivered=False)
+
+    result = await sync_stripe_events(db, gateway, admin_chat_ids=ADMINS)
+
+    assert result == SyncResult(found=2, applied=2, waiting=0)
+    assert await status(db, placed) is OrderStatus.REFUNDED
 
 
 async def test_when_stripe_cannot_be_asked_nothing_changes(
