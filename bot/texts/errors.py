@@ -324,6 +324,10 @@ ERRORS: dict[str, str] = {
     ),
     "broadcast.already_started": "That /broadcast has already started.",
     "broadcast.nobody": "There is nobody to send it to: no other customer can get messages.",
+    "broadcast.preview_replaced": (
+        "A newer /broadcast replaced this preview, and this one can no longer be sent. "
+        "Use the buttons under the latest preview."
+    ),
 }
 
 # Wording for a count of one, where it differs: code -> (the counted parameter, template).

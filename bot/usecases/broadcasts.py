@@ -64,34 +64,44 @@ async def preview_broadcast(
 
 
 async def send_previewed(
-    db: Database, *, sender: Sender, announce: Announce
+    db: Database, *, sender: Sender, draft: int, announce: Announce
 ) -> BroadcastStarted | None:
-    """Start the previewed broadcast; None when there is none waiting (sent or cancelled)."""
+    """Start the previewed broadcast whose /broadcast message was `draft`; None when none is
+    waiting (sent or cancelled), InvalidInput when a newer preview replaced that one."""
     async with db.transaction() as session:
         user = await shopper(session, sender)
         step = await dialog.current_step(session, user_id=user.id, lock=True)
         if step is None or step.flow != FLOW:
             return None
+        _check_latest(step.data, draft)
         await dialog.clear_step(session, user_id=user.id)
-    draft = step.data
+    waiting = step.data
     return await start_broadcast(
         db,
         admin_telegram_id=sender.telegram_id,
-        chat_id=int(draft["chat_id"]),
-        command_message_id=int(draft["command_message_id"]),
-        text=str(draft["text"]),
-        copy_message_id=int(draft["copy_message_id"]) or None,
+        chat_id=int(waiting["chat_id"]),
+        command_message_id=int(waiting["command_message_id"]),
+        text=str(waiting["text"]),
+        copy_message_id=int(waiting["copy_message_id"]) or None,
         announce=announce,
     )
 
 
-async def cancel_previewed(db: Database, *, sender: Sender) -> bool:
+async def cancel_previewed(db: Database, *, sender: Sender, draft: int) -> bool:
+    """Drop the preview whose /broadcast message was `draft`; False when none is waiting,
+    InvalidInput when a newer preview replaced it (that one stays)."""
     async with db.transaction() as session:
         user = await shopper(session, sender)
         step = await dialog.current_step(session, user_id=user.id, lock=True)
         if step is None or step.flow != FLOW:
             return False
+        _check_latest(step.data, draft)
         return await dialog.clear_step(session, user_id=user.id)
+
+
+def _check_latest(waiting: dict[str, object], draft: int) -> None:
+    if waiting.get("command_message_id") != draft:
+        raise InvalidInput("broadcast.preview_replaced")
 
 
 async def start_broadcast(

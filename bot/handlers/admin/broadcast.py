@@ -47,7 +47,7 @@ async def broadcast(update: Update, context: ShopContext) -> None:
         await message.chat.send_message(text, parse_mode=ParseMode.HTML)
     await message.chat.send_message(
         admin_texts.broadcast_audience(draft.recipients),
-        reply_markup=broadcast_keyboard(draft.recipients),
+        reply_markup=broadcast_keyboard(draft.recipients, message.message_id),
     )
 
 
@@ -55,7 +55,13 @@ async def broadcast(update: Update, context: ShopContext) -> None:
 async def decide(update: Update, context: ShopContext, data: BroadcastChoice) -> str | None:
     sender = sender_of(update)
     if not data.send:
-        cancelled = await broadcasts.cancel_previewed(context.db, sender=sender)
+        try:
+            cancelled = await broadcasts.cancel_previewed(
+                context.db, sender=sender, draft=data.draft
+            )
+        except ShopError as error:
+            await show(update, esc(error_text(error)))
+            return None
         await show(update, admin_texts.BROADCAST_CANCELLED if cancelled else admin_texts.NO_DRAFT)
         return None
     posted: list[Message] = []
@@ -68,7 +74,9 @@ async def decide(update: Update, context: ShopContext, data: BroadcastChoice) ->
         return query.message.message_id
 
     try:
-        started = await broadcasts.send_previewed(context.db, sender=sender, announce=announce)
+        started = await broadcasts.send_previewed(
+            context.db, sender=sender, draft=data.draft, announce=announce
+        )
     except ShopError as error:
         await show(update, esc(error_text(error)))
         return None

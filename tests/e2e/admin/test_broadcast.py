@@ -322,6 +322,28 @@ async def test_nothing_is_sent_before_send_and_cancel_sends_nothing(
     assert await _broadcast_rows(db) == []
 
 
+async def test_an_older_preview_can_neither_send_nor_cancel_the_newer_one(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    customers = await _customers(db, emulator, 2)
+    owner = emulator.user(OWNER_ID, "Owner")
+    await owner.send(f"/broadcast {SALE}")
+    *_, older = [await owner.next_message() for _ in range(3)]
+    for label in ("📣 Send to 2 customers", admin_texts.CANCEL):
+        await owner.send("/broadcast Corrected: 30% off")
+        *_, newer = [await owner.next_message() for _ in range(3)]
+        await owner.callback_answer(await owner.press_button(older, label))
+        refused = await owner.next_message()
+        assert refused.content == ERRORS["broadcast.preview_replaced"]
+        assert refused.button_texts == []  # the old preview now says so, without buttons
+        older = newer
+    assert await _broadcast_rows(db) == []
+
+    await owner.callback_answer(await owner.press_button(newer, "📣 Send to 2 customers"))
+    await _summary(owner)
+    assert all(_received(customer) == ["Corrected: 30% off"] for customer in customers)
+
+
 async def test_customers_who_turned_announcements_off_are_skipped(
     admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
 ) -> None:
