@@ -18,11 +18,12 @@ APPLY, FORCE, CANCEL = "apply", "force", "cancel"
 @dataclasses.dataclass(frozen=True, slots=True)
 class ImportDecision(Callback):
     choice: str  # APPLY, FORCE (conflicts too) or CANCEL
+    preview: int  # the message that brought the file, so an older preview can't apply a newer
 
 
-def preview_keyboard(result: ImportResult) -> InlineKeyboardMarkup:
-    rows = [[button(admin_texts.IMPORT_APPLY, ImportDecision(APPLY))]]
+def preview_keyboard(result: ImportResult, preview: int) -> InlineKeyboardMarkup:
+    rows = [[button(admin_texts.IMPORT_APPLY, ImportDecision(APPLY, preview))]]
     if result.conflicts:
-        rows.append([button(admin_texts.IMPORT_FORCE, ImportDecision(FORCE))])
-    rows.append([button(admin_texts.CANCEL, ImportDecision(CANCEL))])
+        rows.append([button(admin_texts.IMPORT_FORCE, ImportDecision(FORCE, preview))])
+    rows.append([button(admin_texts.CANCEL, ImportDecision(CANCEL, preview))])
     return InlineKeyboardMarkup(rows)

@@ -147,6 +147,10 @@ ERRORS: dict[str, str] = {
         "Some items in your cart can't be ordered as they are (marked ⚠️). "
         "Please lower the quantity or remove them first."
     ),
+    "catalog_file.preview_replaced": (
+        "A newer file's preview replaced this one, so this one can no longer be applied. "
+        "Use the buttons under the latest preview."
+    ),
     "catalog_file.changed_since_preview": (
         "The shop changed since the preview (stock was sold or edited), so the file would now "
         "do something else. Nothing was imported: send the file again to see a new preview."

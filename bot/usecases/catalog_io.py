@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import Database
 from bot.services import catalog_csv, dialog
 from bot.services.catalog_csv import CatalogExport, CatalogFile, ImportResult
-from bot.services.errors import NotAllowed
+from bot.services.errors import InvalidInput, NotAllowed
 from bot.usecases.customers import Sender, shopper
 
 FLOW = "import"
@@ -49,6 +49,7 @@ async def preview_import(
     db: Database,
     *,
     sender: Sender,
+    preview_id: int,
     file_id: str,
     file_name: str,
     file_size: int,
@@ -56,8 +57,9 @@ async def preview_import(
     default_currency: str,
     progress: Progress,
 ) -> ImportPreview:
-    """What the file would change, with nothing changed yet. A file too large is refused
-    before it is downloaded; a file with any problem raises CatalogFileInvalid, by line."""
+    """What the file would change, with nothing changed yet; `preview_id` (the message that
+    brought the file) is what Apply and Cancel name. A file too large is refused before it is
+    downloaded; a file with any problem raises CatalogFileInvalid, by line."""
     catalog_csv.check_file_size(file_size)
     catalog = await _read(db, await download(), default_currency)
     if catalog.rows > catalog_csv.CHUNK_ROWS:
@@ -74,7 +76,12 @@ async def preview_import(
             raise _Previewed(result)
     except _Previewed as previewed:
         result = previewed.result
-    pending = {"file_id": file_id, "file_name": file_name, "plan": result.fingerprint}
+    pending = {
+        "preview": preview_id,
+        "file_id": file_id,
+        "file_name": file_name,
+        "plan": result.fingerprint,
+    }
     async with db.transaction() as session:
         user = await shopper(session, sender)
         await dialog.set_step(session, user_id=user.id, flow=FLOW, step=CONFIRM, data=pending)
@@ -85,17 +92,20 @@ async def apply_import(
     db: Database,
     *,
     sender: Sender,
+    preview_id: int,
     fetch: Fetch,
     default_currency: str,
     apply_conflicts: bool,
 ) -> ImportPreview | None:
     """The previewed file, applied; None when there is no preview waiting (applied or
     cancelled already). NotAllowed, with nothing applied, when the outcome would now differ
-    from the preview (stock sold meanwhile, say): the admin sends the file again."""
+    from the preview (stock sold meanwhile, say): the admin sends the file again.
+    InvalidInput when a newer file's preview replaced this one."""
     async with db.reading() as session:
         pending = await _pending(session, sender)
     if pending is None:
         return None
+    _check_latest(pending, preview_id)
     catalog = await _read(db, await fetch(str(pending["file_id"])), default_currency)
     async with db.transaction() as session:
         user = await shopper(session, sender)
@@ -115,15 +125,22 @@ async def apply_import(
         return ImportPreview(str(pending["file_name"]), result)
 
 
-async def cancel_import(db: Database, *, sender: Sender) -> bool:
-    """Whether there was a previewed import to forget."""
+async def cancel_import(db: Database, *, sender: Sender, preview_id: int) -> bool:
+    """Whether there was a previewed import to forget; InvalidInput when a newer file's
+    preview replaced this one (that one stays)."""
     async with db.transaction() as session:
         user = await shopper(session, sender)
         step = await dialog.current_step(session, user_id=user.id, lock=True)
         if step is None or step.flow != FLOW:
             return False
+        _check_latest(step.data, preview_id)
         await dialog.clear_step(session, user_id=user.id)
         return True
+
+
+def _check_latest(pending: dict[str, object], preview_id: int) -> None:
+    if pending.get("preview") != preview_id:
+        raise InvalidInput("catalog_file.preview_replaced")
 
 
 async def _pending(session: AsyncSession, sender: Sender) -> dict[str, object] | None:

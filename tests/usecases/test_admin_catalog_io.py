@@ -16,6 +16,7 @@ from bot.usecases.customers import Sender
 ADMIN = 7000
 OWNER = Sender(ADMIN, "Owner")
 FILE_ID = "file-1"
+PREVIEW = 501  # the message that brought the file
 HEADER = "sku,name,category,description,price,size,stock,photo\n"
 
 
@@ -40,11 +41,12 @@ class Upload:
 
 
 async def _preview(
-    db: Database, upload: Upload, *, size: int | None = None
+    db: Database, upload: Upload, *, size: int | None = None, preview_id: int = PREVIEW
 ) -> catalog_io.ImportPreview:
     return await catalog_io.preview_import(
         db,
         sender=OWNER,
+        preview_id=preview_id,
         file_id=FILE_ID,
         file_name="shop.csv",
         file_size=len(upload.data or b"") if size is None else size,
@@ -55,11 +57,12 @@ async def _preview(
 
 
 async def _apply(
-    db: Database, upload: Upload, *, conflicts_too: bool = False
+    db: Database, upload: Upload, *, conflicts_too: bool = False, preview_id: int = PREVIEW
 ) -> catalog_io.ImportPreview | None:
     return await catalog_io.apply_import(
         db,
         sender=OWNER,
+        preview_id=preview_id,
         fetch=upload.fetch,
         default_currency="EUR",
         apply_conflicts=conflicts_too,
@@ -140,9 +143,27 @@ async def test_a_cancelled_preview_cannot_be_applied(db: Database) -> None:
     upload = Upload(CAPS)
     await _preview(db, upload)
 
-    assert await catalog_io.cancel_import(db, sender=OWNER) is True
+    assert await catalog_io.cancel_import(db, sender=OWNER, preview_id=PREVIEW) is True
     assert await _apply(db, upload) is None
     assert await _count(db, Product) == 0
+
+
+async def test_an_older_preview_can_neither_apply_nor_cancel_a_newer_file(db: Database) -> None:
+    older, newer = Upload(CAPS), Upload((HEADER + "B-1,Beanie,Hats,,12.00,One size,5,\n").encode())
+    await _preview(db, older, preview_id=1)
+    await _preview(db, newer, preview_id=2)
+
+    with pytest.raises(InvalidInput) as applied:
+        await _apply(db, newer, preview_id=1)
+    with pytest.raises(InvalidInput) as cancelled:
+        await catalog_io.cancel_import(db, sender=OWNER, preview_id=1)
+    assert applied.value.code == cancelled.value.code == "catalog_file.preview_replaced"
+    assert await _count(db, Product) == 0
+
+    imported = await _apply(db, newer, preview_id=2)
+    assert imported is not None and imported.result.created == 1
+    async with db.reading() as session:
+        assert (await session.scalars(select(Product.sku))).all() == ["B-1"]
 
 
 async def test_an_outcome_changed_since_the_preview_is_not_applied(db: Database) -> None:

@@ -38,6 +38,7 @@ async def import_catalog(update: Update, context: ShopContext) -> None:
         preview = await catalog_io.preview_import(
             context.db,
             sender=sender_of(update),
+            preview_id=message.message_id,
             file_id=document.file_id,
             file_name=file_name,
             file_size=document.file_size or 0,
@@ -53,7 +54,7 @@ async def import_catalog(update: Update, context: ShopContext) -> None:
         raise
     await status.finish(
         admin_texts.import_preview(preview.file_name, preview.result),
-        keyboard=preview_keyboard(preview.result),
+        keyboard=preview_keyboard(preview.result, message.message_id),
     )
 
 
@@ -61,7 +62,13 @@ async def import_catalog(update: Update, context: ShopContext) -> None:
 async def decide_import(update: Update, context: ShopContext, data: ImportDecision) -> str | None:
     sender = sender_of(update)
     if data.choice == CANCEL:
-        cancelled = await catalog_io.cancel_import(context.db, sender=sender)
+        try:
+            cancelled = await catalog_io.cancel_import(
+                context.db, sender=sender, preview_id=data.preview
+            )
+        except ShopError as error:
+            await show(update, admin_texts.import_failed(error_text(error)))
+            return None
         await show(update, admin_texts.IMPORT_CANCELLED if cancelled else admin_texts.IMPORT_GONE)
         return None
     if data.choice not in (APPLY, FORCE):
@@ -70,6 +77,7 @@ async def decide_import(update: Update, context: ShopContext, data: ImportDecisi
         applied = await catalog_io.apply_import(
             context.db,
             sender=sender,
+            preview_id=data.preview,
             fetch=lambda file_id: _download_by_id(context, file_id),
             default_currency=context.settings.default_currency,
             apply_conflicts=data.choice == FORCE,
