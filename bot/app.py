@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -43,7 +42,7 @@ import bot.handlers.reviews
 import bot.handlers.search
 import bot.handlers.start
 from bot import texts
-from bot.botapi.concurrency import PerChatUpdateProcessor
+from bot.botapi.concurrency import PerChatUpdateProcessor, UpdateBacklog
 from bot.botapi.flood import FloodGate
 from bot.botapi.rate_limiter import ShopRateLimiter
 from bot.botapi.transport import AiohttpRequest
@@ -110,7 +109,7 @@ def build_application(
                 on_flood=ask_to_slow_down,
             )
         )
-        .update_queue(asyncio.Queue(maxsize=settings.max_queued_updates))
+        .update_queue(_update_backlog(settings.max_queued_updates))
     )
     if settings.telegram_http_transport == "aiohttp":
         # PTB's own sizes: many calls at once, and one connection for the single long poll.
@@ -123,6 +122,11 @@ def build_application(
     application.bot_data.settings = settings
     register_handlers(application)
     return application
+
+
+def _update_backlog(max_updates: int) -> UpdateBacklog:
+    """Half the bound for updates being handled, half for those waiting their turn."""
+    return UpdateBacklog(max_updates - max_updates // 2, max_handling=max_updates // 2)
 
 
 def register_handlers(application: ShopApplication) -> None:

@@ -63,7 +63,8 @@ class Settings(BaseSettings):
     # the chat is asked to slow down. 0 updates a second turns it off.
     flood_burst: int = Field(default=30, ge=1)
     flood_updates_per_second: float = Field(default=10, ge=0)
-    # Webhook updates waiting to be handled, at most; past it Telegram is asked to retry later.
+    # Updates taken in and not finished (being handled or waiting), at most; past it polling
+    # waits before asking Telegram for more, and webhook updates are answered "retry later".
     max_queued_updates: int = Field(default=2000, ge=10)
 
     web_host: str = "127.0.0.1"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, TypeHandler
+
 from bot import texts
-from bot.app import build_application
 from bot.botapi.flood import SWEEP_AT, FloodGate, Verdict
 from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
@@ -89,9 +91,32 @@ async def test_a_flooding_chat_is_slowed_down_while_another_is_served(
     assert "Eve" in welcome_back.content
 
 
-async def test_the_update_queue_is_bounded_by_the_setting(
+async def test_updates_taken_in_are_bounded_by_the_setting_however_slow_handling_is(
     emulator: BotApiEmulator, db: Database
 ) -> None:
-    settings = shop_settings(emulator, db, max_queued_updates=50)
-    application = build_application(settings, db, token=emulator.token)
-    assert application.update_queue.maxsize == 50
+    """Half being handled, half waiting; Telegram keeps the rest until there is room."""
+    settings = shop_settings(emulator, db, max_queued_updates=20)
+    release = asyncio.Event()
+    entered: list[int] = []
+
+    async def slow(update: Update, context: object) -> None:
+        entered.append(update.update_id)
+        await release.wait()
+        raise ApplicationHandlerStop
+
+    async with running_shop(settings, db, token=emulator.token) as application:
+        application.add_handler(TypeHandler(Update, slow), group=-2)
+        customers = [emulator.user(5000 + number, f"C{number}") for number in range(60)]
+        for customer in customers:
+            await customer.send("hello")
+        await asyncio.sleep(0.5)
+        backlog = application.update_queue
+        held = (len(entered), backlog.qsize())
+        release.set()
+        for _ in range(100):
+            if len(entered) == len(customers):
+                break
+            await asyncio.sleep(0.05)
+
+    assert held == (10, 10)
+    assert sorted(entered) == sorted(set(entered)) and len(entered) == len(customers)

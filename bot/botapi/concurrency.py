@@ -107,6 +107,43 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Nothing to release: the application waits for running updates itself."""
 
 
+class UpdateBacklog(asyncio.Queue[Any]):
+    """The application's update queue, bounded together with the updates being handled.
+
+    python-telegram-bot takes each update off its queue at once and starts a task for it, so a
+    queue's own bound never fills and a flood of updates becomes a flood of tasks. Here an update
+    is only taken off while fewer than `max_handling` are being handled (the application calls
+    task_done() when one is finished); the rest wait in the queue, at most `maxsize` of them. A
+    full queue makes polling wait before asking Telegram for more, and the webhook answer
+    "retry later", so Telegram keeps the surplus instead of this process's memory."""
+
+    def __init__(self, maxsize: int, *, max_handling: int) -> None:
+        super().__init__(maxsize)
+        self._max_handling = max_handling
+        self._handling = 0
+        self._slot_freed = asyncio.Event()
+
+    @property
+    def handling(self) -> int:
+        return self._handling
+
+    async def get(self) -> Any:
+        while self._handling >= self._max_handling:
+            self._slot_freed.clear()
+            await self._slot_freed.wait()
+        return await super().get()  # which takes the update through get_nowait()
+
+    def get_nowait(self) -> Any:
+        update = super().get_nowait()
+        self._handling += 1
+        return update
+
+    def task_done(self) -> None:
+        super().task_done()
+        self._handling = max(self._handling - 1, 0)
+        self._slot_freed.set()
+
+
 def _sender(update: object) -> int | None:
     if not isinstance(update, Update):
         return None
