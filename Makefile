@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run console admin test lint format
+.PHONY: run console admin test lint format messages language
 
 $(STAMP): pyproject.toml
 	@echo "Installing the shop and its dependencies into $(VENV) (once, about 30 s)..."
@@ -34,3 +34,20 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Translations (README, "Languages"): `make messages` extracts every marked text into
+# bot/locales/messages.pot, merges it into each language's .po (new texts empty, changed ones
+# fuzzy) and compiles the .mo files; `make language LANG=xx` starts a catalogue for a new one.
+POT := bot/locales/messages.pot
+CATALOGS := $(wildcard bot/locales/*/LC_MESSAGES/messages.po)
+
+messages: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_plural:1,2 --add-location=file --sort-by-file \
+		--project=shopbot --copyright-holder="shopbot contributors" -o $(POT) bot
+ifneq ($(CATALOGS),)
+	$(BIN)/pybabel -q update -i $(POT) -d bot/locales -D messages --add-location=file --ignore-obsolete
+	$(BIN)/pybabel -q compile -d bot/locales -D messages --statistics
+endif
+
+language: $(STAMP)
+	$(BIN)/pybabel init -i $(POT) -d bot/locales -D messages -l $(LANG)

@@ -16,7 +16,7 @@ import pytest
 
 from bot.services.catalog_csv import CatalogFileInvalid, LineError
 from bot.services.errors import InvalidInput, NotAllowed, ShopError
-from bot.texts.errors import COMPOSED, ERRORS, SINGULAR, error_text, line_problem
+from bot.texts.errors import COMPOSED, ERRORS, PLURALS, error_text, line_problem
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
 ERROR_CLASSES = frozenset(
@@ -134,7 +134,7 @@ def test_every_code_raised_has_a_template_and_every_template_is_raised() -> None
     raised = {r.code for r in all_raises() if r.code is not None}
     assert sorted(raised - ERRORS.keys()) == []
     assert sorted(ERRORS.keys() - raised) == []
-    assert SINGULAR.keys() <= ERRORS.keys()
+    assert PLURALS.keys() <= ERRORS.keys()
     assert COMPOSED.keys() <= ERRORS.keys()
 
 
@@ -151,9 +151,10 @@ def test_a_template_fills_in_exactly_the_parameters_its_raise_sites_pass() -> No
     assert mismatches == []
 
 
-def test_the_wording_for_one_uses_the_same_placeholders() -> None:
-    for code, (counted, template) in SINGULAR.items():
-        assert placeholders(template) <= placeholders(ERRORS[code]) | {counted}, code
+def test_every_plural_form_uses_the_same_placeholders() -> None:
+    for code, (counted, forms) in PLURALS.items():
+        assert counted in placeholders(ERRORS[code]), code
+        assert all(placeholders(form) == placeholders(ERRORS[code]) for form in forms), code
 
 
 def test_an_error_renders_its_parameters_and_logs_its_code() -> None:

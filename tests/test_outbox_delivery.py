@@ -141,8 +141,8 @@ async def test_a_notice_is_put_into_words_when_it_is_sent_not_when_it_is_queued(
     async with db.transaction() as session:
         notice = Notice("order.delivered", {"order_id": 7})
         await outbox.enqueue(session, key="order:7:delivered", chat_id=ann.chat_id, notice=notice)
-    reworded = {**notices.ENGLISH, "order.delivered": lambda *, order_id: f"#{order_id} is here"}
-    monkeypatch.setattr(notices, "_CATALOGUES", {"en": (reworded, notices.ENGLISH_LABELS)})
+    reworded = {**notices.NOTICES, "order.delivered": lambda *, order_id: f"#{order_id} is here"}
+    monkeypatch.setattr(notices, "NOTICES", reworded)
 
     assert await deliver_due(bot, db) == 1
 

@@ -25,7 +25,7 @@ from bot.keyboards.orders import (
 )
 from bot.keyboards.reviews import ReviewProduct
 from bot.models import OrderStatus
-from bot.texts.statuses import STATUS_LABELS, note_text
+from bot.texts.statuses import note_text, status_label
 from bot.usecases import orders
 from bot.usecases.orders import CustomerOrder
 
@@ -55,11 +55,11 @@ def _order_text(order: CustomerOrder) -> str:
     ]
     history = "\n".join(
         texts.order_history_line(
-            _time(change.created_at), STATUS_LABELS[change.to_status], note_text(change.note)
+            _time(change.created_at), status_label(change.to_status), note_text(change.note)
         )
         for change in order.history
     )
-    status = STATUS_LABELS[order.status]
+    status = status_label(order.status)
     total, address = texts.money(order.total, order.currency), order.shipping_address
     frame = texts.order_details(order.id, status, "", total, address, history)
     shown = texts.fit_lines(lines, texts.MESSAGE_MAX - len(frame))
@@ -101,7 +101,7 @@ async def _show_page(update: Update, context: ShopContext, page: int) -> None:
                 order.id,
                 _day(order.created_at),
                 texts.money(order.total, order.currency),
-                STATUS_LABELS[order.status],
+                status_label(order.status),
             ),
         )
         for order in found.items

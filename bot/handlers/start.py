@@ -13,7 +13,7 @@ from bot.keyboards.callbacks import ExpiredButton
 from bot.keyboards.menu import Hint, Menu, Noop, back_to_menu, main_menu
 from bot.keyboards.stripe_page import returned_keyboard
 from bot.models import OrderStatus
-from bot.texts.statuses import STATUS_LABELS
+from bot.texts.statuses import status_label
 from bot.usecases import start as usecase
 from bot.usecases.start import BackFromPayment
 
@@ -85,7 +85,7 @@ async def hint(update: Update, context: ShopContext, data: Hint) -> str | None:
 def _back_from_payment(back: BackFromPayment, *, can_pay: bool) -> Screen:
     """The order a Stripe payment page sent the customer back for, as it reads now."""
     order = back.order
-    status = STATUS_LABELS[order.status]
+    status = status_label(order.status)
     pending = order.status is OrderStatus.PENDING_PAYMENT
     if back.paid:
         text = texts.stripe_returned_paid(order.id, status, pending=pending)

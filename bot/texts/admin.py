@@ -23,7 +23,7 @@ from bot.services.stats import (
     UsersSummary,
 )
 from bot.texts import MESSAGE_MAX, esc, fit_lines, money
-from bot.texts.statuses import STATUS_LABELS, note_text
+from bot.texts.statuses import note_text, status_label
 
 # The order of the sections in /admin.
 SECTIONS = ("Catalogue", "Import and export", "Orders", "Customers", "Reviews", "Shop", "Admins")
@@ -317,14 +317,12 @@ def _customer_row(row: CustomerRow) -> str:
     )
 
 
-def customer_details(
-    c: CustomerDetails, status_labels: Mapping[OrderStatus, str] = STATUS_LABELS
-) -> str:
+def customer_details(c: CustomerDetails) -> str:
     title = f"👤 <b>{esc(c.first_name) or 'A customer'}</b>"
     if c.username:
         title += f" @{esc(c.username)}"
     role = "owner" if c.owner else "admin" if c.admin else "customer"
-    statuses = ", ".join(f"{n} {status_labels[status]}" for status, n in c.by_status)
+    statuses = ", ".join(f"{n} {status_label(status)}" for status, n in c.by_status)
     spent = [f"{money(s.amount, s.currency)} ({_plural(s.orders, 'order')})" for s in c.spent]
     lines = [
         title,
@@ -337,7 +335,7 @@ def customer_details(
         lines += ["", "<b>Last orders</b>"]
         lines += [
             f"#{o.id} · {day(o.created_at)} · {money(o.total, o.currency)} · "
-            f"{status_labels[o.status]}"
+            f"{status_label(o.status)}"
             for o in c.last_orders
         ]
     return "\n".join(lines)
@@ -356,7 +354,7 @@ def when(moment: datetime) -> str:
 
 
 def orders_page(page: Page[Order], status: OrderStatus | None) -> str:
-    which = f" · {STATUS_LABELS[status]}" if status else ""
+    which = f" · {status_label(status)}" if status else ""
     if not page.total:
         return f"📋 <b>All orders</b>{which}\nNo orders here yet."
     return (
@@ -368,7 +366,7 @@ def orders_page(page: Page[Order], status: OrderStatus | None) -> str:
 def order_button(order: Order) -> str:
     total = money(order.total, order.currency)
     placed = f"{order.created_at.day} {order.created_at:%b}"
-    status, customer = STATUS_LABELS[order.status], order.user.first_name
+    status, customer = status_label(order.status), order.user.first_name
     return f"#{order.id} · {placed} · {total} · {status} · {customer}"
 
 
@@ -379,7 +377,7 @@ def order_card(order: Order) -> str:
     def card(items: str) -> str:
         return "\n\n".join(
             [
-                f"📦 <b>Order #{order.id}</b> · {STATUS_LABELS[order.status]}\n"
+                f"📦 <b>Order #{order.id}</b> · {status_label(order.status)}\n"
                 f"Placed {when(order.created_at)}",
                 f"<b>Customer</b>\n{_customer(order)}",
                 f"<b>Shipping to</b>\n{esc(order.shipping_address)}",
@@ -431,7 +429,7 @@ def _payment(payment: PaymentInformation | None) -> str:
 def _history(order: Order) -> str:
     changes = order.history[-CARD_MAX_HISTORY:]
     lines = [
-        f"{when(change.created_at)} — {STATUS_LABELS[change.to_status]} · by {esc(change.actor)}"
+        f"{when(change.created_at)} — {status_label(change.to_status)} · by {esc(change.actor)}"
         + (f" ({esc(note_text(change.note))})" if change.note else "")
         for change in changes
     ]
@@ -442,7 +440,7 @@ def _history(order: Order) -> str:
 
 def status_set(order: Order) -> str:
     return (
-        f"✅ Order <b>#{order.id}</b> is now {STATUS_LABELS[order.status]}. "
+        f"✅ Order <b>#{order.id}</b> is now {status_label(order.status)}. "
         "The customer will be told."
     )
 
@@ -451,7 +449,7 @@ def order_cancelled(cancellation: Cancellation) -> str:
     order, refund = cancellation.order, cancellation.refund
     if not cancellation.cancelled:
         return (
-            f"⚠️ Order <b>#{order.id}</b> is {STATUS_LABELS[order.status]} now, so it was not "
+            f"⚠️ Order <b>#{order.id}</b> is {status_label(order.status)} now, so it was not "
             f"cancelled.\n{refund_requested(refund) if refund else ''}"
         ).rstrip()
     done = (
@@ -512,7 +510,7 @@ def already_refunded(order_id: int) -> str:
 def refund_confirmed(order: Order) -> str:
     return (
         f"✅ The refund of order <b>#{order.id}</b> is recorded; the order is "
-        f"{STATUS_LABELS[order.status]}. The customer will be told."
+        f"{status_label(order.status)}. The customer will be told."
     )
 
 

@@ -5,7 +5,8 @@ the edge (a chat reply, a web response, a notice), so a new language adds catalo
 
 Templates are plain format strings with named placeholders, and a few conversions for values
 that need words of their own: `{x!q}` quotes a person's words (shortened), `{x!l}` is an order
-status's label, `{x!m}` an amount in the error's `currency`, `{x!f}` an address field's name.
+status's label, `{x!m}` an amount in the error's `currency`, `{x!f}` an address field's name,
+`{x!n}` a number written the reader's way (1,234 or 1.234).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from bot.money import format_amount
 from bot.services.catalog_csv import CatalogFileInvalid, LineError
 from bot.services.errors import ShopError
+from bot.texts.i18n import N_, N_plural, _, ngettext, number
 from bot.texts.statuses import status_label
 
 QUOTE_LIMIT = 60
@@ -29,318 +31,337 @@ def quoted(words: str) -> str:
     answer quoted back whole would make the reply longer than Telegram accepts."""
     if len(words) > QUOTE_LIMIT:
         words = words[: QUOTE_LIMIT - 1].rstrip() + "…"
-    return f"“{words}”"
+    return _("“{words}”").format(words=words)
 
 
 FIELD_WORDS = {  # what to send for an address field
-    "recipient_name": "the recipient's name",
-    "street": "the street and house number",
-    "city": "the city",
-    "region": "the region or state",
+    "recipient_name": N_("the recipient's name"),
+    "street": N_("the street and house number"),
+    "city": N_("the city"),
+    "region": N_("the region or state"),
 }
 
 
 ERRORS: dict[str, str] = {
     # --- money
-    "money.bad_currency": "{currency!q} is not a currency code. Use three letters, like EUR.",
-    "money.bad_price": "{text!q} is not a price. Write it like 49.99.",
-    "money.too_many_decimals": "{text!q} has more decimals than {currency} allows.",
+    "money.bad_currency": N_("{currency!q} is not a currency code. Use three letters, like EUR."),
+    "money.bad_price": N_("{text!q} is not a price. Write it like 49.99."),
+    "money.too_many_decimals": N_("{text!q} has more decimals than {currency} allows."),
     # --- paging, search, statistics
-    "page.bad_number": "Page numbers start at 1.",
-    "page.bad_size": "A page holds 1 to {limit} items.",
-    "search.empty_query": "Type what you are looking for, for example “sneakers”.",
-    "search.forgotten": "I no longer know what you searched for. Please type it again.",
-    "stats.bad_days": "Statistics cover 1 to {limit} days.",
-    "stats.no_periods": "Ask for at least one period.",
+    "page.bad_number": N_("Page numbers start at 1."),
+    "page.bad_size": N_("A page holds 1 to {limit} items."),
+    "search.empty_query": N_("Type what you are looking for, for example “sneakers”."),
+    "search.forgotten": N_("I no longer know what you searched for. Please type it again."),
+    "stats.bad_days": N_("Statistics cover 1 to {limit} days."),
+    "stats.no_periods": N_("Ask for at least one period."),
     # --- catalogue
-    "category.gone": "This category no longer exists.",
-    "category.name_taken": "There is already a category called “{name}”.",
-    "category.name_empty": "A category name can't be empty.",
-    "category.name_too_long": "A category name can be at most {limit} characters long.",
-    "category.not_found": "There is no category “{reference}”. /addcategory adds one.",
-    "category.none_yet": "There are no categories yet. Add one first with /addcategory <name>.",
-    "product.gone": "This product no longer exists.",
-    "product.unavailable": "This product is no longer available.",
-    "product.not_found": "Product #{product_id} was not found.",
-    "product.sku_not_found": "No product has the id or SKU {sku!q}.",
-    "product.sku_taken": "Another product already has the SKU “{sku}”.",
-    "product.sku_invalid": "A SKU is 1 to {limit} characters without spaces, like SNK-042.",
-    "product.name_empty": "A product name can't be empty.",
-    "product.name_too_long": "A product name can be at most {limit} characters long.",
-    "product.description_too_long": "A description can be at most {limit} characters.",
-    "product.photo_too_long": "A photo reference can be at most {limit} characters.",
-    "product.photo_invalid": (
+    "category.gone": N_("This category no longer exists."),
+    "category.name_taken": N_("There is already a category called “{name}”."),
+    "category.name_empty": N_("A category name can't be empty."),
+    "category.name_too_long": N_("A category name can be at most {limit} characters long."),
+    "category.not_found": N_("There is no category “{reference}”. /addcategory adds one."),
+    "category.none_yet": N_("There are no categories yet. Add one first with /addcategory <name>."),
+    "product.gone": N_("This product no longer exists."),
+    "product.unavailable": N_("This product is no longer available."),
+    "product.not_found": N_("Product #{product_id} was not found."),
+    "product.sku_not_found": N_("No product has the id or SKU {sku!q}."),
+    "product.sku_taken": N_("Another product already has the SKU “{sku}”."),
+    "product.sku_invalid": N_("A SKU is 1 to {limit} characters without spaces, like SNK-042."),
+    "product.name_empty": N_("A product name can't be empty."),
+    "product.name_too_long": N_("A product name can be at most {limit} characters long."),
+    "product.description_too_long": N_("A description can be at most {limit} characters."),
+    "product.photo_too_long": N_("A photo reference can be at most {limit} characters."),
+    "product.photo_invalid": N_(
         "A photo must be a picture sent to the bot or a web address starting with https://."
     ),
-    "product.price_invalid": (
+    "product.price_invalid": N_(
         "A price is a whole number of cents from 0 to {limit}, like 4999 for 49.99."
     ),
-    "product.price_too_high": "A price can be at most {limit!m}.",
-    "product.price_empty": "A price can't be empty.",
-    "product.stock_invalid": "Stock is a whole number from 0 to {limit:,}.",
-    "product.size_name_empty": "A size name can't be empty.",
-    "product.size_name_too_long": "A size name can be at most {limit} characters long.",
-    "product.size_twice": "The size “{size}” is listed twice.",
-    "product.photo_missing": (
+    "product.price_too_high": N_("A price can be at most {limit!m}."),
+    "product.price_empty": N_("A price can't be empty."),
+    "product.stock_invalid": N_("Stock is a whole number from 0 to {limit!n}."),
+    "product.size_name_empty": N_("A size name can't be empty."),
+    "product.size_name_too_long": N_("A size name can be at most {limit} characters long."),
+    "product.size_twice": N_("The size “{size}” is listed twice."),
+    "product.photo_missing": N_(
         "Send the photo with the caption /editproduct <id> photo, "
         "or reply to a photo with that command."
     ),
     # --- /addproduct
-    "draft.incomplete": "This product is missing something. Please start again with /addproduct.",
-    "draft.send_photo": "Please send a photo of the product, or press Skip.",
-    "draft.sizes_empty": "Please send at least one size with its stock, like S 5, M 3.",
-    "draft.too_many_sizes": "A product can have at most {limit} sizes.",
-    "draft.not_a_size": "{text!q} is not a size with its stock. Write it like M 3.",
-    "draft.sku_taken": (
+    "draft.incomplete": N_(
+        "This product is missing something. Please start again with /addproduct."
+    ),
+    "draft.send_photo": N_("Please send a photo of the product, or press Skip."),
+    "draft.sizes_empty": N_("Please send at least one size with its stock, like S 5, M 3."),
+    "draft.too_many_sizes": N_("A product can have at most {limit} sizes."),
+    "draft.not_a_size": N_("{text!q} is not a size with its stock. Write it like M 3."),
+    "draft.sku_taken": N_(
         "Another product already has the SKU “{sku}”. Send another one, or press Save."
     ),
     # --- catalogue files
-    "catalog_file.too_large": "The file is too large: at most {limit_mb} MB.",
-    "catalog_file.not_csv": (
+    "catalog_file.too_large": N_("The file is too large: at most {limit_mb} MB."),
+    "catalog_file.not_csv": N_(
         "This is not a CSV file. Save the sheet as “CSV UTF-8” and send that."
     ),
-    "catalog_file.empty": "The file is empty.",
-    "catalog_file.no_products": "The file has a header but no products.",
-    "catalog_file.changed_meanwhile": (
+    "catalog_file.empty": N_("The file is empty."),
+    "catalog_file.no_products": N_("The file has a header but no products."),
+    "catalog_file.changed_meanwhile": N_(
         "The catalogue changed while the file was being imported. Send it again."
     ),
-    "catalog_file.invalid": "The file has {count:,} problems:",
+    "catalog_file.invalid": "The file has {count!n} problems:",  # rendered through PLURALS
     # a line's problems, after "Line 3: "
-    "catalog_file.not_utf8": "this is not UTF-8 text. Save the file as “CSV UTF-8”.",
-    "catalog_file.unreadable": "the file can't be read as CSV ({reason}).",
-    "catalog_file.bad_header": "the first line must name the columns {expected} ({problems}).",
-    "catalog_file.too_many_rows": "a file can have at most {limit:,} rows.",
-    "catalog_file.values_open_quote": (
+    "catalog_file.not_utf8": N_("this is not UTF-8 text. Save the file as “CSV UTF-8”."),
+    "catalog_file.unreadable": N_("the file can't be read as CSV ({reason})."),
+    "catalog_file.bad_header": N_("the first line must name the columns {expected} ({problems})."),
+    "catalog_file.too_many_rows": N_("a file can have at most {limit!n} rows."),
+    "catalog_file.values_open_quote": N_(
         "{found} values instead of {expected} (is a double quote left open?)."
     ),
-    "catalog_file.values_count": (
+    "catalog_file.values_count": N_(
         "{found} values instead of {expected} (a value with a comma in it needs double quotes)."
     ),
-    "catalog_file.rows_disagree": (
+    "catalog_file.rows_disagree": N_(
         "the {column} of {sku} differs from line {first_line}; the rows of one product must agree."
     ),
-    "catalog_file.size_twice": "size “{size}” of {sku} is already on line {first_line}.",
-    "catalog_file.not_yes_no": "{value!q} is not yes or no.",
+    "catalog_file.size_twice": N_("size “{size}” of {sku} is already on line {first_line}."),
+    "catalog_file.not_yes_no": N_("{value!q} is not yes or no."),
     # --- cart
-    "cart.add_range": "You can add 1 to {limit} at a time.",
-    "cart.set_range": "Please choose a quantity from 0 to {limit}.",
-    "cart.not_sold": "{product} is no longer sold.",
-    "cart.line_not_sold": "{product} is no longer sold. Please remove it.",
-    "cart.other_currency": (
+    "cart.add_range": N_("You can add 1 to {limit} at a time."),
+    "cart.set_range": N_("Please choose a quantity from 0 to {limit}."),
+    "cart.not_sold": N_("{product} is no longer sold."),
+    "cart.line_not_sold": N_("{product} is no longer sold. Please remove it."),
+    "cart.other_currency": N_(
         "Your cart is in {cart_currency} but {product} is priced in {currency}. "
         "Please check out or empty your cart first."
     ),
-    "cart.line_gone": "That item is no longer in your cart.",
-    "cart.size_unavailable": "That product or size isn't available.",
-    "cart.sold_out": "{product} ({size}) is out of stock.",
-    "cart.sold_out_have": (
+    "cart.line_gone": N_("That item is no longer in your cart."),
+    "cart.size_unavailable": N_("That product or size isn't available."),
+    "cart.sold_out": N_("{product} ({size}) is out of stock."),
+    "cart.sold_out_have": N_(
         "{product} ({size}) is out of stock. You already have {already} in your cart."
     ),
-    "cart.only_left": "Only {left} left of {product} ({size}).",
-    "cart.only_left_have": (
+    "cart.only_left": N_("Only {left} left of {product} ({size})."),
+    "cart.only_left_have": N_(
         "Only {left} left of {product} ({size}). You already have {already} in your cart."
     ),
-    "cart.line_limit": "You can have at most {limit} of {product} ({size}) in your cart.",
+    "cart.line_limit": N_("You can have at most {limit} of {product} ({size}) in your cart."),
     # --- checkout and orders
-    "checkout.cart_empty": "Your cart is empty, so there is nothing to order.",
-    "checkout.blocked": (
+    "checkout.cart_empty": N_("Your cart is empty, so there is nothing to order."),
+    "checkout.blocked": N_(
         "Some items in your cart can't be ordered as they are (marked ⚠️). "
         "Please lower the quantity or remove them first."
     ),
-    "catalog_file.preview_replaced": (
+    "catalog_file.preview_replaced": N_(
         "A newer file's preview replaced this one, so this one can no longer be applied. "
         "Use the buttons under the latest preview."
     ),
-    "catalog_file.changed_since_preview": (
+    "catalog_file.changed_since_preview": N_(
         "The shop changed since the preview (stock was sold or edited), so the file would now "
         "do something else. Nothing was imported: send the file again to see a new preview."
     ),
-    "checkout.below_minimum": (
+    "checkout.below_minimum": N_(
         "Card payments start at {minimum!m}, and your cart comes to less. "
         "Please add something to it."
     ),
-    "checkout.total_too_large": (
+    "checkout.total_too_large": N_(
         "An order can be at most {limit!m}, the most one payment can take. "
         "Please split your cart into smaller orders."
     ),
-    "order.cart_empty": "Your cart is empty.",
-    "order.address_not_found": "That address was not found. Please choose another one.",
-    "order.product_not_sold": "{product} is no longer sold. Please remove it from your cart.",
-    "order.mixed_currencies": (
+    "order.cart_empty": N_("Your cart is empty."),
+    "order.address_not_found": N_("That address was not found. Please choose another one."),
+    "order.product_not_sold": N_("{product} is no longer sold. Please remove it from your cart."),
+    "order.mixed_currencies": N_(
         "Your cart has prices in more than one currency. Please order them separately."
     ),
-    "order.sold_out": "Sorry, {product} (size {size}) is sold out.",
-    "order.only_left": (
+    "order.sold_out": N_("Sorry, {product} (size {size}) is sold out."),
+    "order.only_left": N_(
         "Sorry, only {left} of {product} (size {size}) left. "
         "Please lower the quantity in your cart."
     ),
-    "order.not_found": "Order #{order_id} was not found.",
-    "order.cannot_request_cancel": (
+    "order.not_found": N_("Order #{order_id} was not found."),
+    "order.cannot_request_cancel": N_(
         "Order #{order_id} is {status!l}, so there is nothing to ask: an order can be "
         "cancelled on request only once it is paid and before it ships."
     ),
-    "order.keep_needs_paid": (
+    "order.keep_needs_paid": N_(
         "Order #{order_id} is {status!l}: /keeporder answers a request to cancel a paid order."
     ),
-    "order.cannot_cancel": (
+    "order.cannot_cancel": N_(
         "Order #{order_id} is {status!l}, so it can no longer be cancelled here. "
         "Please contact us if you need help."
     ),
-    "order.cannot_become": "Order #{order_id} is {status!l}; it cannot become {to!l}.",
+    "order.cannot_become": N_("Order #{order_id} is {status!l}; it cannot become {to!l}."),
     # --- admins moving orders
-    "order.use_cancelorder": (
+    "order.use_cancelorder": N_(
         "To cancel order #{order_id}, send /cancelorder {order_id}: it puts the items "
         "back in stock and refunds the payment."
     ),
-    "order.use_refund": (
+    "order.use_refund": N_(
         "To refund order #{order_id}, send /refund {order_id}: it gives the money back "
         "through the payment provider."
     ),
-    "order.paid_by_provider": (
+    "order.paid_by_provider": N_(
         "An order becomes paid only when its payment provider confirms the money."
     ),
-    "order.never_back_to_pending": "An order can't go back to awaiting payment.",
-    "order.already_in": "Order #{order_id} is already {status!l}.",
-    "order.closed": "Order #{order_id} is {status!l}: a closed order can't change any more.",
-    "order.unpaid_cannot": (
+    "order.never_back_to_pending": N_("An order can't go back to awaiting payment."),
+    "order.already_in": N_("Order #{order_id} is already {status!l}."),
+    "order.closed": N_("Order #{order_id} is {status!l}: a closed order can't change any more."),
+    "order.unpaid_cannot": N_(
         "Order #{order_id} is awaiting payment: an order awaiting payment can't be {to}."
     ),
-    "order.not_shipped_yet": (
+    "order.not_shipped_yet": N_(
         "Order #{order_id} hasn't shipped yet: send /setstatus {order_id} shipped first."
     ),
-    "order.cannot_cancel_sent": (
+    "order.cannot_cancel_sent": N_(
         "Order #{order_id} has been {status}, so it can't be cancelled; "
         "/refund {order_id} refunds it."
     ),
-    "order.cannot_change": "Order #{order_id} is {status!l}; it can't become {to!l}.",
-    "order.refunding_not_shippable": (
+    "order.cannot_change": N_("Order #{order_id} is {status!l}; it can't become {to!l}."),
+    "order.refunding_not_shippable": N_(
         "Order #{order_id} is being refunded, so it can't be shipped."
     ),
-    "order.bad_status": "Usage: {usage}\nStatuses: {statuses}",
+    "order.bad_status": N_("Usage: {usage}\nStatuses: {statuses}"),
     # --- refunds
-    "refund.already_done": "Order #{order_id} has already been refunded.",
-    "refund.nothing_to_refund": "Order #{order_id} has no payment to refund (it is {status!l}).",
-    "refund.no_payment": "Order #{order_id} has no payment to refund.",
-    "refund.stripe_confirms": (
+    "refund.already_done": N_("Order #{order_id} has already been refunded."),
+    "refund.nothing_to_refund": N_(
+        "Order #{order_id} has no payment to refund (it is {status!l})."
+    ),
+    "refund.no_payment": N_("Order #{order_id} has no payment to refund."),
+    "refund.stripe_confirms": N_(
         "Stripe confirms the refund of order #{order_id} itself: the order becomes "
         "refunded when it does."
     ),
     # --- paying
-    "payment.cannot_pay": "Order #{order_id} is {status!l}; it cannot be paid.",
-    "payment.under_review": (
+    "payment.cannot_pay": N_("Order #{order_id} is {status!l}; it cannot be paid."),
+    "payment.under_review": N_(
         "A payment for order #{order_id} is already being checked by the shop. "
         "Please wait for us to contact you."
     ),
-    "payment.order_unknown": "We could not find the order this payment belongs to.",
-    "payment.too_late": (
+    "payment.order_unknown": N_("We could not find the order this payment belongs to."),
+    "payment.too_late": N_(
         "Order #{order_id} was not paid in time and is being cancelled. Please order again."
     ),
-    "payment.being_confirmed": (
+    "payment.being_confirmed": N_(
         "Stripe has your payment for order #{order_id} and is confirming it; we will tell you "
         "here as soon as it does."
     ),
-    "payment.too_little_time": (
+    "payment.too_little_time": (  # rendered through PLURALS
         "Order #{order_id} is released in {minutes} minutes: too soon for a card "
         "payment page, which stays open 30 minutes. Cancel it in /orders and order again."
     ),
-    "payment.unavailable": "Card payments are not available right now. Please try again later.",
-    "payment.unreachable": "The payment service did not answer. Please try again in a minute.",
-    "payment.declined": "The payment was declined. Please check the card or try another one.",
-    "payment.already_refunded": (
+    "payment.unavailable": N_("Card payments are not available right now. Please try again later."),
+    "payment.unreachable": N_("The payment service did not answer. Please try again in a minute."),
+    "payment.declined": N_("The payment was declined. Please check the card or try another one."),
+    "payment.already_refunded": N_(
         "Stripe has already refunded this payment; the order becomes refunded when Stripe's "
         "confirmation arrives."
     ),
-    "payment.not_ours": (
+    "payment.not_ours": N_(
         "This payment request is not valid. Nothing was charged; please order again."
     ),
-    "payment.no_order": "We couldn't find this order. Nothing was charged; please order again.",
-    "payment.timed_out": (
+    "payment.no_order": N_("We couldn't find this order. Nothing was charged; please order again."),
+    "payment.timed_out": N_(
         "This order was cancelled because it wasn't paid in time. Please order again."
     ),
-    "payment.order_cancelled": (
+    "payment.order_cancelled": N_(
         "Order #{order_id} was cancelled, so nothing was charged. Please order again."
     ),
-    "payment.already_moved_on": (
+    "payment.already_moved_on": N_(
         "Order #{order_id} is already {status!l}, so nothing was charged."
     ),
-    "payment.amount_changed": "The amount changed; please check out again. Nothing was charged.",
-    "payment.no_charge_id": "This payment has no Telegram charge id.",
-    "stripe_event.not_an_event": "This is not a Stripe event.",
-    "stripe_event.no_object": "This Stripe event carries no object.",
+    "payment.amount_changed": N_(
+        "The amount changed; please check out again. Nothing was charged."
+    ),
+    "payment.no_charge_id": N_("This payment has no Telegram charge id."),
+    "stripe_event.not_an_event": N_("This is not a Stripe event."),
+    "stripe_event.no_object": N_("This Stripe event carries no object."),
     # --- saved cards
-    "card.other_account": "This card is already saved to another account.",
-    "card.no_token": "The card could not be saved: the payment provider sent no token.",
-    "card.number_refused": ("For your safety we never store card numbers. The card was not saved."),
-    "card.no_brand": "The card could not be saved: its brand is missing.",
-    "card.bad_last4": "The last four digits of the card must be exactly four digits.",
-    "card.bad_month": "The card's expiry month must be between 1 and 12.",
-    "card.bad_year": "The card's expiry year is not valid.",
-    "card.not_found": "That saved card was not found.",
-    "card.not_removed": (
+    "card.other_account": N_("This card is already saved to another account."),
+    "card.no_token": N_("The card could not be saved: the payment provider sent no token."),
+    "card.number_refused": N_(
+        "For your safety we never store card numbers. The card was not saved."
+    ),
+    "card.no_brand": N_("The card could not be saved: its brand is missing."),
+    "card.bad_last4": N_("The last four digits of the card must be exactly four digits."),
+    "card.bad_month": N_("The card's expiry month must be between 1 and 12."),
+    "card.bad_year": N_("The card's expiry year is not valid."),
+    "card.not_found": N_("That saved card was not found."),
+    "card.not_removed": N_(
         "The card could not be removed just now: our payment provider did not confirm it. It is "
         "still saved; please try again in a minute."
     ),
     # --- reviews
-    "rating.out_of_range": "Please rate from 1 to 5 stars.",
-    "review.empty": "Your review is empty. Please write a few words.",
-    "review.too_long": ("Your review is {length} characters long. Please keep it within {limit}."),
-    "review.not_found": "Review #{review_id} not found.",
-    "review.product_not_found": "We couldn't find that product.",
-    "review.buyers_only": "Only customers who bought {product} can review it.",
-    "rating.buyers_only": "Only customers who bought {product} can rate or review it.",
+    "rating.out_of_range": N_("Please rate from 1 to 5 stars."),
+    "review.empty": N_("Your review is empty. Please write a few words."),
+    "review.too_long": N_(
+        "Your review is {length} characters long. Please keep it within {limit}."
+    ),
+    "review.not_found": N_("Review #{review_id} not found."),
+    "review.product_not_found": N_("We couldn't find that product."),
+    "review.buyers_only": N_("Only customers who bought {product} can review it."),
+    "rating.buyers_only": N_("Only customers who bought {product} can rate or review it."),
     # --- customers and their addresses
-    "customer.not_found": "We couldn't find that customer.",
-    "customer.unknown_telegram_id": "Customer with Telegram id {telegram_id} not found.",
-    "email.invalid": (
+    "customer.not_found": N_("We couldn't find that customer."),
+    "customer.unknown_telegram_id": N_("Customer with Telegram id {telegram_id} not found."),
+    "email.invalid": N_(
         "{email!q} doesn't look like an email address. Please send one like name@example.com."
     ),
-    "address.one_line": "Please send {field!f} on a single line.",
-    "address.missing": "Please send {field!f}.",
-    "address.too_long": "That is too long. Please send {field!f} in at most {limit} characters.",
-    "address.bad_phone": "Please send a phone number of 7 to 15 digits, like +49 30 1234567.",
-    "address.too_short": "That looks too short for {field!f}. Please send it in full.",
-    "address.phone_for_country": (
+    "address.one_line": N_("Please send {field!f} on a single line."),
+    "address.missing": N_("Please send {field!f}."),
+    "address.too_long": N_(
+        "That is too long. Please send {field!f} in at most {limit} characters."
+    ),
+    "address.bad_phone": N_("Please send a phone number of 7 to 15 digits, like +49 30 1234567."),
+    "address.too_short": N_("That looks too short for {field!f}. Please send it in full."),
+    "address.phone_for_country": N_(
         "{phone!q} isn't a phone number in {country}. Please send the phone number again, with "
         "its country code if it's from another country (like +49 30 1234567)."
     ),
-    "address.postal_code_for_country": (
+    "address.postal_code_for_country": N_(
         "{postal_code!q} isn't a postal code in {country} (they look like {example}). "
         "Please send the postal code again."
     ),
-    "address.bad_postal_code": (
+    "address.bad_postal_code": N_(
         "Please send a postal code of 2 to 10 letters or digits, like 10115 or SW1A 1AA."
     ),
-    "address.unknown_country": (
+    "address.unknown_country": N_(
         "I don't know the country {country!q}. "
         "Please send its name in English or its two-letter code, like DE."
     ),
-    "address.too_many": "You can keep up to {limit} addresses. Please delete one first.",
-    "address.not_found": "We couldn't find that address. It may have been deleted.",
+    "address.too_many": N_("You can keep up to {limit} addresses. Please delete one first."),
+    "address.not_found": N_("We couldn't find that address. It may have been deleted."),
     # --- admins
-    "admin.usage": "Usage: {usage}",
-    "admin.owners_only": "Only the shop's owners (ADMIN_IDS) can promote or demote admins.",
-    "admin.is_owner": "That user is an owner (ADMIN_IDS); change the configuration instead.",
-    "admin.unknown_user": "No customer with that Telegram id has written to the bot yet.",
-    "broadcast.text_or_copy": "A broadcast needs a text or a message to copy, and not both.",
-    "broadcast.text_or_reply": (
+    "admin.usage": N_("Usage: {usage}"),
+    "admin.owners_only": N_("Only the shop's owners (ADMIN_IDS) can promote or demote admins."),
+    "admin.is_owner": N_("That user is an owner (ADMIN_IDS); change the configuration instead."),
+    "admin.unknown_user": N_("No customer with that Telegram id has written to the bot yet."),
+    "broadcast.text_or_copy": N_("A broadcast needs a text or a message to copy, and not both."),
+    "broadcast.text_or_reply": N_(
         "Send /broadcast with a text, or reply with just /broadcast to the message to copy; "
         "not both."
     ),
-    "broadcast.already_started": "That /broadcast has already started.",
-    "broadcast.nobody": "There is nobody to send it to: no other customer can get messages.",
-    "broadcast.preview_replaced": (
+    "broadcast.already_started": N_("That /broadcast has already started."),
+    "broadcast.nobody": N_("There is nobody to send it to: no other customer can get messages."),
+    "broadcast.preview_replaced": N_(
         "A newer /broadcast replaced this preview, and this one can no longer be sent. "
         "Use the buttons under the latest preview."
     ),
 }
 
-# Wording for a count of one, where it differs: code -> (the counted parameter, template).
-SINGULAR: dict[str, tuple[str, str]] = {
-    "catalog_file.invalid": ("count", "The file has 1 problem:"),
+# Codes whose wording depends on a count: code -> (the counted parameter, its plural forms).
+PLURALS: dict[str, tuple[str, tuple[str, str]]] = {
+    "catalog_file.invalid": (
+        "count",
+        N_plural("The file has {count!n} problem:", "The file has {count!n} problems:"),
+    ),
     "payment.too_little_time": (
         "minutes",
-        "Order #{order_id} is released in {minutes} minute: too soon for a card "
-        "payment page, which stays open 30 minutes. Cancel it in /orders and order again.",
+        N_plural(
+            "Order #{order_id} is released in {minutes} minute: too soon for a card "
+            "payment page, which stays open 30 minutes. Cancel it in /orders and order again.",
+            "Order #{order_id} is released in {minutes} minutes: too soon for a card "
+            "payment page, which stays open 30 minutes. Cancel it in /orders and order again.",
+        ),
     ),
 }
 
@@ -357,7 +378,9 @@ class _Formatter(string.Formatter):
         if conversion == "m":
             return format_amount(int(value), str(self.params["currency"]))
         if conversion == "f":
-            return FIELD_WORDS[str(value)]
+            return _(FIELD_WORDS[str(value)])
+        if conversion == "n":
+            return number(int(value))
         return super().convert_field(value, conversion)
 
 
@@ -365,11 +388,12 @@ def _header_problems(params: Mapping[str, Any]) -> dict[str, object]:
     """What is wrong with a catalogue file's first line, in one parenthesis."""
     problems = []
     if params["missing"]:
-        problems.append("missing " + ", ".join(params["missing"]))
+        problems.append(_("missing {columns}").format(columns=", ".join(params["missing"])))
     if params["unknown"]:
-        problems.append("unknown " + ", ".join(f"“{name}”" for name in params["unknown"]))
+        unknown = ", ".join(quoted(name) for name in params["unknown"])
+        problems.append(_("unknown {columns}").format(columns=unknown))
     if params["repeated"]:
-        problems.append("repeated " + ", ".join(params["repeated"]))
+        problems.append(_("repeated {columns}").format(columns=", ".join(params["repeated"])))
     return {"problems": "; ".join(problems)}
 
 
@@ -380,11 +404,13 @@ COMPOSED: dict[str, Callable[[Mapping[str, Any]], dict[str, object]]] = {
 
 
 def template(code: str, params: Mapping[str, object]) -> str:
-    """The template for this code, in the wording its counts call for."""
-    singular = SINGULAR.get(code)
-    if singular is not None and params.get(singular[0]) == 1:
-        return singular[1]
-    return ERRORS[code]
+    """The template for this code, in the reader's language and the plural its count calls
+    for."""
+    counted = PLURALS.get(code)
+    if counted is not None:
+        parameter, (singular, plural) = counted
+        return ngettext(singular, plural, int(str(params[parameter])))
+    return _(ERRORS[code])
 
 
 def render(code: str, params: Mapping[str, object]) -> str:
@@ -395,8 +421,11 @@ def render(code: str, params: Mapping[str, object]) -> str:
 
 def line_problem(problem: LineError) -> str:
     text = render(problem.code, problem.params)
-    where = f"{problem.column}: " if problem.column else ""
-    return f"Line {problem.line}: {where}{text}"
+    if problem.column:
+        return _("Line {line}: {column}: {problem}").format(
+            line=problem.line, column=problem.column, problem=text
+        )
+    return _("Line {line}: {problem}").format(line=problem.line, problem=text)
 
 
 def file_problems(error: CatalogFileInvalid) -> str:
@@ -410,7 +439,11 @@ def file_problems(error: CatalogFileInvalid) -> str:
         shown.append(line)
     hidden = error.count - len(shown)
     if hidden:
-        shown.append(f"…and {hidden:,} more.")
+        shown.append(
+            ngettext("…and {count} more.", "…and {count} more.", hidden).format(
+                count=number(hidden)
+            )
+        )
     return "\n".join([render(error.code, error.params), *shown])
 
 

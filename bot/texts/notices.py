@@ -2,8 +2,8 @@
 
 The outbox stores a notice as a key ("order.paid") with plain parameters (ids, amounts in minor
 units with their currency, names), and its buttons as label keys with the data they carry. This
-module renders them at send time, so a notice can be shown in the recipient's language: a new
-language is one more pair of catalogues here, not a change to the services that queue notices.
+module renders them at send time, in the recipient's language (gettext, bot/texts/i18n.py): a
+new language is one more catalogue, not a change to the services that queue notices.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bot.texts import esc, money
+from bot.texts.i18n import _, current_language, using_language
 
-DEFAULT_LANGUAGE = "en"
 # A verbatim text, as rows queued before notices had keys were written (already HTML).
 LEGACY_TEXT = "legacy.text"
 
@@ -32,114 +32,115 @@ class NoticeError(ValueError):
 
 
 def _paid(*, order_id: int, amount: int, currency: str) -> str:
-    return (
-        f"✅ Thank you! We received {money(amount, currency.upper())} for order "
-        f"<b>#{order_id}</b>. We will let you know when it ships."
-    )
+    return _(
+        "✅ Thank you! We received {amount} for order <b>#{order_id}</b>. "
+        "We will let you know when it ships."
+    ).format(amount=money(amount, currency.upper()), order_id=order_id)
 
 
 def _payment_failed(*, order_id: int) -> str:
-    return (
-        f"❌ The payment for order <b>#{order_id}</b> did not go through. Your order is still "
+    return _(
+        "❌ The payment for order <b>#{order_id}</b> did not go through. Your order is still "
         "reserved for a while: open /orders to try again, or contact us if you need help."
-    )
+    ).format(order_id=order_id)
 
 
 def _expired(*, order_id: int) -> str:
-    return (
-        f"⌛ Order <b>#{order_id}</b> was cancelled because it was not paid in time. "
+    return _(
+        "⌛ Order <b>#{order_id}</b> was cancelled because it was not paid in time. "
         "Nothing was charged, and the items are back on sale."
-    )
+    ).format(order_id=order_id)
 
 
 def _refunded(*, order_id: int, amount: int, currency: str) -> str:
-    return (
-        f"↩️ We refunded {money(amount, currency.upper())} for order <b>#{order_id}</b>. "
+    return _(
+        "↩️ We refunded {amount} for order <b>#{order_id}</b>. "
         "Depending on your bank it can take a few days to show."
-    )
+    ).format(amount=money(amount, currency.upper()), order_id=order_id)
 
 
 def _shipped(*, order_id: int, address: str) -> str:
-    return (
-        f"🚚 Good news: order <b>#{order_id}</b> has shipped! It is on its way to\n{esc(address)}"
-    )
+    return _(
+        "🚚 Good news: order <b>#{order_id}</b> has shipped! It is on its way to\n{address}"
+    ).format(order_id=order_id, address=esc(address))
 
 
 def _delivered(*, order_id: int) -> str:
-    return (
-        f"📬 Order <b>#{order_id}</b> has been delivered. We hope you like it! "
+    return _(
+        "📬 Order <b>#{order_id}</b> has been delivered. We hope you like it! "
         "You can rate what you bought in /orders."
-    )
+    ).format(order_id=order_id)
 
 
 def _cancelled_by_shop(
     *, order_id: int, refund_amount: int | None = None, refund_currency: str | None = None
 ) -> str:
     """The refund: what goes back to the customer, when they had paid."""
-    money_back = (
-        f"Your payment of {money(refund_amount, refund_currency.upper())} will be refunded to you."
-        if refund_amount is not None and refund_currency
-        else "Nothing was charged."
-    )
-    return (
-        f"✖ We are sorry: we had to cancel order <b>#{order_id}</b>. {money_back} "
+    if refund_amount is not None and refund_currency:
+        return _(
+            "✖ We are sorry: we had to cancel order <b>#{order_id}</b>. Your payment of "
+            "{amount} will be refunded to you. Please contact us if you have any questions."
+        ).format(order_id=order_id, amount=money(refund_amount, refund_currency.upper()))
+    return _(
+        "✖ We are sorry: we had to cancel order <b>#{order_id}</b>. Nothing was charged. "
         "Please contact us if you have any questions."
-    )
+    ).format(order_id=order_id)
 
 
 def _payment_review(*, order_id: int) -> str:
-    return (
-        f"We received a payment for order <b>#{order_id}</b>, but it does not match the order. "
+    return _(
+        "We received a payment for order <b>#{order_id}</b>, but it does not match the order. "
         "We are checking it and will contact you shortly."
-    )
+    ).format(order_id=order_id)
 
 
 def _late_payment(*, order_id: int) -> str:
-    return (
-        f"We received a payment for order <b>#{order_id}</b> after it was closed. "
+    return _(
+        "We received a payment for order <b>#{order_id}</b> after it was closed. "
         "Don't worry: we will refund it to you."
-    )
+    ).format(order_id=order_id)
 
 
 def _cancel_requested(*, order_id: int) -> str:
-    return (
-        f"🙋 We asked the shop to cancel order <b>#{order_id}</b>. You'll hear back here; "
+    return _(
+        "🙋 We asked the shop to cancel order <b>#{order_id}</b>. You'll hear back here; "
         "if it's cancelled, your money is refunded in full."
-    )
+    ).format(order_id=order_id)
 
 
 def _cancel_declined(*, order_id: int) -> str:
-    return (
-        f"Order <b>#{order_id}</b> can't be cancelled any more: it's already on its way to you. "
+    return _(
+        "Order <b>#{order_id}</b> can't be cancelled any more: it's already on its way to you. "
         "Please contact us if you need help."
-    )
+    ).format(order_id=order_id)
 
 
 def _unmatched_payment(*, amount: int, currency: str) -> str:
-    return (
-        f"We received your payment of {money(amount, currency.upper())} but couldn't match it "
-        "to an order. Don't worry: we are checking it and will contact you shortly."
-    )
+    return _(
+        "We received your payment of {amount} but couldn't match it to an order. "
+        "Don't worry: we are checking it and will contact you shortly."
+    ).format(amount=money(amount, currency.upper()))
 
 
 def _promoted() -> str:
-    return (
+    return _(
         "🔑 You are now an admin of this shop. Send /admin to see the commands you can use: "
         "the catalogue, orders, refunds and more."
     )
 
 
 def _demoted() -> str:
-    return "You are no longer an admin of this shop. Thank you for your help!"
+    return _("You are no longer an admin of this shop. Thank you for your help!")
 
 
 # ---------------------------------------------------------------- to the admins
 
 
 def _admin_paid(*, order_id: int, amount: int, currency: str, customer: str) -> str:
-    return (
-        f"💰 New paid order <b>#{order_id}</b>: {money(amount, currency.upper())} "
-        f"from {esc(customer or 'a customer')}."
+    return _("💰 New paid order <b>#{order_id}</b>: {amount} from {customer}.").format(
+        order_id=order_id,
+        amount=money(amount, currency.upper()),
+        customer=esc(customer or _("a customer")),
     )
 
 
@@ -151,89 +152,99 @@ def _admin_mismatch(
     received_amount: int,
     received_currency: str,
 ) -> str:
-    expected = money(expected_amount, expected_currency.upper())
-    received = money(received_amount, received_currency.upper())
-    return (
-        f"⚠️ Payment for order <b>#{order_id}</b> does not match: expected {expected}, "
-        f"received {received}. The order was NOT marked paid; please check it and refund "
+    return _(
+        "⚠️ Payment for order <b>#{order_id}</b> does not match: expected {expected}, "
+        "received {received}. The order was NOT marked paid; please check it and refund "
         "or settle it with the customer."
+    ).format(
+        order_id=order_id,
+        expected=money(expected_amount, expected_currency.upper()),
+        received=money(received_amount, received_currency.upper()),
     )
 
 
 def _admin_refund(*, order_id: int, amount: int, currency: str) -> str:
-    return (
-        f"⚠️ {money(amount, currency.upper())} arrived for order <b>#{order_id}</b>, which can "
-        "no longer be paid (cancelled or already paid). Please refund it."
-    )
+    return _(
+        "⚠️ {amount} arrived for order <b>#{order_id}</b>, which can no longer be paid "
+        "(cancelled or already paid). Please refund it."
+    ).format(amount=money(amount, currency.upper()), order_id=order_id)
 
 
 def _admin_refunding(*, order_id: int, amount: int, currency: str) -> str:
-    return (
-        f"↩️ {money(amount, currency.upper())} arrived for order <b>#{order_id}</b>, which can "
-        "no longer be paid (cancelled or already paid). The shop is refunding it through "
-        "Stripe; the customer is told when Stripe confirms."
-    )
+    return _(
+        "↩️ {amount} arrived for order <b>#{order_id}</b>, which can no longer be paid "
+        "(cancelled or already paid). The shop is refunding it through Stripe; the customer "
+        "is told when Stripe confirms."
+    ).format(amount=money(amount, currency.upper()), order_id=order_id)
 
 
 def _admin_unmatched(
     *, amount: int, currency: str, telegram_charge_id: str, provider_charge_id: str
 ) -> str:
-    return (
-        f"⚠️ A Telegram payment of {money(amount, currency.upper())} matches no order. "
-        f"Telegram charge: <code>{esc(telegram_charge_id)}</code>, provider charge: "
-        f"<code>{esc(provider_charge_id)}</code>. Please refund it or settle it with the customer."
+    return _(
+        "⚠️ A Telegram payment of {amount} matches no order. Telegram charge: "
+        "<code>{telegram_charge}</code>, provider charge: <code>{provider_charge}</code>. "
+        "Please refund it or settle it with the customer."
+    ).format(
+        amount=money(amount, currency.upper()),
+        telegram_charge=esc(telegram_charge_id),
+        provider_charge=esc(provider_charge_id),
     )
 
 
 def _admin_unknown_stripe(*, session_id: str, amount: int, currency: str) -> str:
-    return (
-        f"⚠️ Stripe reports {money(amount, currency.upper())} paid through checkout session "
-        f"<code>{esc(session_id)}</code>, which this shop did not create. No order was changed. "
-        "If it is not another app's payment on the same Stripe account, check it in the Stripe "
-        "dashboard and refund it."
-    )
+    return _(
+        "⚠️ Stripe reports {amount} paid through checkout session <code>{session}</code>, "
+        "which this shop did not create. No order was changed. If it is not another app's "
+        "payment on the same Stripe account, check it in the Stripe dashboard and refund it."
+    ).format(amount=money(amount, currency.upper()), session=esc(session_id))
 
 
 def _admin_dispute(*, order_id: int | None, amount: int, currency: str, reason: str) -> str:
-    which = f"order <b>#{order_id}</b>" if order_id else "a payment that matches no order"
-    why = f" (reason: {esc(reason.replace('_', ' '))})" if reason else ""
-    return (
-        f"🚨 A customer disputed {money(amount, currency.upper())} for {which}{why}. "
-        "Their bank takes the money back unless you answer: respond in the Stripe dashboard "
-        "with the order's evidence (shipping, tracking, messages) before the deadline shown."
-    )
+    if order_id:
+        which = _("order <b>#{order_id}</b>").format(order_id=order_id)
+    else:
+        which = _("a payment that matches no order")
+    why = _(" (reason: {reason})").format(reason=esc(reason.replace("_", " "))) if reason else ""
+    return _(
+        "🚨 A customer disputed {amount} for {which}{why}. Their bank takes the money back "
+        "unless you answer: respond in the Stripe dashboard with the order's evidence "
+        "(shipping, tracking, messages) before the deadline shown."
+    ).format(amount=money(amount, currency.upper()), which=which, why=why)
 
 
 def _admin_undelivered(*, chat_id: int, message_key: str, error: str) -> str:
-    return (
-        f"⚠️ A message to chat <code>{chat_id}</code> ({esc(message_key)}) could not be "
-        f"delivered and was given up: {esc(error)}. If it mattered (a payment, a shipment), "
-        "please tell the customer yourself."
-    )
+    return _(
+        "⚠️ A message to chat <code>{chat_id}</code> ({message_key}) could not be delivered "
+        "and was given up: {error}. If it mattered (a payment, a shipment), please tell the "
+        "customer yourself."
+    ).format(chat_id=chat_id, message_key=esc(message_key), error=esc(error))
 
 
 def _admin_cancel_request(*, order_id: int, customer: str, amount: int, currency: str) -> str:
-    return (
-        f"🙋 {esc(customer or 'A customer')} asks to cancel order <b>#{order_id}</b> "
-        f"({money(amount, currency.upper())}, paid). <code>/cancelorder {order_id}</code> "
-        f"cancels it and refunds the money; <code>/keeporder {order_id}</code> tells them it "
-        "stays."
+    return _(
+        "🙋 {customer} asks to cancel order <b>#{order_id}</b> ({amount}, paid). "
+        "<code>/cancelorder {order_id}</code> cancels it and refunds the money; "
+        "<code>/keeporder {order_id}</code> tells them it stays."
+    ).format(
+        customer=esc(customer or _("A customer")),
+        order_id=order_id,
+        amount=money(amount, currency.upper()),
     )
 
 
 def _admin_sold_out(*, product_id: int, product: str, size: str, order_id: int) -> str:
-    return (
-        f"📦 <b>Sold out:</b> {esc(product)} (#{product_id}), size <b>{esc(size)}</b>, "
-        f"after order #{order_id}.\nRestock with "
-        f"<code>/setstock {product_id} {esc(size)} &lt;quantity&gt;</code>."
-    )
+    return _(
+        "📦 <b>Sold out:</b> {product} (#{product_id}), size <b>{size}</b>, after order "
+        "#{order_id}.\nRestock with <code>/setstock {product_id} {size} &lt;quantity&gt;</code>."
+    ).format(product=esc(product), product_id=product_id, size=esc(size), order_id=order_id)
 
 
 def _verbatim(*, text: str) -> str:
     return text
 
 
-ENGLISH: Mapping[str, Template] = {
+NOTICES: Mapping[str, Template] = {
     "order.paid": _paid,
     "order.payment_failed": _payment_failed,
     "order.expired": _expired,
@@ -265,16 +276,12 @@ ENGLISH: Mapping[str, Template] = {
 
 
 def _open_order(*, order_id: int) -> str:
-    return f"Order #{order_id}"
+    return _("Order #{order_id}").format(order_id=order_id)
 
 
-ENGLISH_LABELS: Mapping[str, Template] = {
+LABELS: Mapping[str, Template] = {
     "order.open": _open_order,
     LEGACY_TEXT: _verbatim,
-}
-
-_CATALOGUES: Mapping[str, tuple[Mapping[str, Template], Mapping[str, Template]]] = {
-    "en": (ENGLISH, ENGLISH_LABELS),
 }
 
 
@@ -283,17 +290,18 @@ def render_notice(
     params: Mapping[str, Any],
     buttons: Sequence[Sequence[Mapping[str, Any]]] | None = None,
     *,
-    language: str = DEFAULT_LANGUAGE,
+    language: str | None = None,
 ) -> tuple[str, Buttons | None]:
-    """The HTML text and the labelled buttons to send; a language without catalogues falls back
-    to English. Raises NoticeError for a row that cannot be rendered, whatever is wrong with it."""
-    notices, labels = _CATALOGUES.get(language, _CATALOGUES[DEFAULT_LANGUAGE])
-    text = _render(notices, key, params)
-    if not buttons:
-        return text, None
-    if not isinstance(buttons, list) or not all(isinstance(row, list) for row in buttons):
-        raise NoticeError(f"buttons are not rows of buttons: {buttons!r}")
-    return text, [[_button(labels, button) for button in row] for row in buttons]
+    """The HTML text and the labelled buttons to send, in `language` (else the current one;
+    a text its catalogue lacks stays English). Raises NoticeError for a row that cannot be
+    rendered, whatever is wrong with it."""
+    with using_language(language or current_language()):
+        text = _render(NOTICES, key, params)
+        if not buttons:
+            return text, None
+        if not isinstance(buttons, list) or not all(isinstance(row, list) for row in buttons):
+            raise NoticeError(f"buttons are not rows of buttons: {buttons!r}")
+        return text, [[_button(LABELS, button) for button in row] for row in buttons]
 
 
 def _button(labels: Mapping[str, Template], button: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,136 @@
+"""Which language a text is rendered in, and the gettext catalogues behind it.
+
+English is the source: texts are written in English and marked for translation, with `_()`
+where a text is rendered and `N_()` where one is only defined (a table of labels, say). Each
+other language has a catalogue in bot/locales/<language>/LC_MESSAGES/messages.po (`make
+messages` extracts, updates and compiles them). The language is a context variable: set once
+per update, or per notice while it is sent, so a text renders in its reader's language wherever
+it is built.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+SOURCE = "en"
+# Every language the shop has a catalogue for, by its gettext name, with its own name for it.
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "ru": "Русский",
+    "es": "Español",
+    "pt_BR": "Português (Brasil)",
+    "de": "Deutsch",
+}
+# The languages customers get: one ships once its catalogue is complete and reviewed.
+SHIPPED: tuple[str, ...] = ("en",)
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+
+_language: ContextVar[str] = ContextVar("language", default=SOURCE)
+
+
+def N_(message: str) -> str:
+    """Marks a text for translation where it is defined; `_()` translates it where it is used."""
+    return message
+
+
+def _(message: str) -> str:
+    return _translations(_language.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form for `count` (Russian has three, and the catalogue knows which is which)."""
+    return _translations(_language.get()).ngettext(singular, plural, count)
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+def set_language(language: str) -> None:
+    """For the rest of this task: python-telegram-bot handles each update in a task of its own,
+    so one update's language never leaks into another's."""
+    _language.set(language)
+
+
+@contextmanager
+def using_language(language: str) -> Iterator[None]:
+    token = _language.set(language)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def negotiate(
+    *,
+    chosen: str | None,
+    telegram: str | None,
+    default: str,
+    shipped: Sequence[str] = SHIPPED,
+) -> str:
+    """The reader's language: their own choice, else their Telegram app's (`pt` → `pt_BR`,
+    `es-419` → `es`, `de-AT` → `de`), else the shop's default, else English."""
+    for code in (chosen, telegram, default):
+        language = match_language(code, shipped)
+        if language is not None:
+            return language
+    return SOURCE
+
+
+def match_language(code: str | None, shipped: Sequence[str] = SHIPPED) -> str | None:
+    """The shipped language closest to a code such as "pt-br", "es_419" or "de"."""
+    if not code:
+        return None
+    try:
+        locale = Locale.parse(code.strip().replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    regional = f"{locale.language}_{locale.territory}" if locale.territory else None
+    for candidate in (regional, locale.language):
+        if candidate in shipped:
+            return candidate
+    return next((name for name in shipped if name.split("_")[0] == locale.language), None)
+
+
+@cache
+def _translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalogue, or the .po compiled in memory when it is newer (a fresh clone
+    or an edit not compiled yet): no step to forget before the shop speaks a language."""
+    if language == SOURCE:
+        return gettext.NullTranslations()
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as compiled:
+            return Translations(compiled, domain=DOMAIN)
+    if not po.exists():
+        return gettext.NullTranslations()
+    with po.open("rb") as source:
+        catalog = read_po(source, locale=language, domain=DOMAIN)
+    in_memory = io.BytesIO()
+    write_mo(in_memory, catalog)
+    in_memory.seek(0)
+    return Translations(in_memory, domain=DOMAIN)
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a text with plural forms where it is defined; ngettext() picks the form."""
+    return singular, plural
+
+
+def number(value: int) -> str:
+    """A count written the reader's way: 1,234 in English, 1.234 in German."""
+    return format_decimal(value, locale=_language.get())

@@ -1,0 +1,179 @@
+"""Texts are marked for translation, the template holds every one of them, and a catalogue
+changes what a reader sees, in their language and with their plural forms."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from bot.models import OrderStatus
+from bot.services.catalog_csv import CatalogFileInvalid, LineError
+from bot.services.errors import InvalidInput
+from bot.texts import i18n
+from bot.texts.errors import error_text
+from bot.texts.i18n import SHIPPED, SOURCE, negotiate, using_language
+from bot.texts.statuses import status_label
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "bot" / "locales" / "messages.pot"
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_plural": (1, 2)}
+
+
+def _key(message: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
+    return message if isinstance(message, str) else tuple(message)
+
+
+def marked_in_code() -> set[str | tuple[str, ...]]:
+    found = extract_from_dir(str(ROOT / "bot"), method_map=[("**.py", "python")], keywords=KEYWORDS)
+    return {_key(message) for _, _, message, _, _ in found}
+
+
+def in_catalog(path: Path) -> Catalog:
+    with path.open("rb") as source:
+        return read_po(source)
+
+
+def test_the_template_holds_every_text_marked_in_the_code() -> None:
+    template = {_key(message.id) for message in in_catalog(TEMPLATE) if message.id}
+    assert marked_in_code() == template, "run `make messages` to update the template"
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+def catalogue_problems(path: Path, template: Catalog) -> list[tuple[str, object]]:
+    """What keeps a language's catalogue from shipping: a text missing, untranslated or fuzzy,
+    a placeholder the English hasn't, an obsolete entry."""
+    catalog = in_catalog(path)
+    problems: list[tuple[str, object]] = [("obsolete", key) for key in catalog.obsolete]
+    for wanted in template:
+        if not wanted.id:
+            continue
+        message = catalog.get(wanted.id)
+        if message is None or message.fuzzy or not all(_forms(message.string)):
+            problems.append(("untranslated or fuzzy", wanted.id))
+            continue
+        source = placeholders(" ".join(_forms(wanted.id)))
+        if any(placeholders(form) - source for form in _forms(message.string)):
+            problems.append(("placeholders differ", wanted.id))
+    return problems
+
+
+def test_every_shipped_language_translates_every_text_with_the_same_placeholders() -> None:
+    template = in_catalog(TEMPLATE)
+    for language in SHIPPED:
+        if language != SOURCE:
+            path = ROOT / "bot" / "locales" / language / "LC_MESSAGES" / "messages.po"
+            assert catalogue_problems(path, template) == [], language
+
+
+def test_a_catalogue_with_gaps_is_not_fit_to_ship(tmp_path: Path) -> None:
+    template = Catalog()
+    for text in ("paid", "shipped", "Order #{order_id}", "gone"):
+        template.add(text)
+    write_catalog(
+        tmp_path,
+        "de",
+        {"paid": "bezahlt", "Order #{order_id}": "Bestellung #{order}", "gone": ""},
+    )
+    path = tmp_path / "de" / "LC_MESSAGES" / "messages.po"
+    assert catalogue_problems(path, template) == [
+        ("untranslated or fuzzy", "shipped"),
+        ("placeholders differ", "Order #{order_id}"),
+        ("untranslated or fuzzy", "gone"),
+    ]
+
+
+def _forms(text: str | tuple[str, ...] | list[str] | None) -> list[str]:
+    if text is None:
+        return [""]
+    return [text] if isinstance(text, str) else list(text)
+
+
+@pytest.fixture
+def catalogues(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A locale folder of the test's own, read afresh."""
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n._translations.cache_clear()
+    yield tmp_path
+    i18n._translations.cache_clear()
+
+
+def write_catalog(folder: Path, language: str, messages: dict[object, object]) -> None:
+    catalog = Catalog(locale=language)
+    for source, translation in messages.items():
+        catalog.add(source, translation)  # type: ignore[arg-type]
+    path = folder / language / "LC_MESSAGES" / "messages.po"
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as out:
+        write_po(out, catalog)
+
+
+def test_a_catalogue_translates_as_the_text_is_rendered(catalogues: Path) -> None:
+    write_catalog(catalogues, "de", {"paid": "bezahlt"})
+
+    with using_language("de"):
+        german = status_label(OrderStatus.PAID)
+        untranslated = status_label(OrderStatus.SHIPPED)
+    assert (german, untranslated) == ("bezahlt", "shipped")
+    assert status_label(OrderStatus.PAID) == "paid"  # outside, English as before
+
+
+def test_russian_gets_its_three_plural_forms(catalogues: Path) -> None:
+    forms = (
+        "В файле {count!n} ошибка:",
+        "В файле {count!n} ошибки:",
+        "В файле {count!n} ошибок:",
+    )
+    source = ("The file has {count!n} problem:", "The file has {count!n} problems:")
+    write_catalog(catalogues, "ru", {source: forms})
+    problem = LineError(2, "money.bad_price", {"text": "x"}, "price")
+
+    def heading(count: int) -> str:
+        with using_language("ru"):
+            error = CatalogFileInvalid([problem], count=count)
+            return error_text(error).splitlines()[0]
+
+    assert [heading(n) for n in (1, 3, 5, 21)] == [
+        "В файле 1 ошибка:",
+        "В файле 3 ошибки:",
+        "В файле 5 ошибок:",
+        "В файле 21 ошибка:",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("chosen", "telegram", "default", "expected"),
+    [
+        ("de", "ru", "en", "de"),  # their own choice first
+        (None, "pt", "en", "pt_BR"),
+        (None, "pt-br", "en", "pt_BR"),
+        (None, "es-419", "en", "es"),
+        (None, "de-AT", "en", "de"),
+        (None, "zh-hans", "ru", "ru"),  # not offered: the shop's default
+        (None, None, "xx", "en"),  # nothing usable: English
+        ("klingon", "", "es", "es"),
+    ],
+)
+def test_the_reader_s_language_is_their_choice_then_telegram_s_then_the_shop_s(
+    chosen: str | None, telegram: str | None, default: str, expected: str
+) -> None:
+    shipped = ("en", "ru", "es", "pt_BR", "de")
+    assert negotiate(chosen=chosen, telegram=telegram, default=default, shipped=shipped) == (
+        expected
+    )
+
+
+def test_numbers_in_a_text_are_written_the_reader_s_way(catalogues: Path) -> None:
+    too_long = InvalidInput("catalog_file.too_many_rows", limit=100_000)
+    with using_language("de"):
+        german = error_text(too_long)
+    assert "100.000" in german
+    assert "100,000" in error_text(too_long)
