@@ -3,6 +3,8 @@ changes what a reader sees, in their language and with their plural forms."""
 
 from __future__ import annotations
 
+import ast
+import importlib
 import string
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +19,7 @@ from bot.services.catalog_csv import CatalogFileInvalid, LineError
 from bot.services.errors import InvalidInput
 from bot.texts import i18n
 from bot.texts.errors import error_text
-from bot.texts.i18n import SHIPPED, SOURCE, negotiate, using_language
+from bot.texts.i18n import SHIPPED, SOURCE, negotiate, translated_constant, using_language
 from bot.texts.statuses import status_label
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,3 +179,27 @@ def test_numbers_in_a_text_are_written_the_reader_s_way(catalogues: Path) -> Non
         german = error_text(too_long)
     assert "100.000" in german
     assert "100,000" in error_text(too_long)
+
+
+def test_a_text_constant_is_translated_each_time_it_is_read(catalogues: Path) -> None:
+    write_catalog(catalogues, "de", {"« Back": "« Zurück"})
+    namespace = {"_BACK": "« Back", "_LIMIT": 3}
+
+    with using_language("de"):
+        german = translated_constant(namespace, "BACK")
+    assert (german, translated_constant(namespace, "BACK")) == ("« Zurück", "« Back")
+    for missing in ("LIMIT", "back", "NOTHING"):
+        with pytest.raises(AttributeError):
+            translated_constant(namespace, missing)
+
+
+def test_text_constants_are_never_imported_by_name() -> None:
+    """`from bot.texts import BACK` would keep the English of import time."""
+    frozen = []
+    for path in [*(ROOT / "bot").rglob("*.py"), *(ROOT / "tests").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot.texts"):
+                module = importlib.import_module(node.module or "")
+                names = [a.name for a in node.names if hasattr(module, f"_{a.name}")]
+                frozen += [f"{path.relative_to(ROOT)}: {name}" for name in names]
+    assert frozen == []
