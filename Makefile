@@ -37,7 +37,7 @@ format: $(STAMP)
 
 # Translations (README, "Languages"): `make messages` extracts every marked text into
 # bot/locales/messages.pot, merges it into each language's .po (new texts empty, changed ones
-# fuzzy) and compiles the .mo files; `make language LANG=xx` starts a catalogue for a new one.
+# fuzzy) and compiles the .mo files; `make language NEW=xx` starts a catalogue for a new one.
 POT := bot/locales/messages.pot
 CATALOGS := $(wildcard bot/locales/*/LC_MESSAGES/messages.po)
 
@@ -50,4 +50,5 @@ ifneq ($(CATALOGS),)
 endif
 
 language: $(STAMP)
-	$(BIN)/pybabel init -i $(POT) -d bot/locales -D messages -l $(LANG)
+	@test -n "$(NEW)" || { echo "Say which: make language NEW=it"; exit 2; }
+	$(BIN)/pybabel init -i $(POT) -d bot/locales -D messages -l $(NEW)

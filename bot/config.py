@@ -12,6 +12,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from bot.languages import LANGUAGES, match_language
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///shop.db"
 
 PaymentBackend = Literal["stripe", "telegram", "none"]
@@ -45,6 +47,8 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
 
     default_currency: str = "EUR"
+    # Customers whose Telegram app's language the shop doesn't speak get this one.
+    default_language: str = "en"
     unpaid_order_timeout_minutes: int = Field(default=60, ge=1)
 
     payment_provider: PaymentBackend | None = None
@@ -88,6 +92,14 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_currency(cls, value: str) -> str:
         return value.upper()
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        language = match_language(value, tuple(LANGUAGES))
+        if language is None:
+            raise ValueError(f"unknown language {value!r}; known: {', '.join(LANGUAGES)}")
+        return language
 
     @field_validator(
         "telegram_bot_token",

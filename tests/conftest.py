@@ -25,6 +25,9 @@ from bot.emulator.emulator import BotApiEmulator
 from bot.models import Base
 from bot.runner import running_shop
 
+# Fixtures kept in modules of their own.
+pytest_plugins = ["tests.catalogues"]
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 

@@ -36,7 +36,7 @@ TIERS: tuple[tuple[str, ...], ...] = (
     ("bot.services",),
     ("bot.models", "bot.db"),
     # the leaves: money values, settings, and the domain errors every layer raises or catches
-    ("bot.money", "bot.config", "bot.services.errors"),
+    ("bot.money", "bot.config", "bot.languages", "bot.services.errors"),
 )
 
 # What the inner layers must never import, whatever their tier (prefixes of module names).

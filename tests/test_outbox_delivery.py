@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from bot.services import outbox
 from bot.services.outbox import Notice
 from bot.texts import notices
 from bot.texts.notices import LEGACY_TEXT
+from tests.catalogues import write_catalog
 from tests.conftest import OWNER_ID as OWNER
 from tests.factories import make_user
 
@@ -147,6 +149,42 @@ async def test_a_notice_is_put_into_words_when_it_is_sent_not_when_it_is_queued(
     assert await deliver_due(bot, db) == 1
 
     assert (await ann.next_message()).text == "#7 is here"
+
+
+DELIVERED = (
+    "📬 Order <b>#{order_id}</b> has been delivered. We hope you like it! "
+    "You can rate what you bought in /orders."
+)
+
+
+async def test_a_notice_is_sent_in_its_recipient_s_language(
+    db: Database, emulator: BotApiEmulator, bot: Bot, catalogues: Path
+) -> None:
+    """Their own choice, else their Telegram app's, else the shop's default."""
+    write_catalog(catalogues, "de", {DELIVERED: "📬 Bestellung <b>#{order_id}</b> ist da."})
+    people = {
+        "app in German": emulator.user(41, "Ann", language_code="de-AT"),
+        "chose German": emulator.user(42, "Bob", language_code="en"),
+        "app in French": emulator.user(43, "Cat", language_code="fr"),
+    }
+    async with db.transaction() as session:
+        await make_user(session, telegram_id=41, language_code="de-AT")
+        await make_user(session, telegram_id=42, language_code="en", language="de")
+        await make_user(session, telegram_id=43, language_code="fr")
+        for number, person in enumerate(people.values(), start=1):
+            notice = Notice("order.delivered", {"order_id": number})
+            await outbox.enqueue(
+                session, key=f"order:{number}:delivered", chat_id=person.chat_id, notice=notice
+            )
+
+    assert await deliver_due(bot, db, default_language="en") == 3
+
+    said = {who: (await person.next_message()).text for who, person in people.items()}
+    assert said == {
+        "app in German": "📬 Bestellung #1 ist da.",
+        "chose German": "📬 Bestellung #2 ist da.",
+        "app in French": DELIVERED.format(order_id=3).replace("<b>", "").replace("</b>", ""),
+    }
 
 
 async def test_a_notice_that_cannot_be_rendered_fails_alone_and_the_rest_go_out(

@@ -6,21 +6,21 @@ from __future__ import annotations
 import ast
 import importlib
 import string
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 
+from bot.languages import SHIPPED, SOURCE
 from bot.models import OrderStatus
 from bot.services.catalog_csv import CatalogFileInvalid, LineError
 from bot.services.errors import InvalidInput
-from bot.texts import i18n
 from bot.texts.errors import error_text
-from bot.texts.i18n import SHIPPED, SOURCE, negotiate, translated_constant, using_language
+from bot.texts.i18n import negotiate, translated_constant, using_language
 from bot.texts.statuses import status_label
+from tests.catalogues import write_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "bot" / "locales" / "messages.pot"
@@ -97,25 +97,6 @@ def _forms(text: str | tuple[str, ...] | list[str] | None) -> list[str]:
     if text is None:
         return [""]
     return [text] if isinstance(text, str) else list(text)
-
-
-@pytest.fixture
-def catalogues(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A locale folder of the test's own, read afresh."""
-    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
-    i18n._translations.cache_clear()
-    yield tmp_path
-    i18n._translations.cache_clear()
-
-
-def write_catalog(folder: Path, language: str, messages: dict[object, object]) -> None:
-    catalog = Catalog(locale=language)
-    for source, translation in messages.items():
-        catalog.add(source, translation)  # type: ignore[arg-type]
-    path = folder / language / "LC_MESSAGES" / "messages.po"
-    path.parent.mkdir(parents=True)
-    with path.open("wb") as out:
-        write_po(out, catalog)
 
 
 def test_a_catalogue_translates_as_the_text_is_rendered(catalogues: Path) -> None:

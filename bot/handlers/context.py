@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.db import Database
 from bot.services.search import CatalogSearch
+from bot.texts.i18n import negotiate, set_language
 from bot.usecases import roles
 from bot.usecases.customers import Sender, remember
 
@@ -59,11 +60,16 @@ class ShopContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
 
 
 async def remember_sender(update: Update, context: ShopContext) -> None:
-    """Runs before every handler, so handlers can look their customer up in read-only sessions."""
+    """Runs before every handler, so handlers can look their customer up in read-only sessions,
+    and sets the language this update is answered in."""
+    default = context.settings.default_language
     chat = update.effective_chat
     if update.effective_user is None or (chat is not None and chat.type != ChatType.PRIVATE):
+        set_language(negotiate(chosen=None, telegram=None, default=default))
         return  # the shop does not serve groups: their members are no customers yet
-    await remember(context.db, sender_of(update))
+    sender = sender_of(update)
+    chosen = await remember(context.db, sender)
+    set_language(negotiate(chosen=chosen, telegram=sender.language_code, default=default))
 
 
 def sender_of(update: Update) -> Sender:

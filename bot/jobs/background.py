@@ -121,6 +121,7 @@ class BackgroundJobs:
         self._database = database
         self._gateway = stripe_gateway
         self._admin_ids = tuple(settings.admin_ids)
+        self._default_language = settings.default_language
         self.stripe_upkeep = RepeatingJob(
             "stripe upkeep", self._settle_with_stripe, stripe_upkeep_interval_s
         )
@@ -161,7 +162,12 @@ class BackgroundJobs:
     async def _deliver(self) -> int:
         if not await self._anything_to_deliver():
             return 0
-        return await deliver_due(self._bot, self._database, admin_chat_ids=self._admin_ids)
+        return await deliver_due(
+            self._bot,
+            self._database,
+            admin_chat_ids=self._admin_ids,
+            default_language=self._default_language,
+        )
 
     async def _anything_to_deliver(self) -> bool:
         async with self._database.reading() as session:

@@ -14,10 +14,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.db import Database
+from bot.languages import SOURCE
 from bot.services import notifications, outbox
 from bot.services import user as users
 from bot.services.errors import NotFound
 from bot.services.outbox import Delivery
+from bot.texts.i18n import negotiate
 from bot.texts.notices import Buttons, NoticeError, render_notice
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,12 @@ def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
 
 
 async def deliver_due(
-    bot: Bot, database: Database, *, admin_chat_ids: Sequence[int] = (), limit: int = BATCH
+    bot: Bot,
+    database: Database,
+    *,
+    admin_chat_ids: Sequence[int] = (),
+    default_language: str = SOURCE,
+    limit: int = BATCH,
 ) -> int:
     """Send what is due; returns how many were sent. Safe to run on several instances.
 
@@ -50,7 +57,7 @@ async def deliver_due(
     sent = 0
     for delivery in due:
         try:
-            sent += await _deliver(bot, database, delivery, admin_chat_ids)
+            sent += await _deliver(bot, database, delivery, admin_chat_ids, default_language)
         except Exception as error:  # a bug or an outage: this message only, retried with backoff
             log.exception("outbox message %s failed unexpectedly", delivery.id)
             await _retry_quietly(database, delivery, repr(error), admin_chat_ids)
@@ -85,11 +92,20 @@ def retry_after(error: TelegramError) -> timedelta | None:
 
 
 async def _deliver(
-    bot: Bot, database: Database, delivery: Delivery, admin_chat_ids: Sequence[int]
+    bot: Bot,
+    database: Database,
+    delivery: Delivery,
+    admin_chat_ids: Sequence[int],
+    default_language: str,
 ) -> int:
     notice = delivery.notice
+    language = negotiate(
+        chosen=delivery.language, telegram=delivery.app_language, default=default_language
+    )
     try:
-        text, buttons = render_notice(notice.message_key, notice.params, notice.buttons)
+        text, buttons = render_notice(
+            notice.message_key, notice.params, notice.buttons, language=language
+        )
     except NoticeError as error:
         await _give_up(database, delivery, str(error), admin_chat_ids)
         return 0

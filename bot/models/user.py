@@ -25,7 +25,9 @@ class User(CreatedAt, Base):
     username: Mapped[str | None] = mapped_column(String(64))
     first_name: Mapped[str] = mapped_column(String(128), default="")
     email: Mapped[str | None] = mapped_column(String(254))
-    language_code: Mapped[str | None] = mapped_column(String(16))
+    language_code: Mapped[str | None] = mapped_column(String(16))  # their Telegram app's
+    # The language they chose in the shop; None: their Telegram app's, else the shop's default.
+    language: Mapped[str | None] = mapped_column(String(8))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # False: the customer turned /broadcast announcements off (orders' notices still come).

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import dialect_insert
 from bot.models.base import utcnow
 from bot.models.outbox import OutboxMessage, OutboxStatus
+from bot.models.user import User
 
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
@@ -42,6 +43,9 @@ class Delivery:
     id: int
     chat_id: int
     notice: Notice
+    # The recipient's languages, when the chat is a customer's: chosen in the shop, their app's.
+    language: str | None = None
+    app_language: str | None = None
 
 
 async def enqueue(session: AsyncSession, *, key: str, chat_id: int, notice: Notice) -> bool:
@@ -95,10 +99,30 @@ async def claim_due(
         row.attempts += 1
         row.next_attempt_at = now + LEASE
     await session.flush()
+    languages = await _languages(session, {row.chat_id for row in rows})
     return [
-        Delivery(row.id, row.chat_id, Notice(row.message_key, row.params, row.buttons))
+        Delivery(
+            row.id,
+            row.chat_id,
+            Notice(row.message_key, row.params, row.buttons),
+            *languages.get(row.chat_id, (None, None)),
+        )
         for row in rows
     ]
+
+
+async def _languages(
+    session: AsyncSession, chat_ids: set[int]
+) -> dict[int, tuple[str | None, str | None]]:
+    """A private chat's id is its customer's Telegram id."""
+    if not chat_ids:
+        return {}
+    rows = await session.execute(
+        select(User.telegram_id, User.language, User.language_code).where(
+            User.telegram_id.in_(chat_ids)
+        )
+    )
+    return {telegram_id: (chosen, app) for telegram_id, chosen, app in rows}
 
 
 async def fail_exhausted(

@@ -18,23 +18,14 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-SOURCE = "en"
-# Every language the shop has a catalogue for, by its gettext name, with its own name for it.
-LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "ru": "Русский",
-    "es": "Español",
-    "pt_BR": "Português (Brasil)",
-    "de": "Deutsch",
-}
-# The languages customers get: one ships once its catalogue is complete and reviewed.
-SHIPPED: tuple[str, ...] = ("en",)
+from bot import languages
+from bot.languages import SOURCE, match_language
+
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 
@@ -79,30 +70,15 @@ def negotiate(
     chosen: str | None,
     telegram: str | None,
     default: str,
-    shipped: Sequence[str] = SHIPPED,
+    shipped: Sequence[str] | None = None,
 ) -> str:
     """The reader's language: their own choice, else their Telegram app's (`pt` → `pt_BR`,
     `es-419` → `es`, `de-AT` → `de`), else the shop's default, else English."""
     for code in (chosen, telegram, default):
-        language = match_language(code, shipped)
+        language = match_language(code, languages.SHIPPED if shipped is None else shipped)
         if language is not None:
             return language
     return SOURCE
-
-
-def match_language(code: str | None, shipped: Sequence[str] = SHIPPED) -> str | None:
-    """The shipped language closest to a code such as "pt-br", "es_419" or "de"."""
-    if not code:
-        return None
-    try:
-        locale = Locale.parse(code.strip().replace("-", "_"))
-    except (ValueError, TypeError, UnknownLocaleError):
-        return None
-    regional = f"{locale.language}_{locale.territory}" if locale.territory else None
-    for candidate in (regional, locale.language):
-        if candidate in shipped:
-            return candidate
-    return next((name for name in shipped if name.split("_")[0] == locale.language), None)
 
 
 @cache

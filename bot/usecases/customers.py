@@ -37,8 +37,9 @@ async def shopper(session: AsyncSession, sender: Sender) -> User:
     )
 
 
-async def remember(db: Database, sender: Sender) -> None:
-    """Record a new customer or a changed profile, writing only when something changed."""
+async def remember(db: Database, sender: Sender) -> str | None:
+    """Record a new customer or a changed profile, writing only when something changed;
+    returns the language they chose in the shop, if they did."""
     async with db.reading() as session:
         known = await users.find_by_telegram_id(session, sender.telegram_id)
         if known is not None and users.profile_matches(
@@ -47,15 +48,16 @@ async def remember(db: Database, sender: Sender) -> None:
             username=sender.username,
             language_code=sender.language_code,
         ):
-            return
+            return known.language
     async with db.transaction() as session:
-        await users.register(
+        user = await users.register(
             session,
             telegram_id=sender.telegram_id,
             first_name=sender.first_name,
             username=sender.username,
             language_code=sender.language_code,
         )
+        return user.language
 
 
 async def current_step(db: Database, sender: Sender) -> Step | None:
