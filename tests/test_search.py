@@ -132,6 +132,27 @@ def test_a_size_counts_a_little() -> None:
     assert hit.score < named.score  # a size is no name word
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("худи черное", "Худи оверсайз чёрное"),  # ё typed as е, as most people do
+        ("футблка", "Футболка белая"),
+        ("КРОСОВКИ", "Кроссовки беговые"),
+        ("zapatilas", "Zapatillas de running"),
+        ("Turnschuhe weiss", "Turnschuhe Weiß"),
+    ],
+)
+def test_any_script_with_typos_finds_its_product(query: str, found: str) -> None:
+    rows = [
+        ("Худи оверсайз чёрное", "Худи", ""),
+        ("Футболка белая", "Футболки", ""),
+        ("Кроссовки беговые", "Обувь", ""),
+        ("Zapatillas de running", "Calzado", ""),
+        ("Turnschuhe Weiß", "Schuhe", ""),
+    ]
+    assert names(build(rows), query)[:1] == [found]
+
+
 def test_accents_and_case_do_not_matter() -> None:
     assert names(build(), "CAFE racer") == ["Café Racer Jacket"]
 
