@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from babel import Locale
+from babel.numbers import NumberPattern
 
 from bot.services.errors import InvalidInput
 
@@ -36,7 +41,8 @@ _EXPONENTS = {
 # The largest order, in minor units: the most Stripe takes in one payment ($999,999.99), and far
 # below the 32-bit columns that hold amounts.
 MAX_ORDER_TOTAL = 99_999_999
-_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "UAH": "₴", "RUB": "₽"}
+_LETTER_THEN_DIGIT = re.compile(r"([^\W\d_])([-\d])")
+_DIGIT_THEN_LETTER = re.compile(r"(\d)([^\W\d_])")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _PRICE_RE = re.compile(r"^\d+(?:[.,]\d+)?$")
 
@@ -67,14 +73,24 @@ def parse_amount(text: str, currency: str) -> int:
     return int(scaled)
 
 
-def format_amount(amount: int, currency: str) -> str:
-    """Render minor units for people: 4999 EUR -> "€49.99"."""
+def format_amount(amount: int, currency: str, language: str = "en") -> str:
+    """Minor units for people, the way the reader's locale writes money (CLDR, through Babel):
+    4999 EUR is "€49.99" in en, "49,99 €" in de, "€ 49,99" in pt_BR. The decimals are the
+    currency's own (JPY none, KWD three), whatever the locale's pattern says."""
     exponent = minor_exponent(currency)
-    sign = "-" if amount < 0 else ""
-    major, minor = divmod(abs(amount), 10**exponent)
-    number = f"{major:,}" + (f".{minor:0{exponent}d}" if exponent else "")
-    symbol = _SYMBOLS.get(currency)
-    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency}"
+    text = _pattern(language, exponent).apply(
+        Decimal(amount).scaleb(-exponent), language, currency=currency, currency_digits=False
+    )
+    # CLDR's currency spacing, which Babel leaves out: a code such as "CHF" is not run into the
+    # digits ("CHF 0.05"), a sign such as "€" is ("€0.05").
+    return _LETTER_THEN_DIGIT.sub("\\1\u00a0\\2", _DIGIT_THEN_LETTER.sub("\\1\u00a0\\2", text))
+
+
+@cache
+def _pattern(language: str, exponent: int) -> NumberPattern:
+    pattern: NumberPattern = copy.copy(Locale.parse(language).currency_formats["standard"])
+    pattern.frac_prec = (exponent, exponent)
+    return pattern
 
 
 def decimal_amount(amount: int, currency: str) -> str:

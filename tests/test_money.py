@@ -53,13 +53,33 @@ def test_malformed_negative_or_too_precise_prices_are_refused(typed: str, curren
         (4999, "EUR", "€49.99"),
         (123456789, "USD", "$1,234,567.89"),
         (1500, "JPY", "¥1,500"),
-        (1234, "KWD", "1.234 KWD"),
-        (5, "CHF", "0.05 CHF"),
+        (1234, "KWD", "KWD\u00a01.234"),
+        (5, "CHF", "CHF\u00a00.05"),
         (-250, "GBP", "-£2.50"),
     ],
 )
 def test_amounts_are_shown_in_their_currency(minor: int, currency: str, shown: str) -> None:
     assert format_amount(minor, currency) == shown
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "€1,234.50"),
+        ("de", "1.234,50\u00a0€"),
+        ("pt_BR", "€\u00a01.234,50"),
+        ("ru", "1\u00a0234,50\u00a0€"),
+        ("es", "1.234,50\u00a0€"),
+    ],
+)
+def test_amounts_are_written_the_reader_s_way(language: str, shown: str) -> None:
+    assert format_amount(123450, "EUR", language) == shown
+
+
+def test_a_currency_keeps_its_own_decimals_in_every_language() -> None:
+    assert format_amount(150000, "JPY", "de") == "150.000\u00a0¥"
+    assert format_amount(123456, "BRL", "pt_BR") == "R$\u00a01.234,56"
+    assert format_amount(1234, "KWD", "de") == "1,234\u00a0KWD"
 
 
 def test_a_price_survives_a_round_trip_through_its_display_form() -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from bot.money import format_amount
 from bot.services.catalog_csv import CatalogFileInvalid, LineError
 from bot.services.errors import ShopError
-from bot.texts.i18n import N_, N_plural, _, ngettext, number
+from bot.texts.i18n import N_, N_plural, _, current_language, ngettext, number
 from bot.texts.statuses import status_label
 
 QUOTE_LIMIT = 60
@@ -376,7 +376,7 @@ class _Formatter(string.Formatter):
         if conversion == "l":
             return status_label(str(value))
         if conversion == "m":
-            return format_amount(int(value), str(self.params["currency"]))
+            return format_amount(int(value), str(self.params["currency"]), current_language())
         if conversion == "f":
             return _(FIELD_WORDS[str(value)])
         if conversion == "n":
