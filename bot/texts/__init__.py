@@ -13,7 +13,8 @@ from html import escape
 
 from bot.money import format_amount
 from bot.services.cart import CartLine, CartProblem
-from bot.texts.i18n import N_, _, translated_constant
+from bot.texts.i18n import N_, _, ngettext, translated_constant
+from bot.texts.i18n import number as _number  # functions here take a `number` of their own
 
 
 def __getattr__(name: str) -> str:
@@ -49,7 +50,7 @@ _ONLY_TEXT_IN_FORM = N_(
 
 def usage(line: str) -> str:
     """A command's usage line, as the reply to the bare command."""
-    return f"Usage: {line}"
+    return _("Usage: {line}").format(line=line)
 
 
 _NOTHING_TO_CANCEL = N_("There is nothing to cancel.")
@@ -144,11 +145,13 @@ def hint(topic: str) -> str | None:
 
 def product_reference(product_id: int, sku: str) -> str:
     """For admins, under a product card: what /editproduct, /setstock and /hide take."""
-    return f"🔧 #{product_id} · SKU <code>{esc(sku)}</code>"
+    return _("🔧 #{product_id} · SKU <code>{sku}</code>").format(
+        product_id=product_id, sku=esc(sku)
+    )
 
 
 def size_already_chosen(name: str) -> str:
-    return f"Size {name} is selected."[:TOAST_MAX]
+    return _("Size {size} is selected.").format(size=name)[:TOAST_MAX]
 
 
 # ---------------------------------------------------------------- start, menu, help
@@ -162,10 +165,10 @@ _MENU_HELP = N_("❓ Help")
 
 
 def welcome(first_name: str) -> str:
-    return (
-        f"Hello, <b>{esc(first_name)}</b>! 👋\n"
+    return _(
+        "Hello, <b>{first_name}</b>! 👋\n"
         "Welcome to the shop. Browse the catalogue, or just type what you are looking for."
-    )
+    ).format(first_name=esc(first_name))
 
 
 _MAIN_MENU_TEXT = N_("What would you like to do?")
@@ -216,7 +219,9 @@ MESSAGE_MAX = 4096  # Telegram's limit for a message's text, counted after its H
 
 
 def more_items(hidden: int) -> str:
-    return "<i>…and 1 more item</i>" if hidden == 1 else f"<i>…and {hidden} more items</i>"
+    return ngettext(
+        "<i>…and {count} more item</i>", "<i>…and {count} more items</i>", hidden
+    ).format(count=_number(hidden))
 
 
 def fit_lines(lines: Sequence[str], room: int) -> str:
@@ -234,34 +239,40 @@ def fit_lines(lines: Sequence[str], room: int) -> str:
     return "\n".join([*shown, more_items(len(lines) - len(shown))])
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def category_button(name: str, products: int) -> str:
     return f"{name} ({products})"
 
 
 def category_title(name: str, products: int) -> str:
     if not products:
-        return f"<b>{esc(name)}</b>\nNothing here right now."
-    return f"<b>{esc(name)}</b>\n{_count(products, 'product')} — choose one:"
+        return _("<b>{category}</b>\nNothing here right now.").format(category=esc(name))
+    return ngettext(
+        "<b>{category}</b>\n{count} product — choose one:",
+        "<b>{category}</b>\n{count} products — choose one:",
+        products,
+    ).format(category=esc(name), count=_number(products))
 
 
 def product_button(name: str, price: str, sold_out: bool = False) -> str:
-    return f"{name} · {price} · sold out" if sold_out else f"{name} · {price}"
+    if sold_out:
+        return _("{product} · {price} · sold out").format(product=name, price=price)
+    return f"{name} · {price}"
 
 
 def rating_line(average: float | None, ratings: int, reviews: int) -> str:
     if average is None:
         return _(_NOT_RATED_YET) if reviews else _(_NO_REVIEWS_YET)
-    return f"★ {average:.1f} ({_count(ratings, 'rating')})"
+    return ngettext(
+        "★ {average} ({count} rating)", "★ {average} ({count} ratings)", ratings
+    ).format(average=format(average, ".1f"), count=_number(ratings))
 
 
 def size_stock(name: str, stock: int) -> str:
     if stock <= 0:
-        return f"<s>{esc(name)}</s> — sold out"
-    return f"{esc(name)} — {stock} in stock"
+        return _("<s>{size}</s> — sold out").format(size=esc(name))
+    return ngettext("{size} — {stock} in stock", "{size} — {stock} in stock", stock).format(
+        size=esc(name), stock=stock
+    )
 
 
 def product_card(
@@ -276,7 +287,7 @@ def product_card(
     lines = [f"<b>{esc(name)}</b>", f"<b>{price}</b>", rating]
     if description:
         lines += ["", esc(description)]
-    lines += ["", "<b>Sizes</b>", *(size_stock(size, stock) for size, stock in sizes)]
+    lines += ["", _("<b>Sizes</b>"), *(size_stock(size, stock) for size, stock in sizes)]
     return "\n".join([*lines, "", footer])
 
 
@@ -285,7 +296,9 @@ def card_footer(*, available: bool, size: str | None, quantity: int, total: str)
         return _(_SOLD_OUT)
     if size is None:
         return _(_CHOOSE_SIZE)
-    return f"Selected: <b>{esc(size)}</b> × {quantity} = <b>{total}</b>"
+    return _("Selected: <b>{size}</b> × {quantity} = <b>{total}</b>").format(
+        size=esc(size), quantity=quantity, total=total
+    )
 
 
 def size_button(name: str, *, chosen: bool, sold_out: bool) -> str:
@@ -295,19 +308,23 @@ def size_button(name: str, *, chosen: bool, sold_out: bool) -> str:
 
 
 def quantity(number: int) -> str:
-    return f"Qty: {number}"
+    return _("Qty: {quantity}").format(quantity=number)
 
 
 def reviews_button(reviews: int) -> str:
-    return f"💬 Reviews ({reviews})" if reviews else "💬 Reviews"
+    if not reviews:
+        return _("💬 Reviews")
+    return _("💬 Reviews ({count})").format(count=reviews)
 
 
 def size_sold_out(name: str) -> str:
-    return f"Size {name} is sold out."[:TOAST_MAX]
+    return _("Size {size} is sold out.").format(size=name)[:TOAST_MAX]
 
 
 def added_to_cart(quantity: int, name: str, size: str) -> str:
-    return f"Added {quantity} × {name} ({size}) to your cart"[:TOAST_MAX]
+    return _("Added {quantity} × {product} ({size}) to your cart").format(
+        quantity=quantity, product=name, size=size
+    )[:TOAST_MAX]
 
 
 # ---------------------------------------------------------------- search
@@ -319,11 +336,15 @@ _BROWSE_CATALOG = N_("🛍 Browse the catalogue")
 
 
 def search_results(query: str, found: int) -> str:
-    return f"🔎 {_count(found, 'product')} found for “{esc(query)}”:"
+    return ngettext(
+        "🔎 {count} product found for “{query}”:", "🔎 {count} products found for “{query}”:", found
+    ).format(count=_number(found), query=esc(query))
 
 
 def nothing_found(query: str) -> str:
-    return f"Nothing found for “{esc(query)}”.\nTry other words, or browse the catalogue."
+    return _("Nothing found for “{query}”.\nTry other words, or browse the catalogue.").format(
+        query=esc(query)
+    )
 
 
 # ---------------------------------------------------------------- reviews
@@ -347,27 +368,37 @@ def star_button(value: int, *, chosen: bool) -> str:
 
 
 def rate_prompt(name: str) -> str:
-    return f"How would you rate <b>{esc(name)}</b>?"
+    return _("How would you rate <b>{product}</b>?").format(product=esc(name))
 
 
 def review_prompt(name: str, current: str | None, max_length: int) -> str:
-    text = (
-        f"✍️ Write your review of <b>{esc(name)}</b> in one message (up to {max_length} characters)."
-    )
+    # The limit is written as is ("2000"), as the English always was.
     if current:
-        text += f"\n\nYour review now:\n<i>{esc(current)}</i>"
-    return text + "\n\nSend /cancel to stop."
+        return ngettext(
+            "✍️ Write your review of <b>{product}</b> in one message (up to {limit} character)."
+            "\n\nYour review now:\n<i>{review}</i>\n\nSend /cancel to stop.",
+            "✍️ Write your review of <b>{product}</b> in one message (up to {limit} characters)."
+            "\n\nYour review now:\n<i>{review}</i>\n\nSend /cancel to stop.",
+            max_length,
+        ).format(product=esc(name), limit=max_length, review=esc(current))
+    return ngettext(
+        "✍️ Write your review of <b>{product}</b> in one message (up to {limit} character)."
+        "\n\nSend /cancel to stop.",
+        "✍️ Write your review of <b>{product}</b> in one message (up to {limit} characters)."
+        "\n\nSend /cancel to stop.",
+        max_length,
+    ).format(product=esc(name), limit=max_length)
 
 
 def review_try_again(reason: str) -> str:
-    return f"{esc(reason)}\nPlease send your review again, or /cancel."
+    return _("{reason}\nPlease send your review again, or /cancel.").format(reason=esc(reason))
 
 
 def review_entry(author: str, rating: int | None, text: str, day: str, *, edited: bool) -> str:
-    header = f"<b>{esc(author) or 'A customer'}</b>"
+    header = "<b>{author}</b>".format(author=esc(author) or _("A customer"))
     if rating:
         header += f" {stars(rating)}"
-    header += f" · {day}" + (" · <i>edited</i>" if edited else "")
+    header += f" · {day}" + (" · " + _("<i>edited</i>") if edited else "")
     if len(text) > REVIEW_PREVIEW_LENGTH:
         text = text[: REVIEW_PREVIEW_LENGTH - 1].rstrip() + "…"
     return f"{header}\n{esc(text)}"
@@ -375,7 +406,7 @@ def review_entry(author: str, rating: int | None, text: str, day: str, *, edited
 
 def reviews_screen(name: str, rating: str, entries: list[str], *, notice: str | None) -> str:
     lines = [notice, ""] if notice else []
-    lines += [f"💬 <b>Reviews of {esc(name)}</b>", rating, ""]
+    lines += [_("💬 <b>Reviews of {product}</b>").format(product=esc(name)), rating, ""]
     lines.append("\n\n".join(entries) if entries else _(_NO_WRITTEN_REVIEWS))
     return "\n".join(lines)
 
@@ -398,19 +429,21 @@ _CART_LINE_REMOVED = N_("Removed from your cart")
 
 
 def cart_quantity(quantity: int) -> str:
-    return f"Quantity: {quantity}"
+    return _("Quantity: {quantity}").format(quantity=quantity)
 
 
 def cart_problem(line: CartLine) -> str | None:
     """Why a line of the cart cannot be ordered as it is, in a few words."""
     if line.problem is CartProblem.NOT_SOLD:
-        return "no longer sold"
+        return _("no longer sold")
     if line.problem is CartProblem.SOLD_OUT:
-        return "out of stock"
+        return _("out of stock")
     if line.problem is CartProblem.FEW_LEFT:
-        return f"only {line.stock} left"
+        return ngettext("only {count} left", "only {count} left", line.stock).format(
+            count=_number(line.stock)
+        )
     if line.problem is CartProblem.OTHER_CURRENCY:
-        return f"now priced in {line.currency}"
+        return _("now priced in {currency}").format(currency=line.currency)
     return None
 
 
@@ -426,7 +459,7 @@ def cart_line_label(number: int, size: str, quantity: int) -> str:
 
 
 def cart_total(total: str) -> str:
-    return f"Total: <b>{total}</b>"
+    return _("Total: <b>{total}</b>").format(total=total)
 
 
 # ---------------------------------------------------------------- checkout
@@ -464,35 +497,61 @@ ADDRESS_PROMPTS = {
 
 
 def address_prompt(number: int, steps: int, field: str) -> str:
-    return (
-        f"📍 <b>New address</b> · step {number} of {steps}\n{_(ADDRESS_PROMPTS[field])}\n\n"
-        "<i>Send /cancel to stop; your cart stays as it is.</i>"
+    return "\n".join(
+        [
+            _new_address_step(number, steps),
+            _(ADDRESS_PROMPTS[field]),
+            "",
+            _("<i>Send /cancel to stop; your cart stays as it is.</i>"),
+        ]
     )
+
+
+def _new_address_step(number: int, steps: int) -> str:
+    return _("📍 <b>New address</b> · step {number} of {steps}").format(number=number, steps=steps)
 
 
 def address_button(summary: str, is_default: bool) -> str:
     return f"⭐ {summary}" if is_default else summary
 
 
+def _shipping_to(address: str) -> str:
+    return _("<b>Shipping to</b>\n{address}").format(address=esc(address))
+
+
 def checkout_summary(lines: str, total: str, address: str, *, save_card: bool = False) -> str:
-    saving = f"{_(_CHECKOUT_CARD_SAVED_NOTE)}\n\n" if save_card else ""
-    return (
-        f"🧾 <b>Order summary</b>\n\n{lines}\n\n{cart_total(total)}\n\n"
-        f"<b>Shipping to</b>\n{esc(address)}\n\n{saving}Place the order?"
-    )
+    paragraphs = [_("🧾 <b>Order summary</b>"), lines, cart_total(total), _shipping_to(address)]
+    if save_card:
+        paragraphs.append(_(_CHECKOUT_CARD_SAVED_NOTE))
+    return "\n\n".join([*paragraphs, _("Place the order?")])
 
 
 def order_placed(order_id: int, total: str, hold_minutes: int, *, payment_connected: bool) -> str:
-    how = (
-        "It is now awaiting payment: please pay with the button below."
-        if payment_connected
-        else "It is now awaiting payment, but online payment is not switched on in this shop yet."
-    )
-    return (
-        f"✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n{how} "
-        f"We hold your items for {hold_minutes} minutes; if the order isn't paid by then, "
-        "it is cancelled automatically and the items go back on sale."
-    )
+    if payment_connected:
+        text = ngettext(
+            "✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n"
+            "It is now awaiting payment: please pay with the button below. "
+            "We hold your items for {minutes} minute; if the order isn't paid by then, "
+            "it is cancelled automatically and the items go back on sale.",
+            "✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n"
+            "It is now awaiting payment: please pay with the button below. "
+            "We hold your items for {minutes} minutes; if the order isn't paid by then, "
+            "it is cancelled automatically and the items go back on sale.",
+            hold_minutes,
+        )
+    else:
+        text = ngettext(
+            "✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n"
+            "It is now awaiting payment, but online payment is not switched on in this shop yet. "
+            "We hold your items for {minutes} minute; if the order isn't paid by then, "
+            "it is cancelled automatically and the items go back on sale.",
+            "✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n"
+            "It is now awaiting payment, but online payment is not switched on in this shop yet. "
+            "We hold your items for {minutes} minutes; if the order isn't paid by then, "
+            "it is cancelled automatically and the items go back on sale.",
+            hold_minutes,
+        )
+    return text.format(order_id=order_id, total=total, minutes=_number(hold_minutes))
 
 
 def not_placed(reason: str) -> str:
@@ -520,10 +579,9 @@ def order_history_line(when: str, status: str, note: str | None) -> str:
 def order_details(
     order_id: int, status: str, lines: str, total: str, address: str, history: str
 ) -> str:
-    return (
-        f"📦 <b>Order #{order_id}</b> · {status}\n\n{lines}\n\n{cart_total(total)}\n\n"
-        f"<b>Shipping to</b>\n{esc(address)}\n\n<b>History</b>\n{history}"
-    )
+    title = _("📦 <b>Order #{order_id}</b> · {status}").format(order_id=order_id, status=status)
+    history_part = _("<b>History</b>\n{history}").format(history=history)
+    return "\n\n".join([title, lines, cart_total(total), _shipping_to(address), history_part])
 
 
 _ORDER_REQUEST_CANCEL = N_("🙋 Ask to cancel")
@@ -532,15 +590,15 @@ _CANCEL_REQUESTED_ALREADY = N_("You asked already: the shop will answer here.")
 
 
 def order_cancel_question(order_id: int) -> str:
-    return f"Cancel order #{order_id}? Its items go back on sale."
+    return _("Cancel order #{order_id}? Its items go back on sale.").format(order_id=order_id)
 
 
 def order_cancelled(order_id: int) -> str:
-    return f"Order #{order_id} cancelled"
+    return _("Order #{order_id} cancelled").format(order_id=order_id)
 
 
 def order_review_button(product_name: str) -> str:
-    return f"⭐ Rate & review: {product_name}"
+    return _("⭐ Rate & review: {product}").format(product=product_name)
 
 
 # ---------------------------------------------------------------- profile
@@ -552,15 +610,15 @@ _STOP_ANNOUNCEMENTS = N_("🔕 No more announcements")
 
 
 def announcements_button(on: bool) -> str:
-    return (
-        "🔔 Announcements: on (tap to turn off)" if on else "🔕 Announcements: off (tap to turn on)"
-    )
+    if on:
+        return _("🔔 Announcements: on (tap to turn off)")
+    return _("🔕 Announcements: off (tap to turn on)")
 
 
 def announcements_set(on: bool) -> str:
     if on:
-        return "🔔 You'll get the shop's announcements again."
-    return (
+        return _("🔔 You'll get the shop's announcements again.")
+    return _(
         "🔕 No more announcements. Notices about your orders still come; "
         "/profile turns them back on."
     )
@@ -591,19 +649,19 @@ def profile(
     lines = [
         _(_PROFILE_TITLE),
         "",
-        f"Name: {esc(first_name)}",
-        f"Email: {esc(email) if email else '<i>not set</i>'}",
+        _("Name: {name}").format(name=esc(first_name)),
+        _("Email: {email}").format(email=esc(email)) if email else _("Email: <i>not set</i>"),
         "",
-        "<b>Addresses</b>",
+        _("<b>Addresses</b>"),
     ]
     lines += [
-        f"⭐ {esc(profile_address_line(fields))} <i>(default)</i>"
+        _("⭐ {address} <i>(default)</i>").format(address=esc(profile_address_line(fields)))
         if default
         else f"• {esc(profile_address_line(fields))}"
         for fields, default in addresses
-    ] or ["<i>No saved addresses yet.</i>"]
+    ] or [_("<i>No saved addresses yet.</i>")]
     if addresses:
-        lines += ["", "Tap an address to edit or delete it."]
+        lines += ["", _("Tap an address to edit or delete it.")]
     return "\n".join(lines)
 
 
@@ -624,30 +682,38 @@ def profile_address(fields: dict[str, str], is_default: bool) -> str:
         f"📍 <b>{esc(fields['recipient_name'])}</b>\n"
         f"{esc(fields['phone'])}\n{esc(fields['street'])}\n"
         f"{esc(fields['postal_code'])} {esc(fields['city'])}{esc(region)}\n{esc(fields['country'])}"
-        + ("\n\n⭐ Your default address" if is_default else "")
+        + ("\n\n" + _("⭐ Your default address") if is_default else "")
     )
 
 
 def profile_delete_question(fields: dict[str, str]) -> str:
-    return f"Delete this address?\n\n{esc(profile_address_line(fields))}"
+    return _("Delete this address?\n\n{address}").format(address=esc(profile_address_line(fields)))
 
 
 def profile_email_prompt(current: str | None) -> str:
-    now = f"\nNow: <b>{esc(current)}</b>. Send - to remove it." if current else ""
-    return f"✉ Send your email address, like name@example.com.{now}\n\n{_(_PROFILE_REASK_HINT)}"
+    if current:
+        prompt = _(
+            "✉ Send your email address, like name@example.com.\n"
+            "Now: <b>{email}</b>. Send - to remove it."
+        ).format(email=esc(current))
+    else:
+        prompt = _("✉ Send your email address, like name@example.com.")
+    return f"{prompt}\n\n{_(_PROFILE_REASK_HINT)}"
 
 
 def profile_address_prompt(field: str, number: int, steps: int, current: str | None) -> str:
     """`current` is the saved value when editing (None for a new address)."""
-    title = "✏️ <b>Edit address</b>" if current is not None else "📍 <b>New address</b>"
-    keep = ""
+    if current is None:
+        title = _new_address_step(number, steps)
+    else:
+        title = _("✏️ <b>Edit address</b> · step {number} of {steps}").format(
+            number=number, steps=steps
+        )
+    lines = [title, _(ADDRESS_PROMPTS[field])]
     if current is not None:
-        now = esc(current) if current else "<i>empty</i>"
-        keep = f"\nNow: <b>{now}</b>. Send . to keep it."
-    return (
-        f"{title} · step {number} of {steps}\n{_(ADDRESS_PROMPTS[field])}{keep}"
-        f"\n\n{_(_PROFILE_REASK_HINT)}"
-    )
+        now = esc(current) if current else _("<i>empty</i>")
+        lines.append(_("Now: <b>{value}</b>. Send . to keep it.").format(value=now))
+    return "\n".join([*lines, "", _(_PROFILE_REASK_HINT)])
 
 
 def profile_reask(message: str) -> str:
@@ -659,14 +725,17 @@ def profile_reask(message: str) -> str:
 
 
 def pay_button(amount: int, currency: str) -> str:
-    return f"💳 Pay {money(amount, currency.upper())}"
+    return _("💳 Pay {amount}").format(amount=money(amount, currency.upper()))
 
 
 def pay_prompt(order_id: int, amount: int, currency: str, minutes: int) -> str:
-    return (
-        f"Order <b>#{order_id}</b> is reserved for you: {money(amount, currency.upper())}.\n"
-        f"Tap the button below to pay securely with Stripe within {minutes} minutes."
-    )
+    return ngettext(
+        "Order <b>#{order_id}</b> is reserved for you: {amount}.\n"
+        "Tap the button below to pay securely with Stripe within {minutes} minute.",
+        "Order <b>#{order_id}</b> is reserved for you: {amount}.\n"
+        "Tap the button below to pay securely with Stripe within {minutes} minutes.",
+        minutes,
+    ).format(order_id=order_id, amount=money(amount, currency.upper()), minutes=_number(minutes))
 
 
 # ---------------------------------------------------------------- telegram payments
@@ -680,7 +749,7 @@ _TG_CHECK_FAILED = N_(
 
 
 def tg_invoice_title(order_id: int) -> str:
-    return f"Order #{order_id}"
+    return _("Order #{order_id}").format(order_id=order_id)
 
 
 def tg_price_label(product_name: str, size_name: str, quantity: int) -> str:
@@ -688,16 +757,16 @@ def tg_price_label(product_name: str, size_name: str, quantity: int) -> str:
 
 
 def tg_invoice_description(labels: list[str]) -> str:
-    text = ", ".join(labels) or "Your order"
+    text = ", ".join(labels) or _("Your order")
     limit = TG_INVOICE_DESCRIPTION_LIMIT
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def tg_invoice_failed(order_id: int) -> str:
-    return (
-        f"⚠️ We couldn't open the payment for order <b>#{order_id}</b> just now. Nothing was "
+    return _(
+        "⚠️ We couldn't open the payment for order <b>#{order_id}</b> just now. Nothing was "
         "charged. Please contact us, or cancel the order in /orders."
-    )
+    ).format(order_id=order_id)
 
 
 # ---------------------------------------------------------------- stripe chat
@@ -707,30 +776,34 @@ _PAY_TRY_AGAIN = N_("🔄 Try again")
 
 
 def stripe_pay_failed(order_id: int, reason: str) -> str:
-    return (
-        f"⚠️ {esc(reason)}\nOrder <b>#{order_id}</b> is still reserved for you: tap "
-        f"<b>{_(_PAY_TRY_AGAIN)}</b>, or pay later from /orders."
-    )
+    return _(
+        "⚠️ {reason}\nOrder <b>#{order_id}</b> is still reserved for you: tap "
+        "<b>{button}</b>, or pay later from /orders."
+    ).format(reason=esc(reason), order_id=order_id, button=_(_PAY_TRY_AGAIN))
 
 
 def stripe_returned_paid(order_id: int, status: str, *, pending: bool) -> str:
     """Stripe's success page sent the customer back; the webhook may not have arrived yet."""
     if pending:
-        return (
-            f"🙏 Thanks! We'll confirm order <b>#{order_id}</b> as soon as Stripe tells us the "
+        return _(
+            "🙏 Thanks! We'll confirm order <b>#{order_id}</b> as soon as Stripe tells us the "
             "payment went through; you will get a message here.\n"
-            f"Status now: <b>{esc(status)}</b>"
-        )
-    return f"🙏 Thanks! Order <b>#{order_id}</b> is <b>{esc(status)}</b>."
+            "Status now: <b>{status}</b>"
+        ).format(order_id=order_id, status=esc(status))
+    return _("🙏 Thanks! Order <b>#{order_id}</b> is <b>{status}</b>.").format(
+        order_id=order_id, status=esc(status)
+    )
 
 
 def stripe_returned_unpaid(order_id: int, total: str, status: str, *, payable: bool) -> str:
     if payable:
-        return (
-            f"💳 Order <b>#{order_id}</b> ({total}) is not paid yet. It is still reserved for "
-            f"you: tap <b>{_(_PAY_ORDER)}</b> to try again."
-        )
-    return f"Order <b>#{order_id}</b> ({total}) is <b>{esc(status)}</b>."
+        return _(
+            "💳 Order <b>#{order_id}</b> ({total}) is not paid yet. It is still reserved for "
+            "you: tap <b>{button}</b> to try again."
+        ).format(order_id=order_id, total=total, button=_(_PAY_ORDER))
+    return _("Order <b>#{order_id}</b> ({total}) is <b>{status}</b>.").format(
+        order_id=order_id, total=total, status=esc(status)
+    )
 
 
 # /payments: cards saved with the payment provider (brand, last four digits, expiry only).
@@ -762,12 +835,16 @@ def card_label(brand: str, last4: str, exp_month: int, exp_year: int) -> str:
     """Plain text, for buttons: run it through esc() before putting it into a message."""
     source = _CARD_BRANDS.get(brand.lower())
     name = _(source) if source else brand.title() or _("Card")
-    return f"{name} •••• {last4} · exp {exp_month:02d}/{exp_year % 100:02d}"
+    return _("{brand} •••• {last4} · exp {month}/{year}").format(
+        brand=name, last4=last4, month=format(exp_month, "02d"), year=format(exp_year % 100, "02d")
+    )
 
 
 def saved_cards(labels: list[tuple[str, bool]]) -> str:
     """`labels` holds each card's label and whether it has expired."""
-    lines = [f"• {esc(label)}" + (" · <i>expired</i>" if old else "") for label, old in labels]
+    lines = [
+        f"• {esc(label)}" + (" · " + _("<i>expired</i>") if old else "") for label, old in labels
+    ]
     return "\n".join([_(_CARDS_TITLE), "", *lines, "", _(_CARDS_FOOTER)])
 
 
@@ -776,4 +853,6 @@ def remove_card_button(label: str) -> str:
 
 
 def remove_card_question(label: str) -> str:
-    return f"Remove this card?\n\n{esc(label)}\n\nYou can save it again when you next pay."
+    return _("Remove this card?\n\n{card}\n\nYou can save it again when you next pay.").format(
+        card=esc(label)
+    )
