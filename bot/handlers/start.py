@@ -37,7 +37,7 @@ async def start(update: Update, context: ShopContext) -> None:
 @on_screen("help")
 async def help_screen(update: Update, context: ShopContext) -> None:
     """List what the bot can do."""
-    await show(update, texts.HELP, InlineKeyboardMarkup([back_to_menu()]))
+    await show(update, texts.help_text(), InlineKeyboardMarkup([back_to_menu()]))
 
 
 @on_screen("main")
@@ -77,9 +77,10 @@ async def page_counter(update: Update, context: ShopContext, data: Noop) -> str 
 
 @on_button(Hint)
 async def hint(update: Update, context: ShopContext, data: Hint) -> str | None:
-    if data.topic not in texts.HINTS:
+    text = texts.hint(data.topic)
+    if text is None:
         raise ExpiredButton
-    return texts.HINTS[data.topic]
+    return text
 
 
 def _back_from_payment(back: BackFromPayment, *, can_pay: bool) -> Screen:

@@ -48,14 +48,16 @@ def leave_form_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-MENU_BUTTONS = (
-    (texts.MENU_CATALOG, "catalog"),
-    (texts.MENU_SEARCH, "search"),
-    (texts.MENU_CART, "cart"),
-    (texts.MENU_ORDERS, "orders"),
-    (texts.MENU_PROFILE, "profile"),
-    (texts.MENU_HELP, "help"),
-)
+def menu_buttons() -> tuple[tuple[str, str], ...]:
+    """(label, screen), the labels in the reader's language: built when shown, not at import."""
+    return (
+        (texts.MENU_CATALOG, "catalog"),
+        (texts.MENU_SEARCH, "search"),
+        (texts.MENU_CART, "cart"),
+        (texts.MENU_ORDERS, "orders"),
+        (texts.MENU_PROFILE, "profile"),
+        (texts.MENU_HELP, "help"),
+    )
 
 
 def button(text: str, data: Callback) -> InlineKeyboardButton:
@@ -63,7 +65,7 @@ def button(text: str, data: Callback) -> InlineKeyboardButton:
 
 
 def main_menu() -> InlineKeyboardMarkup:
-    buttons = [button(label, Menu(screen)) for label, screen in MENU_BUTTONS]
+    buttons = [button(label, Menu(screen)) for label, screen in menu_buttons()]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 

@@ -1,7 +1,9 @@
-"""Every text a customer reads, in one place so the shop can be translated later.
+"""Every text a customer reads, in one place, marked for translation (bot/texts/i18n.py).
 
 Texts are HTML (Telegram's parse mode); anything that came from a person or the database goes
-through `esc()` before it is put into one.
+through `esc()` before it is put into one, as a `.format()` argument, never into the msgid.
+A constant is defined as `_NAME = N_("...")` and read as `texts.NAME`, which translates it for
+the current reader each time: import this module, never a text constant from it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,13 @@ from html import escape
 
 from bot.money import format_amount
 from bot.services.cart import CartLine, CartProblem
+from bot.texts.i18n import N_, _, ngettext, translated_constant
+from bot.texts.i18n import number as _number  # functions here take a `number` of their own
+
+
+def __getattr__(name: str) -> str:
+    """`texts.BACK` is `_BACK`, translated for the current reader."""
+    return translated_constant(globals(), name)
 
 
 def esc(value: object) -> str:
@@ -23,57 +32,95 @@ def money(amount: int, currency: str) -> str:
 
 # ---------------------------------------------------------------- general
 
-EXPIRED_BUTTON = "This menu has expired. Please open it again."
-SLOW_DOWN = (
+_EXPIRED_BUTTON = N_("This menu has expired. Please open it again.")
+_SLOW_DOWN = N_(
     "You're sending messages faster than I can read them 🙂 Please wait a few seconds, "
     "then send your last message again."
 )
-SOMETHING_WENT_WRONG = "Sorry, something went wrong on our side. Please try again in a moment."
-UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
-ONLY_TEXT = (
+_SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on our side. Please try again in a moment.")
+_UNKNOWN_COMMAND = N_("I don't know that command. Send /help to see what I can do.")
+_ONLY_TEXT = N_(
     "I can only read text and button presses here. Type what you're looking for, "
     "or send /start for the menu."
 )
-ONLY_TEXT_IN_FORM = "This step needs your answer typed as text. Type it, or send /cancel to stop."
+_ONLY_TEXT_IN_FORM = N_(
+    "This step needs your answer typed as text. Type it, or send /cancel to stop."
+)
 
 
 def usage(line: str) -> str:
     """A command's usage line, as the reply to the bare command."""
-    return f"Usage: {line}"
+    return _("Usage: {line}").format(line=line)
 
 
-NOTHING_TO_CANCEL = "There is nothing to cancel."
-# What each form is called when it is left or cancelled.
-FORM_NAMES = {
-    "checkout": "The checkout",
-    "address": "The new address",
-    "email": "The email change",
-    "review": "Your review",
-    "addproduct": "The new product",
-    "search": "The search",
-    "import": "The import",
+_NOTHING_TO_CANCEL = N_("There is nothing to cancel.")
+# What is said when a form is cancelled, and asked before one is left, by the form's flow:
+# whole sentences, as a form's name takes another article, gender or case in other languages.
+_CANCELLED = {
+    "checkout": N_(
+        "The checkout was cancelled; nothing from it was saved. Your cart is as you left it."
+    ),
+    "address": N_(
+        "The new address was cancelled; nothing from it was saved. Your cart is as you left it."
+    ),
+    "email": N_(
+        "The email change was cancelled; nothing from it was saved. Your cart is as you left it."
+    ),
+    "review": N_(
+        "Your review was cancelled; nothing from it was saved. Your cart is as you left it."
+    ),
+    "addproduct": N_(
+        "The new product was cancelled; nothing from it was saved. Your cart is as you left it."
+    ),
+    "search": N_(
+        "The search was cancelled; nothing from it was saved. Your cart is as you left it."
+    ),
+    "import": N_(
+        "The import was cancelled; nothing from it was saved. Your cart is as you left it."
+    ),
 }
+_CANCELLED_OTHER = N_("That was cancelled; nothing from it was saved. Your cart is as you left it.")
+_LEAVE_QUESTIONS = {
+    "checkout": N_(
+        "You're in the middle of the checkout. Leave it? What you typed there will be lost."
+    ),
+    "address": N_(
+        "You're in the middle of the new address. Leave it? What you typed there will be lost."
+    ),
+    "email": N_(
+        "You're in the middle of the email change. Leave it? What you typed there will be lost."
+    ),
+    "review": N_(
+        "You're in the middle of your review. Leave it? What you typed there will be lost."
+    ),
+    "addproduct": N_(
+        "You're in the middle of the new product. Leave it? What you typed there will be lost."
+    ),
+    "search": N_(
+        "You're in the middle of the search. Leave it? What you typed there will be lost."
+    ),
+    "import": N_(
+        "You're in the middle of the import. Leave it? What you typed there will be lost."
+    ),
+}
+_LEAVE_QUESTION_OTHER = N_(
+    "You're in the middle of this form. Leave it? What you typed there will be lost."
+)
 
 
 def cancelled(flow: str) -> str:
-    what = FORM_NAMES.get(flow, "That")
-    return f"{what} was cancelled; nothing from it was saved. Your cart is as you left it."
+    return _(_CANCELLED.get(flow, _CANCELLED_OTHER))
 
 
 def leave_form_question(flow: str) -> str:
-    what = FORM_NAMES.get(flow, "This form").lower().removeprefix("the ")
-    return f"You're in the middle of {_the(what)}. Leave it? What you typed there will be lost."
+    return _(_LEAVE_QUESTIONS.get(flow, _LEAVE_QUESTION_OTHER))
 
 
-def _the(what: str) -> str:
-    return what if what.startswith("your ") else f"the {what}"
-
-
-LEAVE_FORM = "Leave it"
-STAY_IN_FORM = "Stay"
-STAYING = "OK, let's carry on: just answer the last question."
-BACK = "« Back"
-MAIN_MENU = "🏠 Menu"
+_LEAVE_FORM = N_("Leave it")
+_STAY_IN_FORM = N_("Stay")
+_STAYING = N_("OK, let's carry on: just answer the last question.")
+_BACK = N_("« Back")
+_MAIN_MENU = N_("🏠 Menu")
 PREVIOUS = "◀"
 NEXT = "▶"
 
@@ -82,81 +129,99 @@ def page_counter(page: int, pages: int) -> str:
     return f"{page} / {pages}"
 
 
-PAGE_COUNTER_HINT = "This is the page you are on. Use ◀ and ▶ to turn pages."
+_PAGE_COUNTER_HINT = N_("This is the page you are on. Use ◀ and ▶ to turn pages.")
 # What a label among buttons says when pressed, by its topic.
-HINTS = {
-    "qty": "Use − and + to change the quantity.",
-    "line": "Use − and + to change the quantity, or 🗑 to remove the item.",
+_HINTS = {
+    "qty": N_("Use − and + to change the quantity."),
+    "line": N_("Use − and + to change the quantity, or 🗑 to remove the item."),
 }
+
+
+def hint(topic: str) -> str | None:
+    """What pressing a label about `topic` says; None for a topic there is no such label of."""
+    source = _HINTS.get(topic)
+    return None if source is None else _(source)
 
 
 def product_reference(product_id: int, sku: str) -> str:
     """For admins, under a product card: what /editproduct, /setstock and /hide take."""
-    return f"🔧 #{product_id} · SKU <code>{esc(sku)}</code>"
+    return _("🔧 #{product_id} · SKU <code>{sku}</code>").format(
+        product_id=product_id, sku=esc(sku)
+    )
 
 
 def size_already_chosen(name: str) -> str:
-    return f"Size {name} is selected."[:TOAST_MAX]
+    return _("Size {size} is selected.").format(size=name)[:TOAST_MAX]
 
 
 # ---------------------------------------------------------------- start, menu, help
 
-MENU_CATALOG = "🛍 Catalogue"
-MENU_SEARCH = "🔎 Search"
-MENU_CART = "🛒 Cart"
-MENU_ORDERS = "📦 Orders"
-MENU_PROFILE = "👤 Profile"
-MENU_HELP = "❓ Help"
+_MENU_CATALOG = N_("🛍 Catalogue")
+_MENU_SEARCH = N_("🔎 Search")
+_MENU_CART = N_("🛒 Cart")
+_MENU_ORDERS = N_("📦 Orders")
+_MENU_PROFILE = N_("👤 Profile")
+_MENU_HELP = N_("❓ Help")
 
 
 def welcome(first_name: str) -> str:
-    return (
-        f"Hello, <b>{esc(first_name)}</b>! 👋\n"
+    return _(
+        "Hello, <b>{first_name}</b>! 👋\n"
         "Welcome to the shop. Browse the catalogue, or just type what you are looking for."
-    )
+    ).format(first_name=esc(first_name))
 
 
-MAIN_MENU_TEXT = "What would you like to do?"
+_MAIN_MENU_TEXT = N_("What would you like to do?")
 
 # (command, one-line description) in the order they are shown and registered with Telegram.
+# The descriptions are marked here and translated where they are read.
 COMMANDS = (
-    ("start", "Main menu"),
-    ("catalog", "Browse the catalogue"),
-    ("search", "Search products, e.g. /search black hoodie"),
-    ("cart", "Your cart"),
-    ("orders", "Your orders"),
-    ("profile", "Email and addresses"),
-    ("payments", "Your saved cards"),
-    ("cancel", "Leave the current step"),
-    ("help", "What this bot can do"),
+    ("start", N_("Main menu")),
+    ("catalog", N_("Browse the catalogue")),
+    ("search", N_("Search products, e.g. /search black hoodie")),
+    ("cart", N_("Your cart")),
+    ("orders", N_("Your orders")),
+    ("profile", N_("Email and addresses")),
+    ("payments", N_("Your saved cards")),
+    ("cancel", N_("Leave the current step")),
+    ("help", N_("What this bot can do")),
 )
 
-HELP = (
-    "<b>What I can do</b>\n"
-    + "\n".join(f"/{command} — {description}" for command, description in COMMANDS)
-    + "\n\nTip: type any words, like <i>black hoodie</i>, to search. Typos are fine."
-)
+
+def help_text() -> str:
+    """/help: the commands, one a line, and how to search."""
+    commands = "\n".join(f"/{command} — {_(description)}" for command, description in COMMANDS)
+    return "\n".join(
+        [
+            _("<b>What I can do</b>"),
+            commands,
+            "",
+            _("Tip: type any words, like <i>black hoodie</i>, to search. Typos are fine."),
+        ]
+    )
 
 
 # ---------------------------------------------------------------- catalog
 
-CATALOG_TITLE = "🛍 <b>Catalogue</b>\nChoose a category:"
-CATALOG_EMPTY = "The catalogue is empty right now. Please come back soon."
-ADD_TO_CART = "➕ Add to cart"
-GO_TO_CART = "🛒 Go to cart"
+_CATALOG_TITLE = N_("🛍 <b>Catalogue</b>\nChoose a category:")
+_CATALOG_EMPTY = N_("The catalogue is empty right now. Please come back soon.")
+_ADD_TO_CART = N_("➕ Add to cart")
+_GO_TO_CART = N_("🛒 Go to cart")
 LESS = "−"
 MORE = "+"
-CHOOSE_SIZE = "Choose a size to add it to your cart."
-CHOOSE_SIZE_FIRST = "Please choose a size first."
-SOLD_OUT = "Sold out for now."
-NO_REVIEWS_YET = "No reviews yet"
-NOT_RATED_YET = "Not rated yet"
+_CHOOSE_SIZE = N_("Choose a size to add it to your cart.")
+_CHOOSE_SIZE_FIRST = N_("Please choose a size first.")
+_SOLD_OUT = N_("Sold out for now.")
+_NO_REVIEWS_YET = N_("No reviews yet")
+_NOT_RATED_YET = N_("Not rated yet")
 TOAST_MAX = 200  # Telegram's limit for a button answer
 MESSAGE_MAX = 4096  # Telegram's limit for a message's text, counted after its HTML is parsed
 
 
 def more_items(hidden: int) -> str:
-    return "<i>…and 1 more item</i>" if hidden == 1 else f"<i>…and {hidden} more items</i>"
+    return ngettext(
+        "<i>…and {count} more item</i>", "<i>…and {count} more items</i>", hidden
+    ).format(count=_number(hidden))
 
 
 def fit_lines(lines: Sequence[str], room: int) -> str:
@@ -174,34 +239,40 @@ def fit_lines(lines: Sequence[str], room: int) -> str:
     return "\n".join([*shown, more_items(len(lines) - len(shown))])
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def category_button(name: str, products: int) -> str:
     return f"{name} ({products})"
 
 
 def category_title(name: str, products: int) -> str:
     if not products:
-        return f"<b>{esc(name)}</b>\nNothing here right now."
-    return f"<b>{esc(name)}</b>\n{_count(products, 'product')} — choose one:"
+        return _("<b>{category}</b>\nNothing here right now.").format(category=esc(name))
+    return ngettext(
+        "<b>{category}</b>\n{count} product — choose one:",
+        "<b>{category}</b>\n{count} products — choose one:",
+        products,
+    ).format(category=esc(name), count=_number(products))
 
 
 def product_button(name: str, price: str, sold_out: bool = False) -> str:
-    return f"{name} · {price} · sold out" if sold_out else f"{name} · {price}"
+    if sold_out:
+        return _("{product} · {price} · sold out").format(product=name, price=price)
+    return f"{name} · {price}"
 
 
 def rating_line(average: float | None, ratings: int, reviews: int) -> str:
     if average is None:
-        return NOT_RATED_YET if reviews else NO_REVIEWS_YET
-    return f"★ {average:.1f} ({_count(ratings, 'rating')})"
+        return _(_NOT_RATED_YET) if reviews else _(_NO_REVIEWS_YET)
+    return ngettext(
+        "★ {average} ({count} rating)", "★ {average} ({count} ratings)", ratings
+    ).format(average=format(average, ".1f"), count=_number(ratings))
 
 
 def size_stock(name: str, stock: int) -> str:
     if stock <= 0:
-        return f"<s>{esc(name)}</s> — sold out"
-    return f"{esc(name)} — {stock} in stock"
+        return _("<s>{size}</s> — sold out").format(size=esc(name))
+    return ngettext("{size} — {stock} in stock", "{size} — {stock} in stock", stock).format(
+        size=esc(name), stock=stock
+    )
 
 
 def product_card(
@@ -216,16 +287,18 @@ def product_card(
     lines = [f"<b>{esc(name)}</b>", f"<b>{price}</b>", rating]
     if description:
         lines += ["", esc(description)]
-    lines += ["", "<b>Sizes</b>", *(size_stock(size, stock) for size, stock in sizes)]
+    lines += ["", _("<b>Sizes</b>"), *(size_stock(size, stock) for size, stock in sizes)]
     return "\n".join([*lines, "", footer])
 
 
 def card_footer(*, available: bool, size: str | None, quantity: int, total: str) -> str:
     if not available:
-        return SOLD_OUT
+        return _(_SOLD_OUT)
     if size is None:
-        return CHOOSE_SIZE
-    return f"Selected: <b>{esc(size)}</b> × {quantity} = <b>{total}</b>"
+        return _(_CHOOSE_SIZE)
+    return _("Selected: <b>{size}</b> × {quantity} = <b>{total}</b>").format(
+        size=esc(size), quantity=quantity, total=total
+    )
 
 
 def size_button(name: str, *, chosen: bool, sold_out: bool) -> str:
@@ -235,46 +308,54 @@ def size_button(name: str, *, chosen: bool, sold_out: bool) -> str:
 
 
 def quantity(number: int) -> str:
-    return f"Qty: {number}"
+    return _("Qty: {quantity}").format(quantity=number)
 
 
 def reviews_button(reviews: int) -> str:
-    return f"💬 Reviews ({reviews})" if reviews else "💬 Reviews"
+    if not reviews:
+        return _("💬 Reviews")
+    return _("💬 Reviews ({count})").format(count=reviews)
 
 
 def size_sold_out(name: str) -> str:
-    return f"Size {name} is sold out."[:TOAST_MAX]
+    return _("Size {size} is sold out.").format(size=name)[:TOAST_MAX]
 
 
 def added_to_cart(quantity: int, name: str, size: str) -> str:
-    return f"Added {quantity} × {name} ({size}) to your cart"[:TOAST_MAX]
+    return _("Added {quantity} × {product} ({size}) to your cart").format(
+        quantity=quantity, product=name, size=size
+    )[:TOAST_MAX]
 
 
 # ---------------------------------------------------------------- search
 
-SEARCH_PROMPT = (
+_SEARCH_PROMPT = N_(
     "🔎 What are you looking for? Type a few words, like <i>black hoodie</i>. Typos are fine."
 )
-BROWSE_CATALOG = "🛍 Browse the catalogue"
+_BROWSE_CATALOG = N_("🛍 Browse the catalogue")
 
 
 def search_results(query: str, found: int) -> str:
-    return f"🔎 {_count(found, 'product')} found for “{esc(query)}”:"
+    return ngettext(
+        "🔎 {count} product found for “{query}”:", "🔎 {count} products found for “{query}”:", found
+    ).format(count=_number(found), query=esc(query))
 
 
 def nothing_found(query: str) -> str:
-    return f"Nothing found for “{esc(query)}”.\nTry other words, or browse the catalogue."
+    return _("Nothing found for “{query}”.\nTry other words, or browse the catalogue.").format(
+        query=esc(query)
+    )
 
 
 # ---------------------------------------------------------------- reviews
 
-RATE = "⭐ Rate"
-WRITE_REVIEW = "✍️ Write a review"
-EDIT_MY_REVIEW = "✍️ Edit my review"
-CANCEL_REVIEW = "✖ Cancel"
-THANKS_FOR_RATING = "Thanks for rating!"
-REVIEW_SAVED = "✅ Thanks! Your review is saved."
-NO_WRITTEN_REVIEWS = "Nobody has written a review yet."
+_RATE = N_("⭐ Rate")
+_WRITE_REVIEW = N_("✍️ Write a review")
+_EDIT_MY_REVIEW = N_("✍️ Edit my review")
+_CANCEL_REVIEW = N_("✖ Cancel")
+_THANKS_FOR_RATING = N_("Thanks for rating!")
+_REVIEW_SAVED = N_("✅ Thanks! Your review is saved.")
+_NO_WRITTEN_REVIEWS = N_("Nobody has written a review yet.")
 REVIEW_PREVIEW_LENGTH = 600  # five reviews must fit into one message
 
 
@@ -287,27 +368,37 @@ def star_button(value: int, *, chosen: bool) -> str:
 
 
 def rate_prompt(name: str) -> str:
-    return f"How would you rate <b>{esc(name)}</b>?"
+    return _("How would you rate <b>{product}</b>?").format(product=esc(name))
 
 
 def review_prompt(name: str, current: str | None, max_length: int) -> str:
-    text = (
-        f"✍️ Write your review of <b>{esc(name)}</b> in one message (up to {max_length} characters)."
-    )
+    # The limit is written as is ("2000"), as the English always was.
     if current:
-        text += f"\n\nYour review now:\n<i>{esc(current)}</i>"
-    return text + "\n\nSend /cancel to stop."
+        return ngettext(
+            "✍️ Write your review of <b>{product}</b> in one message (up to {limit} character)."
+            "\n\nYour review now:\n<i>{review}</i>\n\nSend /cancel to stop.",
+            "✍️ Write your review of <b>{product}</b> in one message (up to {limit} characters)."
+            "\n\nYour review now:\n<i>{review}</i>\n\nSend /cancel to stop.",
+            max_length,
+        ).format(product=esc(name), limit=max_length, review=esc(current))
+    return ngettext(
+        "✍️ Write your review of <b>{product}</b> in one message (up to {limit} character)."
+        "\n\nSend /cancel to stop.",
+        "✍️ Write your review of <b>{product}</b> in one message (up to {limit} characters)."
+        "\n\nSend /cancel to stop.",
+        max_length,
+    ).format(product=esc(name), limit=max_length)
 
 
 def review_try_again(reason: str) -> str:
-    return f"{esc(reason)}\nPlease send your review again, or /cancel."
+    return _("{reason}\nPlease send your review again, or /cancel.").format(reason=esc(reason))
 
 
 def review_entry(author: str, rating: int | None, text: str, day: str, *, edited: bool) -> str:
-    header = f"<b>{esc(author) or 'A customer'}</b>"
+    header = "<b>{author}</b>".format(author=esc(author) or _("A customer"))
     if rating:
         header += f" {stars(rating)}"
-    header += f" · {day}" + (" · <i>edited</i>" if edited else "")
+    header += f" · {day}" + (" · " + _("<i>edited</i>") if edited else "")
     if len(text) > REVIEW_PREVIEW_LENGTH:
         text = text[: REVIEW_PREVIEW_LENGTH - 1].rstrip() + "…"
     return f"{header}\n{esc(text)}"
@@ -315,42 +406,44 @@ def review_entry(author: str, rating: int | None, text: str, day: str, *, edited
 
 def reviews_screen(name: str, rating: str, entries: list[str], *, notice: str | None) -> str:
     lines = [notice, ""] if notice else []
-    lines += [f"💬 <b>Reviews of {esc(name)}</b>", rating, ""]
-    lines.append("\n\n".join(entries) if entries else NO_WRITTEN_REVIEWS)
+    lines += [_("💬 <b>Reviews of {product}</b>").format(product=esc(name)), rating, ""]
+    lines.append("\n\n".join(entries) if entries else _(_NO_WRITTEN_REVIEWS))
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- cart
 
-CART_TITLE = "🛒 <b>Your cart</b>"
-CART_EMPTY = "🛒 Your cart is empty.\nHave a look at the catalogue and add something you like."
-CART_BROWSE = "🛍 Browse the catalogue"
-CART_CHECKOUT = "✅ Checkout"
-CART_CLEAR = "Clear cart"
+_CART_TITLE = N_("🛒 <b>Your cart</b>")
+_CART_EMPTY = N_("🛒 Your cart is empty.\nHave a look at the catalogue and add something you like.")
+_CART_BROWSE = N_("🛍 Browse the catalogue")
+_CART_CHECKOUT = N_("✅ Checkout")
+_CART_CLEAR = N_("Clear cart")
 CART_DECREASE = "−"
 CART_INCREASE = "+"
 CART_REMOVE = "🗑"
-CART_NEEDS_ATTENTION = "⚠️ Some items need your attention before you can check out."
-CART_CLEAR_QUESTION = "Remove everything from your cart?"
-CART_CLEAR_YES = "Yes, clear it"
-CART_CLEARED = "Cart cleared"
-CART_LINE_REMOVED = "Removed from your cart"
+_CART_NEEDS_ATTENTION = N_("⚠️ Some items need your attention before you can check out.")
+_CART_CLEAR_QUESTION = N_("Remove everything from your cart?")
+_CART_CLEAR_YES = N_("Yes, clear it")
+_CART_CLEARED = N_("Cart cleared")
+_CART_LINE_REMOVED = N_("Removed from your cart")
 
 
 def cart_quantity(quantity: int) -> str:
-    return f"Quantity: {quantity}"
+    return _("Quantity: {quantity}").format(quantity=quantity)
 
 
 def cart_problem(line: CartLine) -> str | None:
     """Why a line of the cart cannot be ordered as it is, in a few words."""
     if line.problem is CartProblem.NOT_SOLD:
-        return "no longer sold"
+        return _("no longer sold")
     if line.problem is CartProblem.SOLD_OUT:
-        return "out of stock"
+        return _("out of stock")
     if line.problem is CartProblem.FEW_LEFT:
-        return f"only {line.stock} left"
+        return ngettext("only {count} left", "only {count} left", line.stock).format(
+            count=_number(line.stock)
+        )
     if line.problem is CartProblem.OTHER_CURRENCY:
-        return f"now priced in {line.currency}"
+        return _("now priced in {currency}").format(currency=line.currency)
     return None
 
 
@@ -366,26 +459,26 @@ def cart_line_label(number: int, size: str, quantity: int) -> str:
 
 
 def cart_total(total: str) -> str:
-    return f"Total: <b>{total}</b>"
+    return _("Total: <b>{total}</b>").format(total=total)
 
 
 # ---------------------------------------------------------------- checkout
 
-CHECKOUT_CHOOSE_ADDRESS = (
+_CHECKOUT_CHOOSE_ADDRESS = N_(
     "📍 <b>Where should we deliver?</b>\nChoose a saved address or add a new one."
 )
-CHECKOUT_NEW_ADDRESS = "➕ New address"
-CHECKOUT_BACK_TO_CART = "« Back to cart"
-CHECKOUT_USE_BUTTONS = "Please use the buttons above, or /cancel."
-CHECKOUT_PLACE = "✅ Place order"
-CHECKOUT_CANCEL = "✖ Cancel"
-CHECKOUT_CANCELLED = "Checkout cancelled"
-CHECKOUT_CART_CHANGED = "Your cart has changed. Please check the updated summary."
-CHECKOUT_NOT_PLACED = "Nothing was ordered."
-CHECKOUT_VIEW_ORDER = "📦 View order"
-CHECKOUT_SAVE_CARD_OFF = "☐ Save my card for next time"
-CHECKOUT_SAVE_CARD_ON = "☑ Save my card for next time"
-CHECKOUT_CARD_SAVED_NOTE = (
+_CHECKOUT_NEW_ADDRESS = N_("➕ New address")
+_CHECKOUT_BACK_TO_CART = N_("« Back to cart")
+_CHECKOUT_USE_BUTTONS = N_("Please use the buttons above, or /cancel.")
+_CHECKOUT_PLACE = N_("✅ Place order")
+_CHECKOUT_CANCEL = N_("✖ Cancel")
+_CHECKOUT_CANCELLED = N_("Checkout cancelled")
+_CHECKOUT_CART_CHANGED = N_("Your cart has changed. Please check the updated summary.")
+_CHECKOUT_NOT_PLACED = N_("Nothing was ordered.")
+_CHECKOUT_VIEW_ORDER = N_("📦 View order")
+_CHECKOUT_SAVE_CARD_OFF = N_("☐ Save my card for next time")
+_CHECKOUT_SAVE_CARD_ON = N_("☑ Save my card for next time")
+_CHECKOUT_CARD_SAVED_NOTE = N_(
     "💳 The card you pay with will be saved with Stripe, our payment provider, and offered "
     "when you next pay. We keep only its brand, last four digits and expiry; remove it any "
     "time in /payments."
@@ -393,60 +486,86 @@ CHECKOUT_CARD_SAVED_NOTE = (
 
 # What the step-by-step new address asks for, one field at a time (bot.services.user order).
 ADDRESS_PROMPTS = {
-    "recipient_name": "Who should we deliver to? Please send the recipient's full name.",
-    "phone": "Their phone number, for the courier (like +49 30 1234567):",
-    "street": "Street and house number:",
-    "city": "City:",
-    "region": "State or region (send - to skip):",
-    "postal_code": "Postal code:",
-    "country": "Country (its name in English, or a two-letter code like DE):",
+    "recipient_name": N_("Who should we deliver to? Please send the recipient's full name."),
+    "phone": N_("Their phone number, for the courier (like +49 30 1234567):"),
+    "street": N_("Street and house number:"),
+    "city": N_("City:"),
+    "region": N_("State or region (send - to skip):"),
+    "postal_code": N_("Postal code:"),
+    "country": N_("Country (its name in English, or a two-letter code like DE):"),
 }
 
 
 def address_prompt(number: int, steps: int, field: str) -> str:
-    return (
-        f"📍 <b>New address</b> · step {number} of {steps}\n{ADDRESS_PROMPTS[field]}\n\n"
-        "<i>Send /cancel to stop; your cart stays as it is.</i>"
+    return "\n".join(
+        [
+            _new_address_step(number, steps),
+            _(ADDRESS_PROMPTS[field]),
+            "",
+            _("<i>Send /cancel to stop; your cart stays as it is.</i>"),
+        ]
     )
+
+
+def _new_address_step(number: int, steps: int) -> str:
+    return _("📍 <b>New address</b> · step {number} of {steps}").format(number=number, steps=steps)
 
 
 def address_button(summary: str, is_default: bool) -> str:
     return f"⭐ {summary}" if is_default else summary
 
 
+def _shipping_to(address: str) -> str:
+    return _("<b>Shipping to</b>\n{address}").format(address=esc(address))
+
+
 def checkout_summary(lines: str, total: str, address: str, *, save_card: bool = False) -> str:
-    saving = f"{CHECKOUT_CARD_SAVED_NOTE}\n\n" if save_card else ""
-    return (
-        f"🧾 <b>Order summary</b>\n\n{lines}\n\n{cart_total(total)}\n\n"
-        f"<b>Shipping to</b>\n{esc(address)}\n\n{saving}Place the order?"
-    )
+    paragraphs = [_("🧾 <b>Order summary</b>"), lines, cart_total(total), _shipping_to(address)]
+    if save_card:
+        paragraphs.append(_(_CHECKOUT_CARD_SAVED_NOTE))
+    return "\n\n".join([*paragraphs, _("Place the order?")])
 
 
 def order_placed(order_id: int, total: str, hold_minutes: int, *, payment_connected: bool) -> str:
-    how = (
-        "It is now awaiting payment: please pay with the button below."
-        if payment_connected
-        else "It is now awaiting payment, but online payment is not switched on in this shop yet."
-    )
-    return (
-        f"✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n{how} "
-        f"We hold your items for {hold_minutes} minutes; if the order isn't paid by then, "
-        "it is cancelled automatically and the items go back on sale."
-    )
+    if payment_connected:
+        text = ngettext(
+            "✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n"
+            "It is now awaiting payment: please pay with the button below. "
+            "We hold your items for {minutes} minute; if the order isn't paid by then, "
+            "it is cancelled automatically and the items go back on sale.",
+            "✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n"
+            "It is now awaiting payment: please pay with the button below. "
+            "We hold your items for {minutes} minutes; if the order isn't paid by then, "
+            "it is cancelled automatically and the items go back on sale.",
+            hold_minutes,
+        )
+    else:
+        text = ngettext(
+            "✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n"
+            "It is now awaiting payment, but online payment is not switched on in this shop yet. "
+            "We hold your items for {minutes} minute; if the order isn't paid by then, "
+            "it is cancelled automatically and the items go back on sale.",
+            "✅ <b>Order #{order_id} placed</b>\nTotal: <b>{total}</b>\n\n"
+            "It is now awaiting payment, but online payment is not switched on in this shop yet. "
+            "We hold your items for {minutes} minutes; if the order isn't paid by then, "
+            "it is cancelled automatically and the items go back on sale.",
+            hold_minutes,
+        )
+    return text.format(order_id=order_id, total=total, minutes=_number(hold_minutes))
 
 
 def not_placed(reason: str) -> str:
-    return f"⚠️ {esc(reason)}\n{CHECKOUT_NOT_PLACED}"
+    return f"⚠️ {esc(reason)}\n{_(_CHECKOUT_NOT_PLACED)}"
 
 
 # ---------------------------------------------------------------- orders
 
-ORDERS_TITLE = "📦 <b>Your orders</b>\nTap an order to see its details."
-ORDERS_EMPTY = "📦 You have no orders yet."
-ORDERS_ALL = "« All orders"
-ORDER_CANCEL = "✖ Cancel order"
-ORDER_CANCEL_YES = "Yes, cancel it"
-ORDER_KEEP = "No, keep it"
+_ORDERS_TITLE = N_("📦 <b>Your orders</b>\nTap an order to see its details.")
+_ORDERS_EMPTY = N_("📦 You have no orders yet.")
+_ORDERS_ALL = N_("« All orders")
+_ORDER_CANCEL = N_("✖ Cancel order")
+_ORDER_CANCEL_YES = N_("Yes, cancel it")
+_ORDER_KEEP = N_("No, keep it")
 
 
 def order_button(order_id: int, day: str, total: str, status: str) -> str:
@@ -460,67 +579,66 @@ def order_history_line(when: str, status: str, note: str | None) -> str:
 def order_details(
     order_id: int, status: str, lines: str, total: str, address: str, history: str
 ) -> str:
-    return (
-        f"📦 <b>Order #{order_id}</b> · {status}\n\n{lines}\n\n{cart_total(total)}\n\n"
-        f"<b>Shipping to</b>\n{esc(address)}\n\n<b>History</b>\n{history}"
-    )
+    title = _("📦 <b>Order #{order_id}</b> · {status}").format(order_id=order_id, status=status)
+    history_part = _("<b>History</b>\n{history}").format(history=history)
+    return "\n\n".join([title, lines, cart_total(total), _shipping_to(address), history_part])
 
 
-ORDER_REQUEST_CANCEL = "🙋 Ask to cancel"
-CANCEL_REQUESTED = "Asked: the shop will answer here."
-CANCEL_REQUESTED_ALREADY = "You asked already: the shop will answer here."
+_ORDER_REQUEST_CANCEL = N_("🙋 Ask to cancel")
+_CANCEL_REQUESTED = N_("Asked: the shop will answer here.")
+_CANCEL_REQUESTED_ALREADY = N_("You asked already: the shop will answer here.")
 
 
 def order_cancel_question(order_id: int) -> str:
-    return f"Cancel order #{order_id}? Its items go back on sale."
+    return _("Cancel order #{order_id}? Its items go back on sale.").format(order_id=order_id)
 
 
 def order_cancelled(order_id: int) -> str:
-    return f"Order #{order_id} cancelled"
+    return _("Order #{order_id} cancelled").format(order_id=order_id)
 
 
 def order_review_button(product_name: str) -> str:
-    return f"⭐ Rate & review: {product_name}"
+    return _("⭐ Rate & review: {product}").format(product=product_name)
 
 
 # ---------------------------------------------------------------- profile
 
-PROFILE_TITLE = "👤 <b>Your profile</b>"
-PROFILE_SET_EMAIL = "✉ Set email"
-PROFILE_TITLE_PLAIN = "👤 Your profile"  # the title as the chat shows it, without markup
-STOP_ANNOUNCEMENTS = "🔕 No more announcements"
+_PROFILE_TITLE = N_("👤 <b>Your profile</b>")
+_PROFILE_SET_EMAIL = N_("✉ Set email")
+_PROFILE_TITLE_PLAIN = N_("👤 Your profile")  # the title as the chat shows it, without markup
+_STOP_ANNOUNCEMENTS = N_("🔕 No more announcements")
 
 
 def announcements_button(on: bool) -> str:
-    return (
-        "🔔 Announcements: on (tap to turn off)" if on else "🔕 Announcements: off (tap to turn on)"
-    )
+    if on:
+        return _("🔔 Announcements: on (tap to turn off)")
+    return _("🔕 Announcements: off (tap to turn on)")
 
 
 def announcements_set(on: bool) -> str:
     if on:
-        return "🔔 You'll get the shop's announcements again."
-    return (
+        return _("🔔 You'll get the shop's announcements again.")
+    return _(
         "🔕 No more announcements. Notices about your orders still come; "
         "/profile turns them back on."
     )
 
 
-PROFILE_ADD_ADDRESS = "➕ Add address"
-PROFILE_EDIT_ADDRESS = "✏️ Edit"
-PROFILE_DELETE_ADDRESS = "🗑 Delete"
-PROFILE_MAKE_DEFAULT = "⭐ Make default"
-PROFILE_CONFIRM_DELETE = "Yes, delete it"
-PROFILE_KEEP_ADDRESS = "No, keep it"
-PROFILE_LEAVE_FORM = "✖ Cancel"
-PROFILE_EMAIL_SAVED = "✅ Email saved."
-PROFILE_EMAIL_REMOVED = "✅ Email removed."
-PROFILE_ADDRESS_ADDED = "✅ Address added."
-PROFILE_ADDRESS_UPDATED = "✅ Address updated."
-PROFILE_ADDRESS_DELETED = "Address deleted"
-PROFILE_DEFAULT_SET = "This is now your default address"
-PROFILE_FORM_LEFT = "Stopped. Nothing was changed."
-PROFILE_REASK_HINT = "<i>Send /cancel to stop.</i>"
+_PROFILE_ADD_ADDRESS = N_("➕ Add address")
+_PROFILE_EDIT_ADDRESS = N_("✏️ Edit")
+_PROFILE_DELETE_ADDRESS = N_("🗑 Delete")
+_PROFILE_MAKE_DEFAULT = N_("⭐ Make default")
+_PROFILE_CONFIRM_DELETE = N_("Yes, delete it")
+_PROFILE_KEEP_ADDRESS = N_("No, keep it")
+_PROFILE_LEAVE_FORM = N_("✖ Cancel")
+_PROFILE_EMAIL_SAVED = N_("✅ Email saved.")
+_PROFILE_EMAIL_REMOVED = N_("✅ Email removed.")
+_PROFILE_ADDRESS_ADDED = N_("✅ Address added.")
+_PROFILE_ADDRESS_UPDATED = N_("✅ Address updated.")
+_PROFILE_ADDRESS_DELETED = N_("Address deleted")
+_PROFILE_DEFAULT_SET = N_("This is now your default address")
+_PROFILE_FORM_LEFT = N_("Stopped. Nothing was changed.")
+_PROFILE_REASK_HINT = N_("<i>Send /cancel to stop.</i>")
 
 
 # What the profile's address form asks for, in bot.services.user.ADDRESS_FIELDS order.
@@ -529,21 +647,21 @@ def profile(
 ) -> str:
     """`addresses` holds each address's fields and whether it is the default."""
     lines = [
-        PROFILE_TITLE,
+        _(_PROFILE_TITLE),
         "",
-        f"Name: {esc(first_name)}",
-        f"Email: {esc(email) if email else '<i>not set</i>'}",
+        _("Name: {name}").format(name=esc(first_name)),
+        _("Email: {email}").format(email=esc(email)) if email else _("Email: <i>not set</i>"),
         "",
-        "<b>Addresses</b>",
+        _("<b>Addresses</b>"),
     ]
     lines += [
-        f"⭐ {esc(profile_address_line(fields))} <i>(default)</i>"
+        _("⭐ {address} <i>(default)</i>").format(address=esc(profile_address_line(fields)))
         if default
         else f"• {esc(profile_address_line(fields))}"
         for fields, default in addresses
-    ] or ["<i>No saved addresses yet.</i>"]
+    ] or [_("<i>No saved addresses yet.</i>")]
     if addresses:
-        lines += ["", "Tap an address to edit or delete it."]
+        lines += ["", _("Tap an address to edit or delete it.")]
     return "\n".join(lines)
 
 
@@ -564,34 +682,42 @@ def profile_address(fields: dict[str, str], is_default: bool) -> str:
         f"📍 <b>{esc(fields['recipient_name'])}</b>\n"
         f"{esc(fields['phone'])}\n{esc(fields['street'])}\n"
         f"{esc(fields['postal_code'])} {esc(fields['city'])}{esc(region)}\n{esc(fields['country'])}"
-        + ("\n\n⭐ Your default address" if is_default else "")
+        + ("\n\n" + _("⭐ Your default address") if is_default else "")
     )
 
 
 def profile_delete_question(fields: dict[str, str]) -> str:
-    return f"Delete this address?\n\n{esc(profile_address_line(fields))}"
+    return _("Delete this address?\n\n{address}").format(address=esc(profile_address_line(fields)))
 
 
 def profile_email_prompt(current: str | None) -> str:
-    now = f"\nNow: <b>{esc(current)}</b>. Send - to remove it." if current else ""
-    return f"✉ Send your email address, like name@example.com.{now}\n\n{PROFILE_REASK_HINT}"
+    if current:
+        prompt = _(
+            "✉ Send your email address, like name@example.com.\n"
+            "Now: <b>{email}</b>. Send - to remove it."
+        ).format(email=esc(current))
+    else:
+        prompt = _("✉ Send your email address, like name@example.com.")
+    return f"{prompt}\n\n{_(_PROFILE_REASK_HINT)}"
 
 
 def profile_address_prompt(field: str, number: int, steps: int, current: str | None) -> str:
     """`current` is the saved value when editing (None for a new address)."""
-    title = "✏️ <b>Edit address</b>" if current is not None else "📍 <b>New address</b>"
-    keep = ""
+    if current is None:
+        title = _new_address_step(number, steps)
+    else:
+        title = _("✏️ <b>Edit address</b> · step {number} of {steps}").format(
+            number=number, steps=steps
+        )
+    lines = [title, _(ADDRESS_PROMPTS[field])]
     if current is not None:
-        now = esc(current) if current else "<i>empty</i>"
-        keep = f"\nNow: <b>{now}</b>. Send . to keep it."
-    return (
-        f"{title} · step {number} of {steps}\n{ADDRESS_PROMPTS[field]}{keep}"
-        f"\n\n{PROFILE_REASK_HINT}"
-    )
+        now = esc(current) if current else _("<i>empty</i>")
+        lines.append(_("Now: <b>{value}</b>. Send . to keep it.").format(value=now))
+    return "\n".join([*lines, "", _(_PROFILE_REASK_HINT)])
 
 
 def profile_reask(message: str) -> str:
-    return f"⚠️ {esc(message)}\n{PROFILE_REASK_HINT}"
+    return f"⚠️ {esc(message)}\n{_(_PROFILE_REASK_HINT)}"
 
 
 # ---------------------------------------------------------------- payments
@@ -599,14 +725,17 @@ def profile_reask(message: str) -> str:
 
 
 def pay_button(amount: int, currency: str) -> str:
-    return f"💳 Pay {money(amount, currency.upper())}"
+    return _("💳 Pay {amount}").format(amount=money(amount, currency.upper()))
 
 
 def pay_prompt(order_id: int, amount: int, currency: str, minutes: int) -> str:
-    return (
-        f"Order <b>#{order_id}</b> is reserved for you: {money(amount, currency.upper())}.\n"
-        f"Tap the button below to pay securely with Stripe within {minutes} minutes."
-    )
+    return ngettext(
+        "Order <b>#{order_id}</b> is reserved for you: {amount}.\n"
+        "Tap the button below to pay securely with Stripe within {minutes} minute.",
+        "Order <b>#{order_id}</b> is reserved for you: {amount}.\n"
+        "Tap the button below to pay securely with Stripe within {minutes} minutes.",
+        minutes,
+    ).format(order_id=order_id, amount=money(amount, currency.upper()), minutes=_number(minutes))
 
 
 # ---------------------------------------------------------------- telegram payments
@@ -614,13 +743,13 @@ def pay_prompt(order_id: int, amount: int, currency: str, minutes: int) -> str:
 # limits: title 1-32 characters, description 1-255.
 
 TG_INVOICE_DESCRIPTION_LIMIT = 255
-TG_CHECK_FAILED = (
+_TG_CHECK_FAILED = N_(
     "We couldn't check your order just now. Nothing was charged; please try again in a moment."
 )
 
 
 def tg_invoice_title(order_id: int) -> str:
-    return f"Order #{order_id}"
+    return _("Order #{order_id}").format(order_id=order_id)
 
 
 def tg_price_label(product_name: str, size_name: str, quantity: int) -> str:
@@ -628,86 +757,95 @@ def tg_price_label(product_name: str, size_name: str, quantity: int) -> str:
 
 
 def tg_invoice_description(labels: list[str]) -> str:
-    text = ", ".join(labels) or "Your order"
+    text = ", ".join(labels) or _("Your order")
     limit = TG_INVOICE_DESCRIPTION_LIMIT
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def tg_invoice_failed(order_id: int) -> str:
-    return (
-        f"⚠️ We couldn't open the payment for order <b>#{order_id}</b> just now. Nothing was "
+    return _(
+        "⚠️ We couldn't open the payment for order <b>#{order_id}</b> just now. Nothing was "
         "charged. Please contact us, or cancel the order in /orders."
-    )
+    ).format(order_id=order_id)
 
 
 # ---------------------------------------------------------------- stripe chat
 
-PAY_ORDER = "💳 Pay"
-PAY_TRY_AGAIN = "🔄 Try again"
+_PAY_ORDER = N_("💳 Pay")
+_PAY_TRY_AGAIN = N_("🔄 Try again")
 
 
 def stripe_pay_failed(order_id: int, reason: str) -> str:
-    return (
-        f"⚠️ {esc(reason)}\nOrder <b>#{order_id}</b> is still reserved for you: tap "
-        f"<b>{PAY_TRY_AGAIN}</b>, or pay later from /orders."
-    )
+    return _(
+        "⚠️ {reason}\nOrder <b>#{order_id}</b> is still reserved for you: tap "
+        "<b>{button}</b>, or pay later from /orders."
+    ).format(reason=esc(reason), order_id=order_id, button=_(_PAY_TRY_AGAIN))
 
 
 def stripe_returned_paid(order_id: int, status: str, *, pending: bool) -> str:
     """Stripe's success page sent the customer back; the webhook may not have arrived yet."""
     if pending:
-        return (
-            f"🙏 Thanks! We'll confirm order <b>#{order_id}</b> as soon as Stripe tells us the "
+        return _(
+            "🙏 Thanks! We'll confirm order <b>#{order_id}</b> as soon as Stripe tells us the "
             "payment went through; you will get a message here.\n"
-            f"Status now: <b>{esc(status)}</b>"
-        )
-    return f"🙏 Thanks! Order <b>#{order_id}</b> is <b>{esc(status)}</b>."
+            "Status now: <b>{status}</b>"
+        ).format(order_id=order_id, status=esc(status))
+    return _("🙏 Thanks! Order <b>#{order_id}</b> is <b>{status}</b>.").format(
+        order_id=order_id, status=esc(status)
+    )
 
 
 def stripe_returned_unpaid(order_id: int, total: str, status: str, *, payable: bool) -> str:
     if payable:
-        return (
-            f"💳 Order <b>#{order_id}</b> ({total}) is not paid yet. It is still reserved for "
-            f"you: tap <b>{PAY_ORDER}</b> to try again."
-        )
-    return f"Order <b>#{order_id}</b> ({total}) is <b>{esc(status)}</b>."
+        return _(
+            "💳 Order <b>#{order_id}</b> ({total}) is not paid yet. It is still reserved for "
+            "you: tap <b>{button}</b> to try again."
+        ).format(order_id=order_id, total=total, button=_(_PAY_ORDER))
+    return _("Order <b>#{order_id}</b> ({total}) is <b>{status}</b>.").format(
+        order_id=order_id, total=total, status=esc(status)
+    )
 
 
 # /payments: cards saved with the payment provider (brand, last four digits, expiry only).
-CARDS_TITLE = "💳 <b>Your saved cards</b>"
-CARDS_EMPTY = (
+_CARDS_TITLE = N_("💳 <b>Your saved cards</b>")
+_CARDS_EMPTY = N_(
     "💳 You have no saved cards.\n"
     "We never store card numbers: if a card is kept with our payment provider for you, "
     "it shows up here and you can remove it."
 )
-CARDS_FOOTER = (
+_CARDS_FOOTER = N_(
     "Tap 🗑 to remove a card. We keep only its brand, last four digits and expiry, "
     "never the card number."
 )
-CARD_REMOVE_YES = "Yes, remove it"
-CARD_KEEP = "No, keep it"
-CARD_REMOVED = "Card removed"
+_CARD_REMOVE_YES = N_("Yes, remove it")
+_CARD_KEEP = N_("No, keep it")
+_CARD_REMOVED = N_("Card removed")
 _CARD_BRANDS = {
-    "amex": "American Express",
-    "diners": "Diners Club",
-    "discover": "Discover",
-    "jcb": "JCB",
-    "mastercard": "Mastercard",
-    "unionpay": "UnionPay",
-    "visa": "Visa",
+    "amex": N_("American Express"),
+    "diners": N_("Diners Club"),
+    "discover": N_("Discover"),
+    "jcb": N_("JCB"),
+    "mastercard": N_("Mastercard"),
+    "unionpay": N_("UnionPay"),
+    "visa": N_("Visa"),
 }
 
 
 def card_label(brand: str, last4: str, exp_month: int, exp_year: int) -> str:
     """Plain text, for buttons: run it through esc() before putting it into a message."""
-    name = _CARD_BRANDS.get(brand.lower(), brand.title() or "Card")
-    return f"{name} •••• {last4} · exp {exp_month:02d}/{exp_year % 100:02d}"
+    source = _CARD_BRANDS.get(brand.lower())
+    name = _(source) if source else brand.title() or _("Card")
+    return _("{brand} •••• {last4} · exp {month}/{year}").format(
+        brand=name, last4=last4, month=format(exp_month, "02d"), year=format(exp_year % 100, "02d")
+    )
 
 
 def saved_cards(labels: list[tuple[str, bool]]) -> str:
     """`labels` holds each card's label and whether it has expired."""
-    lines = [f"• {esc(label)}" + (" · <i>expired</i>" if old else "") for label, old in labels]
-    return "\n".join([CARDS_TITLE, "", *lines, "", CARDS_FOOTER])
+    lines = [
+        f"• {esc(label)}" + (" · " + _("<i>expired</i>") if old else "") for label, old in labels
+    ]
+    return "\n".join([_(_CARDS_TITLE), "", *lines, "", _(_CARDS_FOOTER)])
 
 
 def remove_card_button(label: str) -> str:
@@ -715,4 +853,6 @@ def remove_card_button(label: str) -> str:
 
 
 def remove_card_question(label: str) -> str:
-    return f"Remove this card?\n\n{esc(label)}\n\nYou can save it again when you next pay."
+    return _("Remove this card?\n\n{card}\n\nYou can save it again when you next pay.").format(
+        card=esc(label)
+    )
