@@ -41,7 +41,7 @@ import bot.handlers.profile
 import bot.handlers.reviews
 import bot.handlers.search
 import bot.handlers.start
-from bot import texts
+from bot import languages, texts
 from bot.botapi.concurrency import PerChatUpdateProcessor, UpdateBacklog
 from bot.botapi.flood import FloodGate
 from bot.botapi.rate_limiter import ShopRateLimiter
@@ -60,6 +60,7 @@ from bot.handlers.router import (
     dispatch_text,
 )
 from bot.services.search import CatalogSearch
+from bot.texts.i18n import _, using_language
 
 # The rate limiter makes the bot ExtBot[int]; the job queue's context type isn't tracked.
 ShopApplication = Application[
@@ -167,6 +168,14 @@ def register_handlers(application: ShopApplication) -> None:
 
 
 async def _register_commands(application: ShopApplication) -> None:
-    await application.bot.set_my_commands(
-        [BotCommand(command, description) for command, description in texts.COMMANDS]
-    )
+    """Telegram's command menu in every language the shop speaks (by the app's language code,
+    so pt_BR's serves every Portuguese app), and in the default language for all others."""
+    settings = application.bot_data.settings
+    assert settings is not None, "build_application sets the settings"
+    default = settings.default_language
+    for language in dict.fromkeys([default, *languages.SHIPPED]):
+        with using_language(language):
+            menu = [BotCommand(command, _(about)) for command, about in texts.COMMANDS]
+        if language == default:
+            await application.bot.set_my_commands(menu)
+        await application.bot.set_my_commands(menu, language_code=language.split("_")[0])

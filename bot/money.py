@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.numbers import NumberPattern
@@ -73,6 +73,7 @@ def parse_amount(text: str, currency: str) -> int:
     return int(scaled)
 
 
+@lru_cache(maxsize=8192)  # a shop shows the same few prices over and over; Babel takes ~18 µs
 def format_amount(amount: int, currency: str, language: str = "en") -> str:
     """Minor units for people, the way the reader's locale writes money (CLDR, through Babel):
     4999 EUR is "€49.99" in en, "49,99 €" in de, "€ 49,99" in pt_BR. The decimals are the

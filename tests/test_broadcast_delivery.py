@@ -6,17 +6,20 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 from telegram import Bot
 
+from bot import texts
 from bot.config import Settings
 from bot.db import Database
 from bot.emulator import BotApiEmulator, Fault, SimulatedUser
 from bot.jobs.broadcast_delivery import Broadcaster
 from bot.services import broadcast as broadcasts
 from bot.services.broadcast import Progress
+from tests.catalogues import write_catalog
 from tests.factories import make_user
 
 ADMIN = 7000
@@ -103,3 +106,28 @@ def test_a_broadcast_may_not_be_paced_above_the_bots_overall_rate() -> None:
             telegram_messages_per_second=30,
             broadcast_messages_per_second=31,
         )
+
+
+async def test_the_button_under_an_announcement_speaks_its_reader_s_language(
+    db: Database, emulator: BotApiEmulator, bot: Bot, catalogues: Path
+) -> None:
+    write_catalog(catalogues, "de", {texts._STOP_ANNOUNCEMENTS: "🔕 Keine Ankündigungen mehr"})
+    admin = emulator.user(ADMIN, "Owner")
+    async with db.transaction() as session:
+        await make_user(session, telegram_id=1, language_code="de")
+        await make_user(session, telegram_id=2, language_code="fr")
+        await broadcasts.start(
+            session,
+            admin_telegram_id=ADMIN,
+            chat_id=admin.chat_id,
+            progress_message_id=1,
+            text="Hi",
+        )
+
+    readers = [emulator.user(1), emulator.user(2)]
+
+    await _run_to_the_end(Broadcaster(bot, db, messages_per_second=1000), db)
+
+    [german], [french] = (reader.bot_messages for reader in readers)
+    assert german.button_texts == ["🔕 Keine Ankündigungen mehr"]
+    assert french.button_texts == [texts.STOP_ANNOUNCEMENTS]

@@ -164,6 +164,13 @@ class BotApiEmulator:
         key = (json.dumps(scope or {"type": "default"}, sort_keys=True), language_code)
         return [command["command"] for command in self._state.commands.get(key, [])]
 
+    def command_menu(
+        self, scope: dict[str, Any] | None = None, language_code: str = ""
+    ) -> list[tuple[str, str]]:
+        """The commands with their descriptions, as a Telegram app in that language shows them."""
+        key = (json.dumps(scope or {"type": "default"}, sort_keys=True), language_code)
+        return [(c["command"], c["description"]) for c in self._state.commands.get(key, [])]
+
     @property
     def webhook(self) -> Webhook:
         return self._state.webhook

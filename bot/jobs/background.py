@@ -130,7 +130,10 @@ class BackgroundJobs:
         self.delivery = RepeatingJob("outbox delivery", self._deliver, delivery_interval_s)
         self.expiry = RepeatingJob("unpaid order expiry", self._expire, expiry_interval_s)
         self.broadcaster = Broadcaster(
-            bot, database, messages_per_second=settings.broadcast_messages_per_second
+            bot,
+            database,
+            messages_per_second=settings.broadcast_messages_per_second,
+            default_language=settings.default_language,
         )
         self.broadcasts = RepeatingJob("broadcasts", self._broadcast, BROADCAST_INTERVAL_S)
 

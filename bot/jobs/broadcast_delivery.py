@@ -20,17 +20,24 @@ from bot import texts
 from bot.db import Database
 from bot.jobs.outbox_delivery import Failure, failure, retry_after
 from bot.keyboards.profile import Announcements
+from bot.languages import SOURCE
 from bot.models import RecipientStatus
 from bot.services import broadcast as broadcasts
 from bot.services.broadcast import Outgoing, Progress, Recipient
 from bot.texts import admin as admin_texts
+from bot.texts.i18n import negotiate, using_language
 
 log = logging.getLogger(__name__)
 
-# Under every announcement: one tap and the customer gets no more of them.
-_STOP_BUTTON = InlineKeyboardMarkup(
-    [[InlineKeyboardButton(texts.STOP_ANNOUNCEMENTS, callback_data=Announcements(0).pack())]]
-)
+
+def _stop_button(language: str) -> InlineKeyboardMarkup:
+    """Under every announcement, in its reader's language: one tap and no more of them."""
+    with using_language(language):
+        label = texts.STOP_ANNOUNCEMENTS
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=Announcements(0).pack())]]
+    )
+
 
 BATCH = 10
 PROGRESS_INTERVAL_S = 2.0
@@ -50,11 +57,13 @@ class Broadcaster:
         database: Database,
         *,
         messages_per_second: float,
+        default_language: str = SOURCE,
         batch: int = BATCH,
         progress_interval_s: float = PROGRESS_INTERVAL_S,
     ) -> None:
         self._bot = bot
         self._database = database
+        self._default_language = default_language
         self._batch = batch
         # One message per 1/rate seconds, evenly: no burst at the start of each second.
         self._pace = AsyncLimiter(1, 1 / messages_per_second)
@@ -134,20 +143,25 @@ class Broadcaster:
 
     async def _send(self, broadcast: Outgoing, recipient: Recipient) -> RecipientStatus | None:
         """The outcome, or None when Telegram asked us to slow down and nothing was sent."""
+        language = negotiate(
+            chosen=recipient.language,
+            telegram=recipient.app_language,
+            default=self._default_language,
+        )
         try:
             if broadcast.source_chat_id is not None and broadcast.source_message_id is not None:
                 await self._bot.copy_message(
                     recipient.chat_id,
                     broadcast.source_chat_id,
                     broadcast.source_message_id,
-                    reply_markup=_STOP_BUTTON,
+                    reply_markup=_stop_button(language),
                 )
             else:
                 await self._bot.send_message(
                     recipient.chat_id,
                     broadcast.text,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=_STOP_BUTTON,
+                    reply_markup=_stop_button(language),
                 )
         except TelegramError as error:
             kind = failure(error)

@@ -44,6 +44,8 @@ class Outgoing:
 class Recipient:
     user_id: int
     chat_id: int
+    language: str | None = None  # chosen in the shop
+    app_language: str | None = None  # their Telegram app's
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +200,13 @@ async def claim(session: AsyncSession, *, broadcast_id: int, limit: int) -> list
         .values(status=RecipientStatus.SENDING)
         .returning(BroadcastRecipient.user_id, BroadcastRecipient.chat_id)
     )
-    claimed = [Recipient(user_id, chat_id) for user_id, chat_id in result.all()]
+    chats: dict[int, int] = {user_id: chat_id for user_id, chat_id in result.all()}
+    languages = await session.execute(
+        select(User.id, User.language, User.language_code).where(User.id.in_(chats))
+    )
+    claimed = [
+        Recipient(user_id, chats[user_id], chosen, app) for user_id, chosen, app in languages.all()
+    ]
     return sorted(claimed, key=lambda recipient: recipient.user_id)
 
 

@@ -13,7 +13,7 @@ from html import escape
 
 from bot.money import format_amount
 from bot.services.cart import CartLine, CartProblem
-from bot.texts.i18n import N_, _, ngettext, translated_constant
+from bot.texts.i18n import N_, _, current_language, ngettext, translated_constant
 from bot.texts.i18n import number as _number  # functions here take a `number` of their own
 
 
@@ -27,7 +27,8 @@ def esc(value: object) -> str:
 
 
 def money(amount: int, currency: str) -> str:
-    return format_amount(amount, currency)
+    """An amount the reader's way: €49.99, 49,99 €, € 49,99."""
+    return format_amount(amount, currency, current_language())
 
 
 # ---------------------------------------------------------------- general

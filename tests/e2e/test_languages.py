@@ -11,7 +11,9 @@ from bot.app import ShopApplication
 from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
 from bot.models import OrderStatus, Size
+from bot.runner import running_shop
 from tests.catalogues import write_catalog
+from tests.conftest import shop_settings
 from tests.factories import make_order, make_product, make_user
 
 
@@ -43,6 +45,24 @@ async def test_each_customer_reads_the_same_screen_in_their_own_language(
         await reader.send("/orders")
         orders[language] = " ".join((await reader.next_message()).button_texts)
 
-    assert "bezahlt" in orders["de"]
-    assert "оплачен" in orders["ru"]
-    assert "paid" in orders["fr"]  # not offered: the shop's default, English
+    assert "bezahlt" in orders["de"] and "49,99\u00a0€" in orders["de"]
+    assert "оплачен" in orders["ru"] and "49,99\u00a0€" in orders["ru"]
+    assert "paid" in orders["fr"] and "€49.99" in orders["fr"]  # not offered: the default
+
+
+async def test_telegram_s_command_menu_is_set_in_every_language_the_shop_speaks(
+    emulator: BotApiEmulator, db: Database, catalogues: Path
+) -> None:
+    write_catalog(catalogues, "de", {"Your cart": "Dein Warenkorb"})
+    write_catalog(catalogues, "ru", {"Your cart": "Ваша корзина"})
+    settings = shop_settings(emulator, db, default_language="ru")
+    async with running_shop(settings, db, token=emulator.token):
+        menus = {
+            code: dict(emulator.command_menu(language_code=code)) for code in ("", "de", "ru", "en")
+        }
+
+    assert menus[""]["cart"] == "Ваша корзина"  # apps in languages the shop doesn't speak
+    assert menus["de"]["cart"] == "Dein Warenkorb"
+    assert menus["ru"]["cart"] == "Ваша корзина"
+    assert menus["en"]["cart"] == "Your cart"
+    assert list(menus["de"]) == list(menus[""])
