@@ -14,13 +14,17 @@ from bot.handlers.router import on_button, on_command, on_screen, on_step
 from bot.keyboards.profile import (
     Announcements,
     LeaveForm,
+    PickLanguage,
     SetEmail,
     form_keyboard,
+    language_keyboard,
     profile_keyboard,
 )
+from bot.languages import LANGUAGES
 from bot.services.dialog import Step
 from bot.services.errors import InvalidInput
 from bot.texts.errors import error_text
+from bot.texts.i18n import current_language, negotiate, set_language
 from bot.usecases import profile as usecase
 from bot.usecases.profile import EMAIL_FORM, Profile
 
@@ -52,6 +56,32 @@ async def announcements(update: Update, context: ShopContext, data: Announcement
     if on_profile:
         await show(update, *profile_view(profile))
     return texts.announcements_set(wanted)
+
+
+@on_command("language")
+@on_screen("language")
+async def language_screen(update: Update, context: ShopContext) -> None:
+    """The languages the shop speaks; the customer's choice is kept and applies at once."""
+    choice = await usecase.language_choice(context.db, sender=sender_of(update))
+    await _show_languages(update, choice)
+
+
+@on_button(PickLanguage)
+async def pick_language(update: Update, context: ShopContext, data: PickLanguage) -> str | None:
+    sender = sender_of(update)
+    chosen = await usecase.choose_language(
+        context.db, sender=sender, language=data.language or None
+    )
+    # From here on this update speaks the new language, as every later one will.
+    default = context.settings.default_language
+    set_language(negotiate(chosen=chosen, telegram=sender.language_code, default=default))
+    await _show_languages(update, await usecase.language_choice(context.db, sender=sender))
+    return texts.language_set(LANGUAGES[current_language()])
+
+
+async def _show_languages(update: Update, choice: usecase.LanguageChoice) -> None:
+    speaking = texts.language_screen(LANGUAGES[current_language()], len(choice.offered))
+    await show(update, speaking, language_keyboard(choice.offered, choice.chosen))
 
 
 @on_command("profile")

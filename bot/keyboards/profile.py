@@ -10,7 +10,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts
 from bot.keyboards.callbacks import Callback, register
 from bot.keyboards.menu import Menu, back_to_menu, button
+from bot.languages import LANGUAGES
 from bot.services.user import MAX_ADDRESSES
+from bot.texts.i18n import current_language
 from bot.usecases.profile import SavedAddress
 
 
@@ -76,10 +78,31 @@ class Announcements(Callback):
     wanted: int
 
 
+@register("lang")
+@dataclasses.dataclass(frozen=True, slots=True)
+class PickLanguage(Callback):
+    """The language the shop speaks to the customer; "" for their Telegram app's."""
+
+    language: str
+
+
+def language_keyboard(offered: Sequence[str], chosen: str | None) -> InlineKeyboardMarkup:
+    """Each language by its own name, the chosen one ticked."""
+    rows = [
+        [button(("✓ " if code == chosen else "") + LANGUAGES[code], PickLanguage(code))]
+        for code in offered
+    ]
+    automatic = ("✓ " if chosen is None else "") + texts.LANGUAGE_AS_APP
+    rows.append([button(automatic, PickLanguage(""))])
+    rows.append(back_to_profile())
+    return InlineKeyboardMarkup(rows)
+
+
 def profile_keyboard(
     addresses: Sequence[SavedAddress], *, announcements: bool = True
 ) -> InlineKeyboardMarkup:
     rows = [[button(texts.PROFILE_SET_EMAIL, SetEmail())]]
+    rows.append([button(texts.language_button(LANGUAGES[current_language()]), Menu("language"))])
     rows.append(
         [button(texts.announcements_button(announcements), Announcements(int(not announcements)))]
     )

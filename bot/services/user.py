@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import languages
 from bot.db import dialect_insert
 from bot.models import Address, User
 from bot.services.errors import AddressFieldInvalid, InvalidInput, NotFound
@@ -166,6 +167,16 @@ async def set_email(session: AsyncSession, *, user_id: int, email: str | None) -
 async def set_announcements(session: AsyncSession, *, user_id: int, wanted: bool) -> User:
     user = await get_user(session, user_id)
     user.wants_announcements = wanted
+    await session.flush()
+    return user
+
+
+async def set_language(session: AsyncSession, *, user_id: int, language: str | None) -> User:
+    """The language the shop speaks to them; None goes back to their Telegram app's."""
+    if language is not None and language not in languages.SHIPPED:
+        raise InvalidInput("language.unknown", language=language)
+    user = await get_user(session, user_id)
+    user.language = language
     await session.flush()
     return user
 

@@ -184,6 +184,7 @@ COMMANDS = (
     ("orders", N_("Your orders")),
     ("profile", N_("Email and addresses")),
     ("payments", N_("Your saved cards")),
+    ("language", N_("Choose the shop's language")),
     ("cancel", N_("Leave the current step")),
     ("help", N_("What this bot can do")),
 )
@@ -614,6 +615,32 @@ def announcements_button(on: bool) -> str:
     if on:
         return _("🔔 Announcements: on (tap to turn off)")
     return _("🔕 Announcements: off (tap to turn on)")
+
+
+def language_button(language: str) -> str:
+    """On the profile: the language the shop speaks to them, by its own name."""
+    return _("🌐 Language: {language}").format(language=language)
+
+
+def language_screen(speaking: str, offered: int) -> str:
+    """Which language the shop speaks to them, and whether there is another to choose."""
+    if offered < 2:
+        return _(
+            "🌐 <b>Language</b>\nThe shop speaks {language} to you; it speaks no other "
+            "language yet."
+        ).format(language=speaking)
+    return _(
+        "🌐 <b>Language</b>\nThe shop speaks {language} to you. Choose the language you "
+        "want, or let your Telegram app's language decide:"
+    ).format(language=speaking)
+
+
+_LANGUAGE_AS_APP = N_("📱 As my Telegram app")
+
+
+def language_set(language: str) -> str:
+    """Said in the language just chosen."""
+    return _("🌐 Done: the shop speaks {language} to you now.").format(language=language)
 
 
 def announcements_set(on: bool) -> str:

@@ -191,6 +191,7 @@ ERRORS: dict[str, str] = {
         "Please contact us if you need help."
     ),
     "order.cannot_become": N_("Order #{order_id} is {status!l}; it cannot become {to!l}."),
+    "language.unknown": N_("The shop doesn't speak {language!q}. Choose one from /language."),
     # --- admins moving orders
     "order.use_cancelorder": N_(
         "To cancel order #{order_id}, send /cancelorder {order_id}: it puts the items "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from bot import languages
 from bot.db import Database
 from bot.models import Address
 from bot.services import dialog
@@ -77,6 +78,27 @@ async def set_announcements(db: Database, *, sender: Sender, wanted: bool) -> Pr
         user = await shopper(session, sender)
         await users.set_announcements(session, user_id=user.id, wanted=wanted)
     return await profile(db, sender=sender)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageChoice:
+    chosen: str | None  # None: their Telegram app's
+    offered: tuple[str, ...]  # every language the shop speaks
+
+
+async def language_choice(db: Database, *, sender: Sender) -> LanguageChoice:
+    async with db.reading() as session:
+        user = await shopper(session, sender)
+    return LanguageChoice(user.language, languages.SHIPPED)
+
+
+async def choose_language(db: Database, *, sender: Sender, language: str | None) -> str | None:
+    """Kept on the customer, so it applies at once and on every instance; None goes back to
+    their Telegram app's language. Returns the choice."""
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        await users.set_language(session, user_id=user.id, language=language)
+    return language
 
 
 async def leave_form(db: Database, *, sender: Sender) -> Profile:

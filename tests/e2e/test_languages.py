@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import ShopApplication
 from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
-from bot.models import OrderStatus, Size
+from bot.models import OrderStatus, Size, User
 from bot.runner import running_shop
+from bot.services.errors import InvalidInput
+from bot.texts.errors import error_text
+from bot.usecases import profile
+from bot.usecases.customers import Sender
 from tests.catalogues import write_catalog
 from tests.conftest import shop_settings
 from tests.factories import make_order, make_product, make_user
@@ -66,3 +71,52 @@ async def test_telegram_s_command_menu_is_set_in_every_language_the_shop_speaks(
     assert menus["ru"]["cart"] == "Ваша корзина"
     assert menus["en"]["cart"] == "Your cart"
     assert list(menus["de"]) == list(menus[""])
+
+
+async def test_a_customer_picks_a_language_and_the_shop_speaks_it_from_then_on(
+    shop: ShopApplication, emulator: BotApiEmulator, db: Database, catalogues: Path
+) -> None:
+    write_catalog(
+        catalogues,
+        "de",
+        {
+            "paid": "bezahlt",
+            "🌐 Done: the shop speaks {language} to you now.": "🌐 Erledigt: {language}.",
+        },
+    )
+    await _an_order_each(db, [61])
+    ann = emulator.user(61, "Ann", language_code="en")
+
+    await ann.send("/language")
+    screen = await ann.next_message()
+    answer = await ann.callback_answer(await ann.press_button(screen, "Deutsch"))
+    ticked = await ann.next_message()
+    await ann.send("/orders")
+    orders = await ann.next_message()
+    async with db.reading() as session:
+        stored = await session.scalar(select(User.language).where(User.telegram_id == 61))
+
+    assert screen.button_texts[:3] == ["English", "Deutsch", "Русский"]
+    assert screen.button_texts[3] == "✓ 📱 As my Telegram app"
+    assert answer.text == "🌐 Erledigt: Deutsch."
+    assert "✓ Deutsch" in ticked.button_texts
+    assert "bezahlt" in " ".join(orders.button_texts)
+    assert stored == "de"
+
+
+async def test_a_language_the_shop_does_not_speak_is_refused_and_nothing_changes(
+    shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    ann = emulator.user(62, "Ann")
+    await ann.send("/language")
+    screen = await ann.next_message()
+
+    with pytest.raises(InvalidInput) as refused:
+        await profile.choose_language(db, sender=Sender(62, "Ann"), language="xx")
+
+    async with db.reading() as session:
+        stored = await session.scalar(select(User.language).where(User.telegram_id == 62))
+    assert stored is None
+    assert error_text(refused.value) == "The shop doesn't speak “xx”. Choose one from /language."
+    assert "it speaks no other language yet" in (screen.text or "")
+    assert screen.button_texts == ["English", "✓ 📱 As my Telegram app", "« Back"]

@@ -83,6 +83,7 @@ async def test_the_profile_shows_the_name_and_that_no_email_or_address_is_set(
     assert "No saved addresses yet." in profile.text
     assert profile.button_texts == [
         "✉ Set email",
+        "🌐 Language: English",
         "🔔 Announcements: on (tap to turn off)",
         "➕ Add address",
         "🏠 Menu",

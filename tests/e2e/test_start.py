@@ -33,6 +33,7 @@ async def test_the_command_list_is_registered_with_telegram(
         "orders",
         "profile",
         "payments",
+        "language",
         "cancel",
         "help",
     ]
