@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -134,3 +134,13 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
 def number(value: int) -> str:
     """A count written the reader's way: 1,234 in English, 1.234 in German."""
     return format_decimal(value, locale=_language.get())
+
+
+def translated_constant(namespace: Mapping[str, object], name: str) -> str:
+    """For a texts module's `__getattr__`: `texts.BACK` reads `_BACK = N_("« Back")` and
+    translates it for the current reader each time it is used. (Import the module, never the
+    constant: `from bot.texts import BACK` would keep the English of import time.)"""
+    source = namespace.get(f"_{name}") if name.isupper() else None
+    if not isinstance(source, str):
+        raise AttributeError(f"no text {name!r}")
+    return _(source)
