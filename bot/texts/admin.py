@@ -23,131 +23,157 @@ from bot.services.stats import (
     UsersSummary,
 )
 from bot.texts import MESSAGE_MAX, esc, fit_lines, money
+from bot.texts.i18n import N_, _, translated_constant
 from bot.texts.statuses import note_text, status_label
 
+
+def __getattr__(name: str) -> str:
+    """`admin_texts.SKIP` reads `_SKIP` and translates it for the current reader."""
+    return translated_constant(globals(), name)
+
+
 # The order of the sections in /admin.
-SECTIONS = ("Catalogue", "Import and export", "Orders", "Customers", "Reviews", "Shop", "Admins")
+SECTIONS = (
+    N_("Catalogue"),
+    N_("Import and export"),
+    N_("Orders"),
+    N_("Customers"),
+    N_("Reviews"),
+    N_("Shop"),
+    N_("Admins"),
+)
 
 
 @dataclass(frozen=True, slots=True)
 class CommandHelp:
     """What /admin lists for a command, and what a wrong use of it is told."""
 
-    section: str
-    usage: str  # e.g. "/setstock <product id or SKU> <size> <quantity>"
+    section: str  # one of SECTIONS
+    usage: str  # e.g. "/setstock <product id or SKU> <size> <quantity>"; usage_line() fills it in
     summary: str
 
 
-# Every admin command, in the order /admin lists them within their section.
+# Every admin command, in the order /admin lists them within their section. The words are marked
+# here and translated where they are read: admin_help() and usage_line().
 COMMANDS: Mapping[str, CommandHelp] = {
-    "addcategory": CommandHelp("Catalogue", "/addcategory <name>", "add a category"),
+    "addcategory": CommandHelp(N_("Catalogue"), N_("/addcategory <name>"), N_("add a category")),
     "addproduct": CommandHelp(
-        "Catalogue",
-        "/addproduct",
-        "add a product step by step (category, name, price, description, photo, sizes)",
+        N_("Catalogue"),
+        N_("/addproduct"),
+        N_("add a product step by step (category, name, price, description, photo, sizes)"),
     ),
     "editproduct": CommandHelp(
-        "Catalogue",
-        "/editproduct <product id or SKU> <name|description|price|category|photo> <value>",
-        "change a product: a price like 49.99, a category by name or id, "
-        "a photo by replying to one",
+        N_("Catalogue"),
+        N_("/editproduct <product id or SKU> <name|description|price|category|photo> <value>"),
+        N_(
+            "change a product: a price like 49.99, a category by name or id, "
+            "a photo by replying to one"
+        ),
     ),
     "setstock": CommandHelp(
-        "Catalogue",
-        "/setstock <product id or SKU> <size> <quantity>",
-        "set the stock of a size; a size the product doesn't have yet is added",
+        N_("Catalogue"),
+        N_("/setstock <product id or SKU> <size> <quantity>"),
+        N_("set the stock of a size; a size the product doesn't have yet is added"),
     ),
     "hide": CommandHelp(
-        "Catalogue",
-        "/hide <product id or SKU>",
-        "stop selling a product: customers no longer see or find it",
+        N_("Catalogue"),
+        N_("/hide <product id or SKU>"),
+        N_("stop selling a product: customers no longer see or find it"),
     ),
-    "show": CommandHelp("Catalogue", "/show <product id or SKU>", "sell a hidden product again"),
+    "show": CommandHelp(
+        N_("Catalogue"), N_("/show <product id or SKU>"), N_("sell a hidden product again")
+    ),
     "import": CommandHelp(
-        "Import and export",
-        "/import (as the caption of a CSV file)",
-        "create or update products from a CSV file, all or nothing "
-        "(columns sku,name,category,description,price,size,stock,photo; one row per size)",
+        N_("Import and export"),
+        N_("/import (as the caption of a CSV file)"),
+        N_(
+            "create or update products from a CSV file, all or nothing "
+            "(columns sku,name,category,description,price,size,stock,photo; one row per size)"
+        ),
     ),
     "export": CommandHelp(
-        "Import and export",
-        "/export",
-        "the whole catalogue as a CSV file, hidden products too, ready to edit and /import",
+        N_("Import and export"),
+        N_("/export"),
+        N_("the whole catalogue as a CSV file, hidden products too, ready to edit and /import"),
     ),
     "allorders": CommandHelp(
-        "Orders",
-        "/allorders [status]",
-        "every customer's orders, newest first, or only those in one status",
+        N_("Orders"),
+        N_("/allorders [status]"),
+        N_("every customer's orders, newest first, or only those in one status"),
     ),
     "order": CommandHelp(
-        "Orders",
-        "/order <order id>",
-        "one order: customer, address, lines, payment and history",
+        N_("Orders"),
+        N_("/order <order id>"),
+        N_("one order: customer, address, lines, payment and history"),
     ),
     "setstatus": CommandHelp(
-        "Orders",
-        "/setstatus <order id> <shipped|delivered>",
-        "move a paid order on; the customer is told",
+        N_("Orders"),
+        N_("/setstatus <order id> <shipped|delivered>"),
+        N_("move a paid order on; the customer is told"),
     ),
     "cancelorder": CommandHelp(
-        "Orders",
-        "/cancelorder <order id>",
-        "cancel an order: its stock goes back, a payment is refunded",
+        N_("Orders"),
+        N_("/cancelorder <order id>"),
+        N_("cancel an order: its stock goes back, a payment is refunded"),
     ),
     "keeporder": CommandHelp(
-        "Orders",
-        "/keeporder <order id>",
-        "answer a customer's request to cancel: the order stays, and they are told",
+        N_("Orders"),
+        N_("/keeporder <order id>"),
+        N_("answer a customer's request to cancel: the order stays, and they are told"),
     ),
     "refund": CommandHelp(
-        "Orders",
-        "/refund <order id> [done]",
-        "give an order's money back; done confirms a refund you made yourself",
+        N_("Orders"),
+        N_("/refund <order id> [done]"),
+        N_("give an order's money back; done confirms a refund you made yourself"),
     ),
     "broadcast": CommandHelp(
-        "Customers",
-        "/broadcast <text>, or reply /broadcast to a message to copy it",
-        "send a message to every customer",
+        N_("Customers"),
+        N_("/broadcast <text>, or reply /broadcast to a message to copy it"),
+        N_("send a message to every customer"),
     ),
-    "users": CommandHelp("Customers", "/users", "customer counts, and each one's orders and spend"),
+    "users": CommandHelp(
+        N_("Customers"), N_("/users"), N_("customer counts, and each one's orders and spend")
+    ),
     "user": CommandHelp(
-        "Customers",
-        "/user <telegram user id>",
-        "one customer: orders, spend, last orders",
+        N_("Customers"),
+        N_("/user <telegram user id>"),
+        N_("one customer: orders, spend, last orders"),
     ),
-    "reviews": CommandHelp("Reviews", "/reviews", "the latest reviews, newest first"),
+    "reviews": CommandHelp(N_("Reviews"), N_("/reviews"), N_("the latest reviews, newest first")),
     "delreview": CommandHelp(
-        "Reviews", "/delreview <review id>", "remove a review (its author is not told)"
+        N_("Reviews"), N_("/delreview <review id>"), N_("remove a review (its author is not told)")
     ),
     "stats": CommandHelp(
-        "Shop",
-        f"/stats [days, 1 to {MAX_DAYS}]",
-        "orders, revenue, top products and low stock, with a chart",
+        N_("Shop"),
+        N_("/stats [days, 1 to {max_days}]"),
+        N_("orders, revenue, top products and low stock, with a chart"),
     ),
-    "admin": CommandHelp("Admins", "/admin", "this list"),
+    "admin": CommandHelp(N_("Admins"), N_("/admin"), N_("this list")),
     "promote": CommandHelp(
-        "Admins", "/promote <telegram user id>", "make a customer an admin (owners only)"
+        N_("Admins"),
+        N_("/promote <telegram user id>"),
+        N_("make a customer an admin (owners only)"),
     ),
     "demote": CommandHelp(
-        "Admins", "/demote <telegram user id>", "take admin rights away (owners only)"
+        N_("Admins"), N_("/demote <telegram user id>"), N_("take admin rights away (owners only)")
     ),
 }
 
 
 def usage_line(command: str) -> str:
     """A command's usage line, e.g. for a reply to wrong arguments (plain text)."""
-    return COMMANDS[command].usage
+    return _(COMMANDS[command].usage).format(max_days=MAX_DAYS)
 
 
 def admin_help(commands: Collection[str]) -> str:
     """The registered `commands`, grouped by section in SECTIONS order."""
     listed = [(name, help) for name, help in COMMANDS.items() if name in commands]
-    lines = ["🛠 <b>Admin commands</b>"]
-    for section in sorted(dict.fromkeys(h.section for _, h in listed), key=_section_rank):
-        lines.append(f"\n<b>{esc(section)}</b>")
+    lines = [_("🛠 <b>Admin commands</b>")]
+    for section in sorted(dict.fromkeys(h.section for name, h in listed), key=_section_rank):
+        lines.append(f"\n<b>{esc(_(section))}</b>")
         lines += [
-            f"<code>{esc(h.usage)}</code> — {esc(h.summary)}"
-            for _, h in listed
+            f"<code>{esc(usage_line(name))}</code> — {esc(_(h.summary))}"
+            for name, h in listed
             if h.section == section
         ]
     return "\n".join(lines)
@@ -171,11 +197,11 @@ def demoted(name: str, telegram_id: int) -> str:
 # ---------------------------------------------------------------- insights: stats, reviews, users
 # The figures come in as the services' dataclasses; money stays integer minor units until here.
 
-REVENUE_RULE = (
+_REVENUE_RULE = N_(
     "<i>Revenue counts paid, shipped and delivered orders; pending, cancelled and refunded "
     "orders are left out. Days are UTC.</i>"
 )
-NO_REVIEWS = "💬 Nobody has written a review yet."
+_NO_REVIEWS = N_("💬 Nobody has written a review yet.")
 REVIEW_PREVIEW_LENGTH = 500  # a page of five must fit into one message (4096 characters)
 
 
@@ -228,7 +254,7 @@ def stats_report(report: StatsReport, *, low_stock_threshold: int) -> str:
     ] or [f"Every size on sale has more than {low_stock_threshold} in stock."]
     if report.low_stock_total > len(report.low_stock):
         lines.append(f"… and {report.low_stock_total - len(report.low_stock)} more")
-    return "\n".join([*lines, "", REVENUE_RULE])
+    return "\n".join([*lines, "", _(_REVENUE_RULE)])
 
 
 def stats_chart_title(days: int) -> str:
@@ -241,8 +267,8 @@ def stats_chart_caption(days: int) -> str:
 
 
 # Drawn into the chart too: plain text, no emoji.
-CHART_REVENUE_AXIS = "Revenue (paid orders)"
-CHART_ORDERS_AXIS = "Orders placed"
+_CHART_REVENUE_AXIS = N_("Revenue (paid orders)")
+_CHART_ORDERS_AXIS = N_("Orders placed")
 
 
 def chart_day(moment: date) -> str:
@@ -268,7 +294,7 @@ def _review(r: AdminReviewView) -> str:
 
 def reviews_page(page: Page[AdminReviewView]) -> str:
     if not page.items:
-        return NO_REVIEWS
+        return _(_NO_REVIEWS)
     body = "\n\n".join(map(_review, page.items))
     return (
         f"💬 <b>Latest reviews</b> ({page.total}), newest first\n\n{body}\n\n"
@@ -343,10 +369,13 @@ def customer_details(c: CustomerDetails) -> str:
 
 # ---------------------------------------------------------------- orders
 
-ORDERS_BACK = "« All orders"
+_ORDERS_BACK = N_("« All orders")
 # An order card stays well inside Telegram's 4096 characters however big the order.
 CARD_MAX_HISTORY = 15
-PROVIDER_NAMES = {PaymentProvider.STRIPE: "Stripe", PaymentProvider.TELEGRAM: "Telegram Payments"}
+PROVIDER_NAMES = {  # translated where they are shown
+    PaymentProvider.STRIPE: "Stripe",
+    PaymentProvider.TELEGRAM: N_("Telegram Payments"),
+}
 
 
 def when(moment: datetime) -> str:
@@ -409,7 +438,7 @@ def _payment(payment: PaymentInformation | None) -> str:
     if payment is None:
         return "None yet."
     lines = [
-        f"{PROVIDER_NAMES[payment.provider]} · {payment.status.replace('_', ' ')} · "
+        f"{_(PROVIDER_NAMES[payment.provider])} · {payment.status.replace('_', ' ')} · "
         f"{money(payment.amount, payment.currency)}"
     ]
     if payment.received_amount is not None and payment.received_currency:
@@ -494,7 +523,7 @@ def refund_requested(plan: RefundPlan) -> str:
             f"↩️ Stripe is refunding {amount} for order <b>#{plan.order_id}</b>. The payment is "
             "marked refunded, and the customer told, when Stripe confirms it."
         )
-    where = PROVIDER_NAMES[plan.provider]
+    where = _(PROVIDER_NAMES[plan.provider])
     reference = f" (payment <code>{esc(plan.reference)}</code>)" if plan.reference else ""
     return (
         f"↩️ {where} can't refund order <b>#{plan.order_id}</b> from the bot: please refund "
@@ -517,7 +546,7 @@ def refund_confirmed(order: Order) -> str:
 # ---------------------------------------------------------------- import and export
 
 
-UNNAMED_FILE = "the file"  # a document sent without a file name
+_UNNAMED_FILE = N_("the file")  # a document sent without a file name
 
 
 def export_file_name(today: date) -> str:
@@ -546,18 +575,18 @@ def imported(
     return "\n".join(lines)
 
 
-IMPORT_NEEDS_CAPTION = (
+_IMPORT_NEEDS_CAPTION = N_(
     "To import this file, send it again with the caption <code>/import</code>: you will see "
     "what it changes before anything is applied. /export gives a file to start from."
 )
-PHOTO_HINT = (
+_PHOTO_HINT = N_(
     "To give a product this photo, reply to it with "
     "<code>/editproduct &lt;id or SKU&gt; photo</code>, or send it with that caption."
 )
-IMPORT_APPLY = "✅ Apply"
-IMPORT_FORCE = "⚠️ Apply, conflicts too"
-IMPORT_CANCELLED = "Import cancelled; nothing was changed."
-IMPORT_GONE = "There is no import waiting: it was applied or cancelled already."
+_IMPORT_APPLY = N_("✅ Apply")
+_IMPORT_FORCE = N_("⚠️ Apply, conflicts too")
+_IMPORT_CANCELLED = N_("Import cancelled; nothing was changed.")
+_IMPORT_GONE = N_("There is no import waiting: it was applied or cancelled already.")
 
 
 def import_preview(file_name: str, result: ImportResult) -> str:
@@ -605,7 +634,7 @@ def import_failed(reason: str) -> str:
     return f"❌ Nothing was imported.\n{esc(reason)}"
 
 
-IMPORT_BROKE = "❌ The import stopped and nothing was imported."
+_IMPORT_BROKE = N_("❌ The import stopped and nothing was imported.")
 
 
 def exported(products: int, rows: int) -> str:
@@ -615,15 +644,15 @@ def exported(products: int, rows: int) -> str:
     )
 
 
-NOTHING_TO_EXPORT = "There are no products to export yet."
+_NOTHING_TO_EXPORT = N_("There are no products to export yet.")
 # ---------------------------------------------------------------- broadcasts
 
-BROADCAST_STARTING = "📣 Starting the broadcast…"
-BROADCAST_PREVIEW_ABOVE = (
+_BROADCAST_STARTING = N_("📣 Starting the broadcast…")
+_BROADCAST_PREVIEW_ABOVE = N_(
     "📣 Preview: customers will see the message below, with a button to opt out."
 )
-BROADCAST_CANCELLED = "Broadcast cancelled; nobody got it."
-NO_DRAFT = "There is no broadcast waiting: it was sent or cancelled already."
+_BROADCAST_CANCELLED = N_("Broadcast cancelled; nobody got it.")
+_NO_DRAFT = N_("There is no broadcast waiting: it was sent or cancelled already.")
 
 
 def broadcast_audience(recipients: int) -> str:
@@ -667,12 +696,12 @@ def category_added(category_id: int, name: str) -> str:
     )
 
 
-FIELD_LABELS = {
-    "name": "name",
-    "description": "description",
-    "price": "price",
-    "category": "category",
-    "photo": "photo",
+FIELD_LABELS = {  # translated where they are shown
+    "name": N_("name"),
+    "description": N_("description"),
+    "price": N_("price"),
+    "category": N_("category"),
+    "photo": N_("photo"),
 }
 
 
@@ -681,7 +710,7 @@ def product_edited(product_id: int, name: str, field: str, value: str) -> str:
     now = f": <b>{esc(shown)}</b>" if shown else ": <i>none</i>"
     if field == "photo":
         now = " updated"
-    return f"✅ {esc(name)} (#{product_id}) — {FIELD_LABELS[field]}{now}"
+    return f"✅ {esc(name)} (#{product_id}) — {_(FIELD_LABELS[field])}{now}"
 
 
 def stock_set(product_id: int, name: str, size: str, previous: int | None, stock: int) -> str:
@@ -701,20 +730,20 @@ def visibility(product_id: int, name: str, *, visible: bool, changed: bool) -> s
 
 # /addproduct, step by step.
 ADD_STEPS = ("category", "name", "price", "description", "photo", "sizes")
-SKIP = "Skip ⏭"
-SAVE = "✅ Save"
-CANCEL = "✖ Cancel"
-NOT_A_PHOTO_STEP = "I wasn't asking for a photo just now."
-ADD_CANCELLED = "Cancelled: no product was added."
-SKU_HINT = "Send a SKU (like SNK-042) to use your own instead."
+_SKIP = N_("Skip ⏭")
+_SAVE = N_("✅ Save")
+_CANCEL = N_("✖ Cancel")
+_NOT_A_PHOTO_STEP = N_("I wasn't asking for a photo just now.")
+_ADD_CANCELLED = N_("Cancelled: no product was added.")
+_SKU_HINT = N_("Send a SKU (like SNK-042) to use your own instead.")
 
 _PROMPTS = {
-    "category": "Which category? Press one, or type its name.",
-    "name": "What is the product called?",
-    "price": "What does it cost (in {currency})? Send the price like <code>49.99</code>.",
-    "description": "Describe it in a few sentences (or press Skip).",
-    "photo": "Send a photo of it (or press Skip).",
-    "sizes": (
+    "category": N_("Which category? Press one, or type its name."),
+    "name": N_("What is the product called?"),
+    "price": N_("What does it cost (in {currency})? Send the price like <code>49.99</code>."),
+    "description": N_("Describe it in a few sentences (or press Skip)."),
+    "photo": N_("Send a photo of it (or press Skip)."),
+    "sizes": N_(
         "Which sizes, and how many of each are in stock? Send them like "
         "<code>S 5, M 3, L 0</code> (or one per line).\n"
         "For a product without sizes, send just the stock, like <code>10</code>."
@@ -724,7 +753,7 @@ _PROMPTS = {
 
 def add_prompt(step: str, currency: str, notice: str | None = None) -> str:
     number = ADD_STEPS.index(step) + 1
-    prompt = _PROMPTS[step].replace("{currency}", esc(currency))
+    prompt = _(_PROMPTS[step]).replace("{currency}", esc(currency))
     warning = f"⚠️ {esc(notice)}\n\n" if notice else ""
     return (
         f"{warning}🆕 <b>New product</b> · step {number} of {len(ADD_STEPS)}\n{prompt}\n\n"
@@ -754,7 +783,7 @@ def add_summary(
         f"Photo: {'yes' if has_photo else '<i>none</i>'}\n"
         f"Sizes and stock: {listed}\n"
         f"SKU: {f'<code>{esc(sku)}</code>' if sku else '<i>made up when you save</i>'}\n\n"
-        f"<i>{esc(SKU_HINT)}</i>"
+        f"<i>{esc(_(_SKU_HINT))}</i>"
     )
 
 
