@@ -6,7 +6,15 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.models import Order, OrderItem, OrderStatus, PaymentInformation, PaymentProvider
+from bot.models import (
+    Order,
+    OrderItem,
+    OrderStatus,
+    OrderStatusChange,
+    PaymentInformation,
+    PaymentProvider,
+    PaymentStatus,
+)
 from bot.payments.limits import SmallestPayment
 from bot.services.broadcast import Progress
 from bot.services.catalog_csv import ImportResult, StockChange, StockConflict
@@ -23,131 +31,157 @@ from bot.services.stats import (
     UsersSummary,
 )
 from bot.texts import MESSAGE_MAX, esc, fit_lines, money
+from bot.texts.i18n import N_, _, ngettext, number, translated_constant
 from bot.texts.statuses import note_text, status_label
 
+
+def __getattr__(name: str) -> str:
+    """`admin_texts.SKIP` reads `_SKIP` and translates it for the current reader."""
+    return translated_constant(globals(), name)
+
+
 # The order of the sections in /admin.
-SECTIONS = ("Catalogue", "Import and export", "Orders", "Customers", "Reviews", "Shop", "Admins")
+SECTIONS = (
+    N_("Catalogue"),
+    N_("Import and export"),
+    N_("Orders"),
+    N_("Customers"),
+    N_("Reviews"),
+    N_("Shop"),
+    N_("Admins"),
+)
 
 
 @dataclass(frozen=True, slots=True)
 class CommandHelp:
     """What /admin lists for a command, and what a wrong use of it is told."""
 
-    section: str
-    usage: str  # e.g. "/setstock <product id or SKU> <size> <quantity>"
+    section: str  # one of SECTIONS
+    usage: str  # e.g. "/setstock <product id or SKU> <size> <quantity>"; usage_line() fills it in
     summary: str
 
 
-# Every admin command, in the order /admin lists them within their section.
+# Every admin command, in the order /admin lists them within their section. The words are marked
+# here and translated where they are read: admin_help() and usage_line().
 COMMANDS: Mapping[str, CommandHelp] = {
-    "addcategory": CommandHelp("Catalogue", "/addcategory <name>", "add a category"),
+    "addcategory": CommandHelp(N_("Catalogue"), N_("/addcategory <name>"), N_("add a category")),
     "addproduct": CommandHelp(
-        "Catalogue",
-        "/addproduct",
-        "add a product step by step (category, name, price, description, photo, sizes)",
+        N_("Catalogue"),
+        N_("/addproduct"),
+        N_("add a product step by step (category, name, price, description, photo, sizes)"),
     ),
     "editproduct": CommandHelp(
-        "Catalogue",
-        "/editproduct <product id or SKU> <name|description|price|category|photo> <value>",
-        "change a product: a price like 49.99, a category by name or id, "
-        "a photo by replying to one",
+        N_("Catalogue"),
+        N_("/editproduct <product id or SKU> <name|description|price|category|photo> <value>"),
+        N_(
+            "change a product: a price like 49.99, a category by name or id, "
+            "a photo by replying to one"
+        ),
     ),
     "setstock": CommandHelp(
-        "Catalogue",
-        "/setstock <product id or SKU> <size> <quantity>",
-        "set the stock of a size; a size the product doesn't have yet is added",
+        N_("Catalogue"),
+        N_("/setstock <product id or SKU> <size> <quantity>"),
+        N_("set the stock of a size; a size the product doesn't have yet is added"),
     ),
     "hide": CommandHelp(
-        "Catalogue",
-        "/hide <product id or SKU>",
-        "stop selling a product: customers no longer see or find it",
+        N_("Catalogue"),
+        N_("/hide <product id or SKU>"),
+        N_("stop selling a product: customers no longer see or find it"),
     ),
-    "show": CommandHelp("Catalogue", "/show <product id or SKU>", "sell a hidden product again"),
+    "show": CommandHelp(
+        N_("Catalogue"), N_("/show <product id or SKU>"), N_("sell a hidden product again")
+    ),
     "import": CommandHelp(
-        "Import and export",
-        "/import (as the caption of a CSV file)",
-        "create or update products from a CSV file, all or nothing "
-        "(columns sku,name,category,description,price,size,stock,photo; one row per size)",
+        N_("Import and export"),
+        N_("/import (as the caption of a CSV file)"),
+        N_(
+            "create or update products from a CSV file, all or nothing "
+            "(columns sku,name,category,description,price,size,stock,photo; one row per size)"
+        ),
     ),
     "export": CommandHelp(
-        "Import and export",
-        "/export",
-        "the whole catalogue as a CSV file, hidden products too, ready to edit and /import",
+        N_("Import and export"),
+        N_("/export"),
+        N_("the whole catalogue as a CSV file, hidden products too, ready to edit and /import"),
     ),
     "allorders": CommandHelp(
-        "Orders",
-        "/allorders [status]",
-        "every customer's orders, newest first, or only those in one status",
+        N_("Orders"),
+        N_("/allorders [status]"),
+        N_("every customer's orders, newest first, or only those in one status"),
     ),
     "order": CommandHelp(
-        "Orders",
-        "/order <order id>",
-        "one order: customer, address, lines, payment and history",
+        N_("Orders"),
+        N_("/order <order id>"),
+        N_("one order: customer, address, lines, payment and history"),
     ),
     "setstatus": CommandHelp(
-        "Orders",
-        "/setstatus <order id> <shipped|delivered>",
-        "move a paid order on; the customer is told",
+        N_("Orders"),
+        N_("/setstatus <order id> <shipped|delivered>"),
+        N_("move a paid order on; the customer is told"),
     ),
     "cancelorder": CommandHelp(
-        "Orders",
-        "/cancelorder <order id>",
-        "cancel an order: its stock goes back, a payment is refunded",
+        N_("Orders"),
+        N_("/cancelorder <order id>"),
+        N_("cancel an order: its stock goes back, a payment is refunded"),
     ),
     "keeporder": CommandHelp(
-        "Orders",
-        "/keeporder <order id>",
-        "answer a customer's request to cancel: the order stays, and they are told",
+        N_("Orders"),
+        N_("/keeporder <order id>"),
+        N_("answer a customer's request to cancel: the order stays, and they are told"),
     ),
     "refund": CommandHelp(
-        "Orders",
-        "/refund <order id> [done]",
-        "give an order's money back; done confirms a refund you made yourself",
+        N_("Orders"),
+        N_("/refund <order id> [done]"),
+        N_("give an order's money back; done confirms a refund you made yourself"),
     ),
     "broadcast": CommandHelp(
-        "Customers",
-        "/broadcast <text>, or reply /broadcast to a message to copy it",
-        "send a message to every customer",
+        N_("Customers"),
+        N_("/broadcast <text>, or reply /broadcast to a message to copy it"),
+        N_("send a message to every customer"),
     ),
-    "users": CommandHelp("Customers", "/users", "customer counts, and each one's orders and spend"),
+    "users": CommandHelp(
+        N_("Customers"), N_("/users"), N_("customer counts, and each one's orders and spend")
+    ),
     "user": CommandHelp(
-        "Customers",
-        "/user <telegram user id>",
-        "one customer: orders, spend, last orders",
+        N_("Customers"),
+        N_("/user <telegram user id>"),
+        N_("one customer: orders, spend, last orders"),
     ),
-    "reviews": CommandHelp("Reviews", "/reviews", "the latest reviews, newest first"),
+    "reviews": CommandHelp(N_("Reviews"), N_("/reviews"), N_("the latest reviews, newest first")),
     "delreview": CommandHelp(
-        "Reviews", "/delreview <review id>", "remove a review (its author is not told)"
+        N_("Reviews"), N_("/delreview <review id>"), N_("remove a review (its author is not told)")
     ),
     "stats": CommandHelp(
-        "Shop",
-        f"/stats [days, 1 to {MAX_DAYS}]",
-        "orders, revenue, top products and low stock, with a chart",
+        N_("Shop"),
+        N_("/stats [days, 1 to {max_days}]"),
+        N_("orders, revenue, top products and low stock, with a chart"),
     ),
-    "admin": CommandHelp("Admins", "/admin", "this list"),
+    "admin": CommandHelp(N_("Admins"), N_("/admin"), N_("this list")),
     "promote": CommandHelp(
-        "Admins", "/promote <telegram user id>", "make a customer an admin (owners only)"
+        N_("Admins"),
+        N_("/promote <telegram user id>"),
+        N_("make a customer an admin (owners only)"),
     ),
     "demote": CommandHelp(
-        "Admins", "/demote <telegram user id>", "take admin rights away (owners only)"
+        N_("Admins"), N_("/demote <telegram user id>"), N_("take admin rights away (owners only)")
     ),
 }
 
 
 def usage_line(command: str) -> str:
     """A command's usage line, e.g. for a reply to wrong arguments (plain text)."""
-    return COMMANDS[command].usage
+    return _(COMMANDS[command].usage).format(max_days=MAX_DAYS)
 
 
 def admin_help(commands: Collection[str]) -> str:
     """The registered `commands`, grouped by section in SECTIONS order."""
     listed = [(name, help) for name, help in COMMANDS.items() if name in commands]
-    lines = ["🛠 <b>Admin commands</b>"]
-    for section in sorted(dict.fromkeys(h.section for _, h in listed), key=_section_rank):
-        lines.append(f"\n<b>{esc(section)}</b>")
+    lines = [_("🛠 <b>Admin commands</b>")]
+    for section in sorted(dict.fromkeys(h.section for name, h in listed), key=_section_rank):
+        lines.append(f"\n<b>{esc(_(section))}</b>")
         lines += [
-            f"<code>{esc(h.usage)}</code> — {esc(h.summary)}"
-            for _, h in listed
+            f"<code>{esc(usage_line(name))}</code> — {esc(_(h.summary))}"
+            for name, h in listed
             if h.section == section
         ]
     return "\n".join(lines)
@@ -161,26 +195,26 @@ def _section_rank(section: str) -> int:
 
 
 def promoted(name: str, telegram_id: int) -> str:
-    return f"✅ {esc(name)} (<code>{telegram_id}</code>) is now an admin."
+    return _("✅ {name} (<code>{telegram_id}</code>) is now an admin.").format(
+        name=esc(name), telegram_id=telegram_id
+    )
 
 
 def demoted(name: str, telegram_id: int) -> str:
-    return f"✅ {esc(name)} (<code>{telegram_id}</code>) is no longer an admin."
+    return _("✅ {name} (<code>{telegram_id}</code>) is no longer an admin.").format(
+        name=esc(name), telegram_id=telegram_id
+    )
 
 
 # ---------------------------------------------------------------- insights: stats, reviews, users
 # The figures come in as the services' dataclasses; money stays integer minor units until here.
 
-REVENUE_RULE = (
+_REVENUE_RULE = N_(
     "<i>Revenue counts paid, shipped and delivered orders; pending, cancelled and refunded "
     "orders are left out. Days are UTC.</i>"
 )
-NO_REVIEWS = "💬 Nobody has written a review yet."
+_NO_REVIEWS = N_("💬 Nobody has written a review yet.")
 REVIEW_PREVIEW_LENGTH = 500  # a page of five must fit into one message (4096 characters)
-
-
-def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def day(moment: date) -> str:
@@ -188,52 +222,115 @@ def day(moment: date) -> str:
 
 
 def _period_title(days: int) -> str:
-    return "Today" if days == 1 else f"Last {days} days"
+    if days == 1:
+        return _("Today")
+    return ngettext("Last {days} day", "Last {days} days", days).format(days=days)
 
 
 def _revenue(revenue: Sequence[Revenue]) -> str:
     entries = [
-        f"{money(r.amount, r.currency)} from {_plural(r.orders, 'order')}, "
-        f"average {money(r.average, r.currency)}"
+        ngettext(
+            "Revenue: {amount} from {count} order, average {average}",
+            "Revenue: {amount} from {count} orders, average {average}",
+            r.orders,
+        ).format(
+            amount=money(r.amount, r.currency),
+            count=r.orders,
+            average=money(r.average, r.currency),
+        )
         for r in revenue
     ]
-    return "\n".join(f"Revenue: {entry}" for entry in entries) or "Revenue: none"
+    return "\n".join(entries) or _("Revenue: none")
 
 
 def _period(period: PeriodStats) -> str:
-    span = day(period.since) if period.days == 1 else f"{day(period.since)} – today"
-    orders = f"Orders: {period.placed} placed"
+    since = day(period.since)
+    span = since if period.days == 1 else _("{since} – today").format(since=since)
     if period.placed:
-        orders += (
-            f" — {period.paid} paid, {period.pending} awaiting payment, "
-            f"{period.cancelled} cancelled or refunded"
+        orders = ngettext(
+            "Orders: {placed} placed — {paid} paid, {pending} awaiting payment, "
+            "{cancelled} cancelled or refunded",
+            "Orders: {placed} placed — {paid} paid, {pending} awaiting payment, "
+            "{cancelled} cancelled or refunded",
+            period.placed,
+        ).format(
+            placed=period.placed,
+            paid=period.paid,
+            pending=period.pending,
+            cancelled=period.cancelled,
         )
+    else:
+        orders = _("Orders: {placed} placed").format(placed=period.placed)
     return f"<b>{_period_title(period.days)}</b> ({span})\n{orders}\n{_revenue(period.revenue)}"
 
 
+def _top_products_title(days: int) -> str:
+    if days == 1:
+        return _("<b>Top products</b>, today")
+    return ngettext(
+        "<b>Top products</b>, last {days} day", "<b>Top products</b>, last {days} days", days
+    ).format(days=days)
+
+
+def _low_stock_line(name: str, size: str, stock: int, product_id: int) -> str:
+    if stock <= 0:
+        text = _("{product} · {size} — sold out (product #{product_id})")
+    else:
+        text = ngettext(
+            "{product} · {size} — {stock} left (product #{product_id})",
+            "{product} · {size} — {stock} left (product #{product_id})",
+            stock,
+        )
+    return text.format(product=esc(name), size=esc(size), stock=stock, product_id=product_id)
+
+
 def stats_report(report: StatsReport, *, low_stock_threshold: int) -> str:
-    lines = ["📊 <b>Shop statistics</b>", "", "\n\n".join(map(_period, report.periods)), ""]
-    longest = report.periods[-1].days
-    lines.append(f"<b>Top products</b>, {_period_title(longest).lower()}")
+    lines = [_("📊 <b>Shop statistics</b>"), "", "\n\n".join(map(_period, report.periods)), ""]
+    lines.append(_top_products_title(report.periods[-1].days))
     lines += [
-        f"{rank}. {esc(p.name)} — {p.units} sold, {money(p.revenue, p.currency)}"
+        ngettext(
+            "{rank}. {product} — {units} sold, {revenue}",
+            "{rank}. {product} — {units} sold, {revenue}",
+            p.units,
+        ).format(
+            rank=rank, product=esc(p.name), units=p.units, revenue=money(p.revenue, p.currency)
+        )
         for rank, p in enumerate(report.top_products, 1)
-    ] or ["No paid orders."]
-    lines += ["", f"<b>Low stock</b> ({low_stock_threshold} or fewer left)"]
+    ] or [_("No paid orders.")]
+    threshold = low_stock_threshold
     lines += [
-        f"{esc(s.product_name)} · {esc(s.size_name)} — "
-        + ("sold out" if s.stock <= 0 else f"{s.stock} left")
-        + f" (product #{s.product_id})"
+        "",
+        ngettext(
+            "<b>Low stock</b> ({threshold} or fewer left)",
+            "<b>Low stock</b> ({threshold} or fewer left)",
+            threshold,
+        ).format(threshold=threshold),
+    ]
+    lines += [
+        _low_stock_line(s.product_name, s.size_name, s.stock, s.product_id)
         for s in report.low_stock
-    ] or [f"Every size on sale has more than {low_stock_threshold} in stock."]
+    ] or [
+        ngettext(
+            "Every size on sale has more than {threshold} in stock.",
+            "Every size on sale has more than {threshold} in stock.",
+            threshold,
+        ).format(threshold=threshold)
+    ]
     if report.low_stock_total > len(report.low_stock):
-        lines.append(f"… and {report.low_stock_total - len(report.low_stock)} more")
-    return "\n".join([*lines, "", REVENUE_RULE])
+        more = report.low_stock_total - len(report.low_stock)
+        lines.append(ngettext("… and {count} more", "… and {count} more", more).format(count=more))
+    return "\n".join([*lines, "", _(_REVENUE_RULE)])
 
 
 def stats_chart_title(days: int) -> str:
     """Drawn into the image, so no emoji: the chart's font has none."""
-    return f"Daily revenue and orders, {_period_title(days).lower()} (UTC)"
+    if days == 1:
+        return _("Daily revenue and orders, today (UTC)")
+    return ngettext(
+        "Daily revenue and orders, last {days} day (UTC)",
+        "Daily revenue and orders, last {days} days (UTC)",
+        days,
+    ).format(days=days)
 
 
 def stats_chart_caption(days: int) -> str:
@@ -241,8 +338,8 @@ def stats_chart_caption(days: int) -> str:
 
 
 # Drawn into the chart too: plain text, no emoji.
-CHART_REVENUE_AXIS = "Revenue (paid orders)"
-CHART_ORDERS_AXIS = "Orders placed"
+_CHART_REVENUE_AXIS = N_("Revenue (paid orders)")
+_CHART_ORDERS_AXIS = N_("Orders placed")
 
 
 def chart_day(moment: date) -> str:
@@ -251,15 +348,22 @@ def chart_day(moment: date) -> str:
 
 
 def _stars(rating: int | None) -> str:
-    return "★" * rating + "☆" * (5 - rating) if rating else "no stars"
+    return "★" * rating + "☆" * (5 - rating) if rating else _("no stars")
 
 
 def _review(r: AdminReviewView) -> str:
-    header = (
-        f"<b>#{r.id}</b> · {esc(r.product_name)} (product #{r.product_id}) · {_stars(r.rating)}"
+    header = _("<b>#{review_id}</b> · {product} (product #{product_id}) · {stars}").format(
+        review_id=r.id, product=esc(r.product_name), product_id=r.product_id, stars=_stars(r.rating)
     )
-    by = f"{esc(r.author_name) or 'A customer'} (<code>{r.author_telegram_id}</code>)"
-    by += f" · {day(r.created_at)}" + (" · <i>edited</i>" if r.edited else "")
+    if r.edited:
+        by = _("{author} (<code>{telegram_id}</code>) · {day} · <i>edited</i>")
+    else:
+        by = _("{author} (<code>{telegram_id}</code>) · {day}")
+    by = by.format(
+        author=esc(r.author_name) or _("A customer"),
+        telegram_id=r.author_telegram_id,
+        day=day(r.created_at),
+    )
     text = r.text
     if len(text) > REVIEW_PREVIEW_LENGTH:
         text = text[: REVIEW_PREVIEW_LENGTH - 1].rstrip() + "…"
@@ -268,71 +372,118 @@ def _review(r: AdminReviewView) -> str:
 
 def reviews_page(page: Page[AdminReviewView]) -> str:
     if not page.items:
-        return NO_REVIEWS
-    body = "\n\n".join(map(_review, page.items))
-    return (
-        f"💬 <b>Latest reviews</b> ({page.total}), newest first\n\n{body}\n\n"
-        "Remove one with <code>/delreview &lt;review id&gt;</code>; its author is not told."
+        return _(_NO_REVIEWS)
+    return "\n\n".join(
+        [
+            _("💬 <b>Latest reviews</b> ({total}), newest first").format(total=page.total),
+            *map(_review, page.items),
+            _("Remove one with <code>/delreview &lt;review id&gt;</code>; its author is not told."),
+        ]
     )
 
 
 def review_removed(removed: RemovedReview) -> str:
     name = esc(removed.product_name)
     ratings = removed.ratings
-    stars = f"★ {ratings.average:.1f} ({_plural(ratings.count, 'rating')})"
-    rating = stars if ratings.average is not None else "not rated"
-    return (
-        f"🗑 Review #{removed.review_id} of {name} by {esc(removed.author_name)} removed; "
-        f"its author was not told.\n"
-        f"{name} now: {rating} · {_plural(removed.reviews_left, 'review')}"
+    if ratings.average is not None:
+        rating = ngettext(
+            "★ {average} ({count} rating)", "★ {average} ({count} ratings)", ratings.count
+        ).format(average=f"{ratings.average:.1f}", count=ratings.count)
+    else:
+        rating = _("not rated")
+    removed_line = _(
+        "🗑 Review #{review_id} of {product} by {author} removed; its author was not told."
+    ).format(review_id=removed.review_id, product=name, author=esc(removed.author_name))
+    now = ngettext(
+        "{product} now: {rating} · {count} review",
+        "{product} now: {rating} · {count} reviews",
+        removed.reviews_left,
+    ).format(product=name, rating=rating, count=removed.reviews_left)
+    return f"{removed_line}\n{now}"
+
+
+def _joined(days: int, count: int) -> str:
+    if days == 1:
+        return _("{count} today").format(count=count)
+    return ngettext("{count} in {days} day", "{count} in {days} days", days).format(
+        count=count, days=days
     )
 
 
 def users_overview(summary: UsersSummary, customers: Page[CustomerRow]) -> str:
-    joined = " · ".join(
-        f"{count} today" if days == 1 else f"{count} in {days} days" for days, count in summary.new
-    )
+    joined = " · ".join(_joined(days, count) for days, count in summary.new)
     figures = [
-        "👥 <b>Customers</b>",
-        f"Total: {summary.total}",
-        f"New: {joined}",
-        f"Placed an order: {summary.ordered} · paid for one: {summary.bought}",
-        f"Blocked the bot: {summary.blocked}",
-        f"Admins: {summary.admins}",
+        _("👥 <b>Customers</b>"),
+        _("Total: {total}").format(total=summary.total),
+        _("New: {joined}").format(joined=joined),
+        _("Placed an order: {ordered} · paid for one: {bought}").format(
+            ordered=summary.ordered, bought=summary.bought
+        ),
+        _("Blocked the bot: {blocked}").format(blocked=summary.blocked),
+        _("Admins: {admins}").format(admins=summary.admins),
     ]
     if not customers.items:
         return "\n".join(figures)
     listed = [_customer_row(row) for row in customers.items]
-    more = "Newest first. <code>/user &lt;id&gt;</code> shows one customer in detail."
+    more = _("Newest first. <code>/user &lt;id&gt;</code> shows one customer in detail.")
     return "\n".join([*figures, "", *listed, "", more])
 
 
 def _customer_row(row: CustomerRow) -> str:
-    handle = f" @{esc(row.username)}" if row.username else ""
-    spent = " · ".join(money(s.amount, s.currency) for s in row.spent) or "nothing paid"
-    blocked = " · ⛔ blocked the bot" if row.blocked else ""
-    return (
-        f"• {esc(row.first_name)}{handle} (<code>{row.telegram_id}</code>): "
-        f"{_plural(row.orders, 'order')}, {spent}{blocked}"
+    if row.blocked:
+        text = ngettext(
+            "• {name}{username} (<code>{telegram_id}</code>): {count} order, {spent}"
+            " · ⛔ blocked the bot",
+            "• {name}{username} (<code>{telegram_id}</code>): {count} orders, {spent}"
+            " · ⛔ blocked the bot",
+            row.orders,
+        )
+    else:
+        text = ngettext(
+            "• {name}{username} (<code>{telegram_id}</code>): {count} order, {spent}",
+            "• {name}{username} (<code>{telegram_id}</code>): {count} orders, {spent}",
+            row.orders,
+        )
+    return text.format(
+        name=esc(row.first_name),
+        username=f" @{esc(row.username)}" if row.username else "",
+        telegram_id=row.telegram_id,
+        count=row.orders,
+        spent=" · ".join(money(s.amount, s.currency) for s in row.spent) or _("nothing paid"),
     )
 
 
 def customer_details(c: CustomerDetails) -> str:
-    title = f"👤 <b>{esc(c.first_name) or 'A customer'}</b>"
+    title = _("👤 <b>{name}</b>").format(name=esc(c.first_name) or _("A customer"))
     if c.username:
         title += f" @{esc(c.username)}"
-    role = "owner" if c.owner else "admin" if c.admin else "customer"
+    role = _("owner") if c.owner else _("admin") if c.admin else _("customer")
     statuses = ", ".join(f"{n} {status_label(status)}" for status, n in c.by_status)
-    spent = [f"{money(s.amount, s.currency)} ({_plural(s.orders, 'order')})" for s in c.spent]
+    spent = [
+        ngettext("{amount} ({count} order)", "{amount} ({count} orders)", s.orders).format(
+            amount=money(s.amount, s.currency), count=s.orders
+        )
+        for s in c.spent
+    ]
+    if statuses:
+        orders = _("Orders: {count} — {statuses}").format(count=c.orders, statuses=statuses)
+    else:
+        orders = _("Orders: {count}").format(count=c.orders)
     lines = [
         title,
-        f"Telegram id <code>{c.telegram_id}</code> · customer #{c.id}",
-        f"Joined {day(c.joined)} · {role} · blocked the bot: {'yes' if c.blocked else 'no'}",
-        f"Orders: {c.orders}" + (f" — {statuses}" if statuses else ""),
-        "Spent: " + (" · ".join(spent) if spent else "nothing yet"),
+        _("Telegram id <code>{telegram_id}</code> · customer #{customer_id}").format(
+            telegram_id=c.telegram_id, customer_id=c.id
+        ),
+        _("Joined {day} · {role} · blocked the bot: {blocked}").format(
+            day=day(c.joined), role=role, blocked=_("yes") if c.blocked else _("no")
+        ),
+        orders,
+        _("Spent: {amounts}").format(amounts=" · ".join(spent))
+        if spent
+        else _("Spent: nothing yet"),
     ]
     if c.last_orders:
-        lines += ["", "<b>Last orders</b>"]
+        lines += ["", _("<b>Last orders</b>")]
         lines += [
             f"#{o.id} · {day(o.created_at)} · {money(o.total, o.currency)} · "
             f"{status_label(o.status)}"
@@ -343,10 +494,21 @@ def customer_details(c: CustomerDetails) -> str:
 
 # ---------------------------------------------------------------- orders
 
-ORDERS_BACK = "« All orders"
+_ORDERS_BACK = N_("« All orders")
 # An order card stays well inside Telegram's 4096 characters however big the order.
 CARD_MAX_HISTORY = 15
-PROVIDER_NAMES = {PaymentProvider.STRIPE: "Stripe", PaymentProvider.TELEGRAM: "Telegram Payments"}
+PROVIDER_NAMES = {  # translated where they are shown
+    PaymentProvider.STRIPE: "Stripe",
+    PaymentProvider.TELEGRAM: N_("Telegram Payments"),
+}
+_PAYMENT_STATUSES: dict[str, str] = {  # translated where they are shown
+    PaymentStatus.PENDING: N_("pending"),
+    PaymentStatus.PAID: N_("paid"),
+    PaymentStatus.FAILED: N_("failed"),
+    PaymentStatus.MISMATCH: N_("mismatch"),
+    PaymentStatus.REFUND_PENDING: N_("refund pending"),
+    PaymentStatus.REFUNDED: N_("refunded"),
+}
 
 
 def when(moment: datetime) -> str:
@@ -354,13 +516,21 @@ def when(moment: datetime) -> str:
 
 
 def orders_page(page: Page[Order], status: OrderStatus | None) -> str:
-    which = f" · {status_label(status)}" if status else ""
     if not page.total:
-        return f"📋 <b>All orders</b>{which}\nNo orders here yet."
-    return (
-        f"📋 <b>All orders</b>{which} · {page.total}\n"
-        "Newest first. Tap one, or send /order &lt;id&gt;."
-    )
+        if status:
+            text = _("📋 <b>All orders</b> · {status}\nNo orders here yet.")
+        else:
+            text = _("📋 <b>All orders</b>\nNo orders here yet.")
+    elif status:
+        text = _(
+            "📋 <b>All orders</b> · {status} · {total}\n"
+            "Newest first. Tap one, or send /order &lt;id&gt;."
+        )
+    else:
+        text = _(
+            "📋 <b>All orders</b> · {total}\nNewest first. Tap one, or send /order &lt;id&gt;."
+        )
+    return text.format(status=status_label(status) if status else "", total=page.total)
 
 
 def order_button(order: Order) -> str:
@@ -377,13 +547,18 @@ def order_card(order: Order) -> str:
     def card(items: str) -> str:
         return "\n\n".join(
             [
-                f"📦 <b>Order #{order.id}</b> · {status_label(order.status)}\n"
-                f"Placed {when(order.created_at)}",
-                f"<b>Customer</b>\n{_customer(order)}",
-                f"<b>Shipping to</b>\n{esc(order.shipping_address)}",
-                f"<b>Items</b>\n{items}\nTotal: <b>{money(order.total, order.currency)}</b>",
-                f"<b>Payment</b>\n{_payment(order.payment)}",
-                f"<b>History</b>\n{_history(order)}",
+                _("📦 <b>Order #{order_id}</b> · {status}\nPlaced {placed}").format(
+                    order_id=order.id,
+                    status=status_label(order.status),
+                    placed=when(order.created_at),
+                ),
+                _("<b>Customer</b>\n{customer}").format(customer=_customer(order)),
+                _("<b>Shipping to</b>\n{address}").format(address=esc(order.shipping_address)),
+                _("<b>Items</b>\n{items}\nTotal: <b>{total}</b>").format(
+                    items=items, total=money(order.total, order.currency)
+                ),
+                _("<b>Payment</b>\n{payment}").format(payment=_payment(order.payment)),
+                _("<b>History</b>\n{history}").format(history=_history(order)),
             ]
         )
 
@@ -393,182 +568,243 @@ def order_card(order: Order) -> str:
 
 def _customer(order: Order) -> str:
     user = order.user
-    username = f" (@{esc(user.username)})" if user.username else ""
-    return f"{esc(user.first_name or 'No name')}{username} · id <code>{user.telegram_id}</code>"
+    return _("{name}{username} · id <code>{telegram_id}</code>").format(
+        name=esc(user.first_name or _("No name")),
+        username=f" (@{esc(user.username)})" if user.username else "",
+        telegram_id=user.telegram_id,
+    )
 
 
-def _item(number: int, item: OrderItem, currency: str) -> str:
+def _item(position: int, item: OrderItem, currency: str) -> str:
     unit, total = money(item.unit_price, currency), money(item.line_total, currency)
     return (
-        f"{number}. <b>{esc(item.product_name)}</b> · {esc(item.size_name)} · "
+        f"{position}. <b>{esc(item.product_name)}</b> · {esc(item.size_name)} · "
         f"<code>{esc(item.sku)}</code>\n    {item.quantity} × {unit} = {total}"
     )
 
 
 def _payment(payment: PaymentInformation | None) -> str:
     if payment is None:
-        return "None yet."
+        return _("None yet.")
     lines = [
-        f"{PROVIDER_NAMES[payment.provider]} · {payment.status.replace('_', ' ')} · "
+        f"{_(PROVIDER_NAMES[payment.provider])} · {_payment_status(payment.status)} · "
         f"{money(payment.amount, payment.currency)}"
     ]
     if payment.received_amount is not None and payment.received_currency:
         received = money(payment.received_amount, payment.received_currency)
-        paid_at = f" on {when(payment.paid_at)}" if payment.paid_at else ""
-        lines.append(f"Received {received}{paid_at}")
+        if payment.paid_at:
+            lines.append(
+                _("Received {amount} on {paid_at}").format(
+                    amount=received, paid_at=when(payment.paid_at)
+                )
+            )
+        else:
+            lines.append(_("Received {amount}").format(amount=received))
     references = (
-        ("Checkout session", payment.stripe_checkout_session_id),
-        ("Payment intent", payment.stripe_payment_intent_id),
-        ("Telegram charge", payment.telegram_payment_charge_id),
-        ("Provider charge", payment.provider_payment_charge_id),
+        (N_("Checkout session"), payment.stripe_checkout_session_id),
+        (N_("Payment intent"), payment.stripe_payment_intent_id),
+        (N_("Telegram charge"), payment.telegram_payment_charge_id),
+        (N_("Provider charge"), payment.provider_payment_charge_id),
     )
-    lines += [f"{label}: <code>{esc(ref)}</code>" for label, ref in references if ref]
+    lines += [f"{_(label)}: <code>{esc(ref)}</code>" for label, ref in references if ref]
     return "\n".join(lines)
+
+
+def _payment_status(status: str) -> str:
+    label = _PAYMENT_STATUSES.get(status)
+    return _(label) if label is not None else status.replace("_", " ")
 
 
 def _history(order: Order) -> str:
     changes = order.history[-CARD_MAX_HISTORY:]
-    lines = [
-        f"{when(change.created_at)} — {status_label(change.to_status)} · by {esc(change.actor)}"
-        + (f" ({esc(note_text(change.note))})" if change.note else "")
-        for change in changes
-    ]
-    if len(order.history) > len(changes):
-        lines.insert(0, f"… {len(order.history) - len(changes)} earlier changes")
+    lines = [_history_line(change) for change in changes]
+    earlier = len(order.history) - len(changes)
+    if earlier:
+        # the English has "changes" for one too
+        lines.insert(
+            0,
+            ngettext("… {count} earlier changes", "… {count} earlier changes", earlier).format(
+                count=earlier
+            ),
+        )
     return "\n".join(lines)
 
 
+def _history_line(change: OrderStatusChange) -> str:
+    if change.note:
+        text = _("{when} — {status} · by {actor} ({note})")
+    else:
+        text = _("{when} — {status} · by {actor}")
+    return text.format(
+        when=when(change.created_at),
+        status=status_label(change.to_status),
+        actor=esc(change.actor),
+        note=esc(note_text(change.note) or ""),
+    )
+
+
 def status_set(order: Order) -> str:
-    return (
-        f"✅ Order <b>#{order.id}</b> is now {status_label(order.status)}. "
-        "The customer will be told."
+    return _("✅ Order <b>#{order_id}</b> is now {status}. The customer will be told.").format(
+        order_id=order.id, status=status_label(order.status)
     )
 
 
 def order_cancelled(cancellation: Cancellation) -> str:
     order, refund = cancellation.order, cancellation.refund
     if not cancellation.cancelled:
-        return (
-            f"⚠️ Order <b>#{order.id}</b> is {status_label(order.status)} now, so it was not "
-            f"cancelled.\n{refund_requested(refund) if refund else ''}"
-        ).rstrip()
-    done = (
-        f"✅ Order <b>#{order.id}</b> is cancelled and its items are back in stock. "
-        "The customer will be told."
-    )
+        done = _("⚠️ Order <b>#{order_id}</b> is {status} now, so it was not cancelled.").format(
+            order_id=order.id, status=status_label(order.status)
+        )
+    else:
+        done = _(
+            "✅ Order <b>#{order_id}</b> is cancelled and its items are back in stock. "
+            "The customer will be told."
+        ).format(order_id=order.id)
     return f"{done}\n{refund_requested(refund)}" if refund else done
 
 
 def stripe_failed(command: str, order_id: int, code: str) -> str:
     """Stripe failed while an admin refunded or cancelled: nothing changed, and what to do."""
-    again = f"<code>/{command} {order_id}</code>"
     if code == "payment.unreachable":
-        return (
-            f"⚠️ Stripe did not answer, so order <b>#{order_id}</b> was not changed and nothing "
-            f"was refunded. Send {again} again in a minute; if it keeps failing, check "
-            "status.stripe.com and the shop's log."
+        text = _(
+            "⚠️ Stripe did not answer, so order <b>#{order_id}</b> was not changed and nothing "
+            "was refunded. Send <code>/{command} {order_id}</code> again in a minute; if it "
+            "keeps failing, check status.stripe.com and the shop's log."
         )
-    if code == "payment.already_refunded":
-        return (
-            f"↩️ Stripe says the payment for order <b>#{order_id}</b> was already refunded "
+    elif code == "payment.already_refunded":
+        text = _(
+            "↩️ Stripe says the payment for order <b>#{order_id}</b> was already refunded "
             "(e.g. in the Stripe dashboard). Stripe's confirmation updates the order and tells "
             "the customer; nothing else to do."
         )
-    return (
-        f"⚠️ Stripe refused to refund order <b>#{order_id}</b>, so it was not changed. The "
-        "shop's log has Stripe's reason; check the payment in the Stripe dashboard (a refund "
-        "made there updates the order when Stripe confirms it)."
-    )
+    else:
+        text = _(
+            "⚠️ Stripe refused to refund order <b>#{order_id}</b>, so it was not changed. The "
+            "shop's log has Stripe's reason; check the payment in the Stripe dashboard (a "
+            "refund made there updates the order when Stripe confirms it)."
+        )
+    return text.format(order_id=order_id, command=command)
 
 
 def order_kept(order_id: int, told: bool) -> str:
     if not told:
-        return f"The customer was already told that order <b>#{order_id}</b> stays."
-    return f"Order <b>#{order_id}</b> stays; the customer was told."
+        text = _("The customer was already told that order <b>#{order_id}</b> stays.")
+    else:
+        text = _("Order <b>#{order_id}</b> stays; the customer was told.")
+    return text.format(order_id=order_id)
 
 
 def refund_requested(plan: RefundPlan) -> str:
     amount = money(plan.amount, plan.currency)
     if plan.route is RefundRoute.STRIPE:
-        return (
-            f"↩️ Stripe is refunding {amount} for order <b>#{plan.order_id}</b>. The payment is "
+        return _(
+            "↩️ Stripe is refunding {amount} for order <b>#{order_id}</b>. The payment is "
             "marked refunded, and the customer told, when Stripe confirms it."
+        ).format(amount=amount, order_id=plan.order_id)
+    if plan.reference:
+        text = _(
+            "↩️ {provider} can't refund order <b>#{order_id}</b> from the bot: please refund "
+            "{amount} (payment <code>{reference}</code>) in your payment provider's dashboard, "
+            "then send <code>/refund {order_id} done</code>."
         )
-    where = PROVIDER_NAMES[plan.provider]
-    reference = f" (payment <code>{esc(plan.reference)}</code>)" if plan.reference else ""
-    return (
-        f"↩️ {where} can't refund order <b>#{plan.order_id}</b> from the bot: please refund "
-        f"{amount}{reference} in your payment provider's dashboard, then send "
-        f"<code>/refund {plan.order_id} done</code>."
+    else:
+        text = _(
+            "↩️ {provider} can't refund order <b>#{order_id}</b> from the bot: please refund "
+            "{amount} in your payment provider's dashboard, then send "
+            "<code>/refund {order_id} done</code>."
+        )
+    return text.format(
+        provider=_(PROVIDER_NAMES[plan.provider]),
+        order_id=plan.order_id,
+        amount=amount,
+        reference=esc(plan.reference or ""),
     )
 
 
 def already_refunded(order_id: int) -> str:
-    return f"✅ Stripe has already confirmed the refund of order <b>#{order_id}</b>."
+    return _("✅ Stripe has already confirmed the refund of order <b>#{order_id}</b>.").format(
+        order_id=order_id
+    )
 
 
 def refund_confirmed(order: Order) -> str:
-    return (
-        f"✅ The refund of order <b>#{order.id}</b> is recorded; the order is "
-        f"{status_label(order.status)}. The customer will be told."
-    )
+    return _(
+        "✅ The refund of order <b>#{order_id}</b> is recorded; the order is {status}. "
+        "The customer will be told."
+    ).format(order_id=order.id, status=status_label(order.status))
 
 
 # ---------------------------------------------------------------- import and export
 
 
-UNNAMED_FILE = "the file"  # a document sent without a file name
+_UNNAMED_FILE = N_("the file")  # a document sent without a file name
 
 
 def export_file_name(today: date) -> str:
-    return f"catalogue-{today:%Y-%m-%d}.csv"
+    return _("catalogue-{date}.csv").format(date=today.isoformat())
 
 
 def import_reading(file_name: str) -> str:
-    return f"⏳ Reading {esc(file_name)}…"
+    return _("⏳ Reading {file_name}…").format(file_name=esc(file_name))
 
 
 def import_progress(done: int, total: int) -> str:
-    return f"⏳ Importing… {done:,} / {total:,} rows"
+    # the English has "rows" for one too
+    return ngettext(
+        "⏳ Importing… {done} / {total} rows", "⏳ Importing… {done} / {total} rows", total
+    ).format(done=number(done), total=number(total))
 
 
 def imported(
     file_name: str, *, rows: int, created: int, updated: int, unchanged: int, categories: int
 ) -> str:
     lines = [
-        f"✅ Imported {esc(file_name)}: {rows:,} rows.",
-        f"New products: {created:,}",
-        f"Updated: {updated:,}",
-        f"Unchanged: {unchanged:,}",
+        ngettext(
+            "✅ Imported {file_name}: {rows} rows.", "✅ Imported {file_name}: {rows} rows.", rows
+        ).format(file_name=esc(file_name), rows=number(rows)),
+        _("New products: {count}").format(count=number(created)),
+        _("Updated: {count}").format(count=number(updated)),
+        _("Unchanged: {count}").format(count=number(unchanged)),
     ]
     if categories:
-        lines.append(f"New categories: {categories:,}")
+        lines.append(_("New categories: {count}").format(count=number(categories)))
     return "\n".join(lines)
 
 
-IMPORT_NEEDS_CAPTION = (
+_IMPORT_NEEDS_CAPTION = N_(
     "To import this file, send it again with the caption <code>/import</code>: you will see "
     "what it changes before anything is applied. /export gives a file to start from."
 )
-PHOTO_HINT = (
+_PHOTO_HINT = N_(
     "To give a product this photo, reply to it with "
     "<code>/editproduct &lt;id or SKU&gt; photo</code>, or send it with that caption."
 )
-IMPORT_APPLY = "✅ Apply"
-IMPORT_FORCE = "⚠️ Apply, conflicts too"
-IMPORT_CANCELLED = "Import cancelled; nothing was changed."
-IMPORT_GONE = "There is no import waiting: it was applied or cancelled already."
+_IMPORT_APPLY = N_("✅ Apply")
+_IMPORT_FORCE = N_("⚠️ Apply, conflicts too")
+_IMPORT_CANCELLED = N_("Import cancelled; nothing was changed.")
+_IMPORT_GONE = N_("There is no import waiting: it was applied or cancelled already.")
 
 
 def import_preview(file_name: str, result: ImportResult) -> str:
     """What Apply would do, fitted into one message."""
+    if result.categories_created:
+        counts = _(
+            "New products: {created} · changed: {updated} · unchanged: {unchanged} · "
+            "new categories: {categories}"
+        )
+    else:
+        counts = _("New products: {created} · changed: {updated} · unchanged: {unchanged}")
     head = [
-        f"📋 <b>{esc(file_name)}</b>: {result.rows:,} rows. Nothing is changed until you press "
-        "Apply.",
-        f"New products: {result.created:,} · changed: {result.updated:,} · "
-        f"unchanged: {result.unchanged:,}"
-        + (
-            f" · new categories: {result.categories_created:,}" if result.categories_created else ""
+        ngettext(
+            "📋 <b>{file_name}</b>: {rows} rows. Nothing is changed until you press Apply.",
+            "📋 <b>{file_name}</b>: {rows} rows. Nothing is changed until you press Apply.",
+            result.rows,
+        ).format(file_name=esc(file_name), rows=number(result.rows)),
+        counts.format(
+            created=number(result.created),
+            updated=number(result.updated),
+            unchanged=number(result.unchanged),
+            categories=number(result.categories_created),
         ),
     ]
     changes = [_stock_change(change) for change in result.stock_changes]
@@ -576,82 +812,92 @@ def import_preview(file_name: str, result: ImportResult) -> str:
     sections = ["\n".join(head)]
     room = MESSAGE_MAX - len(sections[0]) - 400
     if changes:
-        title = f"<b>Stock changes</b> ({len(changes):,}):"
+        title = _("<b>Stock changes</b> ({count}):").format(count=number(len(changes)))
         sections.append(title + "\n" + fit_lines(changes, room // (2 if conflicts else 1)))
     if conflicts:
-        title = (
-            f"⚠️ <b>Conflicts</b> ({len(conflicts):,}): stock changed since the file was "
-            "exported, so these are skipped unless you choose otherwise:"
-        )
+        title = _(
+            "⚠️ <b>Conflicts</b> ({count}): stock changed since the file was exported, so these "
+            "are skipped unless you choose otherwise:"
+        ).format(count=number(len(conflicts)))
         sections.append(title + "\n" + fit_lines(conflicts, room // (2 if changes else 1)))
     if not changes and not conflicts:
-        sections.append("No stock changes: sales made since the export stand.")
+        sections.append(_("No stock changes: sales made since the export stand."))
     return "\n\n".join(sections)
 
 
 def _stock_change(change: StockChange) -> str:
-    before = "new size" if change.before is None else f"{change.before:,}"
-    return f"<code>{esc(change.sku)}</code> {esc(change.size)}: {before} → {change.after:,}"
+    before = _("new size") if change.before is None else number(change.before)
+    return f"<code>{esc(change.sku)}</code> {esc(change.size)}: {before} → {number(change.after)}"
 
 
 def _conflict(conflict: StockConflict) -> str:
-    return (
-        f"<code>{esc(conflict.sku)}</code> {esc(conflict.size)}: {conflict.exported:,} when "
-        f"exported, {conflict.now:,} now, {conflict.wanted:,} in the file"
+    return _(
+        "<code>{sku}</code> {size}: {exported} when exported, {now} now, {wanted} in the file"
+    ).format(
+        sku=esc(conflict.sku),
+        size=esc(conflict.size),
+        exported=number(conflict.exported),
+        now=number(conflict.now),
+        wanted=number(conflict.wanted),
     )
 
 
 def import_failed(reason: str) -> str:
-    return f"❌ Nothing was imported.\n{esc(reason)}"
+    return _("❌ Nothing was imported.\n{reason}").format(reason=esc(reason))
 
 
-IMPORT_BROKE = "❌ The import stopped and nothing was imported."
+_IMPORT_BROKE = N_("❌ The import stopped and nothing was imported.")
 
 
 def exported(products: int, rows: int) -> str:
-    return (
-        f"📦 The catalogue: {products:,} products in {rows:,} rows (one per size).\n"
+    return _(
+        "📦 The catalogue: {products} products in {rows} rows (one per size).\n"
         "Edit it and send it back with the caption /import."
-    )
+    ).format(products=number(products), rows=number(rows))
 
 
-NOTHING_TO_EXPORT = "There are no products to export yet."
+_NOTHING_TO_EXPORT = N_("There are no products to export yet.")
 # ---------------------------------------------------------------- broadcasts
 
-BROADCAST_STARTING = "📣 Starting the broadcast…"
-BROADCAST_PREVIEW_ABOVE = (
+_BROADCAST_STARTING = N_("📣 Starting the broadcast…")
+_BROADCAST_PREVIEW_ABOVE = N_(
     "📣 Preview: customers will see the message below, with a button to opt out."
 )
-BROADCAST_CANCELLED = "Broadcast cancelled; nobody got it."
-NO_DRAFT = "There is no broadcast waiting: it was sent or cancelled already."
+_BROADCAST_CANCELLED = N_("Broadcast cancelled; nobody got it.")
+_NO_DRAFT = N_("There is no broadcast waiting: it was sent or cancelled already.")
 
 
 def broadcast_audience(recipients: int) -> str:
-    who = "1 customer" if recipients == 1 else f"{recipients:,} customers"
-    return (
-        f"It goes to {who}: everyone but you who hasn't blocked the bot or turned "
-        "announcements off. Nothing is sent until you press Send."
-    )
+    return ngettext(
+        "It goes to {count} customer: everyone but you who hasn't blocked the bot or turned "
+        "announcements off. Nothing is sent until you press Send.",
+        "It goes to {count} customers: everyone but you who hasn't blocked the bot or turned "
+        "announcements off. Nothing is sent until you press Send.",
+        recipients,
+    ).format(count=number(recipients))
 
 
 def broadcast_send(recipients: int) -> str:
-    return "📣 Send to 1 customer" if recipients == 1 else f"📣 Send to {recipients:,} customers"
+    return ngettext(
+        "📣 Send to {count} customer", "📣 Send to {count} customers", recipients
+    ).format(count=number(recipients))
 
 
 def broadcast_progress(broadcast_id: int, counts: Progress) -> str:
-    return (
-        f"📣 Broadcast #{broadcast_id}: {counts.done:,} of {counts.total:,} done…\n"
-        f"{_outcomes(counts)}"
+    progress = _("📣 Broadcast #{broadcast_id}: {done} of {total} done…").format(
+        broadcast_id=broadcast_id, done=number(counts.done), total=number(counts.total)
     )
+    return f"{progress}\n{_outcomes(counts)}"
 
 
 def broadcast_finished(broadcast_id: int, counts: Progress) -> str:
-    return f"✅ Broadcast #{broadcast_id} finished.\n{_outcomes(counts)}"
+    finished = _("✅ Broadcast #{broadcast_id} finished.").format(broadcast_id=broadcast_id)
+    return f"{finished}\n{_outcomes(counts)}"
 
 
 def _outcomes(counts: Progress) -> str:
-    return (
-        f"Sent: {counts.sent:,} · Blocked the bot: {counts.blocked:,} · Failed: {counts.failed:,}"
+    return _("Sent: {sent} · Blocked the bot: {blocked} · Failed: {failed}").format(
+        sent=number(counts.sent), blocked=number(counts.blocked), failed=number(counts.failed)
     )
 
 
@@ -661,60 +907,72 @@ def _outcomes(counts: Progress) -> str:
 
 
 def category_added(category_id: int, name: str) -> str:
-    return (
-        f"✅ Category <b>{esc(name)}</b> added (#{category_id}). "
-        "Put products in it with /addproduct."
-    )
+    return _(
+        "✅ Category <b>{name}</b> added (#{category_id}). Put products in it with /addproduct."
+    ).format(name=esc(name), category_id=category_id)
 
 
-FIELD_LABELS = {
-    "name": "name",
-    "description": "description",
-    "price": "price",
-    "category": "category",
-    "photo": "photo",
+FIELD_LABELS = {  # translated where they are shown
+    "name": N_("name"),
+    "description": N_("description"),
+    "price": N_("price"),
+    "category": N_("category"),
+    "photo": N_("photo"),
 }
 
 
 def product_edited(product_id: int, name: str, field: str, value: str) -> str:
     shown = value if len(value) <= 200 else value[:199] + "…"
-    now = f": <b>{esc(shown)}</b>" if shown else ": <i>none</i>"
     if field == "photo":
-        now = " updated"
-    return f"✅ {esc(name)} (#{product_id}) — {FIELD_LABELS[field]}{now}"
+        text = _("✅ {product} (#{product_id}) — {field} updated")
+    elif shown:
+        text = _("✅ {product} (#{product_id}) — {field}: <b>{value}</b>")
+    else:
+        text = _("✅ {product} (#{product_id}) — {field}: <i>none</i>")
+    return text.format(
+        product=esc(name), product_id=product_id, field=_(FIELD_LABELS[field]), value=esc(shown)
+    )
 
 
 def stock_set(product_id: int, name: str, size: str, previous: int | None, stock: int) -> str:
     if previous is None:
-        return f"✅ {esc(name)} (#{product_id}): new size <b>{esc(size)}</b> with {stock} in stock."
-    return f"✅ {esc(name)} (#{product_id}), size <b>{esc(size)}</b>: stock {previous} → {stock}."
+        text = _("✅ {product} (#{product_id}): new size <b>{size}</b> with {stock} in stock.")
+    else:
+        text = _("✅ {product} (#{product_id}), size <b>{size}</b>: stock {previous} → {stock}.")
+    return text.format(
+        product=esc(name), product_id=product_id, size=esc(size), previous=previous, stock=stock
+    )
 
 
 def visibility(product_id: int, name: str, *, visible: bool, changed: bool) -> str:
-    who = f"{esc(name)} (#{product_id})"
     if not changed:
-        return f"{who} is already {'on sale' if visible else 'hidden'}."
-    if visible:
-        return f"👁 {who} is on sale again: customers can find and buy it."
-    return f"🙈 {who} is hidden: customers no longer see, find or buy it."
+        if visible:
+            text = _("{product} (#{product_id}) is already on sale.")
+        else:
+            text = _("{product} (#{product_id}) is already hidden.")
+    elif visible:
+        text = _("👁 {product} (#{product_id}) is on sale again: customers can find and buy it.")
+    else:
+        text = _("🙈 {product} (#{product_id}) is hidden: customers no longer see, find or buy it.")
+    return text.format(product=esc(name), product_id=product_id)
 
 
 # /addproduct, step by step.
 ADD_STEPS = ("category", "name", "price", "description", "photo", "sizes")
-SKIP = "Skip ⏭"
-SAVE = "✅ Save"
-CANCEL = "✖ Cancel"
-NOT_A_PHOTO_STEP = "I wasn't asking for a photo just now."
-ADD_CANCELLED = "Cancelled: no product was added."
-SKU_HINT = "Send a SKU (like SNK-042) to use your own instead."
+_SKIP = N_("Skip ⏭")
+_SAVE = N_("✅ Save")
+_CANCEL = N_("✖ Cancel")
+_NOT_A_PHOTO_STEP = N_("I wasn't asking for a photo just now.")
+_ADD_CANCELLED = N_("Cancelled: no product was added.")
+_SKU_HINT = N_("Send a SKU (like SNK-042) to use your own instead.")
 
 _PROMPTS = {
-    "category": "Which category? Press one, or type its name.",
-    "name": "What is the product called?",
-    "price": "What does it cost (in {currency})? Send the price like <code>49.99</code>.",
-    "description": "Describe it in a few sentences (or press Skip).",
-    "photo": "Send a photo of it (or press Skip).",
-    "sizes": (
+    "category": N_("Which category? Press one, or type its name."),
+    "name": N_("What is the product called?"),
+    "price": N_("What does it cost (in {currency})? Send the price like <code>49.99</code>."),
+    "description": N_("Describe it in a few sentences (or press Skip)."),
+    "photo": N_("Send a photo of it (or press Skip)."),
+    "sizes": N_(
         "Which sizes, and how many of each are in stock? Send them like "
         "<code>S 5, M 3, L 0</code> (or one per line).\n"
         "For a product without sizes, send just the stock, like <code>10</code>."
@@ -722,14 +980,16 @@ _PROMPTS = {
 }
 
 
+def _warning(notice: str | None) -> str:
+    return f"⚠️ {esc(notice)}\n\n" if notice else ""
+
+
 def add_prompt(step: str, currency: str, notice: str | None = None) -> str:
-    number = ADD_STEPS.index(step) + 1
-    prompt = _PROMPTS[step].replace("{currency}", esc(currency))
-    warning = f"⚠️ {esc(notice)}\n\n" if notice else ""
-    return (
-        f"{warning}🆕 <b>New product</b> · step {number} of {len(ADD_STEPS)}\n{prompt}\n\n"
+    prompt = _(_PROMPTS[step]).replace("{currency}", esc(currency))
+    return _warning(notice) + _(
+        "🆕 <b>New product</b> · step {step} of {steps}\n{prompt}\n\n"
         "<i>Send /cancel to stop; nothing is saved until you press Save.</i>"
-    )
+    ).format(step=ADD_STEPS.index(step) + 1, steps=len(ADD_STEPS), prompt=prompt)
 
 
 def add_summary(
@@ -743,18 +1003,26 @@ def add_summary(
     sku: str,
     notice: str | None = None,
 ) -> str:
-    warning = f"⚠️ {esc(notice)}\n\n" if notice else ""
-    listed = ", ".join(f"{esc(size)} {stock}" for size, stock in sizes)
-    return (
-        f"{warning}🆕 <b>New product</b> · check and save\n"
-        f"Category: <b>{esc(category)}</b>\n"
-        f"Name: <b>{esc(name)}</b>\n"
-        f"Price: <b>{esc(price)}</b>\n"
-        f"Description: {esc(description) if description else '<i>none</i>'}\n"
-        f"Photo: {'yes' if has_photo else '<i>none</i>'}\n"
-        f"Sizes and stock: {listed}\n"
-        f"SKU: {f'<code>{esc(sku)}</code>' if sku else '<i>made up when you save</i>'}\n\n"
-        f"<i>{esc(SKU_HINT)}</i>"
+    none = _("<i>none</i>")
+    return _warning(notice) + _(
+        "🆕 <b>New product</b> · check and save\n"
+        "Category: <b>{category}</b>\n"
+        "Name: <b>{name}</b>\n"
+        "Price: <b>{price}</b>\n"
+        "Description: {description}\n"
+        "Photo: {photo}\n"
+        "Sizes and stock: {sizes}\n"
+        "SKU: {sku}\n\n"
+        "<i>{hint}</i>"
+    ).format(
+        category=esc(category),
+        name=esc(name),
+        price=esc(price),
+        description=esc(description) if description else none,
+        photo=_("yes") if has_photo else none,
+        sizes=", ".join(f"{esc(size)} {stock}" for size, stock in sizes),
+        sku=f"<code>{esc(sku)}</code>" if sku else _("<i>made up when you save</i>"),
+        hint=esc(_(_SKU_HINT)),
     )
 
 
@@ -762,14 +1030,14 @@ def unpayable_price(smallest: SmallestPayment | None) -> str:
     """A line after a price was set that a payment provider would refuse on its own."""
     if smallest is None:
         return ""
-    return (
-        f"\n⚠️ Card payments start at {money(smallest.amount, smallest.currency)}: a cart with "
-        "only this product can't be checked out. Sell it with something else, or raise the price."
-    )
+    return "\n" + _(
+        "⚠️ Card payments start at {amount}: a cart with only this product can't be checked "
+        "out. Sell it with something else, or raise the price."
+    ).format(amount=money(smallest.amount, smallest.currency))
 
 
 def product_added(product_id: int, name: str, sku: str, category: str) -> str:
-    return (
-        f"✅ Added <b>{esc(name)}</b> (#{product_id}, SKU <code>{esc(sku)}</code>) "
-        f"to {esc(category)}. Customers can find it now; /hide {product_id} hides it."
-    )
+    return _(
+        "✅ Added <b>{name}</b> (#{product_id}, SKU <code>{sku}</code>) to {category}. "
+        "Customers can find it now; /hide {product_id} hides it."
+    ).format(name=esc(name), product_id=product_id, sku=esc(sku), category=esc(category))
