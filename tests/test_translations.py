@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib
 import string
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,13 @@ from bot.models import OrderStatus
 from bot.services.catalog_csv import CatalogFileInvalid, LineError
 from bot.services.errors import InvalidInput
 from bot.texts.errors import error_text
-from bot.texts.i18n import negotiate, translated_constant, using_language
+from bot.texts.i18n import (
+    date_and_time,
+    negotiate,
+    short_date,
+    translated_constant,
+    using_language,
+)
 from bot.texts.statuses import status_label
 from tests.catalogues import write_catalog
 
@@ -184,3 +191,18 @@ def test_text_constants_are_never_imported_by_name() -> None:
                 names = [a.name for a in node.names if hasattr(module, f"_{a.name}")]
                 frozen += [f"{path.relative_to(ROOT)}: {name}" for name in names]
     assert frozen == []
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("en", "4 Dec 2026, 14:05 UTC"),
+        ("de", "4. Dez. 2026, 14:05 UTC"),
+        ("ru", "4 дек. 2026\u202fг., 14:05 UTC"),
+        ("pt_BR", "4 de dez. de 2026 14:05 UTC"),
+    ],
+)
+def test_dates_are_written_the_reader_s_way(language: str, written: str) -> None:
+    with using_language(language):
+        assert date_and_time(datetime(2026, 12, 4, 14, 5)) == written
+        assert short_date(date(2026, 3, 14)) in {"14 Mar", "14. März", "14 мар.", "14 de mar."}

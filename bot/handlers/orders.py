@@ -25,6 +25,7 @@ from bot.keyboards.orders import (
 )
 from bot.keyboards.reviews import ReviewProduct
 from bot.models import OrderStatus
+from bot.texts.i18n import date_and_time, short_date
 from bot.texts.statuses import note_text, status_label
 from bot.usecases import orders
 from bot.usecases.orders import CustomerOrder
@@ -33,11 +34,11 @@ PER_PAGE = 5
 
 
 def _day(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b}"
+    return short_date(moment)
 
 
 def _time(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+    return date_and_time(moment)
 
 
 def _order_text(order: CustomerOrder) -> str:

@@ -30,11 +30,11 @@ from bot.models import REVIEW_MAX_LENGTH
 from bot.services.dialog import Step
 from bot.services.errors import InvalidInput
 from bot.texts.errors import error_text
+from bot.texts.i18n import long_date
 from bot.usecases import reviews as usecase
 from bot.usecases.reviews import FLOW, ProductReviews
 
 PER_PAGE = 5
-DATE_FORMAT = "%d %b %Y"
 
 
 @on_button(ReviewList)
@@ -133,7 +133,7 @@ async def _show(
     listing = found.reviews
     entries = [
         texts.review_entry(
-            r.author_name, r.rating, r.text, f"{r.created_at:{DATE_FORMAT}}", edited=r.edited
+            r.author_name, r.rating, r.text, long_date(r.created_at), edited=r.edited
         )
         for r in listing.items
     ]

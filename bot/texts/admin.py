@@ -31,7 +31,16 @@ from bot.services.stats import (
     UsersSummary,
 )
 from bot.texts import MESSAGE_MAX, esc, fit_lines, money
-from bot.texts.i18n import N_, _, ngettext, number, translated_constant
+from bot.texts.i18n import (
+    N_,
+    _,
+    date_and_time,
+    long_date,
+    ngettext,
+    number,
+    short_date,
+    translated_constant,
+)
 from bot.texts.statuses import note_text, status_label
 
 
@@ -218,7 +227,7 @@ REVIEW_PREVIEW_LENGTH = 500  # a page of five must fit into one message (4096 ch
 
 
 def day(moment: date) -> str:
-    return f"{moment.day} {moment:%b %Y}"
+    return long_date(moment)
 
 
 def _period_title(days: int) -> str:
@@ -344,7 +353,7 @@ _CHART_ORDERS_AXIS = N_("Orders placed")
 
 def chart_day(moment: date) -> str:
     """A day under the chart: "14 Mar"."""
-    return f"{moment.day} {moment:%b}"
+    return short_date(moment)
 
 
 def _stars(rating: int | None) -> str:
@@ -512,7 +521,7 @@ _PAYMENT_STATUSES: dict[str, str] = {  # translated where they are shown
 
 
 def when(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+    return date_and_time(moment)
 
 
 def orders_page(page: Page[Order], status: OrderStatus | None) -> str:
@@ -535,7 +544,7 @@ def orders_page(page: Page[Order], status: OrderStatus | None) -> str:
 
 def order_button(order: Order) -> str:
     total = money(order.total, order.currency)
-    placed = f"{order.created_at.day} {order.created_at:%b}"
+    placed = short_date(order.created_at)
     status, customer = status_label(order.status), order.user.first_name
     return f"#{order.id} · {placed} · {total} · {status} · {customer}"
 

@@ -15,9 +15,12 @@ import io
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
+from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -120,3 +123,30 @@ def translated_constant(namespace: Mapping[str, object], name: str) -> str:
     if not isinstance(source, str):
         raise AttributeError(f"no text {name!r}")
     return _(source)
+
+
+# The shop's English has always put the day first ("4 Dec"), as British English does.
+_DATE_LOCALES = {"en": "en_GB"}
+
+
+def _date_locale() -> Locale:
+    language = _language.get()
+    return Locale.parse(_DATE_LOCALES.get(language, language))
+
+
+def short_date(moment: date) -> str:
+    """A day this year, the reader's way: 4 Dec, 4. Dez., 4 дек."""
+    return format_skeleton("MMMd", moment, locale=_date_locale())
+
+
+def long_date(moment: date) -> str:
+    """A day with its year: 4 Dec 2026, 4. Dez. 2026, 4 дек. 2026 г."""
+    return format_skeleton("yMMMd", moment, locale=_date_locale())
+
+
+def date_and_time(moment: datetime) -> str:
+    """A moment in UTC, the reader's way: 4 Dec 2026, 14:05 UTC."""
+    locale = _date_locale()
+    time = format_skeleton("Hm", moment, locale=locale)
+    glue = str(locale.datetime_formats["medium"])
+    return glue.replace("{1}", long_date(moment)).replace("{0}", time) + " UTC"
