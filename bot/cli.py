@@ -99,6 +99,7 @@ async def _console(settings: Settings, arguments: argparse.Namespace) -> None:
         user_id=DEFAULT_USER_ID if user_id is None else user_id,
         name=getattr(arguments, "name", None) or DEFAULT_NAME,
         admin=getattr(arguments, "admin", False),
+        language=getattr(arguments, "language", None),
     )
 
 
@@ -184,6 +185,11 @@ def _console_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--admin", action="store_true", help="chat as a shop admin")
     parser.add_argument("--user-id", type=int, metavar="N", help="your Telegram user id")
     parser.add_argument("--name", help="your first name, as the shop greets you")
+    parser.add_argument(
+        "--language",
+        metavar="CODE",
+        help="your Telegram app's language, e.g. ru or pt-BR (default: DEFAULT_LANGUAGE)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,6 +18,7 @@ from bot.db import Database
 from bot.devtools.console import DEFAULT_USER_ID, ShopConsole, open_console
 from bot.devtools.demo_catalog import demo_products
 from bot.services import user as users
+from tests.catalogues import write_catalog
 from tests.conftest import TEST_DATABASE_URL, _admin_execute, _is_postgres
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -280,3 +281,13 @@ async def test_numbers_typed_into_a_form_are_answers_never_button_presses(
     assert price is not None and "There is no button" not in price
     assert description is not None and "Stopped" not in description
     assert summary is not None and "€25.00" in summary and "Cap" in summary
+
+
+async def test_the_console_customer_can_use_another_language(
+    fresh_database_url: URL, catalogues: Path
+) -> None:
+    write_catalog(catalogues, "ru", {"🛒 Cart": "🛒 Корзина"})
+    async with open_console(_settings(fresh_database_url), language="ru") as (console, _):
+        greeting = await console.handle("/start")
+
+    assert greeting is not None and "[#3] 🛒 Корзина" in greeting

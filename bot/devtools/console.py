@@ -156,9 +156,11 @@ async def open_console(
     user_id: int = DEFAULT_USER_ID,
     name: str = DEFAULT_NAME,
     admin: bool = False,
+    language: str | None = None,
 ) -> AsyncIterator[tuple[ShopConsole, int]]:
     """The shop running against an in-process emulator; yields the console and the number of
-    demo products loaded into an empty shop."""
+    demo products loaded into an empty shop. `language` is the customer's Telegram app's
+    (DEFAULT_LANGUAGE when not given)."""
     database = Database(settings.database_url, echo=settings.database_echo)
     try:
         stocked = await prepare_database(database, media_dir=settings.media_path)
@@ -173,7 +175,12 @@ async def open_console(
                 }
             )
             async with running_shop(local, database, token=emulator.token, web=True) as app:
-                user = emulator.user(user_id, name, username=name.lower().replace(" ", "_"))
+                user = emulator.user(
+                    user_id,
+                    name,
+                    username=name.lower().replace(" ", "_"),
+                    language_code=language or settings.default_language,
+                )
                 webhook = f"{app.bot_data.web_url}{STRIPE_WEBHOOK_PATH}"
                 payments = ConsolePayments(database, stripe_api, webhook, user_id)
                 await payments.restore()
@@ -197,9 +204,10 @@ async def run_console(
     user_id: int = DEFAULT_USER_ID,
     name: str = DEFAULT_NAME,
     admin: bool = False,
+    language: str | None = None,
 ) -> None:
     """The interactive loop; Ctrl-C, SIGTERM, Ctrl-D and :quit all close the shop in order."""
-    session = asyncio.create_task(_session(settings, user_id, name, admin))
+    session = asyncio.create_task(_session(settings, user_id, name, admin, language))
     with (
         on_stop_signals(session.cancel),
         _terminal_restored(),
@@ -209,8 +217,12 @@ async def run_console(
     _say(console_texts.BYE)
 
 
-async def _session(settings: Settings, user_id: int, name: str, admin: bool) -> None:
-    async with open_console(settings, user_id=user_id, name=name, admin=admin) as opened:
+async def _session(
+    settings: Settings, user_id: int, name: str, admin: bool, language: str | None
+) -> None:
+    async with open_console(
+        settings, user_id=user_id, name=name, admin=admin, language=language
+    ) as opened:
         console, stocked = opened
         intro = console_texts.intro(name, user_id, admin, stocked)
         _say(f"{intro}\n{console_texts.PAYMENTS_INTRO}")
