@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 import string
 from datetime import date, datetime
 from pathlib import Path
@@ -206,3 +207,71 @@ def test_dates_are_written_the_reader_s_way(language: str, written: str) -> None
     with using_language(language):
         assert date_and_time(datetime(2026, 12, 4, 14, 5)) == written
         assert short_date(date(2026, 3, 14)) in {"14 Mar", "14. März", "14 мар.", "14 de mar."}
+
+
+# Words in the front doors that no person reads: log lines, matches against Telegram's error
+# messages, a plotting option, and the two English references kept beside their plural forms.
+NOT_FOR_PEOPLE = {
+    ("bot/handlers/errors.py", "update  from user : "),
+    ("bot/handlers/errors.py", "text of  characters"),
+    ("bot/handlers/errors.py", "message without text"),
+    ("bot/handlers/admin/catalog_io.py", "too big"),
+    ("bot/handlers/render.py", "not modified"),
+    ("bot/handlers/admin/stats_chart.py", "upper left"),
+    ("bot/texts/errors.py", "The file has {count!n} problems:"),
+    ("bot/texts/errors.py", "Order #{order_id} is released in {minutes} minutes: too soon for "),
+}
+WORDS = re.compile(r"[A-Za-z]{2,}[,.:;!?'’]?\s+[A-Za-z]{2,}")
+MARKERS = {"_", "N_", "ngettext", "N_plural"}
+
+
+def unmarked_words(path: Path) -> list[str]:
+    """Literal words outside a translation call, a docstring, a log call, an assert or a raise."""
+    tree = ast.parse(path.read_text())
+    spared: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Module):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                spared.add(id(first.value))
+        called = node.func if isinstance(node, ast.Call) else None
+        name = getattr(called, "id", None) or getattr(called, "attr", None)
+        owner = getattr(getattr(called, "value", None), "id", None)
+        if name in MARKERS or owner == "log" or isinstance(node, ast.Assert | ast.Raise):
+            spared.update(id(inner) for inner in ast.walk(node))
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in spared:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            spared.update(id(part) for part in node.values)
+            text = "".join(str(p.value) for p in node.values if isinstance(p, ast.Constant))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        else:
+            continue
+        where = str(path.relative_to(ROOT))
+        spared_here = any(where == w and text.startswith(t) for w, t in NOT_FOR_PEOPLE)
+        if WORDS.search(text) and not spared_here:
+            found.append(f"{where}:{node.lineno}: {text[:60]!r}")
+    return found
+
+
+def test_every_text_a_person_reads_is_marked_for_translation() -> None:
+    folders = ("bot/texts", "bot/handlers", "bot/keyboards")
+    paths = [path for folder in folders for path in sorted((ROOT / folder).rglob("*.py"))]
+    assert [found for path in paths for found in unmarked_words(path)] == []
+
+
+def test_an_unmarked_sentence_is_caught(tmp_path: Path) -> None:
+    sample = ROOT / "bot" / "texts" / "_sample_for_the_test.py"
+    sample.write_text(
+        'def hello(name: str) -> str:\n    """Says hello."""\n'
+        '    return f"Hello {name}, welcome back"\n\nOK = _("Marked and fine")\n'
+    )
+    try:
+        assert unmarked_words(sample) == [
+            "bot/texts/_sample_for_the_test.py:3: 'Hello , welcome back'"
+        ]
+    finally:
+        sample.unlink()
