@@ -78,6 +78,7 @@ async def _press(ann: SimulatedUser, message: Message, label: str) -> Message:
     [
         ("ru", "114,98\u00a0€"),
         ("es", "114,98\u00a0€"),
+        ("de", "114,98\u00a0€"),
     ],
 )
 async def test_a_customer_shops_and_pays_in_their_language(
