@@ -275,3 +275,26 @@ def test_an_unmarked_sentence_is_caught(tmp_path: Path) -> None:
         ]
     finally:
         sample.unlink()
+
+
+def test_no_text_is_read_when_a_module_is_imported() -> None:
+    """A label read at import (a keyboard built once, a default argument) stays English."""
+    frozen = []
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            evaluated: list[ast.AST] = [node]
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                defaults = [d for d in node.args.kw_defaults if d is not None]
+                evaluated = [*node.args.defaults, *defaults, *node.decorator_list]
+            elif isinstance(node, ast.ClassDef):
+                evaluated = [n for n in node.body if not isinstance(n, ast.FunctionDef)]
+            for part in evaluated:
+                for inner in ast.walk(part):
+                    if (
+                        isinstance(inner, ast.Attribute)
+                        and isinstance(inner.value, ast.Name)
+                        and inner.value.id in {"texts", "admin_texts"}
+                        and inner.attr.isupper()
+                    ):
+                        frozen.append(f"{path.relative_to(ROOT)}:{inner.lineno}: {inner.attr}")
+    assert frozen == []
