@@ -19,6 +19,8 @@ from bot.emulator import BotApiEmulator, Fault, SimulatedUser
 from bot.jobs.broadcast_delivery import Broadcaster
 from bot.services import broadcast as broadcasts
 from bot.services.broadcast import Progress
+from bot.texts import admin as admin_texts
+from bot.texts.i18n import using_language
 from tests.catalogues import write_catalog
 from tests.factories import make_user
 
@@ -131,3 +133,29 @@ async def test_the_button_under_an_announcement_speaks_its_reader_s_language(
     [german], [french] = (reader.bot_messages for reader in readers)
     assert german.button_texts == ["🔕 Keine Ankündigungen mehr"]
     assert french.button_texts == [texts.STOP_ANNOUNCEMENTS]
+
+
+async def test_the_admin_follows_the_broadcast_in_their_own_language(
+    db: Database, emulator: BotApiEmulator, bot: Bot
+) -> None:
+    admin = emulator.user(ADMIN, "Owner", language_code="de")
+    async with db.transaction() as session:
+        await make_user(session, telegram_id=ADMIN, language_code="de")
+        await make_user(session, telegram_id=1)
+        await broadcasts.start(
+            session,
+            admin_telegram_id=ADMIN,
+            chat_id=admin.chat_id,
+            progress_message_id=999,  # gone: the summary comes as a new message
+            text="Hi",
+        )
+    emulator.user(1)
+
+    final = await _run_to_the_end(Broadcaster(bot, db, messages_per_second=1000), db)
+
+    with using_language("de"):
+        german = admin_texts.broadcast_finished(1, final)
+    assert german != admin_texts.broadcast_finished(1, final)
+    assert [message.content for message in admin.bot_messages] == [
+        german.replace("<b>", "").replace("</b>", "")
+    ]

@@ -12,6 +12,7 @@ import logging
 import time
 
 from aiolimiter import AsyncLimiter
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -23,6 +24,7 @@ from bot.keyboards.profile import Announcements
 from bot.languages import SOURCE
 from bot.models import RecipientStatus
 from bot.services import broadcast as broadcasts
+from bot.services import user as users
 from bot.services.broadcast import Outgoing, Progress, Recipient
 from bot.texts import admin as admin_texts
 from bot.texts.i18n import negotiate, using_language
@@ -179,6 +181,12 @@ class Broadcaster:
             return RecipientStatus.FAILED
         return RecipientStatus.SENT
 
+    async def _admin_language(self, session: AsyncSession, broadcast: Outgoing) -> str:
+        """The language of the admin who follows the broadcast in their chat."""
+        chat = broadcast.progress_chat_id
+        chosen, app = (await users.languages_of(session, [chat])).get(chat, (None, None))
+        return negotiate(chosen=chosen, telegram=app, default=self._default_language)
+
     async def _report_progress(self, broadcast: Outgoing) -> None:
         """At most every few seconds: one edit of the admin's progress message."""
         now = time.monotonic()
@@ -189,11 +197,14 @@ class Broadcaster:
         self._last_progress[broadcast.id] = now
         async with self._database.reading() as session:
             counts = await broadcasts.progress(session, broadcast_id=broadcast.id)
+            language = await self._admin_language(session, broadcast)
         if not counts.pending and not counts.sending:
             return  # the summary comes next; another instance may be showing it already
+        with using_language(language):
+            text = admin_texts.broadcast_progress(broadcast.id, counts)
         try:
             await self._bot.edit_message_text(
-                admin_texts.broadcast_progress(broadcast.id, counts),
+                text,
                 chat_id=broadcast.progress_chat_id,
                 message_id=broadcast.progress_message_id,
                 parse_mode=ParseMode.HTML,
@@ -212,7 +223,10 @@ class Broadcaster:
 
     async def _show_summary(self, broadcast: Outgoing, final: Progress) -> None:
         """In the progress message; in a new one if the admin deleted that."""
-        text = admin_texts.broadcast_finished(broadcast.id, final)
+        async with self._database.reading() as session:
+            language = await self._admin_language(session, broadcast)
+        with using_language(language):
+            text = admin_texts.broadcast_finished(broadcast.id, final)
         try:
             if broadcast.progress_message_id is not None:
                 await self._bot.edit_message_text(

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import dialect_insert
 from bot.models.base import utcnow
 from bot.models.outbox import OutboxMessage, OutboxStatus
-from bot.models.user import User
+from bot.services import user as users
 
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
@@ -99,7 +99,7 @@ async def claim_due(
         row.attempts += 1
         row.next_attempt_at = now + LEASE
     await session.flush()
-    languages = await _languages(session, {row.chat_id for row in rows})
+    languages = await users.languages_of(session, (row.chat_id for row in rows))
     return [
         Delivery(
             row.id,
@@ -109,20 +109,6 @@ async def claim_due(
         )
         for row in rows
     ]
-
-
-async def _languages(
-    session: AsyncSession, chat_ids: set[int]
-) -> dict[int, tuple[str | None, str | None]]:
-    """A private chat's id is its customer's Telegram id."""
-    if not chat_ids:
-        return {}
-    rows = await session.execute(
-        select(User.telegram_id, User.language, User.language_code).where(
-            User.telegram_id.in_(chat_ids)
-        )
-    )
-    return {telegram_id: (chosen, app) for telegram_id, chosen, app in rows}
 
 
 async def fail_exhausted(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
@@ -179,6 +179,22 @@ async def set_language(session: AsyncSession, *, user_id: int, language: str | N
     user.language = language
     await session.flush()
     return user
+
+
+async def languages_of(
+    session: AsyncSession, telegram_ids: Iterable[int]
+) -> dict[int, tuple[str | None, str | None]]:
+    """Each known person's language chosen in the shop and their Telegram app's, by Telegram
+    id (a private chat's id is its person's)."""
+    wanted = set(telegram_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(User.telegram_id, User.language, User.language_code).where(
+            User.telegram_id.in_(wanted)
+        )
+    )
+    return {telegram_id: (chosen, app) for telegram_id, chosen, app in rows}
 
 
 async def set_blocked(session: AsyncSession, *, user_id: int, blocked: bool) -> User:
