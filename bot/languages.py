@@ -16,7 +16,7 @@ LANGUAGES: dict[str, str] = {
     "de": "Deutsch",
 }
 # The languages customers get: one ships once its catalogue is complete and reviewed.
-SHIPPED: tuple[str, ...] = ("en", "ru", "es", "de")
+SHIPPED: tuple[str, ...] = ("en", "ru", "es", "pt_BR", "de")
 
 
 def match_language(code: str | None, shipped: Sequence[str]) -> str | None:

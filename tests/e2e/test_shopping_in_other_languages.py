@@ -1,5 +1,6 @@
-"""A customer whose Telegram speaks Russian (or German) shops from /start to the "paid" notice
-in that language, with the shop's own catalogues: no English word but the product names."""
+"""A customer whose Telegram speaks Russian, Spanish, German or Brazilian Portuguese shops from
+/start to the "paid" notice in that language, with the shop's own catalogues: no English word
+but the product names."""
 
 from __future__ import annotations
 
@@ -28,9 +29,9 @@ ANN = 42
 HOME = AddressInput("Anna Ivanova", "+49 30 1234567", "Main St 1", "Berlin", "", "10115", "DE")
 # What may stay English: product data, the address she typed, brand names, codes and units.
 KEPT = re.compile(r"Classic Sneakers|Cap|Anna Ivanova|Anna|Main St|Berlin|Stripe|Telegram")
-# Words of the shop's English that none of its other languages use.
+# Words of the shop's English that none of its other languages use ("for" is Portuguese).
 ENGLISH = frozenset((
-    "the", "your", "you", "and", "order", "orders", "cart", "please", "with", "for", "paid",
+    "the", "your", "you", "and", "order", "orders", "cart", "please", "with", "paid",
     "pay", "button", "below", "thank", "thanks", "received", "will", "ships", "shipped",
     "search", "help", "profile", "catalogue", "checkout", "place", "placed", "address",
     "items", "item", "back", "what", "would", "like", "hello", "welcome", "browse", "type",
@@ -74,18 +75,25 @@ async def _press(ann: SimulatedUser, message: Message, label: str) -> Message:
 
 
 @pytest.mark.parametrize(
-    ("language", "paid"),
+    ("app", "language", "paid"),
     [
-        ("ru", "114,98\u00a0€"),
-        ("es", "114,98\u00a0€"),
-        ("de", "114,98\u00a0€"),
+        ("ru", "ru", "114,98\u00a0€"),
+        ("es-419", "es", "114,98\u00a0€"),
+        ("de", "de", "114,98\u00a0€"),
+        ("pt-br", "pt_BR", "€\u00a0114,98"),
     ],
 )
 async def test_a_customer_shops_and_pays_in_their_language(
-    paying_shop: ShopApplication, emulator: BotApiEmulator, db: Database, language: str, paid: str
+    paying_shop: ShopApplication,
+    emulator: BotApiEmulator,
+    db: Database,
+    app: str,
+    language: str,
+    paid: str,
 ) -> None:
-    await _cart_with_two_pairs_and_a_cap(db, language)
-    ann = emulator.user(ANN, "Anna", language_code=language)
+    """`app` is the language code their Telegram app sends."""
+    await _cart_with_two_pairs_and_a_cap(db, app)
+    ann = emulator.user(ANN, "Anna", language_code=app)
     with using_language(language):
         checkout, place = texts.CART_CHECKOUT, texts.CHECKOUT_PLACE
 
