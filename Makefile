@@ -45,7 +45,7 @@ messages: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k N_plural:1,2 --add-location=file --sort-by-file \
 		--project=shopbot --copyright-holder="shopbot contributors" -o $(POT) bot
 ifneq ($(CATALOGS),)
-	$(BIN)/pybabel -q update -i $(POT) -d bot/locales -D messages --add-location=file --ignore-obsolete
+	$(BIN)/pybabel -q update -i $(POT) -d bot/locales -D messages --ignore-obsolete
 	$(BIN)/pybabel -q compile -d bot/locales -D messages --statistics
 endif
 

@@ -298,3 +298,11 @@ def test_no_text_is_read_when_a_module_is_imported() -> None:
                     ):
                         frozen.append(f"{path.relative_to(ROOT)}:{inner.lineno}: {inner.attr}")
     assert frozen == []
+
+
+def test_an_order_status_inside_an_error_is_in_the_reader_s_language() -> None:
+    refused = InvalidInput("order.cannot_cancel_sent", order_id=3, status="shipped")
+    with using_language("de"):
+        german, shipped = error_text(refused), status_label(OrderStatus.SHIPPED)
+    assert shipped != "shipped" and shipped in german and "shipped" not in german
+    assert "has been shipped" in error_text(refused)

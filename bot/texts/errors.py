@@ -208,13 +208,13 @@ ERRORS: dict[str, str] = {
     "order.already_in": N_("Order #{order_id} is already {status!l}."),
     "order.closed": N_("Order #{order_id} is {status!l}: a closed order can't change any more."),
     "order.unpaid_cannot": N_(
-        "Order #{order_id} is awaiting payment: an order awaiting payment can't be {to}."
+        "Order #{order_id} is awaiting payment: an order awaiting payment can't be {to!l}."
     ),
     "order.not_shipped_yet": N_(
         "Order #{order_id} hasn't shipped yet: send /setstatus {order_id} shipped first."
     ),
     "order.cannot_cancel_sent": N_(
-        "Order #{order_id} has been {status}, so it can't be cancelled; "
+        "Order #{order_id} has been {status!l}, so it can't be cancelled; "
         "/refund {order_id} refunds it."
     ),
     "order.cannot_change": N_("Order #{order_id} is {status!l}; it can't become {to!l}."),
