@@ -69,13 +69,13 @@ async def language_screen(update: Update, context: ShopContext) -> None:
 @on_button(PickLanguage)
 async def pick_language(update: Update, context: ShopContext, data: PickLanguage) -> str | None:
     sender = sender_of(update)
-    chosen = await usecase.choose_language(
+    choice = await usecase.choose_language(
         context.db, sender=sender, language=data.language or None
     )
     # From here on this update speaks the new language, as every later one will.
     default = context.settings.default_language
-    set_language(negotiate(chosen=chosen, telegram=sender.language_code, default=default))
-    await _show_languages(update, await usecase.language_choice(context.db, sender=sender))
+    set_language(negotiate(chosen=choice.chosen, telegram=sender.language_code, default=default))
+    await _show_languages(update, choice)
     return texts.language_set(LANGUAGES[current_language()])
 
 

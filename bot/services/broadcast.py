@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Broadcast, BroadcastRecipient, BroadcastStatus, RecipientStatus, User
 from bot.models.base import utcnow
+from bot.services import user as users
 from bot.services.admin import record
 from bot.services.errors import InvalidInput
 
@@ -201,11 +202,10 @@ async def claim(session: AsyncSession, *, broadcast_id: int, limit: int) -> list
         .returning(BroadcastRecipient.user_id, BroadcastRecipient.chat_id)
     )
     chats: dict[int, int] = {user_id: chat_id for user_id, chat_id in result.all()}
-    languages = await session.execute(
-        select(User.id, User.language, User.language_code).where(User.id.in_(chats))
-    )
+    languages = await users.languages_of(session, chats.values())
     claimed = [
-        Recipient(user_id, chats[user_id], chosen, app) for user_id, chosen, app in languages.all()
+        Recipient(user_id, chat_id, *languages.get(chat_id, (None, None)))
+        for user_id, chat_id in chats.items()
     ]
     return sorted(claimed, key=lambda recipient: recipient.user_id)
 

@@ -92,13 +92,13 @@ async def language_choice(db: Database, *, sender: Sender) -> LanguageChoice:
     return LanguageChoice(user.language, languages.SHIPPED)
 
 
-async def choose_language(db: Database, *, sender: Sender, language: str | None) -> str | None:
+async def choose_language(db: Database, *, sender: Sender, language: str | None) -> LanguageChoice:
     """Kept on the customer, so it applies at once and on every instance; None goes back to
-    their Telegram app's language. Returns the choice."""
+    their Telegram app's language."""
     async with db.transaction() as session:
         user = await shopper(session, sender)
         await users.set_language(session, user_id=user.id, language=language)
-    return language
+    return LanguageChoice(language, languages.SHIPPED)
 
 
 async def leave_form(db: Database, *, sender: Sender) -> Profile:
