@@ -8,7 +8,6 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import select
 
 from bot import texts
 from bot.app import ShopApplication
@@ -16,14 +15,11 @@ from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.messages import Message
 from bot.emulator.users import SimulatedUser
-from bot.models import Size
 from bot.runner import running_shop
-from bot.services import cart as carts
-from bot.services import user as users
 from bot.services.user import AddressInput
 from bot.texts.i18n import using_language
 from tests.conftest import shop_settings
-from tests.factories import make_product, make_user
+from tests.fakes.orders import ready_to_check_out
 
 ANN = 42
 HOME = AddressInput("Anna Ivanova", "+49 30 1234567", "Main St 1", "Berlin", "", "10115", "DE")
@@ -48,20 +44,6 @@ async def paying_shop(emulator: BotApiEmulator, db: Database) -> AsyncIterator[S
     )
     async with running_shop(settings, db, token=emulator.token) as app:
         yield app
-
-
-async def _cart_with_two_pairs_and_a_cap(db: Database, language: str) -> None:
-    async with db.transaction() as session:
-        user = await make_user(session, telegram_id=ANN, first_name="Anna", language_code=language)
-        await users.add_address(session, user_id=user.id, address=HOME)
-        for name, price, quantity in (("Classic Sneakers", 4999, 2), ("Cap", 1500, 1)):
-            product = await make_product(session, name=name, price=price, sizes={"M": 5})
-            size_id = (
-                await session.scalars(select(Size.id).where(Size.product_id == product.id))
-            ).one()
-            await carts.add_item(
-                session, user_id=user.id, product_id=product.id, size_id=size_id, quantity=quantity
-            )
 
 
 def _english_left(message: Message) -> list[str]:
@@ -92,7 +74,9 @@ async def test_a_customer_shops_and_pays_in_their_language(
     paid: str,
 ) -> None:
     """`app` is the language code their Telegram app sends."""
-    await _cart_with_two_pairs_and_a_cap(db, app)
+    await ready_to_check_out(
+        db, telegram_id=ANN, first_name="Anna", address=HOME, language_code=app
+    )
     ann = emulator.user(ANN, "Anna", language_code=app)
     with using_language(language):
         checkout, place = texts.CART_CHECKOUT, texts.CHECKOUT_PLACE

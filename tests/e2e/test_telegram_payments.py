@@ -33,12 +33,10 @@ from bot.models import (
 )
 from bot.payments import telegram_payments as tg
 from bot.runner import running_shop
-from bot.services import cart as carts
 from bot.services import order as orders
-from bot.services import user as users
 from bot.services.user import AddressInput
 from tests.conftest import shop_settings
-from tests.factories import make_product, make_user
+from tests.fakes.orders import ready_to_check_out
 
 ANN, ADMIN = 42, 9001
 PROVIDER_TOKEN = "TEST:PROVIDER"
@@ -61,22 +59,8 @@ async def paying_shop(emulator: BotApiEmulator, db: Database) -> AsyncIterator[S
 
 
 async def _shopper(db: Database) -> int:
-    """Ann, with a saved address, 2 × Classic Sneakers (M) at €49.99 and 1 × Cap (M) at €15.00
-    in her cart, from stock of 5 each. Returns the sneakers' size id."""
-    async with db.transaction() as session:
-        user = await make_user(session, telegram_id=ANN, first_name="Ann")
-        await users.add_address(session, user_id=user.id, address=HOME)
-        for name, price, quantity in (("Classic Sneakers", 4999, 2), ("Cap", 1500, 1)):
-            product = await make_product(session, name=name, price=price, sizes={"M": 5})
-            size_id = (
-                await session.scalars(select(Size.id).where(Size.product_id == product.id))
-            ).one()
-            await carts.add_item(
-                session, user_id=user.id, product_id=product.id, size_id=size_id, quantity=quantity
-            )
-        first: int | None = await session.scalar(select(func.min(Size.id)))
-        assert first is not None
-        return first
+    """Ann, ready to check out; returns the sneakers' size id."""
+    return await ready_to_check_out(db, telegram_id=ANN, first_name="Ann", address=HOME)
 
 
 async def _order_and_get_invoice(ann: SimulatedUser) -> Message:

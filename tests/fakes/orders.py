@@ -65,3 +65,35 @@ async def place_order(
             placed.currency,
             tuple(size_ids),
         )
+
+
+async def ready_to_check_out(
+    db: Database,
+    *,
+    telegram_id: int,
+    first_name: str,
+    address: AddressInput,
+    language_code: str | None = None,
+) -> int:
+    """A customer with a saved address, 2 × Classic Sneakers (M) at €49.99 and 1 × Cap (M) at
+    €15.00 in the cart, from stock of 5 each. Returns the sneakers' size id."""
+    async with db.transaction() as session:
+        customer = await make_user(
+            session, telegram_id=telegram_id, first_name=first_name, language_code=language_code
+        )
+        await user.add_address(session, user_id=customer.id, address=address)
+        size_ids = []
+        for name, price, quantity in (("Classic Sneakers", 4999, 2), ("Cap", 1500, 1)):
+            product = await make_product(session, name=name, price=price, sizes={"M": 5})
+            size_id = (
+                await session.scalars(select(Size.id).where(Size.product_id == product.id))
+            ).one()
+            await cart.add_item(
+                session,
+                user_id=customer.id,
+                product_id=product.id,
+                size_id=size_id,
+                quantity=quantity,
+            )
+            size_ids.append(size_id)
+        return size_ids[0]
