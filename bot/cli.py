@@ -12,7 +12,9 @@ from typing import Any
 from bot.config import Settings, get_settings
 from bot.db import Database
 from bot.db.migrate import upgrade_async
-from bot.devtools import console_texts
+from bot.texts import console as console_texts
+from bot.texts.console import console_language
+from bot.texts.i18n import using_language
 
 log = logging.getLogger("shopbot")
 
@@ -42,7 +44,9 @@ async def _seed_demo(settings: Settings, arguments: argparse.Namespace) -> None:
 async def _run(settings: Settings, arguments: argparse.Namespace) -> None:
     """The real bot with a token; without one, the offline console so there is a shop to try."""
     if settings.telegram_bot_token is None:
-        print(console_texts.NO_TOKEN, flush=True)
+        app_language = getattr(arguments, "language", None)
+        with using_language(console_language(app_language, settings.default_language)):
+            print(console_texts.NO_TOKEN, flush=True)
         await _console(settings, arguments)
         return
     await _serve(settings)

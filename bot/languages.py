@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar
 
 from babel import Locale, UnknownLocaleError
 
@@ -17,6 +18,15 @@ LANGUAGES: dict[str, str] = {
 }
 # The languages customers get: one ships once its catalogue is complete and reviewed.
 SHIPPED: tuple[str, ...] = ("en", "ru", "es", "pt_BR", "de")
+
+# Whom the work at hand is for: set once per update, or per notice while it is sent. Texts are
+# rendered in it, and the use cases read the catalogue in it (a product's translated name).
+READER: ContextVar[str] = ContextVar("language", default=SOURCE)
+
+
+def reader() -> str:
+    """The language the current update or notice is answered in."""
+    return READER.get()
 
 
 def match_language(code: str | None, shipped: Sequence[str]) -> str | None:

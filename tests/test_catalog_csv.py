@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from bot.db import Database
 from bot.models import AdminAction, Category, Product, Size
 from bot.services import catalog_csv
+from bot.services import catalog_translation as translations
 from bot.services.catalog_csv import (
     CatalogFile,
     CatalogFileInvalid,
@@ -578,3 +579,88 @@ def test_the_problems_of_a_file_always_fit_in_one_message() -> None:
     assert len(text) < 3700
     assert text.startswith("The file has 500 problems:")
     assert text.endswith("more.")
+
+
+# --- translations ---------------------------------------------------------------------------
+
+TRANSLATED = HEADER + ",name:de,description:de,category:de"
+
+
+def test_translation_columns_name_their_language_in_any_common_spelling() -> None:
+    data = csv_file(
+        "SNK-1,Court,Sneakers,,49.99,41,3,,Tênis Court,Tênis de couro,Tênis",
+        header=HEADER + ",Name:PT-BR,description:pt,category:pt_br",
+    )
+
+    [product] = parse(data).products
+
+    assert parse(data).languages == ("pt_BR",)
+    assert product.texts == {
+        "name:pt_BR": "Tênis Court",
+        "description:pt_BR": "Tênis de couro",
+        "category:pt_BR": "Tênis",
+    }
+
+
+def test_a_column_in_a_language_the_shop_has_no_texts_for_is_refused_on_line_one() -> None:
+    [(line, message)] = errors_of(
+        csv_file("SNK-1,Court,Sneakers,,49.99,41,3,,Baskets", header=HEADER + ",name:fr")
+    )
+
+    assert (line, message) == (
+        1,
+        "the column “name:fr” names a language the shop has no texts for; it has en, ru, es, "
+        "pt_BR, de.",
+    )
+
+
+def test_translations_are_checked_like_the_text_they_translate_and_must_agree() -> None:
+    data = csv_file(
+        "SNK-1,Court,Sneakers,,49.99,41,3,," + "x" * 129 + ",,",
+        "SNK-2,Runner,Sneakers,,49.99,41,3,,Läufer,,Turnschuhe",
+        "SNK-2,Runner,Sneakers,,49.99,42,3,,Renner,,Turnschuhe",
+        "SNK-3,Knit,Sneakers,,49.99,42,3,,Strick,,Sportschuhe",
+        header=TRANSLATED,
+    )
+
+    assert errors_of(data) == [
+        (2, "name:de: A product name can be at most 128 characters long."),
+        (4, "the name:de of SNK-2 differs from line 3; the rows of one product must agree."),
+        (
+            5,
+            "the category:de of the category “Sneakers” differs from line 3; a category has one "
+            "name in each language.",
+        ),
+    ]
+
+
+async def test_an_import_sets_translations_and_an_empty_cell_removes_one(db: Database) -> None:
+    first = await run_import(
+        db,
+        csv_file(
+            "SNK-1,Court,Sneakers,,49.99,41,3,,Halbschuh,Aus Leder,Turnschuhe",
+            "CAP-1,Cap,Caps,,19.99,One size,3,,Mütze,,",
+            header=TRANSLATED,
+        ),
+    )
+    second = await run_import(
+        db,
+        csv_file(
+            "SNK-1,Court,Sneakers,,49.99,41,3,,Halbschuh,,Turnschuhe",
+            "CAP-1,Cap,Caps,,19.99,One size,3,,Mütze,,",
+            header=TRANSLATED,
+        ),
+    )
+    kept = await run_import(db, csv_file("SNK-1,Court,Sneakers,,49.99,41,3,"))
+
+    async with db.reading() as session:
+        texts = await translations.all_product_texts(session)
+        categories = await translations.all_category_names(session)
+    assert (first.created, second.updated, second.unchanged, kept.unchanged) == (2, 1, 1, 1)
+    assert sorted((text.name, text.description) for t in texts.values() for text in t.values()) == [
+        ("Halbschuh", None),
+        ("Mütze", None),
+    ]
+    assert sorted(name for names in categories.values() for name in names.values()) == [
+        "Turnschuhe"
+    ]

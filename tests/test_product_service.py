@@ -313,8 +313,9 @@ async def test_pages_list_active_products_by_name_then_id(db: Database) -> None:
                 session, category_id=category.id, page=page_number, per_page=3
             )
         assert (page.total, page.pages) == (8, 3)
-        assert all(len(product.sizes) == 1 for product in page.items)  # loaded eagerly
-        listed.extend(page.items)
+        assert all(len(item.product.sizes) == 1 for item in page.items)  # loaded eagerly
+        assert all(item.name == item.product.name for item in page.items)  # none translated
+        listed.extend(item.product for item in page.items)
     assert [product.id for product in listed] == [product.id for product in expected]
 
 

@@ -21,7 +21,6 @@ from telegram.ext import TypeHandler
 from bot.app import ShopApplication
 from bot.config import Settings
 from bot.db import Database
-from bot.devtools import console_texts
 from bot.devtools.console_payments import ConsolePayments, console_stripe_settings
 from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.emulator import BotApiEmulator
@@ -33,6 +32,8 @@ from bot.emulator.waiting import Signal
 from bot.handlers.context import ShopContext
 from bot.runner import on_stop_signals, prepare_database, running_shop
 from bot.services import user as users
+from bot.texts import console as console_texts
+from bot.texts.i18n import using_language
 from bot.web import STRIPE_WEBHOOK_PATH
 
 DEFAULT_USER_ID = 1001
@@ -207,14 +208,15 @@ async def run_console(
     language: str | None = None,
 ) -> None:
     """The interactive loop; Ctrl-C, SIGTERM, Ctrl-D and :quit all close the shop in order."""
-    session = asyncio.create_task(_session(settings, user_id, name, admin, language))
-    with (
-        on_stop_signals(session.cancel),
-        _terminal_restored(),
-        contextlib.suppress(asyncio.CancelledError),
-    ):
-        await session
-    _say(console_texts.BYE)
+    with using_language(console_texts.console_language(language, settings.default_language)):
+        session = asyncio.create_task(_session(settings, user_id, name, admin, language))
+        with (
+            on_stop_signals(session.cancel),
+            _terminal_restored(),
+            contextlib.suppress(asyncio.CancelledError),
+        ):
+            await session
+        _say(console_texts.BYE)
 
 
 async def _session(

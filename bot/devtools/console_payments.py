@@ -15,7 +15,6 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.db import Database
-from bot.devtools import console_texts
 from bot.devtools import stripe_simulator as simulate
 from bot.devtools.stripe_fake import FakeStripeApi
 from bot.models import (
@@ -28,6 +27,7 @@ from bot.models import (
     User,
 )
 from bot.money import format_amount
+from bot.texts import console as console_texts
 
 SECRET_KEY = "sk_test_offline_console"
 WEBHOOK_SECRET = "whsec_offline_console"

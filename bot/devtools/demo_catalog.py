@@ -14,8 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.devtools import demo_photos
+from bot.devtools import demo_translations as translated
 from bot.models import Product
-from bot.services.product import create_category, create_product, list_categories
+from bot.services import catalog_translation as translations
+from bot.services.catalog_translation import Texts
+from bot.services.product import (
+    bump_catalog_revision,
+    create_category,
+    create_product,
+    list_categories,
+)
 from bot.services.product_fields import ONE_SIZE
 from bot.services.product_photo import media_reference
 
@@ -93,6 +101,16 @@ class DemoProduct:
     brand: str
     model: str
     colour: str
+    translations: dict[str, tuple[str, str]]  # language -> name and description
+
+    @property
+    def texts(self) -> dict[tuple[str, str], str]:
+        """Its translations as the catalogue stores them."""
+        return {
+            (field, language): text
+            for language, texts in self.translations.items()
+            for field, text in zip(("name", "description"), texts, strict=True)
+        }
 
     @property
     def picture(self) -> str:
@@ -123,15 +141,26 @@ def demo_products() -> list[DemoProduct]:
                         brand=brand,
                         model=model,
                         colour=colour,
+                        translations=_translated(brand, model, colour),
                     )
                 )
     return products
 
 
+def _translated(brand: str, model: str, colour: str) -> dict[str, tuple[str, str]]:
+    texts = {}
+    for language, (name, description) in translated.MODELS[model].items():
+        in_name, in_text = translated.COLOURS[colour][language]
+        tail = translated.COLOUR_LABEL[language].format(colour=in_text)
+        texts[language] = (f"{brand} {name} – {in_name}", f"{description} {tail}")
+    return texts
+
+
 async def seed_demo(session: AsyncSession, *, media_dir: Path) -> int:
     """Load the demo catalogue, skipping what is already there; returns products created.
 
-    Pictures go to media_dir/demo/; a demo product seeded before it had one gets it now."""
+    Pictures go to media_dir/demo/; a demo product seeded before it had one gets it now, and
+    its translations."""
     category_ids = {
         summary.name.casefold(): summary.id
         for summary in await list_categories(session, include_empty=True)
@@ -143,18 +172,20 @@ async def seed_demo(session: AsyncSession, *, media_dir: Path) -> int:
         for product in await session.scalars(select(Product).where(Product.sku.in_(demo_skus)))
     }
     created = 0
+    texts: dict[int, Texts] = {}
     for product in products:
         key = product.category.casefold()
         if key not in category_ids:
             category_ids[key] = (await create_category(session, name=product.category)).id
         mine = existing.get(product.sku)
-        if mine is not None and (mine.name != product.name or mine.photo):
-            continue  # the merchant's own product, or a demo one that has its photo
-        photo = media_reference(_draw(product, media_dir).relative_to(media_dir).as_posix())
+        if mine is not None and mine.name != product.name:
+            continue  # the merchant's own product
         if mine is not None:
-            mine.photo = photo
+            texts[mine.id] = product.texts
+            if not mine.photo:
+                mine.photo = _picture(product, media_dir)
             continue
-        await create_product(
+        made = await create_product(
             session,
             sku=product.sku,
             name=product.name,
@@ -163,11 +194,23 @@ async def seed_demo(session: AsyncSession, *, media_dir: Path) -> int:
             category_id=category_ids[key],
             description=product.description,
             sizes=product.sizes,
-            photo=photo,
+            photo=_picture(product, media_dir),
         )
+        texts[made.id] = product.texts
         created += 1
+    category_names = {
+        category_ids[category.casefold()]: names
+        for category, names in translated.CATEGORIES.items()
+    }
+    changed = await translations.replace_category_names(session, category_names)
+    if await translations.replace_product_texts(session, texts) | changed:
+        await bump_catalog_revision(session)
     await session.flush()
     return created
+
+
+def _picture(product: DemoProduct, media_dir: Path) -> str:
+    return media_reference(_draw(product, media_dir).relative_to(media_dir).as_posix())
 
 
 def _draw(product: DemoProduct, media_dir: Path) -> Path:

@@ -9,7 +9,14 @@ from bot.models.admin import (
 )
 from bot.models.base import LARGEST_ID, Base, utcnow
 from bot.models.cart import MAX_LINE_QUANTITY, Cart, CartItem
-from bot.models.catalog import CatalogRevision, Category, Product, Size
+from bot.models.catalog import (
+    CatalogRevision,
+    Category,
+    CategoryTranslation,
+    Product,
+    ProductTranslation,
+    Size,
+)
 from bot.models.dialog import DialogState
 from bot.models.order import (
     ALLOWED_TRANSITIONS,
@@ -46,6 +53,7 @@ __all__ = [
     "CartItem",
     "CatalogRevision",
     "Category",
+    "CategoryTranslation",
     "DialogState",
     "Order",
     "OrderItem",
@@ -58,6 +66,7 @@ __all__ = [
     "PaymentProvider",
     "PaymentStatus",
     "Product",
+    "ProductTranslation",
     "ProviderEvent",
     "Rating",
     "RecipientStatus",

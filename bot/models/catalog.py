@@ -74,6 +74,30 @@ class Size(Base):
     product: Mapped[Product] = relationship(back_populates="sizes", lazy="raise")
 
 
+class ProductTranslation(Base):
+    """A product's name and description in one language; what a translation leaves out reads
+    as the product's own text."""
+
+    __tablename__ = "product_translations"
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(128))
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class CategoryTranslation(Base):
+    __tablename__ = "category_translations"
+
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+
+
 class CatalogRevision(Base):
     """One counter bumped by every catalogue change, so each bot instance knows when
     its in-memory search index is stale without rescanning the products."""

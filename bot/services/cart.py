@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import MAX_LINE_QUANTITY, Cart, CartItem, Product, Size
+from bot.models import MAX_LINE_QUANTITY, Cart, CartItem, Product, ProductTranslation, Size
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, OutOfStock
+from bot.services.product import NAME_READ, translated_product
 from bot.services.user import get_user, insert_ignoring_conflict
 
 
@@ -53,7 +54,7 @@ class CartView:
         return not self.is_empty and all(line.problem is None for line in self.lines)
 
 
-_Line = tuple[CartItem, Product, Size]
+_Line = tuple[CartItem, Product, Size, str]  # and the product's name in the reader's language
 _FINGERPRINT_MASK = 2**31 - 1  # fits a callback's integer field
 
 
@@ -81,31 +82,38 @@ async def get_or_create_cart(session: AsyncSession, *, user_id: int) -> Cart:
 
 
 async def add_item(
-    session: AsyncSession, *, user_id: int, product_id: int, size_id: int, quantity: int = 1
+    session: AsyncSession,
+    *,
+    user_id: int,
+    product_id: int,
+    size_id: int,
+    quantity: int = 1,
+    language: str | None = None,
 ) -> CartView:
-    """Adding a size already in the cart adds to that line's quantity."""
+    """Adding a size already in the cart adds to that line's quantity. The cart (and any
+    refusal) names products in `language` where the catalogue has them translated."""
     if not 1 <= quantity <= MAX_LINE_QUANTITY:
         raise InvalidInput("cart.add_range", limit=MAX_LINE_QUANTITY)
-    product, size = await _product_and_size(session, product_id, size_id)
+    product, size, name = await _product_and_size(session, product_id, size_id, language)
     if not product.is_active:
-        raise NotAllowed("cart.not_sold", product=product.name)
+        raise NotAllowed("cart.not_sold", product=name)
     cart = await get_or_create_cart(session, user_id=user_id)
-    lines = await _lines(session, cart.id)
+    lines = await _lines(session, cart.id, language)
     cart_currency = _currency(lines)
     if cart_currency not in (None, product.currency):
         raise InvalidInput(
             "cart.other_currency",
             cart_currency=cart_currency,
-            product=product.name,
+            product=name,
             currency=product.currency,
         )
-    item = next((line_item for line_item, _, _ in lines if line_item.size_id == size_id), None)
+    item = next((line[0] for line in lines if line[0].size_id == size_id), None)
     already = item.quantity if item else 0
-    _check_available(product, size, already + quantity, already=already)
+    _check_available(name, size, already + quantity, already=already)
     if item is None:
         item = CartItem(cart_id=cart.id, product_id=product.id, size_id=size.id, quantity=quantity)
         session.add(item)
-        lines = [*lines, (item, product, size)]  # the newest line: last, as _lines orders them
+        lines = [*lines, (item, product, size, name)]  # the newest: last, as _lines orders them
     else:
         item.quantity = already + quantity
     await session.flush()
@@ -113,34 +121,42 @@ async def add_item(
 
 
 async def set_quantity(
-    session: AsyncSession, *, user_id: int, size_id: int, quantity: int
+    session: AsyncSession,
+    *,
+    user_id: int,
+    size_id: int,
+    quantity: int,
+    language: str | None = None,
 ) -> CartView:
     """Zero removes the line."""
     if not 0 <= quantity <= MAX_LINE_QUANTITY:
         raise InvalidInput("cart.set_range", limit=MAX_LINE_QUANTITY)
     if quantity == 0:
-        return await remove_item(session, user_id=user_id, size_id=size_id)
+        return await remove_item(session, user_id=user_id, size_id=size_id, language=language)
     cart = await get_or_create_cart(session, user_id=user_id)
-    line = next((ln for ln in await _lines(session, cart.id) if ln[2].id == size_id), None)
+    lines = await _lines(session, cart.id, language)
+    line = next((line for line in lines if line[2].id == size_id), None)
     if line is None:
         raise NotFound("cart.line_gone")
-    item, product, size = line
+    item, product, size, name = line
     if not product.is_active:
-        raise NotAllowed("cart.line_not_sold", product=product.name)
-    _check_available(product, size, quantity, already=0)
+        raise NotAllowed("cart.line_not_sold", product=name)
+    _check_available(name, size, quantity, already=0)
     item.quantity = quantity
     await session.flush()
-    return await _view(session, cart.id)
+    return await _view(session, cart.id, language)
 
 
-async def remove_item(session: AsyncSession, *, user_id: int, size_id: int) -> CartView:
+async def remove_item(
+    session: AsyncSession, *, user_id: int, size_id: int, language: str | None = None
+) -> CartView:
     """Removing a line that is already gone is not an error: a double tap must not fail."""
     cart = await get_or_create_cart(session, user_id=user_id)
     await session.execute(
         delete(CartItem).where(CartItem.cart_id == cart.id, CartItem.size_id == size_id)
     )
     await session.flush()
-    return await _view(session, cart.id)
+    return await _view(session, cart.id, language)
 
 
 async def clear_cart(session: AsyncSession, *, user_id: int) -> None:
@@ -149,19 +165,22 @@ async def clear_cart(session: AsyncSession, *, user_id: int) -> None:
     await session.flush()
 
 
-async def view_cart(session: AsyncSession, *, user_id: int) -> CartView:
+async def view_cart(
+    session: AsyncSession, *, user_id: int, language: str | None = None
+) -> CartView:
     cart_id = await session.scalar(select(Cart.id).where(Cart.user_id == user_id))
     if cart_id is None:
         return CartView(lines=(), total=0, currency=None)
-    return await _view(session, cart_id)
+    return await _view(session, cart_id, language)
 
 
 async def _product_and_size(
-    session: AsyncSession, product_id: int, size_id: int
-) -> tuple[Product, Size]:
+    session: AsyncSession, product_id: int, size_id: int, language: str | None
+) -> tuple[Product, Size, str]:
     result = await session.execute(
-        select(Product, Size)
+        select(Product, Size, NAME_READ)
         .join(Size, Size.product_id == Product.id)
+        .outerjoin(ProductTranslation, translated_product(language))
         .where(Product.id == product_id, Size.id == size_id)
     )
     row = result.one_or_none()
@@ -170,8 +189,8 @@ async def _product_and_size(
     return row
 
 
-def _check_available(product: Product, size: Size, wanted: int, *, already: int) -> None:
-    names = {"product": product.name, "size": size.name}
+def _check_available(product_name: str, size: Size, wanted: int, *, already: int) -> None:
+    names = {"product": product_name, "size": size.name}
     if wanted > size.stock:
         if size.stock == 0 and already:
             raise OutOfStock("cart.sold_out_have", **names, already=already)
@@ -184,11 +203,12 @@ def _check_available(product: Product, size: Size, wanted: int, *, already: int)
         raise InvalidInput("cart.line_limit", **names, limit=MAX_LINE_QUANTITY)
 
 
-async def _lines(session: AsyncSession, cart_id: int) -> Sequence[_Line]:
+async def _lines(session: AsyncSession, cart_id: int, language: str | None) -> Sequence[_Line]:
     result = await session.execute(
-        select(CartItem, Product, Size)
+        select(CartItem, Product, Size, NAME_READ)
         .join(Product, CartItem.product_id == Product.id)
         .join(Size, CartItem.size_id == Size.id)
+        .outerjoin(ProductTranslation, translated_product(language))
         .where(CartItem.cart_id == cart_id)
         .order_by(CartItem.id)  # ids grow with time: the order lines were added in
     )
@@ -200,8 +220,8 @@ def _currency(lines: Sequence[_Line]) -> str | None:
     return lines[0][1].currency if lines else None
 
 
-async def _view(session: AsyncSession, cart_id: int) -> CartView:
-    return _view_of(await _lines(session, cart_id))
+async def _view(session: AsyncSession, cart_id: int, language: str | None) -> CartView:
+    return _view_of(await _lines(session, cart_id, language))
 
 
 def _view_of(rows: Sequence[_Line]) -> CartView:
@@ -212,11 +232,11 @@ def _view_of(rows: Sequence[_Line]) -> CartView:
 
 
 def _line(row: _Line, cart_currency: str | None) -> CartLine:
-    item, product, size = row
+    item, product, size, name = row
     return CartLine(
         size_id=size.id,
         product_id=product.id,
-        product_name=product.name,
+        product_name=name,
         size_name=size.name,
         unit_price=product.price,
         quantity=item.quantity,

@@ -17,6 +17,11 @@ stock_at_export (written by hand) sets the stock it lists.
 
 Prices are in the product's currency, or in the shop's default one for a new product. Without
 a visible value, new products are shown and existing ones keep their visibility.
+
+Translations come in optional columns named for a field and a language: `name:de`,
+`description:de`, `category:de` (a category's name, the same on every row of the category). A
+file with such a column sets that text in that language for every product it lists; an empty
+cell removes the translation, so the product reads as written.
 """
 
 from __future__ import annotations
@@ -32,9 +37,11 @@ from sqlalchemy import Row, RowMapping, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.languages import LANGUAGES
 from bot.models import Category, Product, Size
 from bot.money import decimal_amount
 from bot.services import admin
+from bot.services import catalog_translation as translations
 from bot.services import product_fields as fields
 from bot.services.errors import InvalidInput
 from bot.services.product import bump_catalog_revision
@@ -43,6 +50,8 @@ COLUMNS = ("sku", "name", "category", "description", "price", "size", "stock", "
 VISIBLE = "visible"  # optional, so that hidden products survive a round trip
 STOCK_AT_EXPORT = "stock_at_export"  # optional: the stock when the file was exported
 PRODUCT_ID = "product_id"  # written for admins (commands take it); an import reads the SKU
+TRANSLATED = ("name", "description", "category")  # fields with a column per language
+_AGREED = ("name", "category", "description", "price", "photo", "visible")  # by a SKU's rows
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest file Telegram lets a bot download
 MAX_ROWS = 100_000
 _MAX_ERRORS_KEPT = 1000  # a broken 20 MB file could have millions
@@ -120,12 +129,14 @@ class ProductRow:
     photo: str | None
     visible: bool | None  # None: not given
     sizes: list[SizeRow] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # "name:de" -> "Kapuzenpullover"
 
 
 @dataclass(frozen=True, slots=True)
 class CatalogFile:
     products: tuple[ProductRow, ...]
     rows: int
+    languages: tuple[str, ...] = ()  # those with a translation column
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +178,7 @@ def parse_catalog(
                 rows.add(start, columns, record)
     except csv.Error as error:
         rows.problem(reader.line_num, "catalog_file.unreadable", reason=str(error))
-    return rows.result()
+    return rows.result(columns)
 
 
 def file_too_large() -> InvalidInput:
@@ -209,10 +220,10 @@ def _delimiter(text: str) -> str:
 
 
 def _header(reader: Iterator[list[str]]) -> tuple[str, ...]:
-    names = tuple(name.strip().lower() for name in next(reader, []))
+    names = tuple(_column_name(name) for name in next(reader, []))
     missing = [name for name in COLUMNS if name not in names]
     known = (*COLUMNS, VISIBLE, STOCK_AT_EXPORT, PRODUCT_ID)
-    unknown = [name[:30] for name in names if name not in known][:5]
+    unknown = [name[:30] for name in names if name not in known and not _translated(name)][:5]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if missing or unknown or repeated:
         problem = LineError(
@@ -229,6 +240,26 @@ def _header(reader: Iterator[list[str]]) -> tuple[str, ...]:
     return names
 
 
+def _column_name(text: str) -> str:
+    """The column's name as the import knows it: "Name:pt-br" is "name:pt_BR"."""
+    name = text.strip().lower()
+    what, colon, code = name.partition(":")
+    if not colon or what not in TRANSLATED:
+        return name
+    try:
+        return f"{what}:{translations.catalogue_language(code)}"
+    except InvalidInput as error:
+        known = error.params["known"]
+        problem = LineError(1, "catalog_file.unknown_language", {"column": name, "known": known})
+        raise CatalogFileInvalid([problem]) from None
+
+
+def _translated(column: str) -> tuple[str, str] | None:
+    """The field and the language of a translation column."""
+    what, colon, language = column.partition(":")
+    return (what, language) if colon and what in TRANSLATED else None
+
+
 class _Rows:
     """Rows checked one by one and grouped by SKU, with every problem kept."""
 
@@ -239,6 +270,8 @@ class _Rows:
         self.error_count = 0
         self.products: dict[str, ProductRow] = {}
         self.sizes: dict[tuple[str, str], int] = {}  # (sku, folded size) -> its line
+        # folded category -> its first line and its translated names there
+        self.categories: dict[str, tuple[int, dict[str, str]]] = {}
         self.count = 0
 
     def add(self, line: int, columns: Sequence[str], record: Sequence[str]) -> None:
@@ -274,6 +307,9 @@ class _Rows:
         def checked(column: str, check: Callable[[], T]) -> T | None:
             return _checked(problems, line, column, check)
 
+        def text_of(column: str) -> str | None:
+            return checked(column, lambda: _text(column, values[column]))
+
         sku = checked("sku", lambda: fields.sku(values["sku"]))
         name = checked("name", lambda: fields.product_name(values["name"]))
         category = checked("category", lambda: fields.category_name(values["category"]))
@@ -282,19 +318,33 @@ class _Rows:
         price = checked("price", lambda: fields.typed_price(values["price"], currency))
         photo = checked("photo", lambda: fields.photo(values["photo"]) or "")
         visible = checked(VISIBLE, lambda: _visible(values.get(VISIBLE, "")))
+        texts = {column: text_of(column) for column in values if _translated(column)}
         if sku is None or name is None or category is None or description is None:
             return None
-        if price is None or photo is None or visible is None:
+        if price is None or photo is None or visible is None or None in texts.values():
             return None
         return ProductRow(
-            line, sku, name, category, description, price, currency, photo or None, visible.value
+            line,
+            sku,
+            name,
+            category,
+            description,
+            price,
+            currency,
+            photo or None,
+            visible.value,
+            texts={column: text for column, text in texts.items() if text is not None},
         )
 
     def _group(self, row: ProductRow, size: SizeRow) -> None:
+        if not self._category_agrees(row, size.line):
+            return
         first = self.products.setdefault(row.sku, row)
         if first is not row:
-            for what in ("name", "category", "description", "price", "photo", "visible"):
-                if getattr(first, what) != getattr(row, what):
+            columns = [(what, getattr(first, what), getattr(row, what)) for what in _AGREED]
+            columns += [(column, first.texts[column], row.texts[column]) for column in row.texts]
+            for what, before, now in columns:
+                if before != now:
                     self.problem(
                         size.line,
                         "catalog_file.rows_disagree",
@@ -316,6 +366,24 @@ class _Rows:
         self.sizes[key] = size.line
         first.sizes.append(size)
 
+    def _category_agrees(self, row: ProductRow, line: int) -> bool:
+        """A category's translated names are the same on all its rows."""
+        names = {
+            column: text for column, text in row.texts.items() if column.startswith("category:")
+        }
+        first = self.categories.setdefault(row.category.casefold(), (line, names))
+        for column, text in names.items():
+            if first[1][column] != text:
+                self.problem(
+                    line,
+                    "catalog_file.category_disagrees",
+                    column=column,
+                    category=row.category,
+                    first_line=first[0],
+                )
+                return False
+        return True
+
     def problem(self, line: int, code: str, **params: object) -> None:
         self.add_error(LineError(line, code, params))
 
@@ -325,12 +393,26 @@ class _Rows:
         if len(self.errors) < _MAX_ERRORS_KEPT:
             self.errors.append(problem)
 
-    def result(self) -> CatalogFile:
+    def result(self, columns: Sequence[str]) -> CatalogFile:
         if self.error_count:
             raise CatalogFileInvalid(self.errors, count=self.error_count)
         if not self.count:
             raise InvalidInput("catalog_file.no_products")
-        return CatalogFile(tuple(self.products.values()), self.count)
+        found = (_translated(column) for column in columns)
+        languages = tuple(dict.fromkeys(language for _, language in filter(None, found)))
+        return CatalogFile(tuple(self.products.values()), self.count, languages)
+
+
+def _text(column: str, value: str) -> str:
+    """A translation as written, checked as the field it translates; "" for none."""
+    if not value.strip():
+        return ""
+    what = column.partition(":")[0]
+    if what == "name":
+        return fields.product_name(value)
+    if what == "category":
+        return fields.category_name(value)
+    return fields.description(value)
 
 
 def _optional_stock(value: str | None) -> int | None:
@@ -382,19 +464,24 @@ async def apply_catalog(
     """Create and update the file's products in the caller's transaction, then log it.
     Stock conflicts are reported, and written only with `apply_conflicts`."""
     categories, categories_created = await _category_ids(session, catalog.products)
+    renamed = await translations.replace_category_names(
+        session, _category_texts(catalog.products, categories)
+    )
     created = updated = done = 0
     stock_changes: list[StockChange] = []
     conflicts: list[StockConflict] = []
     for chunk in _chunks(catalog.products):
         changes = _Changes(apply_conflicts=apply_conflicts)
         new = await _apply_chunk(session, chunk, categories, changes)
-        created, updated = created + new, updated + len(changes.products_changed)
+        if catalog.languages:
+            changes.products_changed |= await _write_texts(session, chunk, new)
+        created, updated = created + len(new), updated + len(changes.products_changed)
         stock_changes += changes.stock_changes
         conflicts += changes.conflicts
         done += sum(len(product.sizes) for product in chunk)
         if progress is not None:
             await progress(done, catalog.rows)
-    if created or updated or categories_created:
+    if created or updated or categories_created or renamed:
         await bump_catalog_revision(session)
     result = ImportResult(
         rows=catalog.rows,
@@ -456,8 +543,8 @@ async def _apply_chunk(
     rows: Sequence[ProductRow],
     categories: Mapping[str, int],
     changes: _Changes,
-) -> int:
-    """How many products were created; `changes` collects what changed in the others.
+) -> set[str]:
+    """The SKUs of the products created; `changes` collects what changed in the others.
 
     Plain rows and bulk statements rather than ORM objects: several times faster on large files.
     """
@@ -481,7 +568,41 @@ async def _apply_chunk(
     await changes.write(session)
     new = [row for row in rows if row.sku not in existing]
     await _insert(session, new, categories)
-    return len(new)
+    return {row.sku for row in new}
+
+
+def _category_texts(
+    products: Sequence[ProductRow], categories: Mapping[str, int]
+) -> dict[int, dict[str, str]]:
+    """Each category's names in the languages the file has a column for, by category id."""
+    names: dict[int, dict[str, str]] = {}
+    for product in products:
+        for column, text in product.texts.items():
+            what, language = _translated(column) or ("", "")
+            if what == "category":
+                names.setdefault(categories[product.category.casefold()], {})[language] = text
+    return names
+
+
+async def _write_texts(
+    session: AsyncSession, rows: Sequence[ProductRow], created: set[str]
+) -> set[int]:
+    """Write the chunk's translations; returns the products updated by them (not created)."""
+    skus = [row.sku for row in rows]
+    ids = {
+        sku: id
+        for sku, id in await session.execute(
+            select(Product.sku, Product.id).where(Product.sku.in_(skus))
+        )
+    }
+    texts: dict[int, translations.Texts] = {}
+    for row in rows:
+        wanted = {_translated(column): text for column, text in row.texts.items()}
+        texts[ids[row.sku]] = {
+            key: text for key, text in wanted.items() if key and key[0] != "category"
+        }
+    changed = await translations.replace_product_texts(session, texts)
+    return changed - {ids[sku] for sku in created}
 
 
 _SizeRow = Row[int, int, str, int, int]  # id, product_id, name, stock, position
@@ -615,15 +736,22 @@ class CatalogExport:
 
 
 async def export_catalog(session: AsyncSession) -> CatalogExport:
-    """The whole catalogue, hidden products too, one row per size, oldest product first.
+    """The whole catalogue, hidden products too, one row per size, oldest product first, with
+    a column for each field and language that has translations.
 
     UTF-8 with a BOM, which spreadsheets need to read the accents right and the import skips.
     """
+    texts = await translations.all_product_texts(session)
+    category_names = await translations.all_category_names(session)
+    present = {language for each in texts.values() for language in each}
+    present |= {language for each in category_names.values() for language in each}
+    languages = [language for language in LANGUAGES if language in present]
     statement = (
         select(
             Product.id,
             Product.sku,
             Product.name,
+            Category.id,
             Category.name,
             Product.description,
             Product.price,
@@ -639,11 +767,13 @@ async def export_catalog(session: AsyncSession) -> CatalogExport:
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow((*COLUMNS, VISIBLE, STOCK_AT_EXPORT, PRODUCT_ID))
+    translated = [f"{what}:{language}" for language in languages for what in TRANSLATED]
+    writer.writerow((*COLUMNS, VISIBLE, STOCK_AT_EXPORT, PRODUCT_ID, *translated))
     products: set[int] = set()
     rows = 0
     for row in await session.execute(statement):
-        id, sku, name, category, description, price, currency, size, stock, photo, active = row
+        (id, sku, name, category_id, category, description, price, currency, size, stock) = row[:10]
+        photo, active = row[10:]
         products.add(id)
         rows += 1
         writer.writerow(
@@ -659,9 +789,28 @@ async def export_catalog(session: AsyncSession) -> CatalogExport:
                 "yes" if active else "no",
                 stock,
                 id,
+                *_translation_cells(
+                    texts.get(id, {}), category_names.get(category_id, {}), languages
+                ),
             )
         )
     return CatalogExport(buffer.getvalue().encode("utf-8-sig"), len(products), rows)
+
+
+def _translation_cells(
+    product: Mapping[str, translations.ProductText],
+    category: Mapping[str, str],
+    languages: Sequence[str],
+) -> list[str]:
+    """A row's translations, in the order of TRANSLATED for each language."""
+    cells: list[str] = []
+    for language in languages:
+        text = product.get(language, _UNTRANSLATED)
+        cells += (text.name or "", text.description or "", category.get(language, ""))
+    return [_inert(cell) for cell in cells]
+
+
+_UNTRANSLATED = translations.ProductText(None, None)
 
 
 def _inert(value: str) -> str:

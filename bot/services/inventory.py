@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.models import Category, OrderItem, Product, Size
 from bot.money import format_amount
+from bot.services import catalog_translation as translations
 from bot.services import notifications
 from bot.services import product as catalog
 from bot.services import product_fields as fields
@@ -26,6 +27,7 @@ from bot.services.errors import InvalidInput, NotFound
 from bot.services.search import normalize
 
 EDITABLE_FIELDS = ("name", "description", "price", "category", "photo")
+# ... and the translatable ones in a language: "name:de", "description:pt_BR"
 NO_DESCRIPTION = "-"  # typed for "no description"
 MAX_SIZES = 40
 _SIZE_AND_STOCK = re.compile(r"^(.+?)(?:\s*[:=]\s*|\s+)(\d+)$")
@@ -59,6 +61,7 @@ class ProductDraft:
 @dataclass(frozen=True, slots=True)
 class Edit:
     product: Product
+    field: str  # as EDITABLE_FIELDS names it, or "name:de"
     value: str  # the new value as an admin reads it: "€39.99", a category's name
 
 
@@ -174,8 +177,11 @@ async def add_product(session: AsyncSession, *, admin_id: int, draft: ProductDra
 async def edit_product(
     session: AsyncSession, *, admin_id: int, product_id: int, field: str, value: str
 ) -> Edit:
-    """One field, typed as an admin would: a price like 49.99, a category by name or id."""
+    """One field, typed as an admin would: a price like 49.99, a category by name or id; a
+    name or description in a language ("name:de"), where "-" removes the translation."""
     product = await get_product(session, product_id)
+    if ":" in field:
+        return await _translate(session, admin_id, product, field, value)
     before = await _shown(session, product, field)
     if field == "name":
         await catalog.update_product(session, product_id=product.id, name=value)
@@ -201,7 +207,39 @@ async def edit_product(
         entity_id=product.id,
         details=f"{field}: {before} -> {after}",
     )
-    return Edit(product=product, value=after)
+    return Edit(product=product, field=field, value=after)
+
+
+def editable(field: str) -> bool:
+    what, colon, _ = field.partition(":")
+    return what in translations.FIELDS if colon else field in EDITABLE_FIELDS
+
+
+async def _translate(
+    session: AsyncSession, admin_id: int, product: Product, field: str, value: str
+) -> Edit:
+    what, _, code = field.partition(":")
+    if what not in translations.FIELDS:
+        raise ValueError(f"untranslatable product field {field!r}")
+    language = translations.catalogue_language(code)
+    before = await translations.product_text(session, product.id, language)
+    kept = await translations.set_product_text(
+        session,
+        product_id=product.id,
+        language=language,
+        field=what,
+        value="" if value.strip() == NO_DESCRIPTION else value,
+    )
+    field = f"{what}:{language}"
+    await record(
+        session,
+        admin_telegram_id=admin_id,
+        action="edit_product",
+        entity="product",
+        entity_id=product.id,
+        details=f"{field}: {getattr(before, what) or ''} -> {kept or ''}",
+    )
+    return Edit(product=product, field=field, value=kept or "")
 
 
 async def _shown(session: AsyncSession, product: Product, field: str) -> str:

@@ -6,17 +6,26 @@ process learns that its search index is stale.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.models import CatalogRevision, Category, Product, Rating, Review, Size
+from bot.models import (
+    CatalogRevision,
+    Category,
+    CategoryTranslation,
+    Product,
+    ProductTranslation,
+    Rating,
+    Review,
+    Size,
+)
 from bot.money import normalize_currency
 from bot.services import product_fields as fields
 from bot.services import product_photo
@@ -34,13 +43,72 @@ class CategorySummary:
 
 
 @dataclass(frozen=True, slots=True)
-class ProductDetails:
+class ListedProduct:
     product: Product
+    name: str  # in the reader's language
+
+
+@dataclass(frozen=True, slots=True)
+class ProductDetails:
+    """A product as one language reads it: name, description and category translated where
+    the catalogue has them."""
+
+    product: Product
+    name: str
+    description: str
     category_name: str
     sizes: tuple[Size, ...]
     average_rating: float | None
     review_count: int
     rating_count: int
+
+
+# --- in the reader's language -------------------------------------------------------------
+# Outer join a product's (a category's) translation into a language with these conditions, and
+# read its texts with the expressions below: translated where it is, else as written. Without a
+# language nothing joins.
+
+
+def translated_product(language: str | None) -> ColumnElement[bool]:
+    return and_(
+        ProductTranslation.product_id == Product.id,
+        ProductTranslation.language == (language or ""),
+    )
+
+
+def translated_category(language: str | None) -> ColumnElement[bool]:
+    return and_(
+        CategoryTranslation.category_id == Category.id,
+        CategoryTranslation.language == (language or ""),
+    )
+
+
+# A text in the language joined by the conditions above, else as written.
+NAME_READ = func.coalesce(ProductTranslation.name, Product.name)
+DESCRIPTION_READ = func.coalesce(ProductTranslation.description, Product.description)
+CATEGORY_NAME_READ = func.coalesce(CategoryTranslation.name, Category.name)
+
+
+async def product_names(
+    session: AsyncSession, product_ids: Iterable[int | None], language: str
+) -> dict[int, str]:
+    """The translated names of those products that have one in the language (None stands for
+    a deleted product, as an order line may)."""
+    ids = sorted({product_id for product_id in product_ids if product_id is not None})
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(ProductTranslation.product_id, ProductTranslation.name).where(
+            ProductTranslation.product_id.in_(ids),
+            ProductTranslation.language == language,
+        )
+    )
+    return {product_id: name for product_id, name in rows if name is not None}
+
+
+async def category_name(session: AsyncSession, category: Category, language: str) -> str:
+    row = await session.get(CategoryTranslation, (category.id, language))
+    return category.name if row is None else row.name
 
 
 # --- categories ---------------------------------------------------------------------------
@@ -64,14 +132,16 @@ async def get_category(session: AsyncSession, category_id: int) -> Category:
 
 
 async def list_categories(
-    session: AsyncSession, *, include_empty: bool = False
+    session: AsyncSession, *, include_empty: bool = False, language: str | None = None
 ) -> list[CategorySummary]:
-    """Categories by name; customers see only those with something to buy."""
+    """Categories by name, in `language` where translated; customers see only those with
+    something to buy."""
     count = func.count(Product.id)
     statement = (
-        select(Category.id, Category.name, count)
+        select(Category.id, CATEGORY_NAME_READ, count)
         .outerjoin(Product, and_(Product.category_id == Category.id, Product.is_active))
-        .group_by(Category.id, Category.name)
+        .outerjoin(CategoryTranslation, translated_category(language))
+        .group_by(Category.id, CATEGORY_NAME_READ)
     )
     if not include_empty:
         statement = statement.having(count > 0)
@@ -206,22 +276,37 @@ async def set_stock(session: AsyncSession, *, product_id: int, size_name: str, s
 
 
 async def get_product(
-    session: AsyncSession, product_id: int, *, include_hidden: bool = False
+    session: AsyncSession,
+    product_id: int,
+    *,
+    include_hidden: bool = False,
+    language: str | None = None,
 ) -> ProductDetails:
-    """The product, its category's name and its ratings and reviews counted in one statement,
-    its sizes in a second: a product card is the screen customers open most."""
+    """The product, its texts in `language`, its category's name and its ratings and reviews
+    counted in one statement, its sizes in a second: a product card is the screen customers
+    open most."""
     statement = (
-        select(Product, Category.name, *_RATINGS_AND_REVIEWS)
+        select(
+            Product,
+            NAME_READ,
+            DESCRIPTION_READ,
+            CATEGORY_NAME_READ,
+            *_RATINGS_AND_REVIEWS,
+        )
         .join(Category, Category.id == Product.category_id)
+        .outerjoin(ProductTranslation, translated_product(language))
+        .outerjoin(CategoryTranslation, translated_category(language))
         .options(selectinload(Product.sizes))
         .where(Product.id == product_id)
     )
     row = (await session.execute(statement)).one_or_none()
     if row is None or not (row[0].is_active or include_hidden):
         raise NotFound("product.unavailable")
-    product, category_name, rating_count, rating_sum, review_count = row
+    product, name, description, category_name, rating_count, rating_sum, review_count = row
     return ProductDetails(
         product=product,
+        name=name,
+        description=description,
         category_name=category_name,
         sizes=tuple(product.sizes),
         average_rating=_average(int(rating_sum), int(rating_count)),
@@ -240,22 +325,29 @@ _RATINGS_AND_REVIEWS = (
 
 
 async def list_products(
-    session: AsyncSession, *, category_id: int, page: int = 1, per_page: int = 8
-) -> Page[Product]:
-    """Active products of a category by name, with their sizes loaded."""
+    session: AsyncSession,
+    *,
+    category_id: int,
+    page: int = 1,
+    per_page: int = 8,
+    language: str | None = None,
+) -> Page[ListedProduct]:
+    """Active products of a category by their name in `language`, with their sizes loaded."""
     offset = check_page(page, per_page)
     await get_category(session, category_id)
     visible = and_(Product.category_id == category_id, Product.is_active)
     total = await session.scalar(select(func.count(Product.id)).where(visible))
-    products = await session.scalars(
-        select(Product)
+    rows = await session.execute(
+        select(Product, NAME_READ)
+        .outerjoin(ProductTranslation, translated_product(language))
         .options(selectinload(Product.sizes))
         .where(visible)
-        .order_by(Product.name, Product.id)
+        .order_by(NAME_READ, Product.id)
         .offset(offset)
         .limit(per_page)
     )
-    return Page(items=list(products), page=page, per_page=per_page, total=total or 0)
+    items = [ListedProduct(product, name) for product, name in rows]
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)
 
 
 async def search_products(
@@ -265,9 +357,16 @@ async def search_products(
     query: str,
     page: int = 1,
     per_page: int = 8,
+    language: str | None = None,
 ) -> Page[SearchHit]:
-    """Typo-tolerant search over active products, best match first."""
-    return await catalog.search(session, query, page=page, per_page=per_page)
+    """Typo-tolerant search over active products in all their names, best match first; the
+    hits named in `language` where translated."""
+    found = await catalog.search(session, query, page=page, per_page=per_page)
+    if language is None or not found.items:
+        return found
+    names = await product_names(session, (hit.product_id for hit in found.items), language)
+    hits = [replace(hit, name=names.get(hit.product_id, hit.name)) for hit in found.items]
+    return Page(hits, found.page, found.per_page, found.total)
 
 
 async def bump_catalog_revision(session: AsyncSession) -> None:

@@ -26,7 +26,14 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import CatalogRevision, Category, Product, Size
+from bot.models import (
+    CatalogRevision,
+    Category,
+    CategoryTranslation,
+    Product,
+    ProductTranslation,
+    Size,
+)
 from bot.services.errors import InvalidInput
 from bot.services.pagination import Page, check_page
 from bot.services.product_fields import ONE_SIZE
@@ -77,6 +84,7 @@ class IndexRow:
     category: str = ""
     description: str = ""
     sizes: str = ""  # the size names, space-separated
+    translations: str = ""  # its names in other languages, space-separated
 
 
 def normalize(text: str) -> str:
@@ -177,7 +185,7 @@ class SearchIndex:
         typo_words: set[str] = set()
         kinds: dict[tuple[str, str], bool] = {}
         for index, row in enumerate(products):
-            name, category = tokenize(row.name), tokenize(row.category)
+            name, category = tokenize(f"{row.name} {row.translations}"), tokenize(row.category)
             typo_words.update(name, category)
             best = dict.fromkeys(tokenize(row.description), DESCRIPTION_WEIGHT)
             best.update(dict.fromkeys(tokenize(row.sizes), SIZE_WEIGHT))
@@ -406,12 +414,14 @@ async def catalog_revision(session: AsyncSession) -> int:
 
 
 async def _build_index(session: AsyncSession) -> SearchIndex:
+    """Every active product, by all its names: a German customer types the German one."""
     statement = (
         select(
             Product.id,
             Product.name,
             Product.price,
             Product.currency,
+            Category.id,
             Category.name,
             Product.description,
         )
@@ -426,14 +436,53 @@ async def _build_index(session: AsyncSession) -> SearchIndex:
             .where(Product.is_active, Size.name != ONE_SIZE)
         )
     ).all()
+    translated = (
+        await session.execute(
+            select(
+                ProductTranslation.product_id,
+                ProductTranslation.name,
+                ProductTranslation.description,
+            )
+        )
+    ).all()
+    categories = (
+        await session.execute(select(CategoryTranslation.category_id, CategoryTranslation.name))
+    ).all()
     # Building 100k products takes a second or two: keep the event loop answering meanwhile.
-    return await asyncio.to_thread(_index_of, rows, sizes)
+    return await asyncio.to_thread(_index_of, rows, sizes, translated, categories)
 
 
 def _index_of(
-    rows: Sequence[tuple[int, str, int, str, str, str]], sizes: Sequence[tuple[int, str]]
+    rows: Sequence[tuple[int, str, int, str, int, str, str]],
+    sizes: Sequence[tuple[int, str]],
+    translated: Sequence[tuple[int, str | None, str | None]],
+    category_names: Sequence[tuple[int, str]],
 ) -> SearchIndex:
-    names: dict[int, list[str]] = {}
-    for product_id, size in sizes:
-        names.setdefault(product_id, []).append(size)
-    return SearchIndex.build(IndexRow(*row, " ".join(names.get(row[0], ()))) for row in rows)
+    size_names = _grouped(sizes)
+    names = _grouped((product_id, name) for product_id, name, _ in translated if name)
+    descriptions = _grouped((id, text) for id, _, text in translated if text)
+    categories = _grouped(category_names)
+    return SearchIndex.build(
+        IndexRow(
+            product_id,
+            name,
+            price,
+            currency,
+            _joined(category, categories.get(category_id)),
+            _joined(description, descriptions.get(product_id)),
+            " ".join(size_names.get(product_id, ())),
+            " ".join(names.get(product_id, ())),
+        )
+        for product_id, name, price, currency, category_id, category, description in rows
+    )
+
+
+def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+def _joined(text: str, others: Sequence[str] | None) -> str:
+    return " ".join((text, *others)) if others else text

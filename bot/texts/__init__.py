@@ -13,6 +13,7 @@ from html import escape
 
 from bot.money import format_amount
 from bot.services.cart import CartLine, CartProblem
+from bot.services.product_fields import ONE_SIZE
 from bot.texts.i18n import N_, _, current_language, ngettext, translated_constant
 from bot.texts.i18n import number as _number  # functions here take a `number` of their own
 
@@ -151,8 +152,17 @@ def product_reference(product_id: int, sku: str) -> str:
     )
 
 
+_ONE_SIZE = N_("One size")
+
+
+def size_name(name: str) -> str:
+    """A size as the reader calls it: "One size", the size of products sold without sizes, is
+    stored in English and read in every language."""
+    return _(_ONE_SIZE) if name == ONE_SIZE else name
+
+
 def size_already_chosen(name: str) -> str:
-    return _("Size {size} is selected.").format(size=name)[:TOAST_MAX]
+    return _("Size {size} is selected.").format(size=size_name(name))[:TOAST_MAX]
 
 
 # ---------------------------------------------------------------- start, menu, help
@@ -271,9 +281,9 @@ def rating_line(average: float | None, ratings: int, reviews: int) -> str:
 
 def size_stock(name: str, stock: int) -> str:
     if stock <= 0:
-        return _("<s>{size}</s> — sold out").format(size=esc(name))
+        return _("<s>{size}</s> — sold out").format(size=esc(size_name(name)))
     return ngettext("{size} — {stock} in stock", "{size} — {stock} in stock", stock).format(
-        size=esc(name), stock=stock
+        size=esc(size_name(name)), stock=stock
     )
 
 
@@ -299,11 +309,12 @@ def card_footer(*, available: bool, size: str | None, quantity: int, total: str)
     if size is None:
         return _(_CHOOSE_SIZE)
     return _("Selected: <b>{size}</b> × {quantity} = <b>{total}</b>").format(
-        size=esc(size), quantity=quantity, total=total
+        size=esc(size_name(size)), quantity=quantity, total=total
     )
 
 
 def size_button(name: str, *, chosen: bool, sold_out: bool) -> str:
+    name = size_name(name)
     if sold_out:
         return f"{name} ✕"
     return f"• {name}" if chosen else name
@@ -320,12 +331,12 @@ def reviews_button(reviews: int) -> str:
 
 
 def size_sold_out(name: str) -> str:
-    return _("Size {size} is sold out.").format(size=name)[:TOAST_MAX]
+    return _("Size {size} is sold out.").format(size=size_name(name))[:TOAST_MAX]
 
 
 def added_to_cart(quantity: int, name: str, size: str) -> str:
     return _("Added {quantity} × {product} ({size}) to your cart").format(
-        quantity=quantity, product=name, size=size
+        quantity=quantity, product=name, size=size_name(size)
     )[:TOAST_MAX]
 
 
@@ -452,12 +463,13 @@ def cart_problem(line: CartLine) -> str | None:
 def cart_line(
     number: int, name: str, size: str, quantity: int, unit: str, total: str, problem: str | None
 ) -> str:
-    text = f"{number}. <b>{esc(name)}</b> · {esc(size)}\n    {quantity} × {unit} = <b>{total}</b>"
+    size = esc(size_name(size))
+    text = f"{number}. <b>{esc(name)}</b> · {size}\n    {quantity} × {unit} = <b>{total}</b>"
     return text + (f"\n    ⚠️ <i>{esc(problem)}</i>" if problem else "")
 
 
 def cart_line_label(number: int, size: str, quantity: int) -> str:
-    return f"{number}. {size} × {quantity}"
+    return f"{number}. {size_name(size)} × {quantity}"
 
 
 def cart_total(total: str) -> str:
@@ -780,8 +792,8 @@ def tg_invoice_title(order_id: int) -> str:
     return _("Order #{order_id}").format(order_id=order_id)
 
 
-def tg_price_label(product_name: str, size_name: str, quantity: int) -> str:
-    return f"{product_name} ({size_name}) × {quantity}"
+def tg_price_label(product_name: str, size: str, quantity: int) -> str:
+    return f"{product_name} ({size_name(size)}) × {quantity}"
 
 
 def tg_invoice_description(labels: list[str]) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.languages import LANGUAGES
 from bot.models import (
     Order,
     OrderItem,
@@ -84,7 +85,8 @@ COMMANDS: Mapping[str, CommandHelp] = {
         N_("/editproduct <product id or SKU> <name|description|price|category|photo> <value>"),
         N_(
             "change a product: a price like 49.99, a category by name or id, "
-            "a photo by replying to one"
+            "a photo by replying to one; name:de or description:de for its German text, "
+            "and so on for each language (- removes a translation)"
         ),
     ),
     "setstock": CommandHelp(
@@ -105,7 +107,8 @@ COMMANDS: Mapping[str, CommandHelp] = {
         N_("/import (as the caption of a CSV file)"),
         N_(
             "create or update products from a CSV file, all or nothing "
-            "(columns sku,name,category,description,price,size,stock,photo; one row per size)"
+            "(columns sku,name,category,description,price,size,stock,photo; one row per size; "
+            "translations in columns such as name:de, description:de, category:de)"
         ),
     ),
     "export": CommandHelp(
@@ -939,7 +942,17 @@ def product_edited(product_id: int, name: str, field: str, value: str) -> str:
     else:
         text = _("✅ {product} (#{product_id}) — {field}: <i>none</i>")
     return text.format(
-        product=esc(name), product_id=product_id, field=_(FIELD_LABELS[field]), value=esc(shown)
+        product=esc(name), product_id=product_id, field=_field_label(field), value=esc(shown)
+    )
+
+
+def _field_label(field: str) -> str:
+    """ "name", or "name (Deutsch)" for a translation."""
+    what, colon, language = field.partition(":")
+    if not colon:
+        return _(FIELD_LABELS[field])
+    return _("{field} ({language})").format(
+        field=_(FIELD_LABELS[what]), language=LANGUAGES[language]
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from bot.money import format_amount
 from bot.services.catalog_csv import CatalogFileInvalid, LineError
 from bot.services.errors import ShopError
+from bot.texts import size_name
 from bot.texts.i18n import N_, N_plural, _, current_language, ngettext, number
 from bot.texts.statuses import status_label
 
@@ -125,6 +126,13 @@ ERRORS: dict[str, str] = {
     ),
     "catalog_file.size_twice": N_("size “{size}” of {sku} is already on line {first_line}."),
     "catalog_file.not_yes_no": N_("{value!q} is not yes or no."),
+    "catalog_file.unknown_language": N_(
+        "the column {column!q} names a language the shop has no texts for; it has {known}."
+    ),
+    "catalog_file.category_disagrees": N_(
+        "the {column} of the category “{category}” differs from line {first_line}; "
+        "a category has one name in each language."
+    ),
     # --- cart
     "cart.add_range": N_("You can add 1 to {limit} at a time."),
     "cart.set_range": N_("Please choose a quantity from 0 to {limit}."),
@@ -192,6 +200,9 @@ ERRORS: dict[str, str] = {
     ),
     "order.cannot_become": N_("Order #{order_id} is {status!l}; it cannot become {to!l}."),
     "language.unknown": N_("The shop doesn't speak {language!q}. Choose one from /language."),
+    "translation.unknown_language": N_(
+        "The shop has no texts in {language!q}. Translations can be in {known}."
+    ),
     # --- admins moving orders
     "order.use_cancelorder": N_(
         "To cancel order #{order_id}, send /cancelorder {order_id}: it puts the items "
@@ -414,9 +425,14 @@ def template(code: str, params: Mapping[str, object]) -> str:
     return _(ERRORS[code])
 
 
+_CUSTOMER_SIZES = ("cart.", "order.")  # errors naming a size as customers read it
+
+
 def render(code: str, params: Mapping[str, object]) -> str:
     compose = COMPOSED.get(code)
     values = {**params, **compose(params)} if compose else params
+    if code.startswith(_CUSTOMER_SIZES) and isinstance(values.get("size"), str):
+        values = {**values, "size": size_name(str(values["size"]))}
     return _Formatter(values).vformat(template(code, params), (), values)
 
 

@@ -14,7 +14,6 @@ import gettext
 import io
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -32,7 +31,7 @@ from bot.languages import SOURCE, match_language
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 
-_language: ContextVar[str] = ContextVar("language", default=SOURCE)
+_language = languages.READER
 
 
 def N_(message: str) -> str:

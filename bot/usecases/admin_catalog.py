@@ -12,7 +12,7 @@ from bot.payments.limits import SmallestPayment, unpayable
 from bot.services import inventory
 from bot.services.inventory import ProductRef
 
-EDITABLE_FIELDS = inventory.EDITABLE_FIELDS
+editable = inventory.editable
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,7 @@ class CategoryAdded:
 class ProductEdited:
     product_id: int
     name: str
-    field: str
+    field: str  # "price", or a translation: "name:de"
     value: str  # the new value as an admin reads it: "€39.99", a category's name
     unpayable: SmallestPayment | None = None  # a new price under the provider's smallest
 
@@ -63,8 +63,8 @@ async def edit_product(
     provider: str = "none",
 ) -> ProductEdited:
     """`product` by id or SKU; `value` as typed: a price like 49.99, a category by name or id,
-    a photo's file id. `provider` takes the shop's payments: a price it would refuse alone is
-    pointed out."""
+    a photo's file id, a name in a language ("name:de"). `provider` takes the shop's payments:
+    a price it would refuse alone is pointed out."""
     async with db.transaction() as session:
         product_id = await inventory.find_product(session, product)
         edit = await inventory.edit_product(
@@ -73,7 +73,7 @@ async def edit_product(
         edited = edit.product
         too_cheap = unpayable(provider, edited.price, edited.currency)
         return ProductEdited(
-            edited.id, edited.name, field, edit.value, too_cheap if field == "price" else None
+            edited.id, edited.name, edit.field, edit.value, too_cheap if field == "price" else None
         )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.db import Database
+from bot.languages import reader
 from bot.services import cart, product
 from bot.services.pagination import Page
 from bot.services.product import CategorySummary, ProductDetails
@@ -61,7 +62,7 @@ class AddedToCart:
 async def categories(db: Database, *, page: int, per_page: int) -> Page[CategorySummary]:
     """Categories with something to buy; a page past the end shows the last one."""
     async with db.reading() as session:
-        summaries = await product.list_categories(session)
+        summaries = await product.list_categories(session, language=reader())
     pages = max(1, -(-len(summaries) // per_page))
     number = min(max(page, 1), pages)
     shown = summaries[(number - 1) * per_page : number * per_page]
@@ -75,24 +76,40 @@ async def category_products(
     shorten the list, and then its last page is shown."""
     async with db.reading() as session:
         category = await product.get_category(session, category_id)
+        language = reader()
         listing = await product.list_products(
-            session, category_id=category.id, page=max(page, 1), per_page=per_page
+            session,
+            category_id=category.id,
+            page=max(page, 1),
+            per_page=per_page,
+            language=language,
         )
         if listing.page > listing.pages:
             listing = await product.list_products(
-                session, category_id=category.id, page=listing.pages, per_page=per_page
+                session,
+                category_id=category.id,
+                page=listing.pages,
+                per_page=per_page,
+                language=language,
             )
+        category_name = await product.category_name(session, category, language)
     listed = [
-        ListedProduct(p.id, p.name, p.price, p.currency, all(s.stock <= 0 for s in p.sizes))
-        for p in listing.items
+        ListedProduct(
+            item.product.id,
+            item.name,
+            item.product.price,
+            item.product.currency,
+            all(size.stock <= 0 for size in item.product.sizes),
+        )
+        for item in listing.items
     ]
     found = Page(listed, listing.page, listing.per_page, listing.total)
-    return CategoryProducts(category.id, category.name, found)
+    return CategoryProducts(category.id, category_name, found)
 
 
 async def product_card(db: Database, *, product_id: int) -> ProductInfo:
     async with db.reading() as session:
-        return _info(await product.get_product(session, product_id))
+        return _info(await product.get_product(session, product_id, language=reader()))
 
 
 async def add_to_cart(
@@ -100,13 +117,15 @@ async def add_to_cart(
 ) -> AddedToCart:
     async with db.transaction() as session:
         user = await shopper(session, sender)
-        details = await product.get_product(session, product_id)
+        language = reader()
+        details = await product.get_product(session, product_id, language=language)
         await cart.add_item(
             session,
             user_id=user.id,
             product_id=details.product.id,
             size_id=size_id,
             quantity=quantity,
+            language=language,
         )
     size = next(size for size in details.sizes if size.id == size_id)
     return AddedToCart(_info(details), size.name)
@@ -125,8 +144,8 @@ def _info(details: ProductDetails) -> ProductInfo:
     return ProductInfo(
         id=item.id,
         sku=item.sku,
-        name=item.name,
-        description=item.description,
+        name=details.name,
+        description=details.description,
         price=item.price,
         currency=item.currency,
         photo=item.photo,

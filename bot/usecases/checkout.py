@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
+from bot.languages import reader
 from bot.models import Address
 from bot.money import MAX_ORDER_TOTAL
 from bot.payments.limits import smallest_payment
@@ -115,7 +116,7 @@ async def start_checkout(
 ) -> AddressChoice | AddressQuestion:
     async with db.transaction() as session:
         user = await shopper(session, sender)
-        check_ready(await carts.view_cart(session, user_id=user.id), provider)
+        check_ready(await carts.view_cart(session, user_id=user.id, language=reader()), provider)
         addresses = await users.list_addresses(session, user_id=user.id)
         if not addresses:
             return await _ask(session, user.id, ADDRESS_FIELDS[0], {})
@@ -179,7 +180,7 @@ async def leave_checkout(db: Database, *, sender: Sender) -> BackToCart:
     async with db.transaction() as session:
         user = await shopper(session, sender)
         await dialog.clear_step(session, user_id=user.id)
-        return BackToCart(await carts.view_cart(session, user_id=user.id))
+        return BackToCart(await carts.view_cart(session, user_id=user.id, language=reader()))
 
 
 async def place_order(
@@ -218,7 +219,7 @@ async def _place(
     provider: str,
 ) -> OrderPlaced | CartChanged:
     await carts.get_or_create_cart(session, user_id=user_id)  # locked: what we check is ordered
-    view = await carts.view_cart(session, user_id=user_id)
+    view = await carts.view_cart(session, user_id=user_id, language=reader())
     check_ready(view, provider)
     save_card = cards_savable and await _card_choice(session, user_id, address_id)
     if cart_fingerprint(view) != fingerprint:
@@ -248,7 +249,7 @@ async def _summary(
 ) -> Summary | BackToCart:
     """The summary to confirm, or the cart when it can't be ordered as it is."""
     address = await users.get_address(session, user_id=user_id, address_id=address_id)
-    view = await carts.view_cart(session, user_id=user_id)
+    view = await carts.view_cart(session, user_id=user_id, language=reader())
     if not view.can_checkout or view.currency is None:
         await dialog.clear_step(session, user_id=user_id)
         return BackToCart(view)

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.db import Database
+from bot.languages import reader
 from bot.models import PaymentProvider
 from bot.payments import telegram_payments as tg
 from bot.payments.telegram_payments import TelegramPaymentResult
 from bot.services import ledger
 from bot.services import order as orders
+from bot.services import product as catalog
 from bot.services.errors import PaymentError
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,8 @@ async def prepare_invoice(db: Database, *, order_id: int, bot_token: str) -> Inv
     async with db.transaction() as session:
         await ledger.attach_reference(session, order_id=order_id, provider=PaymentProvider.TELEGRAM)
         order = await orders.get_order(session, order_id=order_id)
+        items = (item.product_id for item in order.items)
+        names = await catalog.product_names(session, items, reader())
     key = tg.payload_key(bot_token)
     return Invoice(
         order_id=order.id,
@@ -65,7 +69,12 @@ async def prepare_invoice(db: Database, *, order_id: int, bot_token: str) -> Inv
             order_id=order.id, amount=order.total, currency=order.currency, key=key
         ),
         lines=tuple(
-            InvoiceLine(item.product_name, item.size_name, item.quantity, item.line_total)
+            InvoiceLine(
+                names.get(item.product_id or 0, item.product_name),
+                item.size_name,
+                item.quantity,
+                item.line_total,
+            )
             for item in order.items
         ),
     )

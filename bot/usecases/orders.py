@@ -9,10 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.db import Database
+from bot.languages import reader
 from bot.models import Order, OrderStatus
 from bot.services import notifications
 from bot.services import order as orders
+from bot.services import product as catalog
 from bot.services.errors import NotAllowed
 from bot.services.pagination import Page
 from bot.usecases.customers import Sender, shopper
@@ -70,7 +74,8 @@ async def own_order(db: Database, *, sender: Sender, order_id: int) -> CustomerO
     """The order with its lines and its status history."""
     async with db.reading() as session:
         user = await shopper(session, sender)
-        return customer_order(await orders.get_order(session, order_id=order_id, user_id=user.id))
+        order = await orders.get_order(session, order_id=order_id, user_id=user.id)
+        return await customer_order(session, order)
 
 
 async def cancel_unpaid_order(db: Database, *, sender: Sender, order_id: int) -> CustomerOrder:
@@ -78,7 +83,8 @@ async def cancel_unpaid_order(db: Database, *, sender: Sender, order_id: int) ->
     async with db.transaction() as session:
         user = await shopper(session, sender)
         await orders.cancel_order(session, order_id=order_id, user_id=user.id)
-        return customer_order(await orders.get_order(session, order_id=order_id, user_id=user.id))
+        order = await orders.get_order(session, order_id=order_id, user_id=user.id)
+        return await customer_order(session, order)
 
 
 async def request_cancellation(
@@ -103,12 +109,16 @@ async def request_cancellation(
         )
 
 
-def customer_order(order: Order) -> CustomerOrder:
-    """The order as its customer sees it; its lines and history must be loaded."""
+async def customer_order(session: AsyncSession, order: Order) -> CustomerOrder:
+    """The order as its customer sees it; its lines and history must be loaded. Products the
+    catalogue translates read in the customer's language, the others by the name they were
+    ordered by."""
+    items = (item.product_id for item in order.items)
+    names = await catalog.product_names(session, items, reader())
     lines = tuple(
         OrderLine(
             item.product_id,
-            item.product_name,
+            names.get(item.product_id or 0, item.product_name),
             item.size_name,
             item.quantity,
             item.unit_price,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
+from bot.languages import reader
 from bot.services import dialog, product, review
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.pagination import Page
@@ -42,11 +43,11 @@ async def product_reviews(
     """A page of reviews, newest first; past the end (reviews were removed) the last page."""
     async with db.reading() as session:
         user = await shopper(session, sender)
-        details = await product.get_product(session, product_id)
+        details = await product.get_product(session, product_id, language=reader())
         ratings = await review.rating_summary(session, product_id=product_id)
         listing = await _page(session, product_id, page, per_page)
         own = await review.get_own_review(session, user_id=user.id, product_id=product_id)
-    return ProductReviews(details.product.name, ratings, listing, own is not None)
+    return ProductReviews(details.name, ratings, listing, own is not None)
 
 
 async def ask_for_rating(db: Database, *, sender: Sender, product_id: int) -> Invitation:
@@ -126,7 +127,7 @@ async def _page(
 
 async def _bought(session: AsyncSession, user_id: int, product_id: int) -> str:
     """The product's name, if this customer may rate and review it."""
-    details = await product.get_product(session, product_id)
+    details = await product.get_product(session, product_id, language=reader())
     if not await review.can_review(session, user_id=user_id, product_id=product_id):
-        raise NotAllowed("rating.buyers_only", product=details.product.name)
-    return details.product.name
+        raise NotAllowed("rating.buyers_only", product=details.name)
+    return details.name

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
+from bot.languages import reader
 from bot.services import dialog, product
 from bot.services.errors import NotFound
 from bot.services.pagination import Page
@@ -71,11 +72,22 @@ async def search_page(
 async def _results(
     session: AsyncSession, catalog: CatalogSearch, query: str, page: int, per_page: int
 ) -> Page[SearchHit]:
+    language = reader()
     found = await product.search_products(
-        session, catalog=catalog, query=query, page=max(page, 1), per_page=per_page
+        session,
+        catalog=catalog,
+        query=query,
+        page=max(page, 1),
+        per_page=per_page,
+        language=language,
     )
     if found.page > found.pages:  # the catalogue changed since the button was made
         found = await product.search_products(
-            session, catalog=catalog, query=query, page=found.pages, per_page=per_page
+            session,
+            catalog=catalog,
+            query=query,
+            page=found.pages,
+            per_page=per_page,
+            language=language,
         )
     return found

@@ -64,4 +64,4 @@ async def _back_from_payment(
         order = await orders.get_order(session, order_id=order_id, user_id=user_id)
     except NotFound:
         return None
-    return BackFromPayment(customer_order(order), paid=link[1] == PAID_START)
+    return BackFromPayment(await customer_order(session, order), paid=link[1] == PAID_START)

@@ -35,7 +35,7 @@ async def edit_product(update: Update, context: ShopContext) -> None:
     args = Args("editproduct", context.args)
     product = args.product(0)
     field = args.word(1).lower()
-    if field not in admin_catalog.EDITABLE_FIELDS:
+    if not admin_catalog.editable(field):
         raise args.wrong()
     if field == "photo":
         args.at_most(2)
@@ -51,7 +51,7 @@ async def edit_product(update: Update, context: ShopContext) -> None:
         value=value,
         provider=context.settings.effective_payment_provider,
     )
-    edited = admin_texts.product_edited(edit.product_id, edit.name, field, edit.value)
+    edited = admin_texts.product_edited(edit.product_id, edit.name, edit.field, edit.value)
     await send(update, edited + admin_texts.unpayable_price(edit.unpayable))
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import re
 
@@ -266,3 +268,73 @@ async def test_an_old_export_never_undoes_sales_and_nothing_changes_before_apply
     assert cancelled.content == "Import cancelled; nothing was changed."
     assert applied.content.startswith("✅ Imported catalogue.csv")
     assert (await stock_by_sku(db))["CAP-1"] == {"One size": 4}
+
+
+GERMAN = "\n".join(
+    (
+        HEADER + ",name:de,description:de,category:de",
+        "SNK-1,Court Sneakers,Sneakers,Low-top leather sneakers,49.99,41,3,,"
+        "Halbschuh-Sneaker,Niedrige Sneaker aus Leder,Turnschuhe",
+        'CAP-1,Trucker Cap,Caps,"Mesh back, foam front",19.50,One size,12,,,,',
+    )
+).encode()
+
+
+async def _press(user: SimulatedUser, message: Message, label: str) -> Message:
+    await user.callback_answer(await user.press_button(message, label))
+    return await user.next_message()
+
+
+async def test_names_imported_in_german_are_what_german_customers_read_and_find(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    result = await import_file(owner(emulator), GERMAN)
+    assert result.content.startswith("✅ Imported catalogue.csv: 2 rows.\nNew products: 2")
+    greta = emulator.user(ANN, "Greta", language_code="de")
+
+    await greta.send("/catalog")
+    catalogue = await greta.next_message()
+    shoes = await _press(greta, catalogue, "Turnschuhe (1)")
+    card = await _press(greta, shoes, "Halbschuh-Sneaker · 49,99\u00a0€")
+    await greta.send("halbshuh")  # a typo in the German name
+    found = await greta.next_message()
+    await greta.send("trucker")
+    untranslated = await greta.next_message()
+    cap = await _press(greta, untranslated, untranslated.button_texts[0])
+
+    assert catalogue.button_texts[:2] == ["Caps (1)", "Turnschuhe (1)"]  # her alphabet
+    assert "Turnschuhe" in shoes.content
+    assert "Halbschuh-Sneaker" in card.content and "Niedrige Sneaker aus Leder" in card.content
+    assert found.button_texts[0] == "Halbschuh-Sneaker · 49,99\u00a0€"
+    assert untranslated.button_texts[0] == "Trucker Cap · 19,50\u00a0€"  # as it was written
+    assert "Einheitsgröße — 12 auf Lager" in cap.content  # the size of products without sizes
+
+
+async def test_a_customer_finds_a_product_by_any_of_its_names_and_reads_it_in_their_own(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    await import_file(owner(emulator), GERMAN)
+    ann = emulator.user(ANN, "Ann", language_code="en")
+
+    await ann.send("halbschuh")
+    found = await ann.next_message()
+
+    assert found.button_texts[0] == "Court Sneakers · €49.99"
+
+
+async def test_an_export_writes_the_translations_and_imported_again_changes_nothing(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    admin = owner(emulator)
+    await import_file(admin, GERMAN)
+
+    _, data = await exported(emulator, admin)
+    again = await import_file(admin, data)
+
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [(row["name:de"], row["category:de"]) for row in rows] == [
+        ("Halbschuh-Sneaker", "Turnschuhe"),
+        ("", ""),
+    ]
+    assert "name:ru" not in rows[0]  # only the languages the catalogue has
+    assert "Unchanged: 2" in again.content and "Updated: 0" in again.content
