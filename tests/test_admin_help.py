@@ -5,6 +5,7 @@ from __future__ import annotations
 import bot.app  # noqa: F401  (registers the commands)
 from bot.handlers.router import admin_commands, usage_line
 from bot.texts import admin as admin_texts
+from bot.texts.i18n import using_language
 
 
 def test_every_admin_command_has_its_usage_line_and_every_line_a_command() -> None:
@@ -17,3 +18,10 @@ def test_every_section_is_placed_in_the_admin_listing() -> None:
 
 def test_a_wrong_use_is_answered_with_the_usage_line_from_the_texts() -> None:
     assert usage_line("setstock") == "/setstock <product id or SKU> <size> <quantity>"
+
+
+def test_an_admin_reads_the_usage_line_s_words_in_their_language_and_types_the_keywords() -> None:
+    with using_language("de"):
+        line = usage_line("setstatus")
+
+    assert line == "/setstatus <Bestellnummer> <shipped|delivered>"
