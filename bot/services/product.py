@@ -106,9 +106,20 @@ async def product_names(
     return {product_id: name for product_id, name in rows if name is not None}
 
 
-async def category_name(session: AsyncSession, category: Category, language: str) -> str:
-    row = await session.get(CategoryTranslation, (category.id, language))
-    return category.name if row is None else row.name
+async def get_category_named(
+    session: AsyncSession, category_id: int, language: str | None
+) -> tuple[Category, str]:
+    """The category and its name in `language`, in one statement."""
+    row = (
+        await session.execute(
+            select(Category, CATEGORY_NAME_READ)
+            .outerjoin(CategoryTranslation, translated_category(language))
+            .where(Category.id == category_id)
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound("category.gone")
+    return row[0], row[1]
 
 
 # --- categories ---------------------------------------------------------------------------
@@ -138,16 +149,19 @@ async def list_categories(
     something to buy."""
     count = func.count(Product.id)
     statement = (
-        select(Category.id, CATEGORY_NAME_READ, count)
+        select(Category.id, Category.name, CategoryTranslation.name, count)
         .outerjoin(Product, and_(Product.category_id == Category.id, Product.is_active))
         .outerjoin(CategoryTranslation, translated_category(language))
-        .group_by(Category.id, CATEGORY_NAME_READ)
+        .group_by(Category.id, Category.name, CategoryTranslation.name)
     )
     if not include_empty:
         statement = statement.having(count > 0)
     rows = (await session.execute(statement)).all()
     # Sorted here, not in SQL, so that both databases agree whatever their collation.
-    summaries = [CategorySummary(id, name, product_count) for id, name, product_count in rows]
+    summaries = [
+        CategorySummary(id, translated or name, product_count)
+        for id, name, translated, product_count in rows
+    ]
     return sorted(summaries, key=lambda summary: (summary.name.casefold(), summary.id))
 
 

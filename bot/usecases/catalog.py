@@ -75,8 +75,8 @@ async def category_products(
     """A page of the category's products; products hidden since the button was made may
     shorten the list, and then its last page is shown."""
     async with db.reading() as session:
-        category = await product.get_category(session, category_id)
         language = reader()
+        category, category_name = await product.get_category_named(session, category_id, language)
         listing = await product.list_products(
             session,
             category_id=category.id,
@@ -92,7 +92,6 @@ async def category_products(
                 per_page=per_page,
                 language=language,
             )
-        category_name = await product.category_name(session, category, language)
     listed = [
         ListedProduct(
             item.product.id,
