@@ -291,3 +291,26 @@ async def test_the_console_customer_can_use_another_language(
         greeting = await console.handle("/start")
 
     assert greeting is not None and "[#3] 🛒 Корзина" in greeting
+
+
+async def test_the_console_says_its_own_lines_in_the_customer_s_language(
+    fresh_database_url: URL, tmp_path: Path
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        str(SHOPBOT),
+        "console",
+        "--language",
+        "de",
+        cwd=tmp_path,
+        env=_console_env(fresh_database_url),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(b"#99\n:quit\n"), 120)
+    output = out.decode()
+
+    assert process.returncode == 0, err.decode()
+    assert f"Offline-Shop-Konsole: Du bist Guest (Telegram-ID {DEFAULT_USER_ID}), Kunde." in output
+    assert "Hier gibt es keinen Button #99: wähle #1 bis #6." in output
+    assert "Tschüss! Der Shop ist geschlossen" in output

@@ -376,7 +376,7 @@ async def test_the_console_chats_and_presses_buttons_by_label(
 
     assert menu.splitlines() == ["[bot #2] Welcome, Ann", "  [Add to cart]", "  [Website]"]
     assert edited == "[edited #2] 1 item in your cart"
-    assert missing == "! no message has a button 'Checkout'"
+    assert missing == "! no message has a button “Checkout”"
 
 
 # Raw HTTP

@@ -25,7 +25,6 @@ from bot.devtools.console_payments import ConsolePayments, console_stripe_settin
 from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.messages import Message
-from bot.emulator.terminal import HELP as EMULATOR_HELP
 from bot.emulator.terminal import Console, attachment_lines, keyboard_lines
 from bot.emulator.users import SimulatedUser
 from bot.emulator.waiting import Signal
@@ -43,13 +42,6 @@ PAYMENT_COMMANDS = frozenset({":pay", ":fail"})
 # After every other handler group: when it runs, the shop is done with the update.
 _DONE_GROUP = 1_000_000
 SETTLE_TIMEOUT_S = 30.0
-# The emulator console's commands the shop's help does not already explain (its :pay, for
-# Telegram invoices, gives way to the Stripe one here).
-DEVELOPER_HELP = "\n".join(
-    line
-    for line in EMULATOR_HELP.splitlines()
-    if line.startswith((":press", ":doc", ":photo", ":save", ":calls"))
-)
 
 
 def show(message: Message) -> str:
@@ -91,7 +83,9 @@ class ShopConsole:
             self.closed = True
             return None
         if command == ":help":
-            return f"{console_texts.HELP}\n{DEVELOPER_HELP}\n{console_texts.PAYMENTS_HELP}"
+            return "\n".join(
+                (console_texts.HELP, console_texts.DEVELOPER_HELP, console_texts.PAYMENTS_HELP)
+            )
         if command in PAYMENT_COMMANDS and self.payments is not None:
             return await self._payment(command)
         self.chat.last_query = None

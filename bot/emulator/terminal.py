@@ -14,6 +14,7 @@ from bot.emulator.markup import Button
 from bot.emulator.messages import Message, NoSuchButton
 from bot.emulator.state import CallbackQuery
 from bot.emulator.users import SimulatedUser
+from bot.texts import console as words
 
 # "#3" presses button 3. A plain number is text: a price, a quantity or a postal code typed
 # into a form must never press a button.
@@ -46,15 +47,12 @@ def attachment_lines(message: Message) -> list[str]:
     lines = []
     if message.invoice:
         invoice = message.invoice
-        lines.append(
-            f"  invoice: {invoice['title']} {invoice['total_amount']} {invoice['currency']}"
-        )
+        amount = f"{invoice['total_amount']} {invoice['currency']}"
+        lines.append(words.invoice(invoice["title"], amount))
     if message.photo:
-        lines.append("  (with photo; :save PATH keeps it)")
+        lines.append(words.WITH_PHOTO)
     if message.document:
-        lines.append(
-            f"  (with document {message.document.get('file_name', '')}; :save PATH keeps it)"
-        )
+        lines.append(words.with_document(message.document.get("file_name", "")))
     return lines
 
 
@@ -104,7 +102,7 @@ class Console:
             ":help": self._help,
         }.get(command)
         if handler is None:
-            return f"unknown command {command}; try :help"
+            return words.unknown_command(command)
         try:
             return await handler(rest.strip())
         except (LookupError, OSError, ValueError) as error:
@@ -117,24 +115,23 @@ class Console:
     async def press_number(self, number: int) -> str | None:
         message = self.latest_with_buttons()
         if message is None:
-            return "There are no buttons to press yet. Send /start to open the menu."
+            return words.NO_BUTTONS_YET
         buttons = [button for row in message.buttons for button in row]
         if not 1 <= number <= len(buttons):
-            choices = "#1" if len(buttons) == 1 else f"#1 to #{len(buttons)}"
-            return f"There is no button #{number} here: pick {choices}."
+            return words.no_such_button(number, len(buttons))
         return await self._press_on(message, buttons[number - 1])
 
     async def _press_on(self, message: Message, button: Button) -> str | None:
         if button.callback_data is None:
             if not button.url:
-                return "That button does nothing here."
-            return self.describe_link(button.url) or f"That button opens {button.url}"
+                return words.BUTTON_DOES_NOTHING
+            return self.describe_link(button.url) or words.button_opens(button.url)
         self.last_query = await self.user.press(message, button.callback_data)
         return None
 
     async def _send(self, text: str) -> str | None:
         if not text:
-            raise ValueError("send what? :send TEXT")
+            raise ValueError(words.SEND_WHAT)
         await self.user.send(text)
         return None
 
@@ -142,7 +139,7 @@ class Console:
         for message in reversed(self.user.bot_messages):
             if text in message.button_texts:
                 return await self._press_on(message, message.button(text))
-        raise NoSuchButton(f"no message has a button {text!r}")
+        raise NoSuchButton(words.no_message_has_button(text))
 
     async def _document(self, rest: str) -> str | None:
         path, *caption = shlex.split(rest)
@@ -160,27 +157,27 @@ class Console:
 
     async def _save(self, rest: str) -> str | None:
         if not rest:
-            raise ValueError("save where? :save PATH")
+            raise ValueError(words.SAVE_WHERE)
         for message in reversed(self.user.bot_messages):
             attachment = message.photo[-1] if message.photo else message.document
             if attachment:
                 content = self.emulator.file_content(attachment["file_id"])
                 await asyncio.to_thread(Path(rest).write_bytes, content)
-                return f"saved {len(content):,} bytes to {rest}"
-        raise LookupError("the bot has sent no photo or document")
+                return words.saved(len(content), rest)
+        raise LookupError(words.NOTHING_TO_SAVE)
 
     async def _pay(self, rest: str) -> str | None:
         for message in reversed(self.user.bot_messages):
             if message.invoice:
                 answer = await self.user.pay(message)
-                return "payment accepted" if answer.ok else f"declined: {answer.error_message}"
-        raise LookupError("the bot has sent no invoice")
+                return words.PAYMENT_ACCEPTED if answer.ok else words.declined(answer.error_message)
+        raise LookupError(words.NO_INVOICE)
 
     async def _calls(self, rest: str) -> str | None:
         calls = [c for c in self.emulator.calls if c.method != "getUpdates"][-10:]
         return (
             "\n".join(f"{c.method} {c.status} {c.description or ''}".rstrip() for c in calls)
-            or "no calls yet"
+            or words.NO_CALLS_YET
         )
 
     async def _help(self, rest: str) -> str | None:

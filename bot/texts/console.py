@@ -34,6 +34,16 @@ _HELP = N_(
     "  :quit       leave (Ctrl-D and Ctrl-C too)\n"
     "More, for developers:"
 )
+# The emulator's commands the help above does not already explain (its :pay, for Telegram
+# invoices, gives way to the Stripe one below).
+_DEVELOPER_HELP = N_(
+    ":press TEXT    press the button labelled TEXT on the latest message that has it\n"
+    ":doc PATH [CAPTION]   send a file as a document\n"
+    ":photo PATH [CAPTION] send a picture (the caption may be a command)\n"
+    ":save PATH     save the latest photo or document the bot sent (a /stats chart) to PATH\n"
+    ":calls         the bot's last API calls"
+)
+_WITH_PHOTO = N_("  (with photo; :save PATH keeps it)")
 _SLOW = N_("(The shop is still busy with that; its answer will show up when it is ready.)")
 _BYE = N_("Bye! The shop is closed; your cart and orders are kept in the database.")
 
@@ -58,6 +68,53 @@ def intro(name: str, telegram_id: int, admin: bool, demo_products: int) -> str:
         )
         lines.insert(1, stocked.format(count=number(demo_products)))
     return "\n".join(lines)
+
+
+# What the terminal chat answers to what was typed (the emulator's, and so the console's).
+_NO_BUTTONS_YET = N_("There are no buttons to press yet. Send /start to open the menu.")
+_BUTTON_DOES_NOTHING = N_("That button does nothing here.")
+_SEND_WHAT = N_("send what? :send TEXT")
+_SAVE_WHERE = N_("save where? :save PATH")
+_NOTHING_TO_SAVE = N_("the bot has sent no photo or document")
+_PAYMENT_ACCEPTED = N_("payment accepted")
+_NO_INVOICE = N_("the bot has sent no invoice")
+_NO_CALLS_YET = N_("no calls yet")
+
+
+def unknown_command(command: str) -> str:
+    return _("unknown command {command}; try :help").format(command=command)
+
+
+def no_such_button(number: int, buttons: int) -> str:
+    if buttons == 1:
+        return _("There is no button #{number} here: pick #1.").format(number=number)
+    return _("There is no button #{number} here: pick #1 to #{last}.").format(
+        number=number, last=buttons
+    )
+
+
+def button_opens(url: str) -> str:
+    return _("That button opens {url}").format(url=url)
+
+
+def no_message_has_button(text: str) -> str:
+    return _("no message has a button “{text}”").format(text=text)
+
+
+def saved(size: int, path: str) -> str:
+    return _("saved {size} bytes to {path}").format(size=number(size), path=path)
+
+
+def declined(reason: str | None) -> str:
+    return _("declined: {reason}").format(reason=reason or "")
+
+
+def with_document(file_name: str) -> str:
+    return _("  (with document {file_name}; :save PATH keeps it)").format(file_name=file_name)
+
+
+def invoice(title: str, amount: str) -> str:
+    return _("  invoice: {title} {amount}").format(title=title, amount=amount)
 
 
 def toast(text: str, alert: bool) -> str:
