@@ -220,24 +220,29 @@ async def test_an_admin_adds_a_product_with_a_photo_step_by_step(
 async def test_piped_lines_run_the_console_in_a_subprocess(
     fresh_database_url: URL, tmp_path: Path
 ) -> None:
-    env = _console_env(fresh_database_url)
+    output = await _piped_console(fresh_database_url, tmp_path, b"/start\n:quit\n")
+
+    assert output.count("Hello, Guest!") == 2  # on opening, and for the typed /start
+    assert MENU_ROW in output
+    assert f"Telegram id {DEFAULT_USER_ID}" in output
+
+
+async def _piped_console(url: URL, cwd: Path, lines: bytes, *arguments: str) -> str:
+    """`shopbot console` in a subprocess fed `lines`; what it printed, once it exited cleanly."""
     process = await asyncio.create_subprocess_exec(
         str(SHOPBOT),
         "console",
-        cwd=tmp_path,
-        env=env,
+        *arguments,
+        cwd=cwd,
+        env=_console_env(url),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(process.communicate(b"/start\n:quit\n"), 120)
-    output = out.decode()
-
+    out, err = await asyncio.wait_for(process.communicate(lines), 120)
     assert process.returncode == 0, err.decode()
-    assert output.count("Hello, Guest!") == 2  # on opening, and for the typed /start
-    assert MENU_ROW in output
-    assert "Traceback" not in output + err.decode()
-    assert f"Telegram id {DEFAULT_USER_ID}" in output
+    assert "Traceback" not in out.decode() + err.decode()
+    return out.decode()
 
 
 def _console_env(url: URL) -> dict[str, str]:
@@ -296,21 +301,8 @@ async def test_the_console_customer_can_use_another_language(
 async def test_the_console_says_its_own_lines_in_the_customer_s_language(
     fresh_database_url: URL, tmp_path: Path
 ) -> None:
-    process = await asyncio.create_subprocess_exec(
-        str(SHOPBOT),
-        "console",
-        "--language",
-        "de",
-        cwd=tmp_path,
-        env=_console_env(fresh_database_url),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(b"#99\n:quit\n"), 120)
-    output = out.decode()
+    output = await _piped_console(fresh_database_url, tmp_path, b"#99\n:quit\n", "--language", "de")
 
-    assert process.returncode == 0, err.decode()
     assert f"Offline-Shop-Konsole: Du bist Guest (Telegram-ID {DEFAULT_USER_ID}), Kunde." in output
     assert "Hier gibt es keinen Button #99: wähle #1 bis #6." in output
     assert "Tschüss! Der Shop ist geschlossen" in output
