@@ -28,7 +28,9 @@ from bot.keyboards.catalog import (
     card_keyboard,
     card_view,
     categories_keyboard,
+    open_card,
     products_keyboard,
+    share_link,
 )
 from bot.keyboards.menu import Menu, back_to_menu
 from bot.keyboards.reviews import review_list
@@ -54,12 +56,19 @@ async def categories(update: Update, context: ShopContext, data: Categories) -> 
 
 @on_button(CategoryPage)
 async def category_page(update: Update, context: ShopContext, data: CategoryPage) -> str | None:
-    found = await catalog.category_products(
-        context.db, category_id=data.category_id, page=data.page, per_page=PER_PAGE
-    )
-    text = texts.category_title(found.category_name, found.products.total)
-    await show(update, text, products_keyboard(found.category_id, found.products))
+    await _show_category(update, context, data.category_id, data.page)
     return None
+
+
+async def open_category(update: Update, context: ShopContext, category_id: int) -> None:
+    """A category's first page, as a shared link opens it."""
+    await _show_category(update, context, category_id, 1)
+
+
+async def open_product(update: Update, context: ShopContext, product_id: int) -> None:
+    """A product's card, as a shared link opens it: its back button leads to the catalogue."""
+    card = await catalog.product_card(context.db, product_id=product_id)
+    await _show_card(update, context, card, card_view(card.sizes, open_card(product_id, Origin())))
 
 
 @on_button(ProductCard)
@@ -101,6 +110,14 @@ def back_target(origin: Origin) -> Callback:
     return Categories(1)
 
 
+async def _show_category(update: Update, context: ShopContext, category_id: int, page: int) -> None:
+    found = await catalog.category_products(
+        context.db, category_id=category_id, page=page, per_page=PER_PAGE
+    )
+    text = texts.category_title(found.category_name, found.products.total)
+    await show(update, text, products_keyboard(found.category_id, found.products))
+
+
 async def _show_categories(update: Update, context: ShopContext, page: int) -> None:
     listing = await catalog.categories(context.db, page=page, per_page=PER_PAGE)
     if not listing.total:
@@ -120,6 +137,7 @@ async def _show_card(
         reviews=card.review_count,
         to_reviews=review_list(card.id, origin),
         back=back_target(origin),
+        share=share_link(context.bot.username, card.id, card.name),
     )
     limit = MessageLimit.CAPTION_LENGTH if card.photo else MessageLimit.MAX_TEXT_LENGTH
     reference = texts.product_reference(card.id, card.sku) if admin else None

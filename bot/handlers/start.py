@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
+from bot.handlers.catalog import open_category, open_product
 from bot.handlers.context import ShopContext, sender_of
 from bot.handlers.paying.offer import payment_connected
 from bot.handlers.render import Screen, send, show
@@ -21,7 +22,8 @@ from bot.usecases.start import BackFromPayment
 @on_command("start")
 async def start(update: Update, context: ShopContext) -> None:
     """Register the customer (idempotent) and greet them with the menu; a customer Stripe sent
-    back (a t.me deep link) sees their order instead."""
+    back (a t.me deep link) sees their order instead, and a shared link opens its product or
+    category after the greeting."""
     args = context.args or []
     welcome = await usecase.start(
         context.db, sender=sender_of(update), start_parameter=args[0] if len(args) == 1 else None
@@ -29,8 +31,13 @@ async def start(update: Update, context: ShopContext) -> None:
     back = welcome.back_from_payment
     if back is not None:
         await send(update, *_back_from_payment(back, can_pay=payment_connected(context)))
-    else:
-        await send(update, texts.welcome(welcome.first_name), main_menu())
+        return
+    await send(update, texts.welcome(welcome.first_name), main_menu())
+    shared = welcome.shared
+    if shared is not None and shared.product_id is not None:
+        await open_product(update, context, shared.product_id)
+    elif shared is not None and shared.category_id is not None:
+        await open_category(update, context, shared.category_id)
 
 
 @on_command("help")

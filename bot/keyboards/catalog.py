@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -18,6 +19,7 @@ from bot.models import MAX_LINE_QUANTITY
 from bot.services.pagination import Page
 from bot.services.product import CategorySummary
 from bot.usecases.catalog import ListedProduct, SizeStock
+from bot.usecases.start import PRODUCT_START
 
 PER_PAGE = 8
 SIZES_PER_ROW = 4
@@ -135,7 +137,7 @@ def products_keyboard(category_id: int, page: Page[ListedProduct]) -> InlineKeyb
 
 
 def card_keyboard(
-    view: CardView, *, reviews: int, to_reviews: Callback, back: Callback
+    view: CardView, *, reviews: int, to_reviews: Callback, back: Callback, share: str
 ) -> InlineKeyboardMarkup:
     state = view.state
     sizes = _size_buttons(view)
@@ -147,8 +149,20 @@ def card_keyboard(
         rows.append([button(texts.ADD_TO_CART, add)])
     if state.added:
         rows.append([button(texts.GO_TO_CART, Menu("cart"))])
-    rows.append([button(texts.reviews_button(reviews), to_reviews), button(texts.BACK, back)])
+    rows.append(
+        [
+            button(texts.reviews_button(reviews), to_reviews),
+            InlineKeyboardButton(texts.SHARE, url=share),
+        ]
+    )
+    rows.append([button(texts.BACK, back)])
     return InlineKeyboardMarkup(rows)
+
+
+def share_link(bot_username: str, product_id: int, name: str) -> str:
+    """Telegram's share page for the product's link, which opens its card in this bot."""
+    link = f"https://t.me/{bot_username}?start={PRODUCT_START}{product_id}"
+    return "https://t.me/share/url?" + urlencode({"url": link, "text": name})
 
 
 def _size_buttons(view: CardView) -> list[InlineKeyboardButton]:

@@ -313,6 +313,9 @@ def card_footer(*, available: bool, size: str | None, quantity: int, total: str)
     )
 
 
+_SHARE = N_("↗ Share")
+
+
 def size_button(name: str, *, chosen: bool, sold_out: bool) -> str:
     name = size_name(name)
     if sold_out:

@@ -1,7 +1,8 @@
 """Coming into the shop (/start) and leaving a flow (/cancel).
 
 /start may carry a return link from a Stripe payment page (`paid_<id>`, `unpaid_<id>`): the
-customer then sees that order instead of the greeting, if it is theirs.
+customer then sees that order instead of the greeting, if it is theirs. A shared link to a
+product (`p_<id>`) or a category (`c_<id>`) opens it after the greeting, for a new customer too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,18 @@ from bot.usecases.orders import CustomerOrder, customer_order
 from bot.usecases.payments import CANCELLED_START, PAID_START
 
 _RETURN_LINK = re.compile(rf"({PAID_START}|{CANCELLED_START})([0-9]{{1,10}})")
+# Start parameters of the links customers share (a-z, 0-9 and _ only, as Telegram allows).
+PRODUCT_START = "p_"
+CATEGORY_START = "c_"
+_SHARED_LINK = re.compile(rf"({PRODUCT_START}|{CATEGORY_START})([0-9]{{1,10}})")
+
+
+@dataclass(frozen=True, slots=True)
+class SharedLink:
+    """What a shared link opens; whether it still exists is for the catalogue to say."""
+
+    product_id: int | None = None
+    category_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +46,7 @@ class BackFromPayment:
 class Welcome:
     first_name: str
     back_from_payment: BackFromPayment | None
+    shared: SharedLink | None = None
 
 
 async def start(db: Database, *, sender: Sender, start_parameter: str | None) -> Welcome:
@@ -42,7 +56,7 @@ async def start(db: Database, *, sender: Sender, start_parameter: str | None) ->
         user = await shopper(session, sender)
         await dialog.clear_step(session, user_id=user.id)
         back = await _back_from_payment(session, user.id, link) if link else None
-    return Welcome(user.first_name, back)
+    return Welcome(user.first_name, back, _shared(start_parameter))
 
 
 async def leave_flow(db: Database, *, sender: Sender) -> str | None:
@@ -52,6 +66,15 @@ async def leave_flow(db: Database, *, sender: Sender) -> str | None:
         step = await dialog.current_step(session, user_id=user.id, lock=True)
         await dialog.clear_step(session, user_id=user.id)
         return step.flow if step else None
+
+
+def _shared(start_parameter: str | None) -> SharedLink | None:
+    link = _SHARED_LINK.fullmatch(start_parameter or "")
+    if link is None or int(link[2]) > LARGEST_ID:
+        return None
+    if link[1] == PRODUCT_START:
+        return SharedLink(product_id=int(link[2]))
+    return SharedLink(category_id=int(link[2]))
 
 
 async def _back_from_payment(
