@@ -12,6 +12,7 @@ from typing import Any
 from bot.config import Settings, get_settings
 from bot.db import Database
 from bot.db.migrate import upgrade_async
+from bot.logs import configure_logging, set_level
 from bot.texts import console as console_texts
 from bot.texts.console import console_language
 from bot.texts.i18n import using_language
@@ -62,7 +63,7 @@ async def _serve(settings: Settings) -> None:
     )
 
     stop = asyncio.Event()
-    database = Database(settings.database_url, echo=settings.database_echo)
+    database = Database(settings.database_url)
     try:
         with on_stop_signals(stop.set):
             stocked = await prepare_database(database, media_dir=settings.media_path)
@@ -96,7 +97,7 @@ async def _console(settings: Settings, arguments: argparse.Namespace) -> None:
     from bot.devtools.console import DEFAULT_NAME, DEFAULT_USER_ID, run_console
 
     # The conversation is the output here: only problems are logged, not every poll.
-    logging.getLogger().setLevel(logging.WARNING)
+    set_level(logging.WARNING, database_echo=settings.database_echo)
     user_id = getattr(arguments, "user_id", None)
     await run_console(
         settings,
@@ -198,13 +199,11 @@ def _console_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per long poll otherwise
+    settings = get_settings()
+    configure_logging(settings)
     handler, _ = COMMANDS[arguments.command]
     try:
-        asyncio.run(handler(get_settings(), arguments))
+        asyncio.run(handler(settings, arguments))
     except KeyboardInterrupt:
         return 130
     return 0

@@ -18,6 +18,8 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///shop.db"
 
 PaymentBackend = Literal["stripe", "telegram", "none"]
 HttpTransport = Literal["aiohttp", "httpx"]
+LogFormat = Literal["text", "json"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 # Telegram's own rule for setWebhook's secret_token.
 _TELEGRAM_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -34,6 +36,9 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     database_echo: bool = False
+    # Readable lines for a terminal, or one JSON object a line for a log collector (bot.logs).
+    log_format: LogFormat = "text"
+    log_level: LogLevel = "INFO"
     # Pictures the shop keeps itself (the demo catalogue's); unset: a "media" folder beside the
     # SQLite file, or in the working directory with another database.
     media_dir: Path | None = None
@@ -87,6 +92,16 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     @field_validator("default_currency")
     @classmethod

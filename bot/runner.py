@@ -167,8 +167,13 @@ def _update_queuer(application: ShopApplication) -> TelegramUpdateHandler:
             return False
         try:
             update = Update.de_json(data, application.bot)
-        except Exception:  # malformed: answering an error would only make Telegram retry it
-            log.warning("dropped a Telegram update that could not be read", exc_info=True)
+        except Exception as error:  # malformed: answering an error would only make Telegram retry
+            # Its kind only: the message of an error about a field may quote what a person wrote.
+            log.warning(
+                "dropped Telegram update %s: it could not be read (%s)",
+                data.get("update_id"),
+                type(error).__name__,
+            )
             return True
         try:
             application.update_queue.put_nowait(update)

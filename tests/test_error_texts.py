@@ -161,7 +161,13 @@ def test_an_error_renders_its_parameters_and_logs_its_code() -> None:
     error = NotAllowed("payment.cannot_pay", order_id=7, status="shipped")
 
     assert error_text(error) == "Order #7 is shipped; it cannot be paid."
-    assert str(error) == "payment.cannot_pay (order_id=7, status='shipped')"
+    assert str(error) == "payment.cannot_pay (order_id=7, status=<7 characters>)"
+
+
+def test_an_error_logs_a_persons_words_by_their_length_only() -> None:
+    error = InvalidInput("address.unknown_country", country="Hauptstraße 5, +49 30 1234567")
+
+    assert str(error) == "address.unknown_country (country=<29 characters>)"
 
 
 def test_a_persons_words_are_quoted_and_shortened_by_the_text() -> None:

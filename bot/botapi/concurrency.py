@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import structlog
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
@@ -59,6 +60,14 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._on_flood = on_flood
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        # Every line logged while the update is handled, by its handlers, the error handler or
+        # the libraries they call, names it (bot.logs). python-telegram-bot handles each update
+        # in a task of its own, so the binding is the update's alone; it ends with the handling.
+        context = {"update_id": update.update_id} if isinstance(update, Update) else {}
+        with structlog.contextvars.bound_contextvars(**context):
+            await self._process(update, coroutine)
+
+    async def _process(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _sender(update)
         if key is None:
             await coroutine

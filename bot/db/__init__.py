@@ -53,9 +53,13 @@ def dialect_insert(session: AsyncSession, model: type[Any]) -> postgresql.Insert
 class Database:
     """One engine and its session factory; `transaction()` is the unit of work."""
 
-    def __init__(self, url: str | URL, *, echo: bool = False) -> None:
+    def __init__(self, url: str | URL) -> None:
         self.url = make_url(url)
-        kwargs: dict[str, Any] = {"echo": echo}
+        # A statement's values are customers' names, addresses and phone numbers: they stay out
+        # of error messages (and so out of logged tracebacks) and out of DATABASE_ECHO's lines,
+        # which bot.logs turns on by logger level rather than with create_engine's echo (that
+        # adds a handler of SQLAlchemy's own, printing lines of another shape).
+        kwargs: dict[str, Any] = {"hide_parameters": True}
         if self.is_sqlite:
             kwargs["async_creator"] = sqlite_driver.connector(
                 self.url, timeout=SQLITE_BUSY_TIMEOUT_S

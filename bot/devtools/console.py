@@ -156,7 +156,7 @@ async def open_console(
     """The shop running against an in-process emulator; yields the console and the number of
     demo products loaded into an empty shop. `language` is the customer's Telegram app's
     (DEFAULT_LANGUAGE when not given)."""
-    database = Database(settings.database_url, echo=settings.database_echo)
+    database = Database(settings.database_url)
     try:
         stocked = await prepare_database(database, media_dir=settings.media_path)
         await _enrol(database, user_id, name, admin)

@@ -135,8 +135,10 @@ async def _deliver(
 async def _give_up(
     database: Database, delivery: Delivery, error: str, admin_chat_ids: Sequence[int]
 ) -> None:
-    """A row that cannot be put into words fails alone: no retry would change it."""
-    log.error("outbox message %s cannot be rendered: %s", delivery.id, error)
+    """A row that cannot be put into words fails alone: no retry would change it. The error
+    quotes the notice's parameters (a customer's name, an address), so it is kept on the row
+    and told to the admins, but not logged."""
+    log.error("outbox message %s (%s) cannot be rendered", delivery.id, delivery.notice.message_key)
     async with database.transaction() as session:
         gave_up = await outbox.give_up(session, message_id=delivery.id, error=error)
         await _tell_admins(session, [gave_up], admin_chat_ids)
@@ -182,7 +184,7 @@ async def _tell_admins(
 ) -> None:
     """Alerts that fail themselves are not alerted about: that could go on forever."""
     for message in gave_up:
-        log.error("outbox message %s given up: %s", message.id, message.error)
+        log.error("outbox message %s (%s) given up", message.id, message.message_key)
         if not message.message_key.startswith(ADMIN_NOTICES):
             await notifications.alert_undelivered(
                 session,

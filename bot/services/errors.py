@@ -16,11 +16,21 @@ class ShopError(Exception):
         self.params = params
 
     def __str__(self) -> str:
-        """For logs: the code and its parameters."""
+        """For logs: the code and its parameters, numbers as they are and any other value by its
+        length only, since it may be what a person wrote (an address, a phone number)."""
         if not self.params:
             return self.code
-        details = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
+        details = ", ".join(f"{name}={_loggable(value)}" for name, value in self.params.items())
         return f"{self.code} ({details})"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self})"
+
+
+def _loggable(value: object) -> str:
+    if value is None or isinstance(value, int | float):  # bool is an int
+        return repr(value)
+    return f"<{len(str(value))} characters>"
 
 
 class NotFound(ShopError):

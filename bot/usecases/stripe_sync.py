@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from structlog.contextvars import bound_contextvars
+
 from bot.db import Database
 from bot.models import utcnow
 from bot.payments import stripe_events
@@ -46,13 +48,16 @@ async def sync_stripe_events(
     )
     applied = waiting = 0
     for event in events:
-        try:
-            result = await apply_stripe_event(
-                database, gateway, event=event, admin_chat_ids=admin_chat_ids
-            )
-        except ShopError as error:  # unusable, as the webhook would answer 400
-            log.warning("Stripe event %s not applied: %s", event.get("id"), error)
-            continue
+        # Every line logged while an event is applied names it, as the webhook's lines do.
+        context = {"stripe_event_id": event.get("id"), "stripe_event_type": event.get("type")}
+        with bound_contextvars(**context):
+            try:
+                result = await apply_stripe_event(
+                    database, gateway, event=event, admin_chat_ids=admin_chat_ids
+                )
+            except ShopError as error:  # unusable, as the webhook would answer 400
+                log.warning("Stripe event %s not applied: %s", event.get("id"), error)
+                continue
         waiting += result is EventResult.TOO_EARLY
         applied += result not in _NO_EFFECT
     return SyncResult(len(events), applied, waiting)

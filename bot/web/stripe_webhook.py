@@ -9,6 +9,7 @@ from typing import Any
 
 import stripe
 from aiohttp import web
+from structlog.contextvars import bound_contextvars
 
 from bot.services.errors import ShopError
 from bot.usecases.payments import EventResult, apply_stripe_event
@@ -41,6 +42,12 @@ async def stripe_webhook(request: web.Request) -> web.Response:
     event = _parse(body)
     if event is None:
         return reply(400, error="malformed event")
+    # Every line logged while the event is applied names it.
+    with bound_contextvars(stripe_event_id=event["id"], stripe_event_type=event["type"]):
+        return await _apply(request, event)
+
+
+async def _apply(request: web.Request, event: dict[str, Any]) -> web.Response:
     try:
         result = await apply_stripe_event(
             request.app[DATABASE],
