@@ -35,8 +35,9 @@ TIERS: tuple[tuple[str, ...], ...] = (
     ("bot.payments",),
     ("bot.services",),
     ("bot.models", "bot.db"),
-    # the leaves: money values, settings, and the domain errors every layer raises or catches
-    ("bot.money", "bot.config", "bot.languages", "bot.services.errors"),
+    # the leaves: money values, settings, the domain errors every layer raises or catches, and
+    # the metrics every layer may record into
+    ("bot.money", "bot.config", "bot.languages", "bot.services.errors", "bot.metrics"),
 )
 
 # What the inner layers must never import, whatever their tier (prefixes of module names).
