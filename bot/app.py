@@ -16,6 +16,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import BaseRequest, HTTPXRequest
 
 # Importing a feature module registers its commands, buttons, screens and steps.
 import bot.handlers.addresses
@@ -44,6 +45,7 @@ import bot.handlers.start
 from bot import languages, texts
 from bot.botapi.concurrency import PerChatUpdateProcessor, UpdateBacklog
 from bot.botapi.flood import FloodGate
+from bot.botapi.metering import MeteredRequest
 from bot.botapi.rate_limiter import ShopRateLimiter
 from bot.botapi.transport import AiohttpRequest
 from bot.config import Settings
@@ -59,6 +61,7 @@ from bot.handlers.router import (
     dispatch_photo,
     dispatch_text,
 )
+from bot.metrics import ShopMetrics
 from bot.services.search import CatalogSearch
 from bot.texts.i18n import _, using_language
 
@@ -84,7 +87,9 @@ def build_application(
     *,
     token: str | None = None,
     catalog: CatalogSearch | None = None,
+    metrics: ShopMetrics | None = None,
 ) -> ShopApplication:
+    """With `metrics`, Bot API requests and updates are counted, and searches timed."""
     secret = settings.telegram_bot_token
     bot_token = token or (secret.get_secret_value() if secret else None)
     if not bot_token:
@@ -108,21 +113,30 @@ def build_application(
                     burst=settings.flood_burst, per_second=settings.flood_updates_per_second
                 ),
                 on_flood=ask_to_slow_down,
+                metrics=metrics,
             )
         )
         .update_queue(_update_backlog(settings.max_queued_updates))
+        .request(_transport(settings, 256, metrics))
+        .get_updates_request(_transport(settings, 1, metrics))
     )
-    if settings.telegram_http_transport == "aiohttp":
-        # PTB's own sizes: many calls at once, and one connection for the single long poll.
-        builder = builder.request(AiohttpRequest(connection_pool_size=256)).get_updates_request(
-            AiohttpRequest(connection_pool_size=1)
-        )
     application: ShopApplication = builder.build()
     application.bot_data.db = database
-    application.bot_data.catalog = catalog or CatalogSearch()
+    application.bot_data.catalog = catalog or CatalogSearch(metrics=metrics)
     application.bot_data.settings = settings
+    application.bot_data.metrics = metrics
     register_handlers(application)
     return application
+
+
+def _transport(settings: Settings, connections: int, metrics: ShopMetrics | None) -> BaseRequest:
+    """PTB's own pool sizes: many calls at once, and one connection for the single long poll."""
+    request: BaseRequest
+    if settings.telegram_http_transport == "aiohttp":
+        request = AiohttpRequest(connection_pool_size=connections)
+    else:
+        request = HTTPXRequest(connection_pool_size=connections)
+    return request if metrics is None else MeteredRequest(request, metrics)
 
 
 def _update_backlog(max_updates: int) -> UpdateBacklog:

@@ -76,7 +76,7 @@ async def _serve(settings: Settings) -> None:
                     await stop.wait()
                     log.info("Stopping…")
     except WebServerError as error:
-        log.error("%s. Set WEB_HOST and WEB_PORT to a free address.", error)
+        log.error("%s. Set WEB_HOST and WEB_PORT (and METRICS_PORT) to free ones.", error)
         raise SystemExit(1) from None
     except ShopStopped:
         log.info("Stopped before Telegram could be reached.")

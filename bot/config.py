@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     bot_username: str | None = None
     max_webhook_body_bytes: int = Field(default=256 * 1024, ge=1024)
 
+    # Prometheus metrics: GET /metrics on the web server, or on METRICS_PORT (on WEB_HOST) alone,
+    # so the shop's public port need not expose them. Off: no route, nothing listening.
+    metrics_enabled: bool = False
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_admin_ids(cls, value: object) -> object:
@@ -131,6 +136,12 @@ class Settings(BaseSettings):
     def _empty_token_is_none(cls, value: object) -> object:
         return value or None
 
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _empty_port_is_none(cls, value: object) -> object:
+        # `METRICS_PORT=` in .env means unset; 0 stays 0 (a free port, as for WEB_PORT).
+        return None if value == "" else value
+
     @field_validator("stripe_api_base", "webhook_url")
     @classmethod
     def _base_url(cls, value: str | None) -> str | None:
@@ -167,6 +178,8 @@ class Settings(BaseSettings):
             raise ValueError(
                 "WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET, or anyone could post updates"
             )
+        if self.metrics_enabled and self.metrics_port and self.metrics_port == self.web_port:
+            raise ValueError("METRICS_PORT must differ from WEB_PORT (or be unset to share it)")
         return self
 
     @property

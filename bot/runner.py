@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
 from sqlalchemy import select
 from telegram import Update
 from telegram.error import NetworkError
@@ -24,12 +25,15 @@ from bot.db import Database
 from bot.db.migrate import upgrade_async
 from bot.devtools.demo_catalog import seed_demo
 from bot.jobs.background import BackgroundJobs
+from bot.jobs.outbox_delivery import backlog as outbox_backlog
+from bot.metrics import ShopMetrics
 from bot.models import Product
 from bot.payments.stripe_gateway import StripeGateway
 from bot.services.search import CatalogSearch
 from bot.web import (
     TELEGRAM_WEBHOOK_PATH,
     TelegramUpdateHandler,
+    create_metrics_app,
     create_web_app,
     server_url,
     start_web_server,
@@ -73,17 +77,31 @@ async def running_shop(
     be reached; reaching Telegram is retried with backoff until `stop` is set (ShopStopped).
     `jobs` runs outbox delivery and order expiry in the background; either way
     `bot_data.jobs` can run a round on demand, which is how tests drive them.
+    With METRICS_ENABLED the shop keeps metrics of its own (`bot_data.metrics`), recorded
+    into by `database` too while it runs, and served with the web server, or on
+    METRICS_PORT (its URL in `bot_data.metrics_url`).
     """
-    application = build_application(settings, database, token=token, catalog=catalog)
+    metrics = ShopMetrics() if settings.metrics_enabled else None
+    application = build_application(
+        settings, database, token=token, catalog=catalog, metrics=metrics
+    )
     webhook_mode = settings.webhook_url is not None
     async with contextlib.AsyncExitStack() as stack:
+        if metrics is not None:
+            await _keep_metrics(stack, application, settings, database, metrics)
+            if settings.metrics_port is None and not (web or webhook_mode):
+                log.warning("no web server runs here to serve /metrics; set METRICS_PORT")
+        elif settings.metrics_port is not None:
+            log.warning("METRICS_PORT is set but METRICS_ENABLED is off: no metrics are served")
         gateway = _chat_gateway(settings)
         if gateway is not None:
             stack.push_async_callback(gateway.close)
         application.bot_data.stripe_gateway = gateway
         if web or webhook_mode:
             handler = _update_queuer(application) if webhook_mode else None
-            application.bot_data.web_url = await _serve_web(stack, settings, database, handler)
+            application.bot_data.web_url = await _serve_web(
+                stack, settings, database, handler, metrics
+            )
         # The bot's HTTP sessions open before it reaches Telegram: closed even if it never does.
         stack.push_async_callback(application.bot.shutdown)
         await _reach_telegram(application.initialize, stop, first_retry_s)
@@ -147,14 +165,42 @@ async def _serve_web(
     settings: Settings,
     database: Database,
     handler: TelegramUpdateHandler | None,
+    metrics: ShopMetrics | None,
 ) -> str:
     # No gateway is passed: the web app makes its own, with the short timeout a webhook needs.
-    app = create_web_app(database=database, settings=settings, telegram_update_handler=handler)
+    app = create_web_app(
+        database=database, settings=settings, telegram_update_handler=handler, metrics=metrics
+    )
+    return await _listen(stack, app, settings.web_host, settings.web_port)
+
+
+async def _keep_metrics(
+    stack: contextlib.AsyncExitStack,
+    application: ShopApplication,
+    settings: Settings,
+    database: Database,
+    metrics: ShopMetrics,
+) -> None:
+    """The database records into this shop's metrics while it runs (its transactions, and the
+    orders they place, pay and cancel); the outbox is read at each scrape."""
+    previous, database.metrics = database.metrics, metrics
+    stack.callback(setattr, database, "metrics", previous)
+    metrics.read_outbox_with(lambda: outbox_backlog(database))
+    if settings.metrics_port is not None:
+        application.bot_data.metrics_url = await _listen(
+            stack, create_metrics_app(metrics), settings.web_host, settings.metrics_port
+        )
+
+
+async def _listen(
+    stack: contextlib.AsyncExitStack, app: web.Application, host: str, port: int
+) -> str:
+    """Serves `app` until the stack closes; returns its base URL."""
     try:
-        runner = await start_web_server(app, settings.web_host, settings.web_port)
+        runner = await start_web_server(app, host, port)
     except OSError as error:
-        where = f"{settings.web_host}:{settings.web_port}"
-        raise WebServerError(f"cannot listen on {where}: {error.strerror or error}") from error
+        reason = error.strerror or error
+        raise WebServerError(f"cannot listen on {host}:{port}: {reason}") from error
     stack.push_async_callback(stop_web_server, runner)
     return server_url(runner)
 

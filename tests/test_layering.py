@@ -35,9 +35,16 @@ TIERS: tuple[tuple[str, ...], ...] = (
     ("bot.payments",),
     ("bot.services",),
     ("bot.models", "bot.db"),
-    # the leaves: money values, settings, the logging set-up, and the domain errors every layer
-    # raises or catches
-    ("bot.money", "bot.config", "bot.logs", "bot.languages", "bot.services.errors"),
+    # the leaves: money values, settings, the logging set-up, the domain errors every layer
+    # raises or catches, and the metrics every layer may record into
+    (
+        "bot.money",
+        "bot.config",
+        "bot.logs",
+        "bot.languages",
+        "bot.services.errors",
+        "bot.metrics",
+    ),
 )
 
 # What the inner layers must never import, whatever their tier (prefixes of module names).

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 import structlog
@@ -19,6 +21,8 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.botapi.flood import FloodGate, Verdict
+from bot.botapi.metering import update_kind
+from bot.metrics import ShopMetrics
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +33,26 @@ FloodNotice = Callable[[Update], Awaitable[None]]
 # More only lengthens the event loop's queue: each database round trip of every update then
 # waits behind all the others, and a slow few end up waiting seconds (bench/updates.py).
 MAX_CONCURRENT_UPDATES = 64
+
+
+class _Handling:
+    """The update this task is handling, as far as its metrics go."""
+
+    __slots__ = ("failed",)
+
+    def __init__(self) -> None:
+        self.failed = False
+
+
+# Set while an update is handled: python-telegram-bot runs its error handler in the same task.
+_HANDLING: ContextVar[_Handling | None] = ContextVar("shopbot_handling", default=None)
+
+
+def handling_failed() -> None:
+    """Called by the error handler: the update this task is handling counts as an error."""
+    handling = _HANDLING.get()
+    if handling is not None:
+        handling.failed = True
 
 
 class _Turns:
@@ -43,9 +67,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Updates from different chats run concurrently; one chat's run one at a time, in the
     order Telegram sent them. Updates without a chat or user (rare) run at once. With a
     `flood_gate`, a chat past its limit has its updates dropped unhandled, and `on_flood`
-    tells it once per flood."""
+    tells it once per flood. With `metrics`, each update is counted and timed."""
 
-    __slots__ = ("_flood_gate", "_on_flood", "_turns")
+    __slots__ = ("_flood_gate", "_metrics", "_on_flood", "_turns")
 
     def __init__(
         self,
@@ -53,11 +77,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         *,
         flood_gate: FloodGate | None = None,
         on_flood: FloodNotice | None = None,
+        metrics: ShopMetrics | None = None,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self._turns: dict[int, _Turns] = {}
         self._flood_gate = flood_gate
         self._on_flood = on_flood
+        self._metrics = metrics
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         # Every line logged while the update is handled, by its handlers, the error handler or
@@ -70,11 +96,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     async def _process(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _sender(update)
         if key is None:
-            await coroutine
+            await self._handle(update, coroutine)
             return
         if self._flood_gate is not None:
             verdict = self._flood_gate.admit(key)
             if verdict is not Verdict.ALLOW:
+                if self._metrics is not None:
+                    self._metrics.updates.labels(update_kind(update), "dropped").inc()
                 await self._drop(update, coroutine, warn=verdict is Verdict.DROP_AND_WARN)
                 return
         turns = self._turns.get(key)
@@ -89,13 +117,32 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                     coroutine.close()
                 raise
             try:
-                await coroutine
+                await self._handle(update, coroutine)
             finally:
                 turns.lock.release()
         finally:
             turns.queued -= 1
             if not turns.queued:
                 del self._turns[key]
+
+    async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
+        metrics = self._metrics
+        if metrics is None:
+            await coroutine
+            return
+        handling = _Handling()
+        token = _HANDLING.set(handling)
+        started = time.perf_counter()
+        try:
+            await coroutine
+        except BaseException:  # cancelled as the shop stopped: it did not finish
+            handling.failed = True
+            raise
+        finally:
+            _HANDLING.reset(token)
+            kind = update_kind(update)
+            metrics.update_seconds.labels(kind).observe(time.perf_counter() - started)
+            metrics.updates.labels(kind, "error" if handling.failed else "ok").inc()
 
     async def _drop(self, update: object, coroutine: Awaitable[Any], *, warn: bool) -> None:
         if inspect.iscoroutine(coroutine):

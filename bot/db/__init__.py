@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -18,8 +19,14 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.db import sqlite_driver
+from bot.metrics import ShopMetrics
 
 SQLITE_BUSY_TIMEOUT_S = 30
+# session.info key: what to record in the shop's metrics once the session's transaction commits.
+_ON_COMMIT = "shopbot.on_commit"
+
+# Records a committed change (an order placed, paid…) in the shop's metrics.
+Record = Callable[[ShopMetrics], None]
 
 
 def _configure_sqlite(engine: AsyncEngine, *, immediate: bool) -> None:
@@ -50,11 +57,21 @@ def dialect_insert(session: AsyncSession, model: type[Any]) -> postgresql.Insert
     return sqlite.insert(model)
 
 
+def on_commit(session: AsyncSession, record: Record) -> None:
+    """`record` the shop's metrics once this session's transaction has committed: never for a
+    change that rolls back, and not at all while no shop records metrics on the database."""
+    session.info.setdefault(_ON_COMMIT, []).append(record)
+
+
 class Database:
-    """One engine and its session factory; `transaction()` is the unit of work."""
+    """One engine and its session factory; `transaction()` is the unit of work.
+
+    `metrics`, set by the shop running on this database when METRICS_ENABLED is on, times
+    every transaction and receives what services record with `on_commit`."""
 
     def __init__(self, url: str | URL) -> None:
         self.url = make_url(url)
+        self.metrics: ShopMetrics | None = None
         # A statement's values are customers' names, addresses and phone numbers: they stay out
         # of error messages (and so out of logged tracebacks) and out of DATABASE_ECHO's lines,
         # which bot.logs turns on by logger level rather than with create_engine's echo (that
@@ -85,8 +102,14 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Commit when the block ends normally, roll everything back when it raises."""
-        async with self._writer_turn(), self.sessionmaker() as session, session.begin():
-            yield session
+        started = time.perf_counter()
+        try:
+            async with self._writer_turn(), self.sessionmaker() as session:
+                async with session.begin():
+                    yield session
+                self._committed(session)
+        finally:
+            self._timed("write", started)
 
     @asynccontextmanager
     async def _writer_turn(self) -> AsyncIterator[None]:
@@ -120,8 +143,25 @@ class Database:
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
         """A session for reads only: on SQLite it never queues behind writers."""
-        async with self.read_sessionmaker() as session, session.begin():
-            yield session
+        started = time.perf_counter()
+        try:
+            async with self.read_sessionmaker() as session:
+                async with session.begin():
+                    yield session
+                self._committed(session)
+        finally:
+            self._timed("read", started)
+
+    def _committed(self, session: AsyncSession) -> None:
+        records: list[Record] = session.info.pop(_ON_COMMIT, [])
+        if self.metrics is not None:
+            for record in records:
+                record(self.metrics)
+
+    def _timed(self, kind: str, started: float) -> None:
+        if self.metrics is not None:
+            elapsed = time.perf_counter() - started
+            self.metrics.db_transaction_seconds.labels(kind).observe(elapsed)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

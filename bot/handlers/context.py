@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.db import Database
+from bot.metrics import ShopMetrics
 from bot.services.search import CatalogSearch
 from bot.texts.i18n import negotiate, set_language
 from bot.usecases import roles
@@ -27,6 +28,10 @@ class BotData:
         self.db: Database | None = None
         self.catalog: CatalogSearch | None = None
         self.settings: Settings | None = None
+        # The shop's metrics with METRICS_ENABLED, and where they are served on a port of
+        # their own (METRICS_PORT); otherwise GET /metrics on the web server.
+        self.metrics: ShopMetrics | None = None
+        self.metrics_url: str | None = None
         # Set by bot.runner while the shop runs: the chat's Stripe client (with a Stripe key),
         # the background jobs, and where the web server listens (when it does).
         self.stripe_gateway: StripeGateway | None = None

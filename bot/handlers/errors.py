@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot import texts
+from bot.botapi.concurrency import handling_failed
 from bot.handlers.context import ShopContext
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def _kind(update: Update) -> str:
 
 async def on_error(update: object, context: ShopContext) -> None:
     log.error("failed to handle %s", describe(update), exc_info=context.error)
+    handling_failed()
     if not isinstance(update, Update):
         return
     try:

@@ -15,6 +15,8 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.db import Database
 from bot.languages import SOURCE
+from bot.metrics import OutboxBacklog
+from bot.models import utcnow
 from bot.services import notifications, outbox
 from bot.services import user as users
 from bot.services.errors import NotFound
@@ -62,6 +64,14 @@ async def deliver_due(
             log.exception("outbox message %s failed unexpectedly", delivery.id)
             await _retry_quietly(database, delivery, repr(error), admin_chat_ids)
     return sent
+
+
+async def backlog(database: Database) -> OutboxBacklog:
+    """What waits to be sent, by every instance, for the metrics."""
+    async with database.reading() as session:
+        found = await outbox.backlog(session)
+    age = (utcnow() - found.oldest).total_seconds() if found.oldest is not None else 0.0
+    return OutboxBacklog(found.pending, max(age, 0.0))
 
 
 class Failure(enum.Enum):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from bot.db import on_commit
 from bot.models import (
     ALLOWED_TRANSITIONS,
     Address,
@@ -61,6 +62,7 @@ async def place_order(
     )
     set_committed_value(cart, "items", [])
     await session.flush()
+    on_commit(session, lambda metrics: metrics.order_placed(currency))
     return await _load_order(session, order.id)
 
 
@@ -336,6 +338,7 @@ async def _apply(
     if to is OrderStatus.CANCELLED:
         await _return_stock(session, order.items)
     order.status = to
+    _count(session, order, to)
     change = OrderStatusChange(from_status=current, to_status=to, actor=actor, note=note)
     if "history" in inspect(order).unloaded:  # locked without its lines and history
         change.order_id = order.id
@@ -343,6 +346,15 @@ async def _apply(
     else:
         order.history.append(change)
     await session.flush()
+
+
+def _count(session: AsyncSession, order: Order, to: OrderStatus) -> None:
+    """Every path to paid or cancelled comes through here, so each is counted once it commits."""
+    currency, total = order.currency, order.total
+    if to is OrderStatus.PAID:
+        on_commit(session, lambda metrics: metrics.order_paid(currency, total))
+    elif to is OrderStatus.CANCELLED:
+        on_commit(session, lambda metrics: metrics.order_cancelled(currency))
 
 
 async def _return_stock(session: AsyncSession, items: Iterable[OrderItem]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import dialect_insert
@@ -74,6 +74,25 @@ class GaveUp:
     chat_id: int
     message_key: str
     error: str
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    pending: int
+    oldest: datetime | None  # when the oldest pending message was queued
+
+
+async def backlog(session: AsyncSession) -> Backlog:
+    """Messages not yet sent (due or waiting for a retry): one aggregate over the pending rows,
+    found through the (status, next_attempt_at) index, which sent rows never bloat."""
+    pending, oldest = (
+        await session.execute(
+            select(func.count(), func.min(OutboxMessage.created_at)).where(
+                OutboxMessage.status == OutboxStatus.PENDING
+            )
+        )
+    ).one()
+    return Backlog(pending, oldest)
 
 
 async def claim_due(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import re
+import time
 import unicodedata
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
@@ -26,6 +27,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.metrics import ShopMetrics
 from bot.models import (
     CatalogRevision,
     Category,
@@ -380,20 +382,26 @@ class CatalogSearch:
 
     Each query reads the catalogue revision (one primary-key lookup) and rebuilds the index
     only when it moved, so changes made by this or any other process show up at once.
+    With `metrics`, each search is timed.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, metrics: ShopMetrics | None = None) -> None:
         self._index = SearchIndex.build(())
         self._revision: int | None = None
         self._lock = asyncio.Lock()
+        self.metrics = metrics
 
     async def search(
         self, session: AsyncSession, query: str, *, page: int = 1, per_page: int = 8
     ) -> Page[SearchHit]:
         check_page(page, per_page)
         text = clean_query(query)
+        started = time.perf_counter()
         index = await self._current_index(session)
-        return index.page(text, page=page, per_page=per_page)
+        found = index.page(text, page=page, per_page=per_page)
+        if self.metrics is not None:
+            self.metrics.search_seconds.observe(time.perf_counter() - started)
+        return found
 
     async def _current_index(self, session: AsyncSession) -> SearchIndex:
         if session.info.get(CATALOG_CHANGED):

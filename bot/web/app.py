@@ -11,15 +11,18 @@ from sqlalchemy import text
 
 from bot.config import Settings
 from bot.db import Database
+from bot.metrics import ShopMetrics
 from bot.payments.stripe_gateway import StripeGateway
 from bot.web.common import (
     DATABASE,
     GATEWAY,
+    METRICS,
     SETTINGS,
     TELEGRAM_HANDLER,
     TelegramUpdateHandler,
     reply,
 )
+from bot.web.metrics import add_metrics_route
 from bot.web.stripe_webhook import stripe_webhook
 from bot.web.telegram_webhook import telegram_webhook
 
@@ -37,9 +40,11 @@ def create_web_app(
     settings: Settings,
     telegram_update_handler: TelegramUpdateHandler | None = None,
     stripe_gateway: StripeGateway | None = None,
+    metrics: ShopMetrics | None = None,
 ) -> web.Application:
     """Without a gateway one is made from STRIPE_SECRET_KEY (and closed with the app); it is
-    only used to look up a card the customer asked to save."""
+    only used to look up a card the customer asked to save. With `metrics`, webhook requests
+    are counted, and GET /metrics serves them unless METRICS_PORT does."""
     app = web.Application(
         client_max_size=settings.max_webhook_body_bytes, middlewares=[_hide_internals]
     )
@@ -47,11 +52,14 @@ def create_web_app(
     app[SETTINGS] = settings
     app[TELEGRAM_HANDLER] = telegram_update_handler
     app[GATEWAY] = stripe_gateway
+    app[METRICS] = metrics
     if stripe_gateway is None and settings.stripe_secret_key is not None:
         app.cleanup_ctx.append(_own_gateway)
     app.router.add_post(STRIPE_WEBHOOK_PATH, stripe_webhook)
     app.router.add_post(TELEGRAM_WEBHOOK_PATH, telegram_webhook)
     app.router.add_get(HEALTH_PATH, healthz)
+    if metrics is not None and settings.metrics_port is None:
+        add_metrics_route(app, metrics)
     return app
 
 

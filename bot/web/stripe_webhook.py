@@ -11,43 +11,56 @@ import stripe
 from aiohttp import web
 from structlog.contextvars import bound_contextvars
 
+from bot.payments.stripe_events import HANDLED_TYPES
 from bot.services.errors import ShopError
 from bot.usecases.payments import EventResult, apply_stripe_event
 from bot.web.common import (
     DATABASE,
     GATEWAY,
+    OTHER_TYPE,
     SETTINGS,
     BodyRejected,
+    WebhookEvent,
     parse_json,
     read_json_body,
     reply,
+    webhook_event,
 )
 
 log = logging.getLogger(__name__)
 
+PROVIDER = "stripe"
 # Stripe's default: a signature older than five minutes may be a replay.
 TOLERANCE_S = stripe.Webhook.DEFAULT_TOLERANCE
 
 
 async def stripe_webhook(request: web.Request) -> web.Response:
+    async with webhook_event(request, PROVIDER) as seen:
+        return await _receive(request, seen)
+
+
+async def _receive(request: web.Request, seen: WebhookEvent) -> web.Response:
     secret = request.app[SETTINGS].stripe_webhook_secret
     if secret is None:
-        return reply(503, error="stripe webhooks are not configured")
+        return seen.answer("unconfigured", 503, error="stripe webhooks are not configured")
     try:
         body = await read_json_body(request)
     except BodyRejected as rejected:
+        seen.outcome = "rejected"
         return rejected.response
     if not _signed(body, request.headers.get("Stripe-Signature"), secret.get_secret_value()):
-        return reply(400, error="invalid signature")
+        return seen.answer("bad_signature", 400, error="invalid signature")
     event = _parse(body)
     if event is None:
-        return reply(400, error="malformed event")
+        return seen.answer("malformed", 400, error="malformed event")
+    # Signed by Stripe, so the type is Stripe's: one of the few the shop handles, or "other".
+    seen.type = event["type"] if event["type"] in HANDLED_TYPES else OTHER_TYPE
     # Every line logged while the event is applied names it.
     with bound_contextvars(stripe_event_id=event["id"], stripe_event_type=event["type"]):
-        return await _apply(request, event)
+        return await _apply(request, event, seen)
 
 
-async def _apply(request: web.Request, event: dict[str, Any]) -> web.Response:
+async def _apply(request: web.Request, event: dict[str, Any], seen: WebhookEvent) -> web.Response:
     try:
         result = await apply_stripe_event(
             request.app[DATABASE],
@@ -57,8 +70,9 @@ async def _apply(request: web.Request, event: dict[str, Any]) -> web.Response:
         )
     except ShopError as error:  # the event itself is unusable; retrying will not help
         log.warning("Stripe event %s refused: %s", event.get("id"), error)
-        return reply(400, error="malformed event")
+        return seen.answer("refused", 400, error="malformed event")
     log.info("Stripe event %s (%s): %s", event["id"], event["type"], result.value)
+    seen.outcome = result.value
     if result is EventResult.TOO_EARLY:  # not recorded: Stripe's next delivery applies it
         return reply(409, error="the payment this event is about has not arrived yet")
     return reply(200, received=True)

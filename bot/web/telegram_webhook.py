@@ -7,39 +7,49 @@ import logging
 
 from aiohttp import web
 
+from bot.botapi.metering import raw_update_kind
 from bot.web.common import (
     SETTINGS,
     TELEGRAM_HANDLER,
     BodyRejected,
+    WebhookEvent,
     parse_json,
     read_json_body,
-    reply,
+    webhook_event,
 )
 
 log = logging.getLogger(__name__)
 
+PROVIDER = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 async def telegram_webhook(request: web.Request) -> web.Response:
+    async with webhook_event(request, PROVIDER) as seen:
+        return await _receive(request, seen)
+
+
+async def _receive(request: web.Request, seen: WebhookEvent) -> web.Response:
     if not _authentic(request):
-        return reply(403, error="forbidden")
+        return seen.answer("forbidden", 403, error="forbidden")
     handler = request.app[TELEGRAM_HANDLER]
     if handler is None:
-        return reply(503, error="not accepting updates")
+        return seen.answer("unavailable", 503, error="not accepting updates")
     try:
         body = await read_json_body(request)
     except BodyRejected as rejected:
+        seen.outcome = "rejected"
         return rejected.response
     try:
         update = parse_json(body)
     except ValueError:
-        return reply(400, error="malformed JSON")
+        return seen.answer("malformed", 400, error="malformed JSON")
     if not isinstance(update, dict):
-        return reply(400, error="malformed update")
+        return seen.answer("malformed", 400, error="malformed update")
+    seen.type = raw_update_kind(update)
     if not await handler(update):  # starting or stopping: Telegram delivers it again later
-        return reply(503, error="not accepting updates yet")
-    return reply(200, ok=True)
+        return seen.answer("unavailable", 503, error="not accepting updates yet")
+    return seen.answer("accepted", 200, ok=True)
 
 
 def _authentic(request: web.Request) -> bool:
