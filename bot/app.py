@@ -19,6 +19,7 @@ from telegram.ext import (
 
 # Importing a feature module registers its commands, buttons, screens and steps.
 import bot.handlers.addresses
+import bot.handlers.admin.backup
 import bot.handlers.admin.broadcast
 import bot.handlers.admin.catalog
 import bot.handlers.admin.catalog_io
