@@ -20,6 +20,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 # Importing a feature module registers its commands, buttons, screens and steps.
 import bot.handlers.addresses
+import bot.handlers.admin.backup
 import bot.handlers.admin.broadcast
 import bot.handlers.admin.catalog
 import bot.handlers.admin.catalog_io

@@ -4,22 +4,33 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import shlex
 import sys
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
 
 from bot.config import Settings, get_settings
 from bot.db import Database
+from bot.db.lock import DatabaseBusy, holding
 from bot.db.migrate import upgrade_async
 from bot.logs import configure_logging, set_level
+from bot.services.errors import ShopError
+from bot.texts import backups as backup_texts
 from bot.texts import console as console_texts
 from bot.texts.console import console_language
-from bot.texts.i18n import using_language
+from bot.texts.errors import error_text
+from bot.texts.i18n import _, using_language
 
 log = logging.getLogger("shopbot")
 
 Command = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, None]]
+
+# `shopbot backup` on PostgreSQL: nothing was written (the pg_dump command to run is printed),
+# told apart from a failure (1) so that a scheduled backup does not pass for a made one.
+PG_DUMP_INSTEAD = 3
 
 
 async def _migrate(settings: Settings, arguments: argparse.Namespace) -> None:
@@ -143,6 +154,39 @@ async def _stripe_sync(settings: Settings, arguments: argparse.Namespace) -> Non
     )
 
 
+async def _backup(settings: Settings, arguments: argparse.Namespace) -> None:
+    from bot.usecases.backups import PgDump, take_backup
+
+    with using_language(backup_texts.terminal_language(settings.default_language)):
+        try:
+            made = await take_backup(
+                settings.database_url, backup_dir=settings.backup_path, target=arguments.path
+            )
+        except ShopError as error:
+            _refuse(error)
+        if isinstance(made, PgDump):
+            print(backup_texts.pg_dump(shlex.join(made.command)))
+            raise SystemExit(PG_DUMP_INSTEAD)
+        print(backup_texts.backup_written(made.path, made.size))
+
+
+async def _restore(settings: Settings, arguments: argparse.Namespace) -> None:
+    """Takes the database's lock exclusively itself: refused while anything has it open."""
+    from bot.usecases.backups import restore_backup
+
+    with using_language(backup_texts.terminal_language(settings.default_language)):
+        try:
+            done = await restore_backup(settings.database_url, backup=arguments.path)
+        except ShopError as error:
+            _refuse(error)
+        print(backup_texts.restored(arguments.path, done))
+
+
+def _refuse(error: ShopError) -> NoReturn:
+    print(f"{error_text(error)} {backup_texts.NOTHING_CHANGED}", file=sys.stderr)
+    raise SystemExit(1) from None
+
+
 def _describe(url: str) -> str:
     # Never print credentials from a PostgreSQL URL.
     from sqlalchemy.engine import make_url
@@ -163,16 +207,24 @@ COMMANDS: dict[str, tuple[Command, str]] = {
         _stripe_sync,
         "apply Stripe events the webhook never received (payments, refunds, disputes)",
     ),
+    "backup": (_backup, backup_texts.BACKUP_SUMMARY),
+    "restore": (_restore, backup_texts.RESTORE_SUMMARY),
 }
+# Every command but restore holds the database's lock shared while it runs (bot.db.lock).
+EXCLUSIVE = frozenset({"restore"})
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shopbot", description="A Telegram shop bot.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (_, help_text) in COMMANDS.items():
+    for name, (_command, marked) in COMMANDS.items():
+        with using_language(backup_texts.terminal_language()):
+            help_text = _(marked)  # translated where the words are marked in bot.texts
         command = sub.add_parser(name, help=help_text, description=help_text)
         if name == "console":
             _console_options(command)
+        if name in ("backup", "restore"):
+            _backup_arguments(command, name)
         if name == "stripe-sync":
             command.add_argument(
                 "--days",
@@ -183,6 +235,18 @@ def build_parser() -> argparse.ArgumentParser:
                 help="how far back to look, 1 to 30 days (default 3)",
             )
     return parser
+
+
+def _backup_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    with using_language(backup_texts.terminal_language()):
+        if name == "backup":
+            parser.add_argument(
+                "path", nargs="?", type=Path, metavar="PATH", help=_(backup_texts.BACKUP_PATH)
+            )
+        else:
+            parser.add_argument(
+                "path", type=Path, metavar="PATH", help=_(backup_texts.RESTORE_PATH)
+            )
 
 
 def _console_options(parser: argparse.ArgumentParser) -> None:
@@ -199,11 +263,18 @@ def _console_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
+    handler, _help = COMMANDS[arguments.command]
     settings = get_settings()
     configure_logging(settings)
-    handler, _ = COMMANDS[arguments.command]
+    url = settings.database_url
+    in_use = contextlib.nullcontext() if arguments.command in EXCLUSIVE else holding(url)
     try:
-        asyncio.run(handler(settings, arguments))
+        with in_use:
+            asyncio.run(handler(settings, arguments))
+    except DatabaseBusy:
+        with using_language(backup_texts.terminal_language(settings.default_language)):
+            print(backup_texts.RESTORING, file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0

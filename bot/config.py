@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     # Pictures the shop keeps itself (the demo catalogue's); unset: a "media" folder beside the
     # SQLite file, or in the working directory with another database.
     media_dir: Path | None = None
+    # Where `shopbot backup`, /backup and the daily backups put copies of the SQLite database;
+    # unset: a "backups" folder beside the SQLite file (or in the working directory).
+    backup_dir: Path | None = None
+    # Daily copies of the SQLite database the running shop keeps in BACKUP_DIR (0: none).
+    backup_keep: int = Field(default=0, ge=0)
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -186,10 +191,20 @@ class Settings(BaseSettings):
     def media_path(self) -> Path:
         if self.media_dir is not None:
             return self.media_dir
+        return self._beside_the_database("media")
+
+    @property
+    def backup_path(self) -> Path:
+        if self.backup_dir is not None:
+            return self.backup_dir
+        return self._beside_the_database("backups")
+
+    def _beside_the_database(self, folder: str) -> Path:
+        """A folder beside the SQLite file, or in the working directory with PostgreSQL."""
         url = make_url(self.database_url)
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            return Path(str(url.database)).parent / "media"
-        return Path("media")
+            return Path(str(url.database)).parent / folder
+        return Path(folder)
 
     @property
     def effective_payment_provider(self) -> PaymentBackend:

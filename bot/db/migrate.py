@@ -10,6 +10,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -48,3 +49,11 @@ def _sqlite_turn(database_url: str) -> Iterator[None]:
 async def upgrade_async(database_url: str, revision: str = "head") -> None:
     # env.py runs its own event loop, so it must not run on this one.
     await asyncio.to_thread(upgrade, database_url, revision)
+
+
+def revisions() -> tuple[str, list[str]]:
+    """The newest schema version (head) and every version this code can migrate from."""
+    scripts = ScriptDirectory.from_config(alembic_config(""))
+    head = scripts.get_current_head()
+    assert head is not None, "migrations/ has one head"
+    return head, [script.revision for script in scripts.walk_revisions()]

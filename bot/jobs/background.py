@@ -1,4 +1,5 @@
-"""The shop's background work: delivering the outbox, expiring unpaid orders, broadcasts.
+"""The shop's background work: delivering the outbox, expiring unpaid orders, broadcasts,
+and daily backups of an SQLite database.
 
 Each job is one asyncio task running one round at a time. Several bot instances may run them
 at once: delivery leases the rows it sends, expiry locks each order and broadcasts claim each
@@ -24,6 +25,7 @@ from bot.models import utcnow
 from bot.models.outbox import OutboxMessage, OutboxStatus
 from bot.payments.stripe_gateway import StripeGateway
 from bot.services.errors import PaymentError
+from bot.usecases.backups import DailyBackups, keep_daily_backups
 from bot.usecases.expiry import LATE_PAYMENT_GRACE, expire_unpaid_orders
 from bot.usecases.stripe_sync import SyncResult, sync_stripe_events
 from bot.usecases.stripe_upkeep import Upkeep, settle_with_stripe
@@ -39,6 +41,9 @@ STRIPE_UPKEEP_INTERVAL_S = 30.0
 STRIPE_SYNC_INTERVAL_S = 600.0
 # How often an idle shop looks for a broadcast to send (resumed ones, another instance's).
 BROADCAST_INTERVAL_S = 1.0
+# How often the shop looks for today's backup (with BACKUP_KEEP): a copy is made at the first
+# look of each day (UTC), so one within ten minutes of midnight, or of the shop starting.
+BACKUP_INTERVAL_S = 600.0
 # Long enough for a delivery round to finish: a message sent but not yet marked sent would be
 # sent again once its lease runs out.
 STOP_TIMEOUT_S = 10.0
@@ -104,7 +109,8 @@ class RepeatingJob(Generic[T]):
 
 class BackgroundJobs:
     """Outbox delivery (every second), unpaid-order expiry (every minute), Stripe upkeep
-    (every half minute, with a gateway) and broadcasts (batch after batch while one runs)."""
+    (every half minute, with a gateway), broadcasts (batch after batch while one runs) and,
+    with BACKUP_KEEP on SQLite, a backup a day."""
 
     def __init__(
         self,
@@ -136,6 +142,9 @@ class BackgroundJobs:
             default_language=settings.default_language,
         )
         self.broadcasts = RepeatingJob("broadcasts", self._broadcast, BROADCAST_INTERVAL_S)
+        self._backup_keep = settings.backup_keep
+        self._backup_dir = settings.backup_path
+        self.daily_backup = RepeatingJob("daily backup", self._back_up, BACKUP_INTERVAL_S)
 
     def start(self) -> None:
         self.delivery.start()
@@ -145,8 +154,13 @@ class BackgroundJobs:
             self.stripe_sync.start()
         self.broadcaster.resume()
         self.broadcasts.start()
+        if self._backup_keep and self._database.is_sqlite:
+            self.daily_backup.start()
+        elif self._backup_keep:
+            log.info("BACKUP_KEEP is set, but PostgreSQL is backed up by pg_dump: no daily copies")
 
     async def stop(self) -> None:
+        await self.daily_backup.stop()
         self.broadcaster.interrupt()
         await self.broadcasts.stop()
         await self.stripe_sync.stop()
@@ -216,6 +230,19 @@ class BackgroundJobs:
             log.info("Stripe sync applied %d missed event(s)", synced.applied)
             self.delivery.wake()
         return synced
+
+    async def _back_up(self) -> DailyBackups:
+        done = await keep_daily_backups(
+            self._database.url,
+            backup_dir=self._backup_dir,
+            keep=self._backup_keep,
+            today=utcnow().date(),
+        )
+        if done.made is not None:
+            log.info("Daily backup written to %s", done.made)
+        for removed in done.removed:
+            log.info("Removed the old daily backup %s (BACKUP_KEEP=%d)", removed, self._backup_keep)
+        return done
 
     async def _expire(self) -> list[int]:
         expired = await expire_unpaid_orders(

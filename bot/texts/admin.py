@@ -32,6 +32,7 @@ from bot.services.stats import (
     UsersSummary,
 )
 from bot.texts import MESSAGE_MAX, esc, fit_lines, money
+from bot.texts.backups import file_size
 from bot.texts.i18n import (
     N_,
     _,
@@ -168,6 +169,11 @@ COMMANDS: Mapping[str, CommandHelp] = {
         N_("/stats [days, 1 to {max_days}]"),
         N_("orders, revenue, top products and low stock, with a chart"),
     ),
+    "backup": CommandHelp(
+        N_("Shop"),
+        N_("/backup"),
+        N_("a copy of the shop's database, made while it runs, sent as a file (owners only)"),
+    ),
     "admin": CommandHelp(N_("Admins"), N_("/admin"), N_("this list")),
     "promote": CommandHelp(
         N_("Admins"),
@@ -216,6 +222,14 @@ def demoted(name: str, telegram_id: int) -> str:
     return _("✅ {name} (<code>{telegram_id}</code>) is no longer an admin.").format(
         name=esc(name), telegram_id=telegram_id
     )
+
+
+def backup_caption(taken_at: datetime, size: int) -> str:
+    return _(
+        "💾 The shop's database as of {moment}, {size}. It holds customers' names, addresses "
+        "and orders: keep it private. To put it back, stop the shop and run "
+        "<code>shopbot restore FILE</code> on the server."
+    ).format(moment=date_and_time(taken_at), size=file_size(size))
 
 
 # ---------------------------------------------------------------- insights: stats, reviews, users

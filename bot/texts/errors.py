@@ -358,6 +358,43 @@ ERRORS: dict[str, str] = {
         "A newer /broadcast replaced this preview, and this one can no longer be sent. "
         "Use the buttons under the latest preview."
     ),
+    # --- backups (/backup, and shopbot backup and restore on the server)
+    "backup.owners_only": N_(
+        "Only the shop's owners (ADMIN_IDS) can download the database: it holds every "
+        "customer's address."
+    ),
+    "backup.postgresql": N_(
+        "The shop's database is PostgreSQL, which is backed up on the server with pg_dump, "
+        "not sent here: shopbot backup prints the command to run."
+    ),
+    "backup.too_large": N_(
+        "The database is {size_mb!n} MB, more than the {limit_mb!n} MB Telegram lets a bot "
+        "send. Run shopbot backup on the server instead."
+    ),
+    "backup.no_database": N_("There is no database at {path} to back up."),
+    "backup.exists": N_("{path} already exists: name another file, or a folder."),
+    "restore.postgresql": N_(
+        "shopbot restore puts back a copy of the SQLite database, and this shop's database is "
+        "PostgreSQL: stop the shop and restore the pg_dump file with pg_restore."
+    ),
+    "restore.no_backup": N_("There is no file at {path}."),
+    "restore.same_file": N_("{path} is the shop's database itself: name a backup of it."),
+    "restore.shop_running": N_(
+        "The shop is running on this database (shopbot run, a console, or another shopbot "
+        "command): stop it, then restore."
+    ),
+    "restore.not_sqlite": N_("{path} is not an SQLite database, so it is no backup of the shop."),
+    "restore.damaged": N_(
+        "{path} is damaged: SQLite's integrity check found errors in it. Try another backup."
+    ),
+    "restore.not_a_shop": N_(
+        "{path} is an SQLite database, but not one of this shop: it has no schema version "
+        "(alembic_version)."
+    ),
+    "restore.newer": N_(
+        "{path} comes from a newer version of the shop (schema {revision}): update the shop, "
+        "then restore it."
+    ),
 }
 
 # Codes whose wording depends on a count: code -> (the counted parameter, its plural forms).
