@@ -9,11 +9,14 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
+from pydantic import ValidationError
+
 from bot.config import Settings, get_settings
 from bot.db import Database
 from bot.db.migrate import upgrade_async
 from bot.texts import console as console_texts
 from bot.texts.console import console_language
+from bot.texts.doctor import doctor_language
 from bot.texts.i18n import using_language
 
 log = logging.getLogger("shopbot")
@@ -68,6 +71,7 @@ async def _serve(settings: Settings) -> None:
             stocked = await prepare_database(database, media_dir=settings.media_path)
             if stocked:
                 log.info("The shop was empty: loaded %d demo products.", stocked)
+            await _check_configuration(settings)
             if not stop.is_set():
                 async with running_shop(settings, database, web=True, stop=stop) as application:
                     log.info("The bot is running (%s); Ctrl-C stops it.", _mode(settings))
@@ -82,6 +86,14 @@ async def _serve(settings: Settings) -> None:
     finally:
         await database.dispose()
     log.info("Stopped.")
+
+
+async def _check_configuration(settings: Settings) -> None:
+    """`shopbot doctor`'s warnings and failures in the log, without holding the start up for
+    more than a few seconds; the shop starts whatever they say."""
+    from bot.doctor import START_CHECK_TIMEOUT_S, diagnose, log_findings
+
+    log_findings(await diagnose(settings, timeout_s=START_CHECK_TIMEOUT_S, at_start=True))
 
 
 def _mode(settings: Settings) -> str:
@@ -142,6 +154,36 @@ async def _stripe_sync(settings: Settings, arguments: argparse.Namespace) -> Non
     )
 
 
+async def _doctor(settings: Settings, arguments: argparse.Namespace) -> None:
+    """Every check, one line each, in DEFAULT_LANGUAGE; exits 1 when one of them failed."""
+    from bot.doctor import diagnose, failed, report
+
+    findings = await diagnose(settings)
+    with using_language(doctor_language(settings.default_language)):
+        print(report(findings), flush=True)
+    if failed(findings):
+        raise SystemExit(1)
+
+
+def _unreadable_settings(error: ValidationError) -> int:
+    """The doctor's report when not even the values could be read: one failure each."""
+    from bot.doctor import report
+    from bot.doctor.settings import unreadable, written_language
+
+    with using_language(doctor_language(written_language())):
+        print(report(unreadable(error)), flush=True)
+    return 1
+
+
+def _settings(command: str) -> Settings:
+    if command != "doctor":
+        return get_settings()
+    # The doctor reads settings that break the rules between them, to name each broken one.
+    from bot.doctor.settings import unchecked_settings
+
+    return unchecked_settings()
+
+
 def _describe(url: str) -> str:
     # Never print credentials from a PostgreSQL URL.
     from sqlalchemy.engine import make_url
@@ -161,6 +203,11 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "stripe-sync": (
         _stripe_sync,
         "apply Stripe events the webhook never received (payments, refunds, disputes)",
+    ),
+    "doctor": (
+        _doctor,
+        "check the configuration and that Telegram, Stripe and the database answer; "
+        "exits 1 when a check fails",
     ),
 }
 
@@ -204,7 +251,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per long poll otherwise
     handler, _ = COMMANDS[arguments.command]
     try:
-        asyncio.run(handler(get_settings(), arguments))
+        settings = _settings(arguments.command)
+    except ValidationError as error:
+        if arguments.command != "doctor":
+            raise
+        return _unreadable_settings(error)
+    try:
+        asyncio.run(handler(settings, arguments))
     except KeyboardInterrupt:
         return 130
     return 0

@@ -1,4 +1,5 @@
-"""Apply Alembic migrations from code, for `shopbot migrate` and start-up."""
+"""Apply Alembic migrations from code, for `shopbot migrate` and start-up, and tell how far a
+database is from the latest one, for `shopbot doctor`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import make_url
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -48,3 +52,26 @@ def _sqlite_turn(database_url: str) -> Iterator[None]:
 async def upgrade_async(database_url: str, revision: str = "head") -> None:
     # env.py runs its own event loop, so it must not run on this one.
     await asyncio.to_thread(upgrade, database_url, revision)
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config(""))
+
+
+def head_revisions() -> tuple[str, ...]:
+    """The latest revision of migrations/ (one, while the history stays a line)."""
+    return tuple(_scripts().get_heads())
+
+
+def known_revisions() -> frozenset[str]:
+    """Every revision in migrations/: a database at any other was migrated by a newer shop."""
+    return frozenset(script.revision for script in _scripts().walk_revisions())
+
+
+async def current_revisions(connection: AsyncConnection) -> tuple[str, ...]:
+    """The revisions the database is at; none when it was never migrated."""
+
+    def read(sync: Connection) -> tuple[str, ...]:
+        return tuple(MigrationContext.configure(sync).get_current_heads())
+
+    return await connection.run_sync(read)
