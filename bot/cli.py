@@ -12,6 +12,8 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from pydantic import ValidationError
+
 from bot.config import Settings, get_settings
 from bot.db import Database
 from bot.db.lock import DatabaseBusy, holding
@@ -21,6 +23,7 @@ from bot.services.errors import ShopError
 from bot.texts import backups as backup_texts
 from bot.texts import console as console_texts
 from bot.texts.console import console_language
+from bot.texts.doctor import doctor_language
 from bot.texts.errors import error_text
 from bot.texts.i18n import _, using_language
 
@@ -80,6 +83,7 @@ async def _serve(settings: Settings) -> None:
             stocked = await prepare_database(database, media_dir=settings.media_path)
             if stocked:
                 log.info("The shop was empty: loaded %d demo products.", stocked)
+            await _check_configuration(settings)
             if not stop.is_set():
                 async with running_shop(settings, database, web=True, stop=stop) as application:
                     log.info("The bot is running (%s); Ctrl-C stops it.", _mode(settings))
@@ -94,6 +98,14 @@ async def _serve(settings: Settings) -> None:
     finally:
         await database.dispose()
     log.info("Stopped.")
+
+
+async def _check_configuration(settings: Settings) -> None:
+    """`shopbot doctor`'s warnings and failures in the log, without holding the start up for
+    more than a few seconds; the shop starts whatever they say."""
+    from bot.doctor import START_CHECK_TIMEOUT_S, diagnose, log_findings
+
+    log_findings(await diagnose(settings, timeout_s=START_CHECK_TIMEOUT_S, at_start=True))
 
 
 def _mode(settings: Settings) -> str:
@@ -187,6 +199,36 @@ def _refuse(error: ShopError) -> NoReturn:
     raise SystemExit(1) from None
 
 
+async def _doctor(settings: Settings, arguments: argparse.Namespace) -> None:
+    """Every check, one line each, in DEFAULT_LANGUAGE; exits 1 when one of them failed."""
+    from bot.doctor import diagnose, failed, report
+
+    findings = await diagnose(settings)
+    with using_language(doctor_language(settings.default_language)):
+        print(report(findings), flush=True)
+    if failed(findings):
+        raise SystemExit(1)
+
+
+def _unreadable_settings(error: ValidationError) -> int:
+    """The doctor's report when not even the values could be read: one failure each."""
+    from bot.doctor import report
+    from bot.doctor.settings import unreadable, written_language
+
+    with using_language(doctor_language(written_language())):
+        print(report(unreadable(error)), flush=True)
+    return 1
+
+
+def _settings(command: str) -> Settings:
+    if command != "doctor":
+        return get_settings()
+    # The doctor reads settings that break the rules between them, to name each broken one.
+    from bot.doctor.settings import unchecked_settings
+
+    return unchecked_settings()
+
+
 def _describe(url: str) -> str:
     # Never print credentials from a PostgreSQL URL.
     from sqlalchemy.engine import make_url
@@ -209,6 +251,11 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     ),
     "backup": (_backup, backup_texts.BACKUP_SUMMARY),
     "restore": (_restore, backup_texts.RESTORE_SUMMARY),
+    "doctor": (
+        _doctor,
+        "check the configuration and that Telegram, Stripe and the database answer; "
+        "exits 1 when a check fails",
+    ),
 }
 # Every command but restore holds the database's lock shared while it runs (bot.db.lock).
 EXCLUSIVE = frozenset({"restore"})
@@ -264,10 +311,16 @@ def _console_options(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     handler, _help = COMMANDS[arguments.command]
-    settings = get_settings()
+    try:
+        settings = _settings(arguments.command)
+    except ValidationError as error:
+        if arguments.command != "doctor":
+            raise
+        return _unreadable_settings(error)
     configure_logging(settings)
-    url = settings.database_url
-    in_use = contextlib.nullcontext() if arguments.command in EXCLUSIVE else holding(url)
+    # The doctor only looks: it neither waits for a restore nor creates anything beside the file.
+    free = arguments.command in EXCLUSIVE or arguments.command == "doctor"
+    in_use = contextlib.nullcontext() if free else holding(settings.database_url)
     try:
         with in_use:
             asyncio.run(handler(settings, arguments))

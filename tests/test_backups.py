@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bot.db import Database
 from bot.db.lock import DatabaseBusy, holding
-from bot.db.migrate import alembic_config, revisions, upgrade_async
+from bot.db.migrate import alembic_config, head_revisions, upgrade_async
 from bot.emulator.emulator import BotApiEmulator
 from bot.models import Order, OrderItem, Size
 from bot.runner import running_shop
@@ -243,7 +243,7 @@ async def test_an_older_backup_is_migrated_to_the_current_schema_as_it_is_restor
 
     restored = await restore_backup(shop_db.url, backup=older)
 
-    head, _ = revisions()
+    (head,) = head_revisions()
     assert (restored.revision, restored.head, restored.migrated) == ("9d3f6b2e8a41", head, True)
     with closing(sqlite3.connect(database_file(shop_db))) as now:
         assert now.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]

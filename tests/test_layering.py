@@ -26,7 +26,16 @@ BOT = Path(__file__).resolve().parent.parent / "bot"
 # Top to bottom: a module may import from its own tier or from the tiers below it.
 TIERS: tuple[tuple[str, ...], ...] = (
     # composition: what builds and runs the shop, and the development tools around it
-    ("bot", "bot.__main__", "bot.cli", "bot.runner", "bot.app", "bot.devtools", "bot.emulator"),
+    (
+        "bot",
+        "bot.__main__",
+        "bot.cli",
+        "bot.runner",
+        "bot.app",
+        "bot.doctor",
+        "bot.devtools",
+        "bot.emulator",
+    ),
     # front doors and jobs, with the Telegram plumbing they run on
     ("bot.handlers", "bot.web", "bot.jobs", "bot.botapi"),
     ("bot.keyboards",),

@@ -1,4 +1,5 @@
-"""Apply Alembic migrations from code, for `shopbot migrate` and start-up."""
+"""Apply Alembic migrations from code, for `shopbot migrate` and start-up, and tell how far a
+database is from the latest one, for `shopbot doctor`."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -51,9 +54,24 @@ async def upgrade_async(database_url: str, revision: str = "head") -> None:
     await asyncio.to_thread(upgrade, database_url, revision)
 
 
-def revisions() -> tuple[str, list[str]]:
-    """The newest schema version (head) and every version this code can migrate from."""
-    scripts = ScriptDirectory.from_config(alembic_config(""))
-    head = scripts.get_current_head()
-    assert head is not None, "migrations/ has one head"
-    return head, [script.revision for script in scripts.walk_revisions()]
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config(""))
+
+
+def head_revisions() -> tuple[str, ...]:
+    """The latest revision of migrations/ (one, while the history stays a line)."""
+    return tuple(_scripts().get_heads())
+
+
+def known_revisions() -> frozenset[str]:
+    """Every revision in migrations/: a database at any other was migrated by a newer shop."""
+    return frozenset(script.revision for script in _scripts().walk_revisions())
+
+
+async def current_revisions(connection: AsyncConnection) -> tuple[str, ...]:
+    """The revisions the database is at; none when it was never migrated."""
+
+    def read(sync: Connection) -> tuple[str, ...]:
+        return tuple(MigrationContext.configure(sync).get_current_heads())
+
+    return await connection.run_sync(read)

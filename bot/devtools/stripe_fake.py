@@ -59,6 +59,8 @@ class FakeStripeApi:
     events: list[tuple[dict[str, Any], bool]] = field(default_factory=list)
     base_url: str = ""
     clock: Callable[[], float] = time.time  # Stripe's "now", which tests may move on
+    # The API keys this account has, secret (sk_…) or restricted (rk_…); None: any such key.
+    api_keys: set[str] | None = None
     # Told of every new refund, as Stripe then sends charge.refunded (the console posts it).
     on_refund: Callable[[dict[str, Any]], Coroutine[Any, Any, None]] | None = None
     _told: set[asyncio.Task[None]] = field(default_factory=set)
@@ -370,13 +372,27 @@ class FakeStripeApi:
         self.requests.append(
             RecordedRequest(request.method, request.path, params, dict(request.headers))
         )
-        if not request.headers.get("Authorization", "").startswith("Bearer sk_"):
-            return params, _error(401, "invalid_request_error", "Invalid API Key provided", None)
+        refused = self._unauthenticated(request.headers.get("Authorization", ""))
+        if refused is not None:
+            return params, refused
         for error in self._errors:
             if error.path in (None, request.path):
                 self._errors.remove(error)
                 return params, _error(error.status, error.type, error.message, error.code)
         return params, None
+
+    def _unauthenticated(self, authorization: str) -> web.Response | None:
+        """Stripe's 401 for a request without a key this account has, naming the key as
+        Stripe does: its prefix and last four characters."""
+        key = authorization.removeprefix("Bearer ")
+        if not authorization.startswith("Bearer ") or not key:
+            message = "You did not provide an API key."
+            return _error(401, "invalid_request_error", message, None)
+        if key.startswith(("sk_", "rk_")) and (self.api_keys is None or key in self.api_keys):
+            return None
+        return _error(
+            401, "invalid_request_error", f"Invalid API Key provided: {_masked(key)}", None
+        )
 
     def _idempotently(
         self,
@@ -471,6 +487,13 @@ def _error(status: int, type: str, message: str, code: str | None) -> web.Respon
 def _missing(resource: str) -> web.Response:
     """Stripe's answer for an id it doesn't know."""
     return _error(404, "invalid_request_error", f"No such {resource}", "resource_missing")
+
+
+def _masked(key: str) -> str:
+    """sk_test_*****************1234, as Stripe writes a key in its errors."""
+    prefix = "_".join(key.split("_")[:2]) + "_" if key.count("_") >= 2 else ""
+    hidden = max(len(key) - len(prefix) - 4, 0)
+    return prefix + "*" * hidden + key[len(prefix) + hidden :]
 
 
 def _token() -> str:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL, make_url
 from bot.db import Database
 from bot.db import backup as backups
 from bot.db.lock import DatabaseBusy, holding_file, sqlite_file
-from bot.db.migrate import revisions, upgrade
+from bot.db.migrate import head_revisions, known_revisions, upgrade
 from bot.models import utcnow
 from bot.services import admin
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
@@ -150,7 +150,7 @@ def _restore(backup: Path, database: Path, side_copy: Path) -> Restored:
 
 
 def _put_back(backup: Path, database: Path, side_copy: Path) -> Restored:
-    head, known = revisions()
+    (head,), known = head_revisions(), known_revisions()
     with backups.staged(backup, database) as stage:
         found = backups.inspect(stage)
         if not found.sqlite:
