@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, MenuButtonDefault, MenuButtonWebApp, Update, WebAppInfo
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -194,3 +194,16 @@ async def _register_commands(application: ShopApplication) -> None:
         if language == default:
             await application.bot.set_my_commands(menu)
         await application.bot.set_my_commands(menu, language_code=language.split("_")[0])
+    await _offer_storefront(application, settings)
+
+
+async def _offer_storefront(application: ShopApplication, settings: Settings) -> None:
+    """The chat's menu button opens the Mini App where it has an HTTPS address; otherwise it
+    is Telegram's default (the command list)."""
+    url = settings.storefront_url
+    if url is None:
+        await application.bot.set_chat_menu_button(menu_button=MenuButtonDefault())
+        return
+    with using_language(settings.default_language):
+        button = MenuButtonWebApp(texts.MENU_SHOP, WebAppInfo(url))
+    await application.bot.set_chat_menu_button(menu_button=button)

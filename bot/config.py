@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     bot_username: str | None = None
     max_webhook_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    # The Mini App storefront: where Telegram opens it (HTTPS), and how old a signed initData
+    # may be before the page has to be opened again.
+    webapp_url: str | None = None
+    webapp_init_data_max_age_s: int = Field(default=24 * 3600, ge=60)
 
     # Prometheus metrics: GET /metrics on the web server, or on METRICS_PORT (on WEB_HOST) alone,
     # so the shop's public port need not expose them. Off: no route, nothing listening.
@@ -138,6 +142,7 @@ class Settings(BaseSettings):
         "webhook_url",
         "telegram_webhook_secret",
         "bot_username",
+        "webapp_url",
         mode="before",
     )
     @classmethod
@@ -158,6 +163,13 @@ class Settings(BaseSettings):
         if not value.startswith(("https://", "http://")):
             raise ValueError("must start with https:// (or http:// for local testing)")
         return value.rstrip("/")
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("must start with https://: Telegram opens Mini Apps over HTTPS only")
+        return value
 
     @field_validator("bot_username")
     @classmethod
@@ -191,6 +203,16 @@ class Settings(BaseSettings):
         if self.metrics_enabled and self.metrics_port and self.metrics_port == self.web_port:
             raise ValueError("METRICS_PORT must differ from WEB_PORT (or be unset to share it)")
         return self
+
+    @property
+    def storefront_url(self) -> str | None:
+        """Where Telegram opens the storefront: WEBAPP_URL, else WEBHOOK_URL's /app/; None
+        without an HTTPS address, and then the Mini App is not offered."""
+        if self.webapp_url is not None:
+            return self.webapp_url
+        if self.webhook_url is not None and self.webhook_url.startswith("https://"):
+            return f"{self.webhook_url}/app/"
+        return None
 
     @property
     def media_path(self) -> Path:

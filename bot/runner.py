@@ -39,6 +39,7 @@ from bot.web import (
     start_web_server,
     stop_web_server,
 )
+from bot.web.storefront import Storefront
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +100,9 @@ async def running_shop(
         application.bot_data.stripe_gateway = gateway
         if web or webhook_mode:
             handler = _update_queuer(application) if webhook_mode else None
+            storefront = _storefront(application, gateway)
             application.bot_data.web_url = await _serve_web(
-                stack, settings, database, handler, metrics
+                stack, settings, database, handler, metrics, storefront
             )
         # The bot's HTTP sessions open before it reaches Telegram: closed even if it never does.
         stack.push_async_callback(application.bot.shutdown)
@@ -158,16 +160,33 @@ def _chat_gateway(settings: Settings) -> StripeGateway | None:
     )
 
 
+def _storefront(application: ShopApplication, gateway: StripeGateway | None) -> Storefront:
+    """The Mini App works with the chat's own objects: one catalogue index, one Stripe client."""
+    data = application.bot_data
+    assert data.db is not None and data.settings is not None and data.catalog is not None
+
+    def wake_outbox() -> None:
+        if data.jobs is not None:
+            data.jobs.delivery.wake()
+
+    return Storefront(data.db, data.settings, data.catalog, application.bot, gateway, wake_outbox)
+
+
 async def _serve_web(
     stack: contextlib.AsyncExitStack,
     settings: Settings,
     database: Database,
     handler: TelegramUpdateHandler | None,
     metrics: ShopMetrics | None,
+    storefront: Storefront,
 ) -> str:
     # No gateway is passed: the web app makes its own, with the short timeout a webhook needs.
     app = create_web_app(
-        database=database, settings=settings, telegram_update_handler=handler, metrics=metrics
+        database=database,
+        settings=settings,
+        telegram_update_handler=handler,
+        metrics=metrics,
+        storefront=storefront,
     )
     return await _listen(stack, app, settings.web_host, settings.web_port)
 

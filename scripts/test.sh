@@ -20,7 +20,17 @@ ensure_postgres() {
   return 1
 }
 
+# The storefront's browser tests drive Debian's Chromium (Playwright never downloads one).
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  echo "Chromium is missing; installing Debian's chromium for the browser tests."
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+}
+
 status=0
+ensure_chromium || { echo "Chromium could not be installed." >&2; status=1; }
 echo "== tests on SQLite =="
 "$BIN/pytest" "$@" || status=1
 

@@ -63,6 +63,9 @@ def _is_super(node: ast.expr) -> bool:
     return isinstance(node, ast.Call) and ast.unparse(node.func) == "super"
 
 
+# Errors that name where a caught error happened (a file's column, a form's field).
+PASSING_ON = {"LineError", "AddressFieldInvalid"}
+
 # Keywords an error class takes for itself, not for its template.
 OWN_KEYWORDS = {"AddressFieldInvalid": {"field"}}
 
@@ -103,8 +106,8 @@ def raises_in(path: Path) -> Iterator[Raise]:
             continue
         where = f"{path.relative_to(BOT.parent)}:{node.lineno}"
         code = argument.value if isinstance(argument, ast.Constant) else None
-        if not isinstance(code, str) and ast.unparse(node.func) == "LineError":
-            continue  # a column's problem passes on the code of the error it caught
+        if not isinstance(code, str) and ast.unparse(node.func) in PASSING_ON:
+            continue  # a column's or a field's problem passes on the code of the error it caught
         names, more = _params(node)
         yield Raise(where, code if isinstance(code, str) else None, names, more)
 

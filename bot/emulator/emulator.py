@@ -155,6 +155,10 @@ class BotApiEmulator:
                 return call
         return None
 
+    def upload_photo(self, content: bytes) -> str:
+        """A photo as if a user had sent it earlier: its file id, for a test to use."""
+        return self._state.files.add(content, kind="photo").file_id
+
     def file_content(self, file_id: str) -> bytes:
         """The bytes of a file the bot uploaded or a user sent (empty for photos by URL)."""
         return self._state.files.get(file_id).content
@@ -170,6 +174,18 @@ class BotApiEmulator:
         """The commands with their descriptions, as a Telegram app in that language shows them."""
         key = (json.dumps(scope or {"type": "default"}, sort_keys=True), language_code)
         return [(c["command"], c["description"]) for c in self._state.commands.get(key, [])]
+
+    def invoice_link(self, link: str) -> dict[str, Any]:
+        """The invoice behind a link createInvoiceLink returned (payload, currency, total)."""
+        return self._state.invoice_links[link]
+
+    def menu_button(self, chat_id: int | None = None) -> dict[str, Any]:
+        """The menu button set for a chat, else the default one, as getChatMenuButton says."""
+        return (
+            self._state.menu_buttons.get(chat_id)
+            or self._state.menu_buttons.get(None)
+            or {"type": "default"}
+        )
 
     @property
     def webhook(self) -> Webhook:

@@ -31,6 +31,7 @@ class Button:
     text: str
     callback_data: str | None = None
     url: str | None = None
+    web_app: str | None = None  # the Mini App's URL a web_app button opens
 
 
 def validate_markup(markup: Any) -> Markup | None:
@@ -73,13 +74,15 @@ def _validate_inline_button(button: Any) -> None:
     url = button.get("url")
     if url is not None and not (isinstance(url, str) and url.strip()):
         raise bad_request("BUTTON_URL_INVALID")
+    if "web_app" in button:
+        validate_web_app(button["web_app"], "inline keyboard button")
 
 
 def inline_buttons(markup: Markup | None) -> tuple[tuple[Button, ...], ...]:
     if not markup or "inline_keyboard" not in markup:
         return ()
     return tuple(
-        tuple(Button(b["text"], b.get("callback_data"), b.get("url")) for b in row)
+        tuple(Button(b["text"], b.get("callback_data"), b.get("url"), _web_app_url(b)) for b in row)
         for row in markup["inline_keyboard"]
     )
 
@@ -89,3 +92,15 @@ def reply_keyboard(markup: Markup) -> tuple[tuple[str, ...], ...]:
         tuple(b if isinstance(b, str) else str(b.get("text", "")) for b in row)
         for row in markup["keyboard"]
     )
+
+
+def validate_web_app(web_app: Any, where: str) -> None:
+    """Telegram opens Mini Apps over HTTPS only."""
+    url = web_app.get("url") if isinstance(web_app, dict) else None
+    if not isinstance(url, str) or not url.startswith("https://"):
+        raise bad_request(f"{where} Web App URL {url!r} is invalid: Only HTTPS links are allowed")
+
+
+def _web_app_url(button: dict[str, Any]) -> str | None:
+    web_app = button.get("web_app")
+    return web_app.get("url") if isinstance(web_app, dict) else None

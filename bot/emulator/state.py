@@ -185,6 +185,7 @@ class EmulatorState:
     callback_queries: dict[str, CallbackQuery] = field(default_factory=dict)
     pre_checkout_queries: dict[str, PreCheckoutQuery] = field(default_factory=dict)
     commands: dict[tuple[str, str], list[JsonDict]] = field(default_factory=dict)
+    invoice_links: dict[str, JsonDict] = field(default_factory=dict)  # createInvoiceLink's
     menu_buttons: dict[int | None, JsonDict] = field(default_factory=dict)
     chat_actions: list[tuple[int, str]] = field(default_factory=list)
     webhook: Webhook = field(default_factory=Webhook)

@@ -32,7 +32,8 @@ async def start(update: Update, context: ShopContext) -> None:
     if back is not None:
         await send(update, *_back_from_payment(back, can_pay=payment_connected(context)))
         return
-    await send(update, texts.welcome(welcome.first_name), main_menu())
+    menu = main_menu(context.settings.storefront_url)
+    await send(update, texts.welcome(welcome.first_name), menu)
     shared = welcome.shared
     if shared is not None and shared.product_id is not None:
         await open_product(update, context, shared.product_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot import texts
 from bot.keyboards.callbacks import Callback, register
@@ -64,9 +64,13 @@ def button(text: str, data: Callback) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=data.pack())
 
 
-def main_menu() -> InlineKeyboardMarkup:
+def main_menu(storefront_url: str | None = None) -> InlineKeyboardMarkup:
+    """With the Mini App's address, its button comes first."""
     buttons = [button(label, Menu(screen)) for label, screen in menu_buttons()]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if storefront_url is not None:
+        rows.insert(0, [InlineKeyboardButton(texts.OPEN_SHOP, web_app=WebAppInfo(storefront_url))])
+    return InlineKeyboardMarkup(rows)
 
 
 def back_to_menu() -> list[InlineKeyboardButton]:

@@ -46,6 +46,7 @@ class CategorySummary:
 class ListedProduct:
     product: Product
     name: str  # in the reader's language
+    average_rating: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,7 +353,7 @@ async def list_products(
     visible = and_(Product.category_id == category_id, Product.is_active)
     total = await session.scalar(select(func.count(Product.id)).where(visible))
     rows = await session.execute(
-        select(Product, NAME_READ)
+        select(Product, NAME_READ, *_RATINGS_AND_REVIEWS[:2])
         .outerjoin(ProductTranslation, translated_product(language))
         .options(selectinload(Product.sizes))
         .where(visible)
@@ -360,7 +361,10 @@ async def list_products(
         .offset(offset)
         .limit(per_page)
     )
-    items = [ListedProduct(product, name) for product, name in rows]
+    items = [
+        ListedProduct(product, name, _average(int(total), int(count)))
+        for product, name, count, total in rows
+    ]
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
 
 

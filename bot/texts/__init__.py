@@ -168,6 +168,8 @@ def size_already_chosen(name: str) -> str:
 # ---------------------------------------------------------------- start, menu, help
 
 _MENU_CATALOG = N_("🛍 Catalogue")
+_OPEN_SHOP = N_("🛍 Open the shop")  # the Mini App, from /start
+_MENU_SHOP = N_("Shop")  # the chat's menu button that opens the Mini App
 _MENU_SEARCH = N_("🔎 Search")
 _MENU_CART = N_("🛒 Cart")
 _MENU_ORDERS = N_("📦 Orders")

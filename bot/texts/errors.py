@@ -200,6 +200,10 @@ ERRORS: dict[str, str] = {
     ),
     "order.cannot_become": N_("Order #{order_id} is {status!l}; it cannot become {to!l}."),
     "language.unknown": N_("The shop doesn't speak {language!q}. Choose one from /language."),
+    "checkout.cart_changed": N_(
+        "Your cart changed since you saw the summary, so nothing was ordered. Please check it."
+    ),
+    "webapp.bad_request": N_("Something went wrong with that request. Please try again."),
     "translation.unknown_language": N_(
         "The shop has no texts in {language!q}. Translations can be in {known}."
     ),

@@ -27,6 +27,8 @@ class ListedProduct:
     price: int
     currency: str
     sold_out: bool  # in every size
+    photo: str | None = None
+    average_rating: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,8 @@ async def category_products(
             item.product.price,
             item.product.currency,
             all(size.stock <= 0 for size in item.product.sizes),
+            item.product.photo,
+            item.average_rating,
         )
         for item in listing.items
     ]

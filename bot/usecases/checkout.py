@@ -124,6 +124,27 @@ async def start_checkout(
         return AddressChoice(tuple(addresses))
 
 
+async def saved_addresses(db: Database, *, sender: Sender) -> AddressChoice:
+    """The addresses to deliver to, for a front door that asks for a whole address at once."""
+    async with db.reading() as session:
+        user = await shopper(session, sender)
+        return AddressChoice(tuple(await users.list_addresses(session, user_id=user.id)))
+
+
+async def add_address(db: Database, *, sender: Sender, address: AddressInput) -> Address:
+    """A whole address at once (the storefront's form); AddressFieldInvalid names the field."""
+    for name in ADDRESS_FIELDS:
+        try:
+            validate_address_field(name, getattr(address, name))
+        except AddressFieldInvalid:
+            raise
+        except InvalidInput as wrong:
+            raise AddressFieldInvalid(wrong.code, field=name, **wrong.params) from None
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        return await users.add_address(session, user_id=user.id, address=address)
+
+
 async def new_address(db: Database, *, sender: Sender) -> AddressQuestion:
     async with db.transaction() as session:
         user = await shopper(session, sender)

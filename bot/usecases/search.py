@@ -56,6 +56,16 @@ async def search(
     return SearchResults(query, found)
 
 
+async def find(
+    db: Database, *, catalog: CatalogSearch, text: str, page: int, per_page: int
+) -> Page[SearchHit]:
+    """A page of results without remembering the query: for a front door that keeps it
+    itself (the storefront's search box)."""
+    query = clean_query(text)
+    async with db.reading() as session:
+        return await _results(session, catalog, query, page, per_page)
+
+
 async def search_page(
     db: Database, *, sender: Sender, catalog: CatalogSearch, page: int, per_page: int
 ) -> SearchResults:

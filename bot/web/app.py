@@ -23,6 +23,7 @@ from bot.web.common import (
     reply,
 )
 from bot.web.metrics import add_metrics_route
+from bot.web.storefront import Storefront, add_storefront, security_headers
 from bot.web.stripe_webhook import stripe_webhook
 from bot.web.telegram_webhook import telegram_webhook
 
@@ -41,12 +42,15 @@ def create_web_app(
     telegram_update_handler: TelegramUpdateHandler | None = None,
     stripe_gateway: StripeGateway | None = None,
     metrics: ShopMetrics | None = None,
+    storefront: Storefront | None = None,
 ) -> web.Application:
     """Without a gateway one is made from STRIPE_SECRET_KEY (and closed with the app); it is
     only used to look up a card the customer asked to save. With `metrics`, webhook requests
-    are counted, and GET /metrics serves them unless METRICS_PORT does."""
+    are counted, and GET /metrics serves them unless METRICS_PORT does. With a storefront, the
+    Mini App's page and API are served under /app."""
     app = web.Application(
-        client_max_size=settings.max_webhook_body_bytes, middlewares=[_hide_internals]
+        client_max_size=settings.max_webhook_body_bytes,
+        middlewares=[_hide_internals, security_headers],
     )
     app[DATABASE] = database
     app[SETTINGS] = settings
@@ -60,6 +64,8 @@ def create_web_app(
     app.router.add_get(HEALTH_PATH, healthz)
     if metrics is not None and settings.metrics_port is None:
         add_metrics_route(app, metrics)
+    if storefront is not None:
+        add_storefront(app, storefront)
     return app
 
 

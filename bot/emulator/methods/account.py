@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from bot.emulator.errors import bad_request
+from bot.emulator.markup import validate_web_app
 from bot.emulator.methods.registry import method
 from bot.emulator.params import Params
 from bot.emulator.state import EmulatorState
@@ -57,6 +58,10 @@ async def set_chat_menu_button(state: EmulatorState, params: Params) -> Any:
     button = params.json_value("menu_button") or {"type": "default"}
     if not isinstance(button, dict) or button.get("type") not in ("commands", "web_app", "default"):
         raise bad_request("can't parse menu button JSON object")
+    if button["type"] == "web_app":
+        if not isinstance(button.get("text"), str) or not button["text"]:
+            raise bad_request("can't parse menu button JSON object")
+        validate_web_app(button.get("web_app"), "menu button")
     state.menu_buttons[params.integer("chat_id")] = button
     return True
 

@@ -39,6 +39,25 @@ async def send_invoice(state: EmulatorState, params: Params) -> Any:
     return stored.json
 
 
+@method("createInvoiceLink")
+async def create_invoice_link(state: EmulatorState, params: Params) -> Any:
+    """The same checks as sendInvoice; the link is kept with its invoice for a test to open."""
+    _bounded(params, "title", 32)
+    _bounded(params, "description", 255)
+    payload = params.required_string("payload", "INVOICE_PAYLOAD_INVALID")
+    if len(payload.encode()) > 128:
+        raise bad_request("INVOICE_PAYLOAD_INVALID")
+    currency = params.required_string("currency", "CURRENCY_INVALID")
+    if not _CURRENCY.match(currency):
+        raise bad_request("CURRENCY_INVALID")
+    if currency == "XTR" and params.string("provider_token"):
+        raise bad_request("PAYMENT_PROVIDER_INVALID")
+    total = _total(params.json_value("prices"))
+    link = f"https://t.me/$invoice{len(state.invoice_links) + 1}"
+    state.invoice_links[link] = {"payload": payload, "currency": currency, "total_amount": total}
+    return link
+
+
 @method("answerPreCheckoutQuery")
 async def answer_pre_checkout_query(state: EmulatorState, params: Params) -> Any:
     query_id = params.required_string("pre_checkout_query_id", "QUERY_ID_INVALID")

@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from telegram import LabeledPrice, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot import texts
+from bot.botapi.invoices import invoice_request
 from bot.handlers.context import ShopContext
 from bot.handlers.paying.offer import offers_payment
 from bot.payments.telegram_payments import TelegramPaymentOutcome
@@ -23,7 +24,6 @@ from bot.services.errors import ShopError
 from bot.texts.errors import error_text
 from bot.usecases.invoices import (
     Charge,
-    Invoice,
     check_before_charge,
     prepare_invoice,
     record_telegram_payment,
@@ -38,30 +38,21 @@ async def send_invoice(update: Update, context: ShopContext, order_id: int) -> N
     if chat is None or token is None:
         return
     invoice = await prepare_invoice(context.db, order_id=order_id, bot_token=context.bot.token)
-    labels = [texts.tg_price_label(i.product_name, i.size_name, i.quantity) for i in invoice.lines]
+    request = invoice_request(invoice)
     try:
         await chat.send_invoice(
-            title=texts.tg_invoice_title(invoice.order_id),
-            description=texts.tg_invoice_description(labels),
-            payload=invoice.payload,
+            title=request.title,
+            description=request.description,
+            payload=request.payload,
             provider_token=token.get_secret_value(),
-            currency=invoice.currency,
-            prices=_prices(invoice, labels),
+            currency=request.currency,
+            prices=request.prices,
         )
     except BadRequest as error:  # e.g. a total below the provider's minimum, a bad token
         log.error("Telegram refused the invoice for order %s: %s", invoice.order_id, error.message)
         await chat.send_message(
             texts.tg_invoice_failed(invoice.order_id), parse_mode=ParseMode.HTML
         )
-
-
-def _prices(invoice: Invoice, labels: list[str]) -> list[LabeledPrice]:
-    """One price per line, summing to the order total; free lines are left out."""
-    return [
-        LabeledPrice(label, line.line_total)
-        for label, line in zip(labels, invoice.lines, strict=True)
-        if line.line_total > 0
-    ]
 
 
 async def answer_pre_checkout(update: Update, context: ShopContext) -> None:

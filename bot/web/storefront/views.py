@@ -1,0 +1,160 @@
+"""What the storefront's API answers, as JSON: the use cases' results in the reader's words.
+
+Money is formatted here, in the reader's language, so the page shows it as the chat does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import texts
+from bot.models import PURCHASED_STATUSES, Address, OrderStatus
+from bot.services.cart import CartLine, CartView, cart_fingerprint
+from bot.services.pagination import Page
+from bot.services.product import CategorySummary
+from bot.services.product_photo import parse
+from bot.services.search import SearchHit
+from bot.texts import webapp as words
+from bot.texts.statuses import status_label
+from bot.usecases.catalog import CategoryProducts, ListedProduct, ProductInfo
+from bot.usecases.checkout import Summary
+from bot.usecases.orders import CustomerOrder
+
+Json = dict[str, Any]
+PHOTOS_PATH = "/app/photos"
+
+
+def photo_url(product_id: int, photo: str | None) -> str | None:
+    """A web address stays as it is; a Telegram file or a media picture is served by the shop."""
+    if not photo:
+        return None
+    stored = parse(photo)
+    if stored.media is None and stored.file_id and stored.file_id.startswith("https://"):
+        return stored.file_id
+    return f"{PHOTOS_PATH}/{product_id}"
+
+
+def categories(found: Page[CategorySummary]) -> Json:
+    return {
+        "categories": [
+            {"id": item.id, "name": item.name, "count": item.product_count} for item in found.items
+        ]
+    }
+
+
+def category(found: CategoryProducts) -> Json:
+    return {
+        "category": {"id": found.category_id, "name": found.category_name},
+        **_page(found.products),
+        "products": [_tile(product) for product in found.products.items],
+    }
+
+
+def _tile(product: ListedProduct) -> Json:
+    return {
+        "id": product.id,
+        "name": product.name,
+        "price": texts.money(product.price, product.currency),
+        "photo": photo_url(product.id, product.photo),
+        "rating": product.average_rating,
+        "sold_out": product.sold_out,
+    }
+
+
+def product(card: ProductInfo) -> Json:
+    return {
+        "id": card.id,
+        "name": card.name,
+        "description": card.description,
+        "price": texts.money(card.price, card.currency),
+        "photo": photo_url(card.id, card.photo),
+        "rating": card.average_rating,
+        "rating_count": card.rating_count,
+        "sizes": [
+            {"id": size.id, "name": texts.size_name(size.name), "stock": size.stock}
+            for size in card.sizes
+        ],
+    }
+
+
+def search(query: str, found: Page[SearchHit]) -> Json:
+    return {
+        "query": query,
+        **_page(found),
+        "products": [
+            {"id": hit.product_id, "name": hit.name, "price": texts.money(hit.price, hit.currency)}
+            for hit in found.items
+        ],
+    }
+
+
+def cart(view: CartView) -> Json:
+    total = texts.money(view.total, view.currency) if view.currency else None
+    return {
+        "lines": [_line(line) for line in view.lines],
+        "total": total,
+        "count": sum(line.quantity for line in view.lines),
+        "can_checkout": view.can_checkout,
+    }
+
+
+def _line(line: CartLine) -> Json:
+    return {
+        "product_id": line.product_id,
+        "size_id": line.size_id,
+        "name": line.product_name,
+        "size": texts.size_name(line.size_name),
+        "quantity": line.quantity,
+        "unit_price": texts.money(line.unit_price, line.currency),
+        "line_total": texts.money(line.line_total, line.currency),
+        "problem": texts.cart_problem(line),
+    }
+
+
+def addresses(saved: tuple[Address, ...]) -> Json:
+    return {
+        "addresses": [
+            {"id": address.id, "text": address_text(address), "default": address.is_default}
+            for address in saved
+        ],
+        "fields": words.address_fields(),
+    }
+
+
+def address_text(address: Address) -> str:
+    fields = {name: str(getattr(address, name) or "") for name in words.ADDRESS_FIELDS}
+    return texts.profile_address_line(fields)
+
+
+def summary(found: Summary) -> Json:
+    view = found.cart
+    return {
+        "address": address_text(found.address),
+        "lines": [_line(line) for line in view.lines],
+        "total": texts.money(view.total, view.currency or ""),
+        "fingerprint": cart_fingerprint(view),
+    }
+
+
+def order(found: CustomerOrder) -> Json:
+    return {
+        "id": found.id,
+        "status": found.status.value,
+        "status_label": status_label(found.status),
+        "total": texts.money(found.total, found.currency),
+        "paid": found.status in PURCHASED_STATUSES,
+        "awaiting_payment": found.status is OrderStatus.PENDING_PAYMENT,
+        "items": [
+            {
+                "name": item.product_name,
+                "size": texts.size_name(item.size_name),
+                "quantity": item.quantity,
+                "line_total": texts.money(item.line_total, found.currency),
+            }
+            for item in found.items
+        ],
+    }
+
+
+def _page(found: Page[Any]) -> Json:
+    return {"page": found.page, "pages": found.pages, "total": found.total}

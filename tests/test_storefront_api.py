@@ -1,0 +1,280 @@
+"""The storefront's API: the chat's shop for a page inside Telegram, signed in by Telegram's
+initData, with one cart and one order history shared with the chat."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import ShopApplication
+from bot.db import Database
+from bot.devtools.stripe_fake import FakeStripeApi
+from bot.emulator.emulator import BotApiEmulator
+from bot.models import CartItem, Order, OrderStatus, Size
+from bot.runner import running_shop
+from bot.services import product as products
+from bot.services.product_photo import media_reference
+from tests.factories import make_category, make_product
+from tests.fakes.stripe_shop import paid_event, post_event, stripe_settings
+from tests.fakes.webapp import StorefrontClient, init_data
+
+ANN = 42
+BEN = 43
+NEW_ADDRESS = {
+    "recipient_name": "Ann Example",
+    "phone": "+49 30 1234567",
+    "street": "Main St 1",
+    "city": "Berlin",
+    "region": "",
+    "postal_code": "10115",
+    "country": "DE",
+}
+
+
+@pytest.fixture
+async def storefront(
+    emulator: BotApiEmulator, db: Database, stripe_api: FakeStripeApi
+) -> AsyncIterator[ShopApplication]:
+    settings = stripe_settings(emulator, db, stripe_api)
+    async with running_shop(settings, db, token=emulator.token, web=True, jobs=False) as app:
+        yield app
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+def customer(
+    app: ShopApplication, http: aiohttp.ClientSession, telegram_id: int = ANN, **fields: object
+) -> StorefrontClient:
+    return StorefrontClient(app, http, init_data(app.bot.token, telegram_id=telegram_id, **fields))  # type: ignore[arg-type]
+
+
+async def _sneakers(db: Database) -> tuple[int, int]:
+    """Court Sneakers at €49.99 in 42 (3 left) and 43 (sold out); returns the product and 42."""
+    async with db.transaction() as session:
+        shoes = await make_category(session, "Sneakers")
+        court = await make_product(
+            session, name="Court Sneakers", category=shoes, price=4999, sizes={"42": 3, "43": 0}
+        )
+        await make_product(session, name="Trucker Cap", price=1999)
+        await products.bump_catalog_revision(session)
+        size = await session.scalar(select(Size.id).where(Size.name == "42"))
+        assert size is not None
+        return court.id, size
+
+
+async def test_a_request_without_a_valid_init_data_is_refused_and_changes_nothing(
+    storefront: ShopApplication, http: aiohttp.ClientSession, db: Database
+) -> None:
+    court, size = await _sneakers(db)
+    token = storefront.bot.token
+    attempts = {
+        "missing": StorefrontClient(storefront, http, ""),
+        "forged": StorefrontClient(storefront, http, init_data(token, telegram_id=ANN, forge=True)),
+        "stale": StorefrontClient(
+            storefront, http, init_data(token, telegram_id=ANN, auth_date=int(time.time()) - 90_000)
+        ),
+        "tampered": StorefrontClient(
+            storefront, http, init_data(token, telegram_id=ANN).replace("%3A42", "%3A43")
+        ),
+    }
+
+    answers = {}
+    for name, client in attempts.items():
+        answers[name] = await client.call(
+            "POST", "/cart/items", {"product_id": court, "size_id": size, "quantity": 1}
+        )
+
+    assert {name: status for name, (status, _) in answers.items()} == dict.fromkeys(attempts, 401)
+    assert answers["forged"][1] == {"error": "Please open the shop from the bot in Telegram."}
+    async with db.reading() as session:
+        assert await session.scalar(select(func.count()).select_from(CartItem)) == 0
+
+
+async def test_the_page_browses_the_catalogue_and_finds_typos(
+    storefront: ShopApplication, http: aiohttp.ClientSession, db: Database
+) -> None:
+    court, _ = await _sneakers(db)
+    ann = customer(storefront, http)
+
+    categories = await ann.get("/categories")
+    shoes = next(c for c in categories["categories"] if c["name"] == "Sneakers")
+    page = await ann.get(f"/categories/{shoes['id']}")
+    card = await ann.get(f"/products/{court}")
+    found = await ann.get("/search?q=snekers")
+
+    assert shoes["count"] == 1
+    assert page["products"] == [
+        {
+            "id": court,
+            "name": "Court Sneakers",
+            "price": "€49.99",
+            "photo": None,
+            "rating": None,
+            "sold_out": False,
+        }
+    ]
+    assert [(s["name"], s["stock"]) for s in card["sizes"]] == [("42", 3), ("43", 0)]
+    assert [p["name"] for p in found["products"]] == ["Court Sneakers"]
+
+
+async def test_the_page_and_the_chat_share_one_cart(
+    storefront: ShopApplication, http: aiohttp.ClientSession, db: Database, emulator: BotApiEmulator
+) -> None:
+    court, size = await _sneakers(db)
+    ann = customer(storefront, http)
+
+    status, cart = await ann.call(
+        "POST", "/cart/items", {"product_id": court, "size_id": size, "quantity": 2}
+    )
+    chat = emulator.user(ANN, "Ann")
+    await chat.send("/cart")
+    in_chat = await chat.next_message()
+    status_after, emptied = await ann.call("PUT", f"/cart/items/{size}", {"quantity": 0})
+
+    assert status == 200 and cart["count"] == 2 and cart["total"] == "€99.98"
+    assert cart["lines"][0]["name"] == "Court Sneakers" and cart["can_checkout"]
+    assert "Court Sneakers" in in_chat.content and "€99.98" in in_chat.content
+    assert (status_after, emptied["lines"]) == (200, [])
+
+
+async def test_a_refusal_comes_back_in_the_customer_s_words_and_language(
+    storefront: ShopApplication, http: aiohttp.ClientSession, db: Database
+) -> None:
+    court, size = await _sneakers(db)
+    greta = customer(storefront, http, telegram_id=BEN, first_name="Greta", language_code="de")
+
+    status, refused = await greta.call(
+        "POST", "/cart/items", {"product_id": court, "size_id": size, "quantity": 5}
+    )
+    _, bad = await greta.call("POST", "/cart/items", {"product_id": "x", "size_id": size})
+    card = await greta.get(f"/products/{court}")
+
+    assert status == 409 and refused["code"] == "cart.only_left"
+    assert refused["error"] == "Von Court Sneakers (42) sind nur noch 3 übrig."
+    assert bad["code"] == "webapp.bad_request"
+    assert card["price"] == "49,99\u00a0€"
+
+
+async def test_a_customer_checks_out_in_the_page_and_pays_through_stripe(
+    storefront: ShopApplication,
+    http: aiohttp.ClientSession,
+    db: Database,
+    emulator: BotApiEmulator,
+    stripe_api: FakeStripeApi,
+) -> None:
+    court, size = await _sneakers(db)
+    ann = customer(storefront, http)
+    await ann.call("POST", "/cart/items", {"product_id": court, "size_id": size, "quantity": 1})
+
+    refused_status, refused = await ann.call("POST", "/addresses", {**NEW_ADDRESS, "phone": "12"})
+    added_status, address = await ann.call("POST", "/addresses", NEW_ADDRESS)
+    _, summary = await ann.call("POST", "/checkout", {"address_id": address["id"]})
+    placed_status, order = await ann.call(
+        "POST", "/orders", {"address_id": address["id"], "fingerprint": summary["fingerprint"]}
+    )
+    _, payment = await ann.call("POST", f"/orders/{order['id']}/pay")
+    session_id = payment["url"].rsplit("/", 1)[-1]
+    event = paid_event(session_id=session_id, order_id=order["id"], amount=4999, currency="eur")
+    await post_event(storefront, event)
+    paid = await ann.get(f"/orders/{order['id']}")
+
+    assert (refused_status, refused["field"]) == (400, "phone")
+    assert added_status == 201 and "Main St 1" in address["text"]
+    assert summary["total"] == "€49.99" and summary["lines"][0]["name"] == "Court Sneakers"
+    assert placed_status == 201 and order["awaiting_payment"] and order["total"] == "€49.99"
+    assert payment["kind"] == "stripe" and payment["url"].startswith(stripe_api.base_url)
+    assert paid["paid"] and paid["status"] == OrderStatus.PAID.value
+    assert await ann.get("/cart") == {"lines": [], "total": None, "count": 0, "can_checkout": False}
+
+
+async def test_a_summary_confirmed_after_the_cart_changed_orders_nothing(
+    storefront: ShopApplication, http: aiohttp.ClientSession, db: Database
+) -> None:
+    court, size = await _sneakers(db)
+    ann = customer(storefront, http)
+    await ann.call("POST", "/cart/items", {"product_id": court, "size_id": size, "quantity": 1})
+    _, address = await ann.call("POST", "/addresses", NEW_ADDRESS)
+    _, summary = await ann.call("POST", "/checkout", {"address_id": address["id"]})
+    await ann.call("PUT", f"/cart/items/{size}", {"quantity": 2})
+
+    status, refused = await ann.call(
+        "POST", "/orders", {"address_id": address["id"], "fingerprint": summary["fingerprint"]}
+    )
+
+    assert (status, refused["code"]) == (409, "checkout.cart_changed")
+    async with db.reading() as session:
+        assert await session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+async def test_someone_else_s_order_and_address_are_not_found(
+    storefront: ShopApplication, http: aiohttp.ClientSession, db: Database
+) -> None:
+    court, size = await _sneakers(db)
+    ann, ben = customer(storefront, http), customer(storefront, http, telegram_id=BEN)
+    await ann.call("POST", "/cart/items", {"product_id": court, "size_id": size, "quantity": 1})
+    _, address = await ann.call("POST", "/addresses", NEW_ADDRESS)
+    _, summary = await ann.call("POST", "/checkout", {"address_id": address["id"]})
+    _, order = await ann.call(
+        "POST", "/orders", {"address_id": address["id"], "fingerprint": summary["fingerprint"]}
+    )
+
+    order_status, _ = await ben.call("GET", f"/orders/{order['id']}")
+    pay_status, _ = await ben.call("POST", f"/orders/{order['id']}/pay")
+    address_status, _ = await ben.call("POST", "/checkout", {"address_id": address["id"]})
+
+    assert (order_status, pay_status, address_status) == (404, 404, 404)
+
+
+async def test_photos_are_served_by_the_shop_and_telegram_files_fetched_once(
+    storefront: ShopApplication,
+    http: aiohttp.ClientSession,
+    db: Database,
+    emulator: BotApiEmulator,
+) -> None:
+    settings = storefront.bot_data.settings
+    assert settings is not None
+    picture = settings.media_path / "demo" / "cap.png"
+    picture.parent.mkdir(parents=True, exist_ok=True)
+    picture.write_bytes(b"\x89PNG\r\n\x1a\nmedia")
+    file_id = emulator.upload_photo(b"\x89PNG\r\n\x1a\ntelegram")
+    async with db.transaction() as session:
+        cap = await make_product(session, name="Cap")
+        tee = await make_product(session, name="Tee")
+        await products.update_product(
+            session, product_id=cap.id, photo=media_reference("demo/cap.png")
+        )
+        await products.update_product(session, product_id=tee.id, photo=file_id)
+    ann = customer(storefront, http)
+    card = await ann.get(f"/products/{tee.id}")
+    base = storefront.bot_data.web_url
+
+    async with http.get(f"{base}/app/photos/{cap.id}") as media:
+        media_body, media_cache = await media.read(), media.headers["Cache-Control"]
+    fetched = []
+    for _ in range(2):
+        async with http.get(f"{base}{card['photo']}") as response:
+            fetched.append(await response.read())
+    get_file_calls = [call for call in emulator.calls if call.method == "getFile"]
+
+    assert media_body == b"\x89PNG\r\n\x1a\nmedia" and "max-age" in media_cache
+    assert card["photo"] == f"/app/photos/{tee.id}"
+    assert fetched == [b"\x89PNG\r\n\x1a\ntelegram"] * 2
+    assert len(get_file_calls) == 1
+
+
+async def test_the_api_answers_with_headers_that_confine_the_page(
+    storefront: ShopApplication, http: aiohttp.ClientSession
+) -> None:
+    async with http.get(f"{storefront.bot_data.web_url}/app/api/cart") as refused:
+        policy = refused.headers["Content-Security-Policy"]
+
+    assert refused.status == 401
+    assert "default-src 'self'" in policy and "script-src 'self' https://telegram.org" in policy
