@@ -14,11 +14,11 @@ from bot.app import ShopApplication
 from bot.db import Database
 from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.emulator import BotApiEmulator
-from bot.models import CartItem, Order, OrderStatus, Size
+from bot.models import CartItem, Order, OrderStatus, Product, Rating, Size
 from bot.runner import running_shop
 from bot.services import product as products
 from bot.services.product_photo import media_reference
-from tests.factories import make_category, make_product
+from tests.factories import make_category, make_product, make_user
 from tests.fakes.stripe_shop import paid_event, post_event, stripe_settings
 from tests.fakes.webapp import StorefrontClient, init_data
 
@@ -123,6 +123,22 @@ async def test_the_page_browses_the_catalogue_and_finds_typos(
     ]
     assert [(s["name"], s["stock"]) for s in card["sizes"]] == [("42", 3), ("43", 0)]
     assert [p["name"] for p in found["products"]] == ["Court Sneakers"]
+
+
+async def test_the_grid_shows_each_product_s_average_rating(
+    storefront: ShopApplication, http: aiohttp.ClientSession, db: Database
+) -> None:
+    court, _ = await _sneakers(db)
+    async with db.transaction() as session:
+        for telegram_id, stars in ((901, 5), (902, 4)):
+            rater = await make_user(session, telegram_id=telegram_id)
+            session.add(Rating(user_id=rater.id, product_id=court, value=stars))
+        category_id = (await session.get_one(Product, court)).category_id
+    ann = customer(storefront, http)
+
+    page = await ann.get(f"/categories/{category_id}")
+
+    assert [(p["name"], p["rating"]) for p in page["products"]] == [("Court Sneakers", 4.5)]
 
 
 async def test_the_page_and_the_chat_share_one_cart(

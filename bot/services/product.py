@@ -346,14 +346,18 @@ async def list_products(
     page: int = 1,
     per_page: int = 8,
     language: str | None = None,
+    with_ratings: bool = False,
 ) -> Page[ListedProduct]:
-    """Active products of a category by their name in `language`, with their sizes loaded."""
+    """Active products of a category by their name in `language`, with their sizes loaded, and
+    their average ratings `with_ratings` (the storefront's grid shows them, the chat's list
+    does not)."""
     offset = check_page(page, per_page)
     await get_category(session, category_id)
     visible = and_(Product.category_id == category_id, Product.is_active)
     total = await session.scalar(select(func.count(Product.id)).where(visible))
+    ratings = _RATINGS_AND_REVIEWS[:2] if with_ratings else ()
     rows = await session.execute(
-        select(Product, NAME_READ, *_RATINGS_AND_REVIEWS[:2])
+        select(Product, NAME_READ, *ratings)
         .outerjoin(ProductTranslation, translated_product(language))
         .options(selectinload(Product.sizes))
         .where(visible)
@@ -362,8 +366,8 @@ async def list_products(
         .limit(per_page)
     )
     items = [
-        ListedProduct(product, name, _average(int(total), int(count)))
-        for product, name, count, total in rows
+        ListedProduct(row[0], row[1], _average(int(row[3]), int(row[2])) if ratings else None)
+        for row in rows
     ]
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
 

@@ -72,7 +72,7 @@ async def categories(db: Database, *, page: int, per_page: int) -> Page[Category
 
 
 async def category_products(
-    db: Database, *, category_id: int, page: int, per_page: int
+    db: Database, *, category_id: int, page: int, per_page: int, with_ratings: bool = False
 ) -> CategoryProducts:
     """A page of the category's products; products hidden since the button was made may
     shorten the list, and then its last page is shown."""
@@ -85,6 +85,7 @@ async def category_products(
             page=max(page, 1),
             per_page=per_page,
             language=language,
+            with_ratings=with_ratings,
         )
         if listing.page > listing.pages:
             listing = await product.list_products(
@@ -93,6 +94,7 @@ async def category_products(
                 page=listing.pages,
                 per_page=per_page,
                 language=language,
+                with_ratings=with_ratings,
             )
     listed = [
         ListedProduct(

@@ -192,6 +192,7 @@ async def category_page(request: web.Request, sender: Sender) -> web.Response:
         category_id=int(request.match_info["id"]),
         page=_page_number(request),
         per_page=PER_PAGE,
+        with_ratings=True,
     )
     return reply(200, **views.category(found))
 
