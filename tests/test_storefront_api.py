@@ -18,6 +18,7 @@ from bot.models import CartItem, Order, OrderStatus, Product, Rating, Size
 from bot.runner import running_shop
 from bot.services import product as products
 from bot.services.product_photo import media_reference
+from tests.conftest import shop_settings
 from tests.factories import make_category, make_product, make_user
 from tests.fakes.stripe_shop import paid_event, post_event, stripe_settings
 from tests.fakes.webapp import StorefrontClient, init_data
@@ -294,3 +295,29 @@ async def test_the_api_answers_with_headers_that_confine_the_page(
 
     assert refused.status == 401
     assert "default-src 'self'" in policy and "script-src 'self' https://telegram.org" in policy
+
+
+async def test_with_telegram_payments_the_page_gets_an_invoice_link_for_the_order(
+    emulator: BotApiEmulator, db: Database, http: aiohttp.ClientSession
+) -> None:
+    court, size = await _sneakers(db)
+    settings = shop_settings(
+        emulator,
+        db,
+        web_port=0,
+        payment_provider="telegram",
+        telegram_provider_token="TEST:PROVIDER",
+    )
+    async with running_shop(settings, db, token=emulator.token, web=True, jobs=False) as app:
+        ann = customer(app, http)
+        await ann.call("POST", "/cart/items", {"product_id": court, "size_id": size, "quantity": 2})
+        _, address = await ann.call("POST", "/addresses", NEW_ADDRESS)
+        _, summary = await ann.call("POST", "/checkout", {"address_id": address["id"]})
+        _, order = await ann.call(
+            "POST", "/orders", {"address_id": address["id"], "fingerprint": summary["fingerprint"]}
+        )
+        status, payment = await ann.call("POST", f"/orders/{order['id']}/pay")
+
+    assert (status, payment["kind"]) == (200, "telegram")
+    invoice = emulator.invoice_link(payment["invoice_link"])
+    assert (invoice["currency"], invoice["total_amount"]) == ("EUR", 9998)
