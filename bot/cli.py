@@ -25,7 +25,7 @@ from bot.texts import console as console_texts
 from bot.texts.console import console_language
 from bot.texts.doctor import doctor_language
 from bot.texts.errors import error_text
-from bot.texts.i18n import _, using_language
+from bot.texts.i18n import N_, _, using_language
 
 log = logging.getLogger("shopbot")
 
@@ -237,24 +237,28 @@ def _describe(url: str) -> str:
 
 
 COMMANDS: dict[str, tuple[Command, str]] = {
-    "migrate": (_migrate, "apply database migrations"),
-    "seed-demo": (_seed_demo, "load the demo catalogue (once; safe to repeat)"),
+    "migrate": (_migrate, N_("apply database migrations")),
+    "seed-demo": (_seed_demo, N_("load the demo catalogue (once; safe to repeat)")),
     "run": (
         _run,
-        "migrate, stock an empty shop with the demo catalogue and start the bot "
-        "(the offline console when there is no TELEGRAM_BOT_TOKEN)",
+        N_(
+            "migrate, stock an empty shop with the demo catalogue and start the bot "
+            "(the offline console when there is no TELEGRAM_BOT_TOKEN)"
+        ),
     ),
-    "console": (_console, "chat with the shop in this terminal: no token, no network"),
+    "console": (_console, N_("chat with the shop in this terminal: no token, no network")),
     "stripe-sync": (
         _stripe_sync,
-        "apply Stripe events the webhook never received (payments, refunds, disputes)",
+        N_("apply Stripe events the webhook never received (payments, refunds, disputes)"),
     ),
     "backup": (_backup, backup_texts.BACKUP_SUMMARY),
     "restore": (_restore, backup_texts.RESTORE_SUMMARY),
     "doctor": (
         _doctor,
-        "check the configuration and that Telegram, Stripe and the database answer; "
-        "exits 1 when a check fails",
+        N_(
+            "check the configuration and that Telegram, Stripe and the database answer; "
+            "exits 1 when a check fails"
+        ),
     ),
 }
 # Every command but restore holds the database's lock shared while it runs (bot.db.lock).
