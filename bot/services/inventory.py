@@ -199,15 +199,7 @@ async def edit_product(
     else:
         raise ValueError(f"unknown product field {field!r}")
     after = await _shown(session, product, field)
-    await record(
-        session,
-        admin_telegram_id=admin_id,
-        action="edit_product",
-        entity="product",
-        entity_id=product.id,
-        details=f"{field}: {before} -> {after}",
-    )
-    return Edit(product=product, field=field, value=after)
+    return await _edited(session, admin_id, product, field, before, after)
 
 
 def editable(field: str) -> bool:
@@ -231,15 +223,22 @@ async def _translate(
         value="" if value.strip() == NO_DESCRIPTION else value,
     )
     field = f"{what}:{language}"
+    return await _edited(session, admin_id, product, field, getattr(before, what) or "", kept or "")
+
+
+async def _edited(
+    session: AsyncSession, admin_id: int, product: Product, field: str, before: str, after: str
+) -> Edit:
+    """The edit, with its audit entry written in the same transaction."""
     await record(
         session,
         admin_telegram_id=admin_id,
         action="edit_product",
         entity="product",
         entity_id=product.id,
-        details=f"{field}: {getattr(before, what) or ''} -> {kept or ''}",
+        details=f"{field}: {before} -> {after}",
     )
-    return Edit(product=product, field=field, value=kept or "")
+    return Edit(product=product, field=field, value=after)
 
 
 async def _shown(session: AsyncSession, product: Product, field: str) -> str:

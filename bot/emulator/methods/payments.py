@@ -17,6 +17,27 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 @method("sendInvoice")
 async def send_invoice(state: EmulatorState, params: Params) -> Any:
     chat = target_chat(state, params)
+    invoice, payload = _invoice(params)
+    stored = deliver(state, chat, params, {"invoice": invoice})
+    stored.invoice_payload = payload
+    return stored.json
+
+
+@method("createInvoiceLink")
+async def create_invoice_link(state: EmulatorState, params: Params) -> Any:
+    """The same checks as sendInvoice; the link is kept with its invoice for a test to open."""
+    invoice, payload = _invoice(params)
+    link = f"https://t.me/$invoice{len(state.invoice_links) + 1}"
+    state.invoice_links[link] = {
+        "payload": payload,
+        "currency": invoice["currency"],
+        "total_amount": invoice["total_amount"],
+    }
+    return link
+
+
+def _invoice(params: Params) -> tuple[dict[str, Any], str]:
+    """An invoice's fields, checked as Telegram checks them, and its payload."""
     title = _bounded(params, "title", 32)
     description = _bounded(params, "description", 255)
     payload = params.required_string("payload", "INVOICE_PAYLOAD_INVALID")
@@ -34,28 +55,7 @@ async def send_invoice(state: EmulatorState, params: Params) -> Any:
         "currency": currency,
         "total_amount": _total(params.json_value("prices")),
     }
-    stored = deliver(state, chat, params, {"invoice": invoice})
-    stored.invoice_payload = payload
-    return stored.json
-
-
-@method("createInvoiceLink")
-async def create_invoice_link(state: EmulatorState, params: Params) -> Any:
-    """The same checks as sendInvoice; the link is kept with its invoice for a test to open."""
-    _bounded(params, "title", 32)
-    _bounded(params, "description", 255)
-    payload = params.required_string("payload", "INVOICE_PAYLOAD_INVALID")
-    if len(payload.encode()) > 128:
-        raise bad_request("INVOICE_PAYLOAD_INVALID")
-    currency = params.required_string("currency", "CURRENCY_INVALID")
-    if not _CURRENCY.match(currency):
-        raise bad_request("CURRENCY_INVALID")
-    if currency == "XTR" and params.string("provider_token"):
-        raise bad_request("PAYMENT_PROVIDER_INVALID")
-    total = _total(params.json_value("prices"))
-    link = f"https://t.me/$invoice{len(state.invoice_links) + 1}"
-    state.invoice_links[link] = {"payload": payload, "currency": currency, "total_amount": total}
-    return link
+    return invoice, payload
 
 
 @method("answerPreCheckoutQuery")
