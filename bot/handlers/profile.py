@@ -15,6 +15,7 @@ from bot.keyboards.profile import (
     Announcements,
     LeaveForm,
     PickLanguage,
+    Reminders,
     SetEmail,
     form_keyboard,
     language_keyboard,
@@ -34,7 +35,10 @@ FORGET = "-"  # the email form: remove the saved email
 def profile_view(profile: Profile) -> Screen:
     listed = [(a.fields, a.is_default) for a in profile.addresses]
     text = texts.profile(profile.first_name, profile.email, listed)
-    return text, profile_keyboard(profile.addresses, announcements=profile.announcements)
+    keyboard = profile_keyboard(
+        profile.addresses, announcements=profile.announcements, reminders=profile.reminders
+    )
+    return text, keyboard
 
 
 async def send_profile(update: Update, profile: Profile, notice: str) -> None:
@@ -47,6 +51,21 @@ async def announcements(update: Update, context: ShopContext, data: Announcement
     """From the profile, or from under an announcement (which then stays as it is)."""
     wanted = bool(data.wanted)
     profile = await usecase.set_announcements(context.db, sender=sender_of(update), wanted=wanted)
+    await _refresh_profile(update, profile)
+    return texts.announcements_set(wanted)
+
+
+@on_button(Reminders)
+async def reminders(update: Update, context: ShopContext, data: Reminders) -> str | None:
+    """From the profile, or from under a reminder (which then stays as it is)."""
+    wanted = bool(data.wanted)
+    profile = await usecase.set_reminders(context.db, sender=sender_of(update), wanted=wanted)
+    await _refresh_profile(update, profile)
+    return texts.reminders_set(wanted)
+
+
+async def _refresh_profile(update: Update, profile: Profile) -> None:
+    """Redraw the profile when the switch was pressed on it."""
     query = update.callback_query
     on_profile = (
         query is not None
@@ -55,7 +74,6 @@ async def announcements(update: Update, context: ShopContext, data: Announcement
     )
     if on_profile:
         await show(update, *profile_view(profile))
-    return texts.announcements_set(wanted)
 
 
 @on_command("language")

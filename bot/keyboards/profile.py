@@ -78,6 +78,14 @@ class Announcements(Callback):
     wanted: int
 
 
+@register("rem")
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reminders(Callback):
+    """Turn reminders on (1) or off (0); on profiles and under each reminder."""
+
+    wanted: int
+
+
 @register("lang")
 @dataclasses.dataclass(frozen=True, slots=True)
 class PickLanguage(Callback):
@@ -99,13 +107,14 @@ def language_keyboard(offered: Sequence[str], chosen: str | None) -> InlineKeybo
 
 
 def profile_keyboard(
-    addresses: Sequence[SavedAddress], *, announcements: bool = True
+    addresses: Sequence[SavedAddress], *, announcements: bool = True, reminders: bool = True
 ) -> InlineKeyboardMarkup:
     rows = [[button(texts.PROFILE_SET_EMAIL, SetEmail())]]
     rows.append([button(texts.language_button(LANGUAGES[current_language()]), Menu("language"))])
     rows.append(
         [button(texts.announcements_button(announcements), Announcements(int(not announcements)))]
     )
+    rows.append([button(texts.reminders_button(reminders), Reminders(int(not reminders)))])
     rows += [
         [button(texts.profile_address_button(a.fields, a.is_default), AddressCard(a.id))]
         for a in addresses

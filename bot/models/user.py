@@ -32,6 +32,8 @@ class User(CreatedAt, Base):
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # False: the customer turned /broadcast announcements off (orders' notices still come).
     wants_announcements: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # False: no reminders they did not ask for (a cart left behind, a saved product's price drop).
+    wants_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     addresses: Mapped[list[Address]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan", order_by="Address.id"

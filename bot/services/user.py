@@ -171,6 +171,13 @@ async def set_announcements(session: AsyncSession, *, user_id: int, wanted: bool
     return user
 
 
+async def set_reminders(session: AsyncSession, *, user_id: int, wanted: bool) -> User:
+    user = await get_user(session, user_id)
+    user.wants_reminders = wanted
+    await session.flush()
+    return user
+
+
 async def set_language(session: AsyncSession, *, user_id: int, language: str | None) -> User:
     """The language the shop speaks to them; None goes back to their Telegram app's."""
     if language is not None and language not in languages.SHIPPED:

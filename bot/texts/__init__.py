@@ -634,6 +634,12 @@ def announcements_button(on: bool) -> str:
     return _("🔕 Announcements: off (tap to turn on)")
 
 
+def reminders_button(on: bool) -> str:
+    if on:
+        return _("⏰ Reminders: on (tap to turn off)")
+    return _("⏰ Reminders: off (tap to turn on)")
+
+
 def language_button(language: str) -> str:
     """On the profile: the language the shop speaks to them, by its own name."""
     return _("🌐 Language: {language}").format(language=language)
@@ -666,6 +672,14 @@ def announcements_set(on: bool) -> str:
     return _(
         "🔕 No more announcements. Notices about your orders still come; "
         "/profile turns them back on."
+    )
+
+
+def reminders_set(on: bool) -> str:
+    if on:
+        return _("⏰ You'll get reminders again: a cart left behind, a saved product's price drop.")
+    return _(
+        "⏰ No more reminders. Notices about your orders still come; /profile turns them back on."
     )
 
 

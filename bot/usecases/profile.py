@@ -38,6 +38,7 @@ class Profile:
     email: str | None
     addresses: tuple[SavedAddress, ...]  # the default first
     announcements: bool = True  # gets the shop's /broadcast announcements
+    reminders: bool = True  # gets reminders: a cart left behind, a saved product's price drop
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,9 @@ async def profile(db: Database, *, sender: Sender) -> Profile:
         user = await shopper(session, sender)
         addresses = await users.list_addresses(session, user_id=user.id)
     saved = tuple(map(_saved, addresses))
-    return Profile(user.first_name, user.email, saved, user.wants_announcements)
+    return Profile(
+        user.first_name, user.email, saved, user.wants_announcements, user.wants_reminders
+    )
 
 
 async def set_announcements(db: Database, *, sender: Sender, wanted: bool) -> Profile:
@@ -77,6 +80,14 @@ async def set_announcements(db: Database, *, sender: Sender, wanted: bool) -> Pr
     async with db.transaction() as session:
         user = await shopper(session, sender)
         await users.set_announcements(session, user_id=user.id, wanted=wanted)
+    return await profile(db, sender=sender)
+
+
+async def set_reminders(db: Database, *, sender: Sender, wanted: bool) -> Profile:
+    """Reminders on or off: the messages a customer did not ask for, other than announcements."""
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        await users.set_reminders(session, user_id=user.id, wanted=wanted)
     return await profile(db, sender=sender)
 
 

@@ -85,9 +85,30 @@ async def test_the_profile_shows_the_name_and_that_no_email_or_address_is_set(
         "✉ Set email",
         "🌐 Language: English",
         "🔔 Announcements: on (tap to turn off)",
+        "⏰ Reminders: on (tap to turn off)",
         "➕ Add address",
         "🏠 Menu",
     ]
+
+
+async def test_reminders_are_switched_off_and_on_again_from_the_profile(
+    shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    user_id = await _customer_with(db)
+    ann = emulator.user(ANN, "Ann")
+
+    off, profile = await _press(ann, await _open_profile(ann), "⏰ Reminders: on (tap to turn off)")
+    async with db.reading() as session:
+        wanted_after_off = (await session.get_one(User, user_id)).wants_reminders
+    on, profile_again = await _press(ann, profile, "⏰ Reminders: off (tap to turn on)")
+    async with db.reading() as session:
+        wanted_after_on = (await session.get_one(User, user_id)).wants_reminders
+
+    assert "No more reminders" in (off.text or "") and not wanted_after_off
+    assert "⏰ Reminders: off (tap to turn on)" in profile.button_texts
+    assert "You'll get reminders again" in (on.text or "") and wanted_after_on
+    assert "⏰ Reminders: on (tap to turn off)" in profile_again.button_texts
+    assert "🔔 Announcements: on (tap to turn off)" in profile_again.button_texts
 
 
 async def test_the_profile_opens_from_the_main_menu_in_place(
