@@ -24,4 +24,4 @@ def test_an_admin_reads_the_usage_line_s_words_in_their_language_and_types_the_k
     with using_language("de"):
         line = usage_line("setstatus")
 
-    assert line == "/setstatus <Bestellnummer> <shipped|delivered>"
+    assert line == "/setstatus <Bestellnummer> <shipped|delivered> [Sendungsnummer] [Versanddienst]"

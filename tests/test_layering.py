@@ -45,9 +45,10 @@ TIERS: tuple[tuple[str, ...], ...] = (
     ("bot.services",),
     ("bot.models", "bot.db"),
     # the leaves: money values, settings, the logging set-up, the domain errors every layer
-    # raises or catches, and the metrics every layer may record into
+    # raises or catches, the metrics every layer may record into, and the parcel carriers' names
     (
         "bot.money",
+        "bot.carriers",
         "bot.config",
         "bot.logs",
         "bot.languages",

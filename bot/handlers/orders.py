@@ -62,9 +62,11 @@ def _order_text(order: CustomerOrder) -> str:
     )
     status = status_label(order.status)
     total, address = texts.money(order.total, order.currency), order.shipping_address
-    frame = texts.order_details(order.id, status, "", total, address, history)
+    parcel = order.tracking
+    tracking = texts.tracking_line(parcel.number, parcel.carrier) if parcel else None
+    frame = texts.order_details(order.id, status, "", total, address, history, tracking)
     shown = texts.fit_lines(lines, texts.MESSAGE_MAX - len(frame))
-    return texts.order_details(order.id, status, shown, total, address, history)
+    return texts.order_details(order.id, status, shown, total, address, history, tracking)
 
 
 def _review_buttons(order: CustomerOrder) -> list[InlineKeyboardButton]:
@@ -87,6 +89,7 @@ def _details_screen(
         reviews=_review_buttons(order),
         can_pay=pending and payment_connected(context),
         can_request_cancel=order.status is OrderStatus.PAID,
+        track=order.tracking.url if order.tracking else None,
     )
     return _order_text(order), keyboard
 

@@ -81,8 +81,12 @@ def order_keyboard(
     reviews: Sequence[InlineKeyboardButton] = (),
     can_pay: bool = False,
     can_request_cancel: bool = False,
+    track: str | None = None,
 ) -> InlineKeyboardMarkup:
+    """`track`: the carrier's tracking page for the parcel."""
     rows = [[review] for review in reviews]
+    if track:
+        rows.append([InlineKeyboardButton(texts.TRACK_PARCEL, url=track)])
     if can_pay:
         rows.append([button(texts.PAY_ORDER, PayOrder(order_id))])
     if can_cancel:

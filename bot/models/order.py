@@ -62,6 +62,9 @@ class Order(Timestamps, Base):
     ship_region: Mapped[str] = mapped_column(String(128), default="")
     ship_postal_code: Mapped[str] = mapped_column(String(20))
     ship_country: Mapped[str] = mapped_column(String(2))
+    # Set when the order ships, if the admin gave them: bot.services.tracking links known carriers.
+    tracking_number: Mapped[str | None] = mapped_column(String(64))
+    tracking_carrier: Mapped[str | None] = mapped_column(String(32))
 
     user: Mapped[User] = relationship(back_populates="orders", lazy="raise")
     items: Mapped[list[OrderItem]] = relationship(

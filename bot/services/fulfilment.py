@@ -28,7 +28,8 @@ from bot.models import (
 )
 from bot.services import admin, ledger, notifications
 from bot.services import order as orders
-from bot.services.errors import IllegalTransition, NotAllowed
+from bot.services.errors import IllegalTransition, InvalidInput, NotAllowed
+from bot.services.tracking import Tracking
 
 # The statuses /setstatus moves an order to; money decides the others.
 SETTABLE = (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
@@ -81,21 +82,33 @@ def refund_key(order_id: int) -> str:
 
 
 async def set_status(
-    session: AsyncSession, *, order_id: int, status: OrderStatus, admin_telegram_id: int
+    session: AsyncSession,
+    *,
+    order_id: int,
+    status: OrderStatus,
+    admin_telegram_id: int,
+    tracking: Tracking | None = None,
 ) -> Order:
+    """`tracking`: the parcel's number and carrier, which only a shipment carries."""
     if status not in SETTABLE:
         raise _use_instead(order_id, status)
+    if tracking is not None and status is not OrderStatus.SHIPPED:
+        raise InvalidInput("tracking.only_when_shipped", order_id=order_id)
     order = await orders.lock_order(session, order_id)
     _check(order, status)
     previous = order.status
     order = await orders.transition(
         session, order_id=order.id, to=status, actor=actor(admin_telegram_id)
     )
+    details = f"{previous} -> {status}"
     if status is OrderStatus.SHIPPED:
-        await notifications.announce_shipped(session, order.id, order.shipping_address)
+        if tracking is not None:
+            order.tracking_number, order.tracking_carrier = tracking.number, tracking.carrier
+            details += f" ({tracking.number}{f', {tracking.carrier}' if tracking.carrier else ''})"
+        await notifications.announce_shipped(session, order.id, order.shipping_address, tracking)
     else:
         await notifications.announce_delivered(session, order.id)
-    await _record(session, admin_telegram_id, "set_status", order.id, f"{previous} -> {status}")
+    await _record(session, admin_telegram_id, "set_status", order.id, details)
     return order
 
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Order, User
 from bot.services import admin, outbox
-from bot.services.outbox import Notice
+from bot.services.outbox import Buttons, Notice
 from bot.services.payment_outcome import PaymentOutcome
+from bot.services.tracking import Tracking
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +104,18 @@ async def announce_expiry(session: AsyncSession, order_id: int) -> None:
     await tell_customer(session, who, f"order:{order_id}:cancelled", notice)
 
 
-async def announce_shipped(session: AsyncSession, order_id: int, address: str) -> None:
+async def announce_shipped(
+    session: AsyncSession, order_id: int, address: str, tracking: Tracking | None = None
+) -> None:
+    """With a tracking number when the admin gave one, and a link when the carrier is known."""
     who = await recipient(session, order_id)
-    notice = Notice("order.shipped", {"order_id": order_id, "address": address})
+    params: dict[str, Any] = {"order_id": order_id, "address": address}
+    buttons: Buttons | None = None
+    if tracking is not None:
+        params |= {"tracking_number": tracking.number, "carrier": tracking.carrier}
+        if tracking.url:
+            buttons = [[{"label": "order.track", "url": tracking.url}]]
+    notice = Notice("order.shipped", params, buttons)
     await tell_customer(session, who, f"order:{order_id}:shipped", notice)
 
 

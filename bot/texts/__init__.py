@@ -596,11 +596,30 @@ def order_history_line(when: str, status: str, note: str | None) -> str:
 
 
 def order_details(
-    order_id: int, status: str, lines: str, total: str, address: str, history: str
+    order_id: int,
+    status: str,
+    lines: str,
+    total: str,
+    address: str,
+    history: str,
+    tracking: str | None = None,
 ) -> str:
+    """`tracking`: the tracking_line of a shipped order, when it has one."""
     title = _("📦 <b>Order #{order_id}</b> · {status}").format(order_id=order_id, status=status)
     history_part = _("<b>History</b>\n{history}").format(history=history)
-    return "\n\n".join([title, lines, cart_total(total), _shipping_to(address), history_part])
+    shipping = _shipping_to(address) + (f"\n{tracking}" if tracking else "")
+    return "\n\n".join([title, lines, cart_total(total), shipping, history_part])
+
+
+def tracking_line(number: str, carrier: str | None) -> str:
+    if carrier:
+        return _("Tracking number: <code>{number}</code> ({carrier})").format(
+            number=esc(number), carrier=esc(carrier)
+        )
+    return _("Tracking number: <code>{number}</code>").format(number=esc(number))
+
+
+_TRACK_PARCEL = N_("📦 Track the parcel")
 
 
 _ORDER_REQUEST_CANCEL = N_("🙋 Ask to cancel")

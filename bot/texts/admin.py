@@ -31,7 +31,7 @@ from bot.services.stats import (
     StatsReport,
     UsersSummary,
 )
-from bot.texts import MESSAGE_MAX, esc, fit_lines, money
+from bot.texts import MESSAGE_MAX, esc, fit_lines, money, tracking_line
 from bot.texts.backups import file_size
 from bot.texts.i18n import (
     N_,
@@ -129,8 +129,11 @@ COMMANDS: Mapping[str, CommandHelp] = {
     ),
     "setstatus": CommandHelp(
         N_("Orders"),
-        N_("/setstatus <order id> <shipped|delivered>"),
-        N_("move a paid order on; the customer is told"),
+        N_("/setstatus <order id> <shipped|delivered> [tracking number] [carrier]"),
+        N_(
+            "move a paid order on; the customer is told, with the tracking number and a link "
+            "for DHL, DPD, FedEx, GLS, Hermes, PostNL, Royal Mail, UPS and USPS"
+        ),
     ),
     "cancelorder": CommandHelp(
         N_("Orders"),
@@ -579,7 +582,8 @@ def order_card(order: Order) -> str:
                     placed=when(order.created_at),
                 ),
                 _("<b>Customer</b>\n{customer}").format(customer=_customer(order)),
-                _("<b>Shipping to</b>\n{address}").format(address=esc(order.shipping_address)),
+                _("<b>Shipping to</b>\n{address}").format(address=esc(order.shipping_address))
+                + _tracking(order),
                 _("<b>Items</b>\n{items}\nTotal: <b>{total}</b>").format(
                     items=items, total=money(order.total, order.currency)
                 ),
@@ -590,6 +594,12 @@ def order_card(order: Order) -> str:
 
     lines = [_item(n, item, order.currency) for n, item in enumerate(order.items, 1)]
     return card(fit_lines(lines, MESSAGE_MAX - len(card(""))))
+
+
+def _tracking(order: Order) -> str:
+    if not order.tracking_number:
+        return ""
+    return "\n" + tracking_line(order.tracking_number, order.tracking_carrier)
 
 
 def _customer(order: Order) -> str:
@@ -670,9 +680,10 @@ def _history_line(change: OrderStatusChange) -> str:
 
 
 def status_set(order: Order) -> str:
-    return _("✅ Order <b>#{order_id}</b> is now {status}. The customer will be told.").format(
+    done = _("✅ Order <b>#{order_id}</b> is now {status}. The customer will be told.").format(
         order_id=order.id, status=status_label(order.status)
     )
+    return done + _tracking(order)
 
 
 def order_cancelled(cancellation: Cancellation) -> str:

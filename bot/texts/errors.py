@@ -237,6 +237,17 @@ ERRORS: dict[str, str] = {
         "Order #{order_id} is being refunded, so it can't be shipped."
     ),
     "order.bad_status": N_("Usage: {usage}\nStatuses: {statuses}"),
+    "tracking.only_when_shipped": N_(
+        "A tracking number goes with a shipment: /setstatus {order_id} shipped <tracking number> "
+        "[carrier]."
+    ),
+    "tracking.number_invalid": N_(
+        "{number!q} doesn't look like a tracking number: use up to 64 letters and digits "
+        "(dashes, dots and slashes are fine)."
+    ),
+    "tracking.carrier_invalid": N_(
+        "{carrier!q} doesn't look like a carrier's name: use up to 32 letters, e.g. DHL or UPS."
+    ),
     # --- refunds
     "refund.already_done": N_("Order #{order_id} has already been refunded."),
     "refund.nothing_to_refund": N_(

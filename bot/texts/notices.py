@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from bot.texts import esc, money
+from bot import texts
+from bot.texts import esc, money, tracking_line
 from bot.texts.i18n import _, current_language, using_language
 
 # A verbatim text, as rows queued before notices had keys were written (already HTML).
@@ -59,10 +60,15 @@ def _refunded(*, order_id: int, amount: int, currency: str) -> str:
     ).format(amount=money(amount, currency.upper()), order_id=order_id)
 
 
-def _shipped(*, order_id: int, address: str) -> str:
-    return _(
+def _shipped(
+    *, order_id: int, address: str, tracking_number: str | None = None, carrier: str | None = None
+) -> str:
+    text = _(
         "🚚 Good news: order <b>#{order_id}</b> has shipped! It is on its way to\n{address}"
     ).format(order_id=order_id, address=esc(address))
+    if tracking_number:
+        text += "\n\n" + tracking_line(tracking_number, carrier)
+    return text
 
 
 def _delivered(*, order_id: int) -> str:
@@ -279,8 +285,13 @@ def _open_order(*, order_id: int) -> str:
     return _("Order #{order_id}").format(order_id=order_id)
 
 
+def _track() -> str:
+    return texts.TRACK_PARCEL
+
+
 LABELS: Mapping[str, Template] = {
     "order.open": _open_order,
+    "order.track": _track,
     LEGACY_TEXT: _verbatim,
 }
 

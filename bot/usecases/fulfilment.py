@@ -11,16 +11,30 @@ from bot.models import Order, OrderStatus
 from bot.services import admin, fulfilment, notifications
 from bot.services import order as orders
 from bot.services.errors import NotAllowed
+from bot.services.tracking import tracking
 
 SETTABLE = fulfilment.SETTABLE  # the statuses /setstatus may set
 
 
 async def set_order_status(
-    db: Database, *, order_id: int, status: OrderStatus, admin_telegram_id: int
+    db: Database,
+    *,
+    order_id: int,
+    status: OrderStatus,
+    admin_telegram_id: int,
+    tracking_number: str | None = None,
+    carrier: str | None = None,
 ) -> Order:
+    """A shipment may carry its parcel's tracking number and carrier; checked before anything
+    changes."""
+    parcel = tracking(tracking_number, carrier) if tracking_number is not None else None
     async with db.transaction() as session:
         return await fulfilment.set_status(
-            session, order_id=order_id, status=status, admin_telegram_id=admin_telegram_id
+            session,
+            order_id=order_id,
+            status=status,
+            admin_telegram_id=admin_telegram_id,
+            tracking=parcel,
         )
 
 

@@ -19,6 +19,7 @@ from bot.services import order as orders
 from bot.services import product as catalog
 from bot.services.errors import NotAllowed
 from bot.services.pagination import Page
+from bot.services.tracking import Tracking
 from bot.usecases.customers import Sender, shopper
 
 
@@ -57,6 +58,7 @@ class CustomerOrder:
     shipping_address: str
     items: tuple[OrderLine, ...]
     history: tuple[StatusChange, ...]
+    tracking: Tracking | None = None  # the parcel's, once shipped with a tracking number
 
 
 async def order_history(
@@ -129,6 +131,15 @@ async def customer_order(session: AsyncSession, order: Order) -> CustomerOrder:
     history = tuple(
         StatusChange(change.to_status, change.note, change.created_at) for change in order.history
     )
+    number, carrier = order.tracking_number, order.tracking_carrier
+    parcel = Tracking(number, carrier) if number else None
     return CustomerOrder(
-        order.id, order.status, order.total, order.currency, order.shipping_address, lines, history
+        order.id,
+        order.status,
+        order.total,
+        order.currency,
+        order.shipping_address,
+        lines,
+        history,
+        parcel,
     )

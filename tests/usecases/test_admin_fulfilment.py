@@ -104,3 +104,33 @@ async def test_stripe_refunds_are_never_confirmed_by_hand(db: Database) -> None:
     assert (await admin_orders.order_details(db, order_id=placed.order_id)).status is (
         OrderStatus.PAID
     )
+
+
+async def test_a_known_carrier_is_named_its_own_way_and_its_link_carries_the_number(
+    db: Database,
+) -> None:
+    placed = await _paid_by_telegram(db)
+
+    order = await fulfilment.set_order_status(
+        db,
+        order_id=placed.order_id,
+        status=OrderStatus.SHIPPED,
+        admin_telegram_id=ADMIN,
+        tracking_number="RM 123/456GB",
+        carrier="royal-mail",
+    )
+
+    assert (order.tracking_number, order.tracking_carrier) == ("RM 123/456GB", "Royal Mail")
+    async with db.reading() as session:
+        told = (await session.scalars(select(OutboxMessage))).all()[-1]
+        entry = (await session.scalars(select(AdminAction))).one()
+    assert told.params["tracking_number"] == "RM 123/456GB"
+    assert told.buttons == [
+        [
+            {
+                "label": "order.track",
+                "url": "https://www.royalmail.com/track-your-item#/tracking-results/RM%20123%2F456GB",
+            }
+        ]
+    ]
+    assert entry.details.endswith("(RM 123/456GB, Royal Mail)")

@@ -23,11 +23,17 @@ SETTABLE = {status.value: status for status in fulfilment.SETTABLE}
 
 @on_admin_command("setstatus")
 async def set_status(update: Update, context: ShopContext) -> None:
-    args = Args("setstatus", context.args).at_most(2)
+    """`/setstatus 12 shipped [tracking number] [carrier]`: a carrier may be several words."""
+    args = Args("setstatus", context.args)
     order_id = args.integer(0, minimum=1)
     status = status_argument(args, 1, SETTABLE)
     order = await fulfilment.set_order_status(
-        context.db, order_id=order_id, status=status, admin_telegram_id=_admin(update)
+        context.db,
+        order_id=order_id,
+        status=status,
+        admin_telegram_id=_admin(update),
+        tracking_number=args.word(2) if len(args) > 2 else None,
+        carrier=args.rest(3) if len(args) > 3 else None,
     )
     _deliver_now(context)
     await send(update, admin_texts.status_set(order))

@@ -279,11 +279,55 @@ async def test_shipping_and_delivering_tell_the_customer_once_each(
     assert await audit(db) == [(OWNER_ID, "set_status", 1), (OWNER_ID, "set_status", 1)]
 
 
+async def test_a_shipment_with_a_tracking_number_gives_the_customer_a_link_to_follow_it(
+    stripe_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    await ann_orders(db, [OrderStatus.PAID, OrderStatus.PAID])
+    ann = emulator.user(ANN, "Ann")
+
+    dhl = await ask(emulator, "/setstatus 1 shipped 00340434161094042557 dhl")
+    local = await ask(emulator, "/setstatus 2 shipped LX-7731/B Kiez Kurier")
+    assert await jobs(stripe_shop).deliver_now() == 2
+    ann.skip_unread()
+    await ann.send("/orders")
+    listed = await ann.next_message()
+    details = await tap(ann, listed, next(t for t in listed.button_texts if t.startswith("#1 ")))
+
+    dhl_link = "https://www.dhl.com/global-en/home/tracking.html?tracking-id=00340434161094042557"
+    assert "Tracking number: 00340434161094042557 (DHL)" in dhl.content
+    assert "Tracking number: LX-7731/B (Kiez Kurier)" in local.content
+    [shipped, shipped_locally] = [m for m in ann.bot_messages if "has shipped" in m.content]
+    assert "Tracking number: 00340434161094042557 (DHL)" in shipped.content
+    assert shipped.button("📦 Track the parcel").url == dhl_link
+    assert "Tracking number: LX-7731/B (Kiez Kurier)" in shipped_locally.content
+    assert shipped_locally.button_texts == []  # a carrier we cannot link to: the number only
+    assert "Order #1" in details.content
+    assert "Tracking number: 00340434161094042557 (DHL)" in details.content
+    assert details.button("📦 Track the parcel").url == dhl_link
+    async with db.reading() as session:
+        order = await orders.get_order(session, order_id=2)
+    assert (order.tracking_number, order.tracking_carrier) == ("LX-7731/B", "Kiez Kurier")
+
+
+async def test_a_bad_tracking_number_is_refused_and_the_order_stays_paid(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    await ann_orders(db, [OrderStatus.PAID])
+
+    markup = await ask(emulator, "/setstatus 1 shipped <b>1</b>")
+    delivered = await ask(emulator, "/setstatus 1 delivered 12345")
+
+    assert "doesn't look like a tracking number" in markup.content
+    assert "A tracking number goes with a shipment" in delivered.content
+    assert (await state(db, 1))[0] is OrderStatus.PAID
+    assert await audit(db) == []
+
+
 async def test_setstatus_refuses_what_the_order_or_the_money_forbids(
     admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
 ) -> None:
     await ann_orders(db, [OrderStatus.PENDING_PAYMENT])
-    usage = "Usage: /setstatus <order id> <shipped|delivered>"
+    usage = "Usage: /setstatus <order id> <shipped|delivered> [tracking number] [carrier]"
 
     unpaid = await ask(emulator, "/setstatus 1 shipped")
     cancel = await ask(emulator, "/setstatus 1 cancelled")
