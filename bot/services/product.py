@@ -289,7 +289,8 @@ async def set_stock(session: AsyncSession, *, product_id: int, size_name: str, s
         product.sizes.append(size)
     await session.flush()
     await bump_catalog_revision(session)
-    await stock_alert.announce_back_in_stock(session, size_ids=[size.id])
+    if size.stock > 0:
+        await stock_alert.announce_back_in_stock(session, size_ids=[size.id])
     return size
 
 
