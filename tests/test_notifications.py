@@ -122,6 +122,8 @@ def test_a_notice_that_does_not_fit_its_catalogue_is_refused(
         {"label": "order.open", "params": {"order_id": 1}, "callback_data": 5},
         {"label": "order.close", "callback_data": "c"},
         {"callback_data": "c"},
+        {"label": "product.open", "product": "12"},
+        {"label": "product.open", "product": True},
     ],
 )
 def test_a_button_that_does_not_fit_is_refused(button: dict[str, object]) -> None:

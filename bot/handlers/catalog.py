@@ -23,6 +23,7 @@ from bot.keyboards.catalog import (
     CardView,
     Categories,
     CategoryPage,
+    NotifyMe,
     Origin,
     ProductCard,
     card_keyboard,
@@ -35,7 +36,9 @@ from bot.keyboards.catalog import (
 from bot.keyboards.menu import Menu, back_to_menu
 from bot.keyboards.reviews import review_list
 from bot.keyboards.search import SearchPage
-from bot.usecases import catalog
+from bot.services.stock_alert import Subscribed
+from bot.texts import stock_alerts as alert_texts
+from bot.usecases import catalog, stock_alerts
 from bot.usecases.catalog import ProductInfo
 
 _TAG = re.compile(r"<[^>]*>")
@@ -67,13 +70,17 @@ async def open_category(update: Update, context: ShopContext, category_id: int) 
 
 async def open_product(update: Update, context: ShopContext, product_id: int) -> None:
     """A product's card, as a shared link opens it: its back button leads to the catalogue."""
-    card = await catalog.product_card(context.db, product_id=product_id)
+    card = await catalog.product_card(
+        context.db, product_id=product_id, telegram_id=sender_of(update).telegram_id
+    )
     await _show_card(update, context, card, card_view(card.sizes, open_card(product_id, Origin())))
 
 
 @on_button(ProductCard)
 async def product_card(update: Update, context: ShopContext, data: ProductCard) -> str | None:
-    card = await catalog.product_card(context.db, product_id=data.product_id)
+    card = await catalog.product_card(
+        context.db, product_id=data.product_id, telegram_id=sender_of(update).telegram_id
+    )
     view = card_view(card.sizes, data)
     changed = await _show_card(update, context, card, view)
     if view.refused_size:
@@ -81,6 +88,20 @@ async def product_card(update: Update, context: ShopContext, data: ProductCard) 
     if not changed and view.chosen is not None:  # the size pressed was the one chosen
         return texts.size_already_chosen(view.chosen.name)
     return None
+
+
+@on_button(NotifyMe)
+async def notify_me(update: Update, context: ShopContext, data: NotifyMe) -> str | None:
+    """A back-in-stock alert for the size; the card then shows it is set."""
+    asked = await stock_alerts.notify_me(
+        context.db, sender=sender_of(update), product_id=data.product_id, size_id=data.size_id
+    )
+    await _show_card(update, context, asked.card, card_view(asked.card.sizes, data.card))
+    if asked.outcome is Subscribed.IN_STOCK:
+        return alert_texts.back_already(asked.size_name)
+    if asked.outcome is Subscribed.ALREADY:
+        return alert_texts.already_subscribed(asked.size_name)
+    return alert_texts.subscribed(asked.size_name)
 
 
 @on_button(AddToCart)
@@ -138,6 +159,7 @@ async def _show_card(
         to_reviews=review_list(card.id, origin),
         back=back_target(origin),
         share=share_link(context.bot.username, card.id, card.name),
+        waiting=card.waiting,
     )
     limit = MessageLimit.CAPTION_LENGTH if card.photo else MessageLimit.MAX_TEXT_LENGTH
     reference = texts.product_reference(card.id, card.sku) if admin else None

@@ -17,6 +17,7 @@ from bot.keyboards.profile import (
     PickLanguage,
     Reminders,
     SetEmail,
+    StopAlert,
     form_keyboard,
     language_keyboard,
     profile_keyboard,
@@ -24,6 +25,7 @@ from bot.keyboards.profile import (
 from bot.languages import LANGUAGES
 from bot.services.dialog import Step
 from bot.services.errors import InvalidInput
+from bot.texts import stock_alerts as alert_texts
 from bot.texts.errors import error_text
 from bot.texts.i18n import current_language, negotiate, set_language
 from bot.usecases import profile as usecase
@@ -35,10 +37,23 @@ FORGET = "-"  # the email form: remove the saved email
 def profile_view(profile: Profile) -> Screen:
     listed = [(a.fields, a.is_default) for a in profile.addresses]
     text = texts.profile(profile.first_name, profile.email, listed)
+    if profile.alerts:
+        waiting = [(alert.product, alert.size) for alert in profile.alerts]
+        text = f"{text}\n\n{alert_texts.profile_section(waiting)}"
     keyboard = profile_keyboard(
-        profile.addresses, announcements=profile.announcements, reminders=profile.reminders
+        profile.addresses,
+        announcements=profile.announcements,
+        reminders=profile.reminders,
+        alerts=profile.alerts,
     )
     return text, keyboard
+
+
+@on_button(StopAlert)
+async def stop_alert(update: Update, context: ShopContext, data: StopAlert) -> str | None:
+    found = await usecase.remove_alert(context.db, sender=sender_of(update), alert_id=data.alert_id)
+    await show(update, *profile_view(found))
+    return alert_texts.stopped()
 
 
 async def send_profile(update: Update, profile: Profile, notice: str) -> None:

@@ -14,6 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.db import Database
+from bot.keyboards.catalog import Origin, open_card
 from bot.languages import SOURCE
 from bot.metrics import OutboxBacklog
 from bot.models import utcnow
@@ -22,7 +23,7 @@ from bot.services import user as users
 from bot.services.errors import NotFound
 from bot.services.outbox import Delivery
 from bot.texts.i18n import negotiate
-from bot.texts.notices import Buttons, NoticeError, render_notice
+from bot.texts.notices import PRODUCT_ACTION, Buttons, NoticeError, render_notice
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +35,15 @@ ADMIN_NOTICES = "admin."
 def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(**button) for button in row] for row in buttons]
-    )
+    return InlineKeyboardMarkup([[_button(button) for button in row] for row in buttons])
+
+
+def _button(button: dict[str, Any]) -> InlineKeyboardButton:
+    """A button opening a product's card is the card's own button, made here, at the edge."""
+    if PRODUCT_ACTION in button:
+        card = open_card(button[PRODUCT_ACTION], Origin())
+        return InlineKeyboardButton(button["text"], callback_data=card.pack())
+    return InlineKeyboardButton(**button)
 
 
 async def deliver_due(

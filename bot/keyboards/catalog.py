@@ -7,7 +7,7 @@ it works after a restart and on any bot instance.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from urllib.parse import urlencode
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -18,6 +18,7 @@ from bot.keyboards.menu import Hint, Menu, back_to_menu, button, pager
 from bot.models import MAX_LINE_QUANTITY
 from bot.services.pagination import Page
 from bot.services.product import CategorySummary
+from bot.texts import stock_alerts as alert_texts
 from bot.usecases.catalog import ListedProduct, SizeStock
 from bot.usecases.start import PRODUCT_START
 
@@ -84,6 +85,22 @@ class AddToCart(Callback):
         return ProductCard(self.product_id, self.size_id, self.qty, 1, self.via, self.ref, self.at)
 
 
+@register("cn")
+@dataclasses.dataclass(frozen=True, slots=True)
+class NotifyMe(Callback):
+    """A back-in-stock alert for a sold-out size, asked on its card (which it keeps showing)."""
+
+    product_id: int
+    size_id: int
+    via: str
+    ref: int
+    at: int
+
+    @property
+    def card(self) -> ProductCard:
+        return ProductCard(self.product_id, self.size_id, 1, 0, self.via, self.ref, self.at)
+
+
 def open_card(product_id: int, origin: Origin) -> ProductCard:
     return ProductCard(product_id, 0, 1, 0, origin.via, origin.ref, origin.at)
 
@@ -137,11 +154,19 @@ def products_keyboard(category_id: int, page: Page[ListedProduct]) -> InlineKeyb
 
 
 def card_keyboard(
-    view: CardView, *, reviews: int, to_reviews: Callback, back: Callback, share: str
+    view: CardView,
+    *,
+    reviews: int,
+    to_reviews: Callback,
+    back: Callback,
+    share: str,
+    waiting: Collection[int] = (),
 ) -> InlineKeyboardMarkup:
+    """`waiting`: the sold-out sizes the reader asked to hear about."""
     state = view.state
     sizes = _size_buttons(view)
     rows = [sizes[i : i + SIZES_PER_ROW] for i in range(0, len(sizes), SIZES_PER_ROW)]
+    rows += _alert_row(view, waiting)
     if view.available:
         rows.append(_quantity_buttons(view))
     if view.chosen is not None:
@@ -174,6 +199,19 @@ def _size_buttons(view: CardView) -> list[InlineKeyboardButton]:
         )
         for size in view.sizes
     ]
+
+
+def _alert_row(view: CardView, waiting: Collection[int]) -> list[list[InlineKeyboardButton]]:
+    """The sold-out size just pressed (or the only size, sold out) offers its alert."""
+    offered = next((size for size in view.sizes if size.name == view.refused_size), None)
+    if offered is None and len(view.sizes) == 1 and view.sizes[0].stock <= 0:
+        offered = view.sizes[0]
+    if offered is None:
+        return []
+    asked = offered.id in waiting
+    label = (alert_texts.waiting_button if asked else alert_texts.notify_me_button)(offered.name)
+    state = view.state
+    return [[button(label, NotifyMe(state.product_id, offered.id, state.via, state.ref, state.at))]]
 
 
 HINT_QUANTITY = "qty"

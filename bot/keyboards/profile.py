@@ -11,7 +11,9 @@ from bot import texts
 from bot.keyboards.callbacks import Callback, register
 from bot.keyboards.menu import Menu, back_to_menu, button
 from bot.languages import LANGUAGES
+from bot.services.stock_alert import Waiting
 from bot.services.user import MAX_ADDRESSES
+from bot.texts import stock_alerts as alert_texts
 from bot.texts.i18n import current_language
 from bot.usecases.profile import SavedAddress
 
@@ -106,8 +108,20 @@ def language_keyboard(offered: Sequence[str], chosen: str | None) -> InlineKeybo
     return InlineKeyboardMarkup(rows)
 
 
+@register("psa")
+@dataclasses.dataclass(frozen=True, slots=True)
+class StopAlert(Callback):
+    """Removes one of the customer's back-in-stock alerts."""
+
+    alert_id: int
+
+
 def profile_keyboard(
-    addresses: Sequence[SavedAddress], *, announcements: bool = True, reminders: bool = True
+    addresses: Sequence[SavedAddress],
+    *,
+    announcements: bool = True,
+    reminders: bool = True,
+    alerts: Sequence[Waiting] = (),
 ) -> InlineKeyboardMarkup:
     rows = [[button(texts.PROFILE_SET_EMAIL, SetEmail())]]
     rows.append([button(texts.language_button(LANGUAGES[current_language()]), Menu("language"))])
@@ -121,6 +135,7 @@ def profile_keyboard(
     ]
     if len(addresses) < MAX_ADDRESSES:
         rows.append([button(texts.PROFILE_ADD_ADDRESS, AddAddress())])
+    rows += [[button(alert_texts.stop_button(a.product, a.size), StopAlert(a.id))] for a in alerts]
     rows.append(back_to_menu())
     return InlineKeyboardMarkup(rows)
 

@@ -40,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.languages import LANGUAGES
 from bot.models import Category, Product, Size
 from bot.money import decimal_amount
-from bot.services import admin
+from bot.services import admin, stock_alert
 from bot.services import catalog_translation as translations
 from bot.services import product_fields as fields
 from bot.services.errors import InvalidInput
@@ -642,6 +642,9 @@ class _Changes:
         self.products_changed: set[int] = set()
         self.stock_changes: list[StockChange] = []
         self.conflicts: list[StockConflict] = []
+        # For back-in-stock alerts: sizes given stock, products changed and on sale.
+        self.restocked: list[int] = []
+        self.shown: list[int] = []
 
     def add(
         self,
@@ -654,6 +657,8 @@ class _Changes:
         wanted = _fields(row, categories, active=product["is_active"])
         if any(product[name] != value for name, value in wanted.items()):
             self.products.append({"id": id, **wanted})
+            if wanted["is_active"]:
+                self.shown.append(id)
             self.products_changed.add(id)
         by_name = {size.name.casefold(): size for size in sizes}
         position = max((size.position for size in sizes), default=-1)
@@ -684,6 +689,8 @@ class _Changes:
         else:
             self.stock_changes.append(StockChange(sku, known.name, known.stock, size.stock))
         self.stocks.append({"id": known.id, "stock": size.stock})
+        if size.stock > 0:
+            self.restocked.append(known.id)
         return True
 
     async def write(self, session: AsyncSession) -> None:
@@ -693,6 +700,10 @@ class _Changes:
             await session.execute(update(Size), self.stocks)
         if self.new_sizes:
             await session.execute(insert(Size), self.new_sizes)
+        # Stock written, or a hidden product shown again: customers waiting may hear.
+        await stock_alert.announce_back_in_stock(
+            session, size_ids=self.restocked, product_ids=self.shown
+        )
 
 
 async def _insert(

@@ -25,6 +25,7 @@ from bot.models import (
     utcnow,
 )
 from bot.money import MAX_ORDER_TOTAL
+from bot.services import stock_alert
 from bot.services.errors import (
     IllegalTransition,
     InvalidInput,
@@ -358,7 +359,9 @@ def _count(session: AsyncSession, order: Order, to: OrderStatus) -> None:
 
 
 async def _return_stock(session: AsyncSession, items: Iterable[OrderItem]) -> None:
-    """Sizes deleted since the sale (size_id set to NULL) have nowhere to go back to."""
-    for item in sorted(items, key=lambda line: line.size_id or 0):
-        if item.size_id is not None:
-            await _change_stock(session, item.size_id, item.quantity)
+    """Sizes deleted since the sale (size_id set to NULL) have nowhere to go back to. A size
+    this brings back from sold out tells the customers waiting for it."""
+    returned = sorted((item.size_id, item.quantity) for item in items if item.size_id is not None)
+    for size_id, quantity in returned:
+        await _change_stock(session, size_id, quantity)
+    await stock_alert.announce_back_in_stock(session, size_ids=[size for size, _ in returned])

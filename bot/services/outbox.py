@@ -6,7 +6,7 @@ once, and a sender that dies mid-way only delays the message until the lease run
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -64,6 +64,37 @@ async def enqueue(session: AsyncSession, *, key: str, chat_id: int, notice: Noti
         .returning(OutboxMessage.id)
     )
     return result.scalar() is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One notice to queue among many (enqueue_many)."""
+
+    key: str
+    chat_id: int
+    notice: Notice
+
+
+async def enqueue_many(session: AsyncSession, messages: Iterable[Outgoing]) -> None:
+    """Queue many notices in one executemany INSERT (batched by the driver), each once per key:
+    hundreds of customers told about one event cost a few round trips, not hundreds."""
+    now = utcnow()
+    rows = [
+        {
+            "key": message.key,
+            "chat_id": message.chat_id,
+            "message_key": message.notice.message_key,
+            "params": dict(message.notice.params),
+            "buttons": message.notice.buttons,
+            "next_attempt_at": now,
+        }
+        for message in messages
+    ]
+    if rows:
+        insert = dialect_insert(session, OutboxMessage).on_conflict_do_nothing(
+            index_elements=["key"]
+        )
+        await session.execute(insert, rows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from bot.models import (
 )
 from bot.money import normalize_currency
 from bot.services import product_fields as fields
-from bot.services import product_photo
+from bot.services import product_photo, stock_alert
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.pagination import Page, check_page
 from bot.services.product_fields import ONE_SIZE
@@ -269,6 +269,8 @@ async def set_active(session: AsyncSession, *, product_id: int, active: bool) ->
     product.is_active = active
     await session.flush()
     await bump_catalog_revision(session)
+    if active:  # its sizes in stock may have come back while it was hidden
+        await stock_alert.announce_back_in_stock(session, product_ids=[product.id])
     return product
 
 
@@ -287,6 +289,8 @@ async def set_stock(session: AsyncSession, *, product_id: int, size_name: str, s
         product.sizes.append(size)
     await session.flush()
     await bump_catalog_revision(session)
+    if size.stock > 0:
+        await stock_alert.announce_back_in_stock(session, size_ids=[size.id])
     return size
 
 

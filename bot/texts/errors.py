@@ -64,6 +64,9 @@ ERRORS: dict[str, str] = {
     "category.none_yet": N_("There are no categories yet. Add one first with /addcategory <name>."),
     "product.gone": N_("This product no longer exists."),
     "product.unavailable": N_("This product is no longer available."),
+    "stock_alert.too_many": N_(
+        "You already wait for {limit} sizes, the most there can be. Stop one in /profile first."
+    ),
     "product.not_found": N_("Product #{product_id} was not found."),
     "product.sku_not_found": N_("No product has the id or SKU {sku!q}."),
     "product.sku_taken": N_("Another product already has the SKU “{sku}”."),

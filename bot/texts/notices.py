@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bot import texts
-from bot.texts import esc, money, tracking_line
+from bot.texts import esc, money, size_name, tracking_line
 from bot.texts.i18n import _, current_language, using_language
 
 # A verbatim text, as rows queued before notices had keys were written (already HTML).
@@ -20,7 +20,10 @@ LEGACY_TEXT = "legacy.text"
 
 Template = Callable[..., str]
 _LABEL_FIELDS = frozenset({"label", "params"})
-_ACTIONS = frozenset({"callback_data", "url"})
+# A button's "product": the id of a product whose card it opens; the sender makes that its
+# callback data (the services that queue notices know nothing of the chat's buttons).
+PRODUCT_ACTION = "product"
+_ACTIONS = frozenset({"callback_data", "url", PRODUCT_ACTION})
 # [[{"label": key, "params": {...}, "callback_data"|"url": ...}]] stored; [[{"text": ...}]] sent.
 Buttons = list[list[dict[str, Any]]]
 
@@ -126,6 +129,17 @@ def _unmatched_payment(*, amount: int, currency: str) -> str:
         "We received your payment of {amount} but couldn't match it to an order. "
         "Don't worry: we are checking it and will contact you shortly."
     ).format(amount=money(amount, currency.upper()))
+
+
+def _back_in_stock(
+    *, product_id: int, product: str, size: str, names: Mapping[str, str] | None = None
+) -> str:
+    """`names`: the product's name by language, where it was translated."""
+    name = (names or {}).get(current_language(), product)
+    return _(
+        "🔔 Back in stock: <b>{product}</b> ({size}). You asked us to tell you: "
+        "it may go quickly, so have a look soon."
+    ).format(product=esc(name), size=esc(size_name(size)))
 
 
 def _promoted() -> str:
@@ -263,6 +277,7 @@ NOTICES: Mapping[str, Template] = {
     "payment.unmatched": _unmatched_payment,
     "order.cancel_requested": _cancel_requested,
     "order.cancel_declined": _cancel_declined,
+    "stock.back": _back_in_stock,
     "role.promoted": _promoted,
     "role.demoted": _demoted,
     "admin.paid": _admin_paid,
@@ -289,9 +304,14 @@ def _track() -> str:
     return texts.TRACK_PARCEL
 
 
+def _open_product() -> str:
+    return _("🛍 See the product")
+
+
 LABELS: Mapping[str, Template] = {
     "order.open": _open_order,
     "order.track": _track,
+    "product.open": _open_product,
     LEGACY_TEXT: _verbatim,
 }
 
@@ -322,7 +342,8 @@ def _button(labels: Mapping[str, Template], button: Mapping[str, Any]) -> dict[s
         (action, value), *more = ((k, v) for k, v in button.items() if k not in _LABEL_FIELDS)
     except Exception as error:  # stored JSON: anything may be wrong with it
         raise NoticeError(f"unreadable button {button!r}") from error
-    if more or action not in _ACTIONS or not isinstance(value, str):
+    wanted = int if action == PRODUCT_ACTION else str
+    if more or action not in _ACTIONS or not isinstance(value, wanted) or isinstance(value, bool):
         raise NoticeError(f"unreadable button {button!r}")
     return {"text": _render(labels, label, params), action: value}
 

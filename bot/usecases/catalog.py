@@ -3,11 +3,11 @@ a size from the card to the cart."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.db import Database
 from bot.languages import reader
-from bot.services import cart, product
+from bot.services import cart, product, stock_alert
 from bot.services.pagination import Page
 from bot.services.product import CategorySummary, ProductDetails
 from bot.usecases.customers import Sender, shopper
@@ -53,6 +53,7 @@ class ProductInfo:
     average_rating: float | None
     rating_count: int
     review_count: int
+    waiting: frozenset[int] = frozenset()  # sold-out sizes the reader asked to hear about
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +113,18 @@ async def category_products(
     return CategoryProducts(category.id, category_name, found)
 
 
-async def product_card(db: Database, *, product_id: int) -> ProductInfo:
+async def product_card(
+    db: Database, *, product_id: int, telegram_id: int | None = None
+) -> ProductInfo:
+    """`telegram_id`: the reader, whose back-in-stock alerts on a sold-out size it shows."""
     async with db.reading() as session:
-        return _info(await product.get_product(session, product_id, language=reader()))
+        info = _info(await product.get_product(session, product_id, language=reader()))
+        if telegram_id is None or all(size.stock > 0 for size in info.sizes):
+            return info
+        waiting = await stock_alert.waiting_sizes(
+            session, telegram_id=telegram_id, product_id=product_id
+        )
+    return replace(info, waiting=frozenset(waiting))
 
 
 async def add_to_cart(

@@ -12,11 +12,13 @@ from enum import Enum
 
 from bot import languages
 from bot.db import Database
+from bot.languages import reader
 from bot.models import Address
-from bot.services import dialog
+from bot.services import dialog, stock_alert
 from bot.services import user as users
 from bot.services.dialog import Step
 from bot.services.errors import AddressFieldInvalid, InvalidInput, ShopError
+from bot.services.stock_alert import Waiting
 from bot.usecases.customers import Sender, shopper
 
 EMAIL_FORM = "email"
@@ -39,6 +41,7 @@ class Profile:
     addresses: tuple[SavedAddress, ...]  # the default first
     announcements: bool = True  # gets the shop's /broadcast announcements
     reminders: bool = True  # gets reminders: a cart left behind, a saved product's price drop
+    alerts: tuple[Waiting, ...] = ()  # sold-out sizes they wait for, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +72,24 @@ async def profile(db: Database, *, sender: Sender) -> Profile:
     async with db.reading() as session:
         user = await shopper(session, sender)
         addresses = await users.list_addresses(session, user_id=user.id)
+        alerts = await stock_alert.list_alerts(session, user_id=user.id, language=reader())
     saved = tuple(map(_saved, addresses))
     return Profile(
-        user.first_name, user.email, saved, user.wants_announcements, user.wants_reminders
+        user.first_name,
+        user.email,
+        saved,
+        user.wants_announcements,
+        user.wants_reminders,
+        tuple(alerts),
     )
+
+
+async def remove_alert(db: Database, *, sender: Sender, alert_id: int) -> Profile:
+    """No more waiting for that size; one already gone (announced meanwhile) is no error."""
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        await stock_alert.remove(session, user_id=user.id, alert_id=alert_id)
+    return await profile(db, sender=sender)
 
 
 async def set_announcements(db: Database, *, sender: Sender, wanted: bool) -> Profile:
