@@ -11,9 +11,9 @@ from bot import texts
 from bot.app import ShopApplication
 from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
-from bot.models import User
+from bot.models import ProductTranslation, User
 from bot.services import product
-from tests.factories import make_category, make_product
+from tests.factories import make_category, make_product, make_user
 
 ANN, BOB = 42, 43
 HOODIES = 23  # more than a page of 20
@@ -139,3 +139,18 @@ async def test_a_german_app_gets_german_prices_and_buttons(
 
     assert answer.results[0].description == "15,00\xa0€"
     assert card.button_texts == ["🛍 Im Shop öffnen"]
+
+
+async def test_a_customer_gets_the_language_they_chose_in_the_shop_over_their_apps(
+    shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    async with db.transaction() as session:
+        cap = await make_product(session, name="Trucker Cap", price=1500)
+        session.add(ProductTranslation(product_id=cap.id, language="ru", name="Кепка"))
+        await make_user(session, first_name="Ann", telegram_id=ANN, language="ru")
+    ann = emulator.user(ANN, "Ann", language_code="en")
+
+    answer = await ann.inline_answer(await ann.inline_query("cap"))
+
+    assert [result.title for result in answer] == ["Кепка"]
+    assert answer.results[0].buttons[0][0].text == "🛍 Открыть в магазине"
