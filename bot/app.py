@@ -11,6 +11,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     ExtBot,
+    InlineQueryHandler,
     MessageHandler,
     PreCheckoutQueryHandler,
     TypeHandler,
@@ -34,6 +35,7 @@ import bot.handlers.cart
 import bot.handlers.catalog
 import bot.handlers.checkout
 import bot.handlers.checkout_summary
+import bot.handlers.inline
 import bot.handlers.orders
 import bot.handlers.paying.offer
 import bot.handlers.paying.saved_cards
@@ -75,7 +77,8 @@ ShopApplication = Application[
 # /orders in a group would show their addresses and orders to everyone there. Editing a sent
 # message must not run it again either (a second refund, a second broadcast, another address
 # step), so handlers only see new messages; Telegram's default includes edits.
-NEW_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+# A card a customer posted through inline mode is theirs to share, not something to answer.
+NEW_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.VIA_BOT
 
 # Outgoing calls that hit flood control are retried after Telegram's retry_after, not dropped;
 # bot.botapi.rate_limiter also retries those that failed on Telegram's side.
@@ -155,6 +158,8 @@ def register_handlers(application: ShopApplication) -> None:
             MessageHandler(NEW_MESSAGE & filters.Document.ALL & CaptionCommand(name), handler)
         )
     application.add_handler(CallbackQueryHandler(dispatch_button))
+    # Inline mode (turned on with @BotFather /setinline): no chat, and no customer record.
+    application.add_handler(InlineQueryHandler(bot.handlers.inline.answer_inline_query))
     # Outside any conversation: a pre-checkout query has no chat.
     application.add_handler(
         PreCheckoutQueryHandler(bot.handlers.paying.telegram_invoice.answer_pre_checkout)

@@ -13,6 +13,7 @@ await ann.press_button(menu, "Add to cart")
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.errors import ApiError
 from bot.emulator.faults import Fault
+from bot.emulator.inline import InlineAnswer, InlineQuery, InlineResult
 from bot.emulator.markup import Button
 from bot.emulator.messages import Message, NoSuchButton
 from bot.emulator.state import (
@@ -33,6 +34,9 @@ __all__ = [
     "CallbackAnswer",
     "CallbackQuery",
     "Fault",
+    "InlineAnswer",
+    "InlineQuery",
+    "InlineResult",
     "Message",
     "NoSuchButton",
     "PreCheckoutAnswer",

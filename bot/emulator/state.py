@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.emulator.errors import bad_request
 from bot.emulator.files import FileStore
+from bot.emulator.inline import InlineQuery
 from bot.emulator.markup import Markup
 from bot.emulator.messages import ChatEvent, EventKind, JsonDict, StoredMessage
 from bot.emulator.waiting import Signal
@@ -184,6 +185,7 @@ class EmulatorState:
     updates: UpdateQueue = field(default_factory=UpdateQueue)
     callback_queries: dict[str, CallbackQuery] = field(default_factory=dict)
     pre_checkout_queries: dict[str, PreCheckoutQuery] = field(default_factory=dict)
+    inline_queries: dict[str, InlineQuery] = field(default_factory=dict)
     commands: dict[tuple[str, str], list[JsonDict]] = field(default_factory=dict)
     invoice_links: dict[str, JsonDict] = field(default_factory=dict)  # createInvoiceLink's
     menu_buttons: dict[int | None, JsonDict] = field(default_factory=dict)

@@ -6,6 +6,7 @@ import copy
 import secrets
 from typing import Any
 
+from bot.emulator.inline import InlineAnswer, InlineQuery, check_query, chosen_message
 from bot.emulator.markup import reply_keyboard
 from bot.emulator.messages import JsonDict, Message, NoSuchButton, StoredMessage
 from bot.emulator.state import (
@@ -196,6 +197,31 @@ class SimulatedUser:
             await self.successful_payment(invoice, order_info=order_info)
         return answer
 
+    async def inline_query(
+        self, query: str, *, offset: str = "", chat_type: str | None = "sender"
+    ) -> InlineQuery:
+        """The user typed `@bot query` in a chat (their own with the bot: "sender"); `offset`
+        is the next_offset of the answer before, when the user scrolls on."""
+        check_query(query, offset, chat_type)
+        inline = InlineQuery(self._state.new_query_id(), self.chat_id, query, offset, chat_type)
+        self._state.inline_queries[inline.id] = inline
+        payload: JsonDict = {
+            "id": inline.id,
+            "from": self.profile.as_user(),
+            "query": query,
+            "offset": offset,
+        }
+        if chat_type is not None:
+            payload["chat_type"] = chat_type
+        self._state.push_update("inline_query", payload)
+        return inline
+
+    async def choose(self, answer: InlineAnswer, result_id: str) -> Message:
+        """The user picked a result: its message is posted in their chat "via @bot", and the
+        bot receives it as any message in its chat."""
+        result = answer.result(result_id)
+        return self._post(chosen_message(result, self._state.files, self._state.bot_user()))
+
     # What the user sees
 
     async def next_message(
@@ -239,6 +265,20 @@ class SimulatedUser:
         except TimeoutError:
             raise TimeoutError(
                 f"pre-checkout query was not answered within {timeout}s; "
+                f"{recent_calls(self._state)}"
+            ) from None
+
+    async def inline_answer(
+        self,
+        query: InlineQuery,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
+    ) -> InlineAnswer:
+        """Waits until the bot answers this inline query."""
+        try:
+            return await self._chat.signal.wait_for(lambda: query.answer, timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"inline query {query.query!r} was not answered within {timeout}s; "
                 f"{recent_calls(self._state)}"
             ) from None
 

@@ -14,7 +14,8 @@ from bot.metrics import ShopMetrics
 from bot.services.search import CatalogSearch
 from bot.texts.i18n import negotiate, set_language
 from bot.usecases import roles
-from bot.usecases.customers import Sender, remember
+from bot.usecases.customers import Sender, known_language, remember
+from bot.usecases.inline import OfferCache
 
 if TYPE_CHECKING:
     from bot.jobs.background import BackgroundJobs
@@ -31,6 +32,8 @@ class BotData:
         # The shop's metrics with METRICS_ENABLED, and where they are served on a port of
         # their own (METRICS_PORT); otherwise GET /metrics on the web server.
         self.metrics: ShopMetrics | None = None
+        # Inline mode's recent answers in this process (bot.usecases.inline).
+        self.inline_offers = OfferCache()
         self.metrics_url: str | None = None
         # Set by bot.runner while the shop runs: the chat's Stripe client (with a Stripe key),
         # the background jobs, and where the web server listens (when it does).
@@ -69,6 +72,11 @@ async def remember_sender(update: Update, context: ShopContext) -> None:
     and sets the language this update is answered in."""
     default = context.settings.default_language
     chat = update.effective_chat
+    if update.inline_query is not None:  # from anyone, anywhere: looked up, never recorded
+        asking = update.inline_query.from_user
+        chosen = await known_language(context.db, asking.id)
+        set_language(negotiate(chosen=chosen, telegram=asking.language_code, default=default))
+        return
     if update.effective_user is None or (chat is not None and chat.type != ChatType.PRIVATE):
         set_language(negotiate(chosen=None, telegram=None, default=default))
         return  # the shop does not serve groups: their members are no customers yet

@@ -395,6 +395,54 @@ async def search_products(
     return Page(hits, found.page, found.per_page, found.total)
 
 
+@dataclass(frozen=True, slots=True)
+class ProductSummary:
+    """What a short listing of a product shows, in the reader's language."""
+
+    id: int
+    name: str
+    description: str
+    price: int
+    currency: str
+    photo: str | None
+
+
+async def newest_product_ids(session: AsyncSession, *, page: int, per_page: int) -> Page[int]:
+    """Active products, the newest first: what a customer sees before typing anything."""
+    offset = check_page(page, per_page)
+    total = await session.scalar(select(func.count(Product.id)).where(Product.is_active))
+    ids = await session.scalars(
+        select(Product.id)
+        .where(Product.is_active)
+        .order_by(Product.created_at.desc(), Product.id.desc())
+        .offset(offset)
+        .limit(per_page)
+    )
+    return Page(items=list(ids), page=page, per_page=per_page, total=total or 0)
+
+
+async def product_summaries(
+    session: AsyncSession, product_ids: Sequence[int], language: str | None
+) -> list[ProductSummary]:
+    """The active ones of those products, in the order given, texts in `language`."""
+    if not product_ids:
+        return []
+    rows = await session.execute(
+        select(
+            Product.id,
+            NAME_READ,
+            DESCRIPTION_READ,
+            Product.price,
+            Product.currency,
+            Product.photo,
+        )
+        .outerjoin(ProductTranslation, translated_product(language))
+        .where(Product.id.in_(product_ids), Product.is_active)
+    )
+    found = {row[0]: ProductSummary(*row) for row in rows}
+    return [found[product_id] for product_id in product_ids if product_id in found]
+
+
 async def bump_catalog_revision(session: AsyncSession) -> None:
     """Mark the catalogue as changed; commits or rolls back with the caller's change.
 

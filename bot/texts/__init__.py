@@ -316,6 +316,21 @@ def card_footer(*, available: bool, size: str | None, quantity: int, total: str)
 
 
 _SHARE = N_("↗ Share")
+_OPEN_IN_SHOP = N_("🛍 Open in shop")
+
+
+def inline_card(*, name: str, price: str, description: str) -> str:
+    """A product posted into any chat through inline mode: no stock, no sizes, as those
+    change; the button under it opens the live card in the bot."""
+    lines = [f"<b>{esc(name)}</b>", f"<b>{price}</b>"]
+    if description:
+        lines += ["", esc(description)]
+    return "\n".join(lines)
+
+
+def inline_summary(*, price: str, description: str) -> str:
+    """The line under a product's name in the inline results list."""
+    return f"{price} · {description}" if description else price
 
 
 def size_button(name: str, *, chosen: bool, sold_out: bool) -> str:

@@ -60,6 +60,14 @@ async def remember(db: Database, sender: Sender) -> str | None:
         return user.language
 
 
+async def known_language(db: Database, telegram_id: int) -> str | None:
+    """The language a known customer chose in the shop, without registering anyone: for
+    updates that come from strangers as often as from customers (inline queries)."""
+    async with db.reading() as session:
+        known = await users.find_by_telegram_id(session, telegram_id)
+        return known.language if known is not None else None
+
+
 async def current_step(db: Database, sender: Sender) -> Step | None:
     """The form or flow the sender is in, if any: it decides where their typed text goes."""
     async with db.reading() as session:

@@ -1,6 +1,14 @@
 """Bot API methods; importing the modules registers them."""
 
-from bot.emulator.methods import account, callbacks, editing, payments, sending, updates
+from bot.emulator.methods import (
+    account,
+    callbacks,
+    editing,
+    inline,
+    payments,
+    sending,
+    updates,
+)
 from bot.emulator.methods.registry import Handler, find
 
 __all__ = [
@@ -9,6 +17,7 @@ __all__ = [
     "callbacks",
     "editing",
     "find",
+    "inline",
     "payments",
     "sending",
     "updates",
