@@ -13,6 +13,7 @@ await ann.press_button(menu, "Add to cart")
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.errors import ApiError
 from bot.emulator.faults import Fault
+from bot.emulator.groups import GroupMember, Supergroup
 from bot.emulator.markup import Button
 from bot.emulator.messages import Message, NoSuchButton
 from bot.emulator.state import (
@@ -33,10 +34,12 @@ __all__ = [
     "CallbackAnswer",
     "CallbackQuery",
     "Fault",
+    "GroupMember",
     "Message",
     "NoSuchButton",
     "PreCheckoutAnswer",
     "PreCheckoutQuery",
     "SimulatedUser",
+    "Supergroup",
     "Webhook",
 ]

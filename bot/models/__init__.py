@@ -35,6 +35,7 @@ from bot.models.payment import (
 )
 from bot.models.provider_event import ProviderEvent
 from bot.models.review import REVIEW_MAX_LENGTH, Rating, Review
+from bot.models.support import SupportConversation, SupportMessage, SupportMute
 from bot.models.user import Address, User
 
 __all__ = [
@@ -72,6 +73,9 @@ __all__ = [
     "RecipientStatus",
     "Review",
     "Size",
+    "SupportConversation",
+    "SupportMessage",
+    "SupportMute",
     "User",
     "utcnow",
 ]

@@ -122,6 +122,13 @@ def _unmatched_payment(*, amount: int, currency: str) -> str:
     ).format(amount=money(amount, currency.upper()))
 
 
+def _support_closed() -> str:
+    return _(
+        "✔️ The shop closed your conversation. If you need anything else, send /support "
+        "to write again."
+    )
+
+
 def _promoted() -> str:
     return _(
         "🔑 You are now an admin of this shop. Send /admin to see the commands you can use: "
@@ -257,6 +264,7 @@ NOTICES: Mapping[str, Template] = {
     "payment.unmatched": _unmatched_payment,
     "order.cancel_requested": _cancel_requested,
     "order.cancel_declined": _cancel_declined,
+    "support.closed": _support_closed,
     "role.promoted": _promoted,
     "role.demoted": _demoted,
     "admin.paid": _admin_paid,
