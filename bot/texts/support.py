@@ -97,15 +97,11 @@ def reply_sent(name: str) -> str:
 
 
 def reply_not_delivered(name: str) -> str:
-    return _("⚠️ {name} blocked the bot: the reply was not delivered.").format(
-        name=esc(name)
-    )
+    return _("⚠️ {name} blocked the bot: the reply was not delivered.").format(name=esc(name))
 
 
 def closed(name: str) -> str:
-    return _("✔️ The conversation with {name} is closed; they were told.").format(
-        name=esc(name)
-    )
+    return _("✔️ The conversation with {name} is closed; they were told.").format(name=esc(name))
 
 
 def muted(name: str, telegram_id: int) -> str:
