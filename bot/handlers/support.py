@@ -42,6 +42,24 @@ async def relay_photo(update: Update, context: ShopContext, step: Step, file_id:
     await _relay(update, context)
 
 
+async def relay_reply(update: Update, context: ShopContext) -> bool:
+    """A customer's reply to the shop's answer, in an open conversation: relayed as if sent in
+    the form (which it opens again); False for any other reply."""
+    message, chat = update.effective_message, update.effective_chat
+    replied = message.reply_to_message if message is not None else None
+    if chat is None or replied is None:
+        return False
+    found = await usecase.replied_to(context.db, chat_id=chat.id, message_id=replied.message_id)
+    if (
+        found is None
+        or not found.open
+        or found.customer.telegram_id != sender_of(update).telegram_id
+    ):
+        return False
+    await _relay(update, context)
+    return True
+
+
 async def _relay(update: Update, context: ShopContext) -> None:
     """A copy of the message to the admins' group, or to each admin, after a header when the
     conversation (or this /support) starts; where it landed is recorded for their replies."""

@@ -37,14 +37,19 @@ _MUTED = N_(
 _NOBODY = N_("Sorry, nobody can read messages here right now. Please try again later.")
 
 
+_REPLY_TO_ANSWER = N_("<i>Reply to this message to answer the shop.</i>")
+
+
 def shop_replied(text: str) -> str:
     """The admin's words, escaped: they are shown as typed."""
-    return _("💬 <b>The shop replied:</b>\n{text}").format(text=esc(text))
+    reply = _(_REPLY_TO_ANSWER)
+    return _("💬 <b>The shop replied:</b>\n{text}").format(text=esc(text)) + f"\n\n{reply}"
 
 
 def shop_replied_caption(caption: str) -> str:
     lead = _("💬 <b>The shop replied:</b>")
-    return f"{lead}\n{esc(caption)}" if caption else lead
+    text = f"{lead}\n{esc(caption)}" if caption else lead
+    return f"{text}\n\n{_(_REPLY_TO_ANSWER)}"
 
 
 # ---------------------------------------------------------------- to the admins

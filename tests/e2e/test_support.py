@@ -26,6 +26,7 @@ from tests.factories import make_order, make_product, make_user
 
 ANN = 42
 GROUP = -1001234567890
+HINT = "\n\nReply to this message to answer the shop."
 HELPER = 7001  # an admin the owner promoted
 STRANGER = 9000  # in the group, but no admin
 
@@ -81,7 +82,7 @@ async def test_a_message_reaches_the_admins_group_with_who_wrote_and_the_reply_c
     assert f"Latest orders: #{order_id} (paid, €49.99)" in header.content
     assert header.button_texts == [support_texts.CLOSE, support_texts.MUTE]
     assert relayed.content == "Where is my parcel?" and relayed.chat_id == GROUP
-    assert answer.content == "💬 The shop replied:\nIt ships tomorrow <3"
+    assert answer.content == "💬 The shop replied:\nIt ships tomorrow <3" + HINT
     assert confirmation.content == "✅ Sent to Ann."
 
 
@@ -118,7 +119,7 @@ async def test_photos_pass_both_ways(
     assert relayed.photo == photo.photo and relayed.caption == "It arrived like this"
     assert answer.photo is not None
     assert emulator.file_content(answer.photo[-1]["file_id"]) == b"\xff\xd8 the label"
-    assert answer.caption == "💬 The shop replied:\nSend it back with this"
+    assert answer.caption == "💬 The shop replied:\nSend it back with this" + HINT
 
 
 async def test_in_the_group_the_bot_hears_only_its_admins(
@@ -206,7 +207,7 @@ async def test_without_a_group_each_admin_gets_it_and_answers_from_their_own_cha
         sent = await helper.next_message()
         await owner.send("hoodie")  # a plain message of an admin is still a search
 
-    assert answer.content == "💬 The shop replied:\nYes, in 5 days"
+    assert answer.content == "💬 The shop replied:\nYes, in 5 days" + HINT
     assert sent.content == "✅ Sent to Ann."
 
 
@@ -224,7 +225,7 @@ async def test_a_reply_after_a_restart_still_finds_its_customer(
         await owner.send("It is", reply_to=relayed)
         answer = await ann.next_message()
 
-    assert answer.content == "💬 The shop replied:\nIt is"
+    assert answer.content == "💬 The shop replied:\nIt is" + HINT
 
 
 async def test_order_alerts_go_to_the_admins_group_once(
@@ -256,3 +257,28 @@ async def test_help_has_a_contact_button_that_opens_the_form(
 
     assert prompt.message_id == help_screen.message_id  # the screen turned into the form
     assert [m.content for m in group.messages][-1] == "Hi from the help screen"
+
+
+async def test_a_customer_who_left_the_form_answers_the_shop_by_replying_to_its_answer(
+    group_shop: ShopApplication, emulator: BotApiEmulator, group: Supergroup
+) -> None:
+    ann, owner = emulator.user(ANN, "Ann"), group.member(OWNER_ID, "Owner")
+    await say(ann, "/support")
+    await say(ann, "Do you have it in red?")
+    await say(ann, "/start")  # left the form
+    await group.next_message()
+    relayed = await group.next_message()
+    await owner.send("Yes, size M only", reply_to=relayed)
+    answer = await ann.next_message()
+    await group.next_message()
+
+    sent = await ann.send("Great, I'll take it", reply_to=answer)
+    told = await ann.next_message()
+    header, follow_up = await group.next_message(), await group.next_message()
+    await owner.send("Reserved for you", reply_to=follow_up)
+    second = await ann.next_message()
+
+    assert told.content == support_texts.SENT
+    assert "Message from Ann" in header.content  # a new /support session: a header again
+    assert follow_up.content == sent.content
+    assert second.content == "💬 The shop replied:\nReserved for you" + HINT

@@ -22,6 +22,7 @@ from bot.handlers.router import (
     on_admin_button,
     on_admin_command,
 )
+from bot.handlers.support import relay_reply
 from bot.keyboards.callbacks import ExpiredButton
 from bot.keyboards.support import CloseConversation, MuteCustomer
 from bot.services.support import Conversation
@@ -66,31 +67,34 @@ async def answer(update: Update, context: ShopContext) -> bool:
     )
     try:
         with using_language(language):
-            await _send_as_shop(message, context, customer.telegram_id)
+            sent = await _send_as_shop(message, context, customer.telegram_id)
     except Forbidden:
         await message.reply_text(support_texts.reply_not_delivered(customer.first_name))
         return True
+    # The customer's reply to the answer goes back to the shop (bot.handlers.support).
+    where = [(customer.telegram_id, sent.message_id)]
+    await usecase.posted(context.db, conversation_id=conversation.id, where=where)
     await message.reply_text(support_texts.reply_sent(customer.first_name))
     return True
 
 
-async def _send_as_shop(message: Message, context: ShopContext, chat_id: int) -> None:
+async def _send_as_shop(message: Message, context: ShopContext, chat_id: int) -> Message:
     if message.photo:
-        await context.bot.send_photo(
+        return await context.bot.send_photo(
             chat_id,
             message.photo[-1].file_id,
             caption=support_texts.shop_replied_caption(message.caption or ""),
             parse_mode=ParseMode.HTML,
         )
-    else:
-        await context.bot.send_message(
-            chat_id, support_texts.shop_replied(message.text or ""), parse_mode=ParseMode.HTML
-        )
+    return await context.bot.send_message(
+        chat_id, support_texts.shop_replied(message.text or ""), parse_mode=ParseMode.HTML
+    )
 
 
 async def private_reply(update: Update, context: ShopContext) -> None:
-    """A reply in a private chat: an admin's answer to a customer, else read as any message."""
-    if await answer(update, context):
+    """A reply in a private chat: an admin's answer to a customer, a customer's to the shop's
+    answer, else read as any message."""
+    if await answer(update, context) or await relay_reply(update, context):
         return
     message = update.effective_message
     if message is not None and message.photo:
