@@ -2,8 +2,9 @@
 
 The rule customers are told: after /support, everything they send (text, or a photo with a
 caption) goes to the shop until they leave the form (any command or menu button) or the shop
-closes the conversation. The first message of each /support carries a header for the admins
-(who wrote, and their latest orders); an admin answers by replying to any relayed message.
+closes the conversation; a reply to the shop's answer is relayed too, and opens the form again.
+The first message of each /support carries a header for the admins (who wrote, and their latest
+orders); an admin answers by replying to any relayed message.
 """
 
 from __future__ import annotations
