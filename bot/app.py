@@ -30,6 +30,7 @@ import bot.handlers.admin.orders
 import bot.handlers.admin.reviews
 import bot.handlers.admin.roles
 import bot.handlers.admin.stats
+import bot.handlers.admin.support
 import bot.handlers.admin.users
 import bot.handlers.cart
 import bot.handlers.catalog
@@ -45,6 +46,7 @@ import bot.handlers.profile
 import bot.handlers.reviews
 import bot.handlers.search
 import bot.handlers.start
+import bot.handlers.support
 from bot import languages, texts
 from bot.botapi.concurrency import PerChatUpdateProcessor, UpdateBacklog
 from bot.botapi.flood import FloodGate
@@ -169,6 +171,13 @@ def register_handlers(application: ShopApplication) -> None:
             filters.SUCCESSFUL_PAYMENT, bot.handlers.paying.telegram_invoice.record_payment
         )
     )
+    # A reply may be an admin's answer to a customer (a line to the shop); else read as usual.
+    application.add_handler(
+        MessageHandler(
+            NEW_MESSAGE & filters.REPLY & ((filters.TEXT & ~filters.COMMAND) | filters.PHOTO),
+            bot.handlers.admin.support.private_reply,
+        )
+    )
     application.add_handler(
         MessageHandler(NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, dispatch_text)
     )
@@ -184,7 +193,26 @@ def register_handlers(application: ShopApplication) -> None:
     application.add_handler(
         MessageHandler(NEW_MESSAGE & filters.COMMAND, bot.handlers.start.unknown_command)
     )
+    _register_support_group(application)
     application.add_error_handler(on_error)
+
+
+def _register_support_group(application: ShopApplication) -> None:
+    """The admins' group (SUPPORT_CHAT_ID) is no customer: the bot takes from it only its
+    admins' replies to relayed messages and the support commands; the rest is left unread."""
+    settings = application.bot_data.settings
+    if settings is None or settings.support_chat_id is None:
+        return
+    group = filters.Chat(settings.support_chat_id) & filters.UpdateType.MESSAGE
+    support = bot.handlers.admin.support
+    for name, handler in support.GROUP_COMMANDS.items():
+        application.add_handler(CommandHandler(name, support.in_group(handler), filters=group))
+    application.add_handler(
+        MessageHandler(
+            group & filters.REPLY & ~filters.COMMAND & (filters.TEXT | filters.PHOTO),
+            support.group_reply,
+        )
+    )
 
 
 async def _register_commands(application: ShopApplication) -> None:

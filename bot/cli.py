@@ -152,7 +152,7 @@ async def _stripe_sync(settings: Settings, arguments: argparse.Namespace) -> Non
     try:
         since = utcnow() - timedelta(days=arguments.days)
         result = await sync_stripe_events(
-            database, gateway, admin_chat_ids=settings.admin_ids, since=since
+            database, gateway, admin_chat_ids=settings.alert_chat_ids, since=since
         )
     except PaymentError:
         print("Stripe could not be reached; nothing was changed. Try again later.")

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     telegram_http_transport: HttpTransport = "aiohttp"
     # NoDecode: read as written ("1,2"), not as JSON, so the validator below can split it.
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # The admins' group chat (a negative id): customers' /support messages and order alerts go
+    # there, and admins answer them by replying. Unset: each admin in their private chat.
+    support_chat_id: int | None = Field(default=None, lt=0)
 
     default_currency: str = "EUR"
     # Customers whose Telegram app's language the shop doesn't speak get this one.
@@ -110,6 +113,12 @@ class Settings(BaseSettings):
             return [value]
         return value
 
+    @property
+    def alert_chat_ids(self) -> list[int]:
+        """Where order alerts go: the admins' group alone, else the owners (and, through
+        bot.services.admin.admin_chat_ids, every admin they promoted)."""
+        return [self.support_chat_id] if self.support_chat_id is not None else self.admin_ids
+
     @field_validator("log_format", mode="before")
     @classmethod
     def _lower_format(cls, value: object) -> object:
@@ -149,7 +158,7 @@ class Settings(BaseSettings):
     def _empty_token_is_none(cls, value: object) -> object:
         return value or None
 
-    @field_validator("metrics_port", mode="before")
+    @field_validator("metrics_port", "support_chat_id", mode="before")
     @classmethod
     def _empty_port_is_none(cls, value: object) -> object:
         # `METRICS_PORT=` in .env means unset; 0 stays 0 (a free port, as for WEB_PORT).

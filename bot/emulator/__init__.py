@@ -13,6 +13,7 @@ await ann.press_button(menu, "Add to cart")
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.errors import ApiError
 from bot.emulator.faults import Fault
+from bot.emulator.groups import GroupMember, Supergroup
 from bot.emulator.inline import InlineAnswer, InlineQuery, InlineResult
 from bot.emulator.markup import Button
 from bot.emulator.messages import Message, NoSuchButton
@@ -34,6 +35,7 @@ __all__ = [
     "CallbackAnswer",
     "CallbackQuery",
     "Fault",
+    "GroupMember",
     "InlineAnswer",
     "InlineQuery",
     "InlineResult",
@@ -42,5 +44,6 @@ __all__ = [
     "PreCheckoutAnswer",
     "PreCheckoutQuery",
     "SimulatedUser",
+    "Supergroup",
     "Webhook",
 ]

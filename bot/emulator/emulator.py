@@ -12,7 +12,9 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.emulator import groups
 from bot.emulator.faults import Fault, FaultPlan
+from bot.emulator.groups import Supergroup
 from bot.emulator.server import build_app
 from bot.emulator.state import ApiCall, Chat, EmulatorState, UserProfile, Webhook, recent_calls
 from bot.emulator.users import DEFAULT_TIMEOUT, SimulatedUser
@@ -120,6 +122,14 @@ class BotApiEmulator:
             chat = self._state.chats.setdefault(telegram_id, Chat(profile))
             self._users[telegram_id] = SimulatedUser(self._state, chat)
         return self._users[telegram_id]
+
+    def supergroup(
+        self, chat_id: int, title: str = "Group", *, creator: int = 1, creator_name: str = "Owner"
+    ) -> Supergroup:
+        """A supergroup (id -100…) the bot was added to; bot.emulator.groups says what it sees."""
+        _, group = groups.create(self._state, chat_id, title, UserProfile(creator, creator_name))
+        group.member(creator, creator_name)
+        return group
 
     # What the bot did
 

@@ -61,13 +61,17 @@ class Chat:
         body = {
             "message_id": message_id,
             "from": sender,
-            "chat": self.profile.as_private_chat(),
+            "chat": self.as_chat(),
             "date": int(time.time()),
             **content,
         }
         stored = StoredMessage(body)
         self.messages[message_id] = stored
         return stored
+
+    def as_chat(self) -> JsonDict:
+        """The chat as messages in it carry it (a group overrides this: bot.emulator.groups)."""
+        return self.profile.as_private_chat()
 
     def message(self, message_id: int, *, missing: str) -> StoredMessage:
         stored = self.messages.get(message_id)

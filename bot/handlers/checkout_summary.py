@@ -62,7 +62,7 @@ async def place(update: Update, context: ShopContext, data: PlaceOrder) -> str |
         address_id=data.address_id,
         fingerprint=data.fingerprint,
         cards_savable=can_save_cards(context),
-        admin_chat_ids=context.settings.admin_ids,
+        admin_chat_ids=context.settings.alert_chat_ids,
         provider=context.settings.effective_payment_provider,
     )
     if isinstance(result, CartChanged):

@@ -162,7 +162,7 @@ async def request_cancel(update: Update, context: ShopContext, data: RequestCanc
         context.db,
         sender=sender_of(update),
         order_id=data.order_id,
-        admin_chat_ids=context.settings.admin_ids,
+        admin_chat_ids=context.settings.alert_chat_ids,
     )
     if context.bot_data.jobs is not None:
         context.bot_data.jobs.delivery.wake()

@@ -13,6 +13,7 @@ from bot.handlers.router import leave_form_first, on_button, on_command, on_scre
 from bot.keyboards.callbacks import ExpiredButton
 from bot.keyboards.menu import Hint, Menu, Noop, back_to_menu, main_menu
 from bot.keyboards.stripe_page import returned_keyboard
+from bot.keyboards.support import contact_button
 from bot.models import OrderStatus
 from bot.texts.statuses import status_label
 from bot.usecases import start as usecase
@@ -45,7 +46,7 @@ async def start(update: Update, context: ShopContext) -> None:
 @on_screen("help")
 async def help_screen(update: Update, context: ShopContext) -> None:
     """List what the bot can do."""
-    await show(update, texts.help_text(), InlineKeyboardMarkup([back_to_menu()]))
+    await show(update, texts.help_text(), InlineKeyboardMarkup([contact_button(), back_to_menu()]))
 
 
 @on_screen("main")

@@ -126,7 +126,7 @@ class BackgroundJobs:
         self._bot = bot
         self._database = database
         self._gateway = stripe_gateway
-        self._admin_ids = tuple(settings.admin_ids)
+        self._admin_ids = tuple(settings.alert_chat_ids)
         self._default_language = settings.default_language
         self.stripe_upkeep = RepeatingJob(
             "stripe upkeep", self._settle_with_stripe, stripe_upkeep_interval_s

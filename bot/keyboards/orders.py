@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts
 from bot.keyboards.callbacks import Callback, register
 from bot.keyboards.menu import Menu, back_to_menu, button, pager
+from bot.keyboards.support import contact_button
 from bot.services.pagination import Page
 from bot.usecases.orders import ListedOrder
 
@@ -93,6 +94,7 @@ def order_keyboard(
         rows.append([button(texts.ORDER_CANCEL, CancelOrder(order_id, page))])
     if can_request_cancel:
         rows.append([button(texts.ORDER_REQUEST_CANCEL, RequestCancel(order_id))])
+    rows.append(contact_button())
     rows.append([button(texts.ORDERS_ALL, OrdersPage(page))])
     rows.append(back_to_menu())
     return InlineKeyboardMarkup(rows)

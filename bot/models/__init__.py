@@ -36,6 +36,7 @@ from bot.models.payment import (
 from bot.models.provider_event import ProviderEvent
 from bot.models.review import REVIEW_MAX_LENGTH, Rating, Review
 from bot.models.stock_alert import StockAlert
+from bot.models.support import SupportConversation, SupportMessage, SupportMute
 from bot.models.user import Address, User
 
 __all__ = [
@@ -74,6 +75,9 @@ __all__ = [
     "Review",
     "Size",
     "StockAlert",
+    "SupportConversation",
+    "SupportMessage",
+    "SupportMute",
     "User",
     "utcnow",
 ]

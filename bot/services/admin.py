@@ -23,7 +23,12 @@ async def is_admin(session: AsyncSession, *, telegram_id: int, owners: Collectio
 
 
 async def admin_chat_ids(session: AsyncSession, owners: Sequence[int]) -> list[int]:
-    """Everyone to alert: the owners first, then promoted admins, each once."""
+    """Everyone to alert: the owners first, then promoted admins, each once; or, when `owners`
+    names group chats (negative ids: the admins' SUPPORT_CHAT_ID), those groups alone, where
+    one message reaches every admin."""
+    groups = [chat_id for chat_id in owners if chat_id < 0]
+    if groups:
+        return list(dict.fromkeys(groups))
     promoted = await session.scalars(select(User.telegram_id).where(User.is_admin))
     return list(dict.fromkeys([*owners, *promoted]))
 

@@ -80,6 +80,10 @@ _CANCELLED = {
     "import": N_(
         "The import was cancelled; nothing from it was saved. Your cart is as you left it."
     ),
+    "support": N_(
+        "You stopped writing to the shop; what you sent has reached it, and the answer will "
+        "come in this chat. Your cart is as you left it."
+    ),
 }
 _CANCELLED_OTHER = N_("That was cancelled; nothing from it was saved. Your cart is as you left it.")
 _LEAVE_QUESTIONS = {

@@ -163,6 +163,21 @@ COMMANDS: Mapping[str, CommandHelp] = {
         N_("/user <telegram user id>"),
         N_("one customer: orders, spend, last orders"),
     ),
+    "close": CommandHelp(
+        N_("Customers"),
+        N_("/close (as a reply to a customer's message)"),
+        N_("close their conversation with the shop; they are told"),
+    ),
+    "mute": CommandHelp(
+        N_("Customers"),
+        N_("/mute (as a reply to a customer's message)"),
+        N_("stop relaying what a customer sends to the shop"),
+    ),
+    "unmute": CommandHelp(
+        N_("Customers"),
+        N_("/unmute <telegram user id>"),
+        N_("let a muted customer write to the shop again"),
+    ),
     "reviews": CommandHelp(N_("Reviews"), N_("/reviews"), N_("the latest reviews, newest first")),
     "delreview": CommandHelp(
         N_("Reviews"), N_("/delreview <review id>"), N_("remove a review (its author is not told)")

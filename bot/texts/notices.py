@@ -142,6 +142,13 @@ def _back_in_stock(
     ).format(product=esc(name), size=esc(size_name(size)))
 
 
+def _support_closed() -> str:
+    return _(
+        "✔️ The shop closed your conversation. If you need anything else, send /support "
+        "to write again."
+    )
+
+
 def _promoted() -> str:
     return _(
         "🔑 You are now an admin of this shop. Send /admin to see the commands you can use: "
@@ -278,6 +285,7 @@ NOTICES: Mapping[str, Template] = {
     "order.cancel_requested": _cancel_requested,
     "order.cancel_declined": _cancel_declined,
     "stock.back": _back_in_stock,
+    "support.closed": _support_closed,
     "role.promoted": _promoted,
     "role.demoted": _demoted,
     "admin.paid": _admin_paid,

@@ -66,7 +66,7 @@ async def _apply(request: web.Request, event: dict[str, Any], seen: WebhookEvent
             request.app[DATABASE],
             request.app[GATEWAY],
             event=event,
-            admin_chat_ids=request.app[SETTINGS].admin_ids,
+            admin_chat_ids=request.app[SETTINGS].alert_chat_ids,
         )
     except ShopError as error:  # the event itself is unusable; retrying will not help
         log.warning("Stripe event %s refused: %s", event.get("id"), error)

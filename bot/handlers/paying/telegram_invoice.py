@@ -98,7 +98,7 @@ async def record_payment(update: Update, context: ShopContext) -> None:
         context.db,
         charge=charge,
         bot_token=context.bot.token,
-        admin_chat_ids=context.settings.admin_ids,
+        admin_chat_ids=context.settings.alert_chat_ids,
     )
     jobs = context.bot_data.jobs
     if jobs is not None and result.outcome is not TelegramPaymentOutcome.DUPLICATE:

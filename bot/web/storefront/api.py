@@ -287,7 +287,7 @@ async def place_order(request: web.Request, sender: Sender) -> web.Response:
         address_id=_number(body.get("address_id")),
         fingerprint=_number(body.get("fingerprint")),
         cards_savable=False,
-        admin_chat_ids=shop.settings.admin_ids,
+        admin_chat_ids=shop.settings.alert_chat_ids,
         provider=shop.settings.effective_payment_provider,
     )
     if isinstance(placed, checkout.CartChanged):
