@@ -297,7 +297,7 @@ async def _customer_refusal(
         )
     )
     if (used or 0) >= promo.per_customer:
-        return NotAllowed("promo.customer_limit", promo=promo.code, limit=promo.per_customer)
+        return NotAllowed("promo.customer_limit", promo=promo.code)
     return None
 
 

@@ -15,7 +15,15 @@ from html import escape
 from bot.money import format_amount
 from bot.services.cart import CartLine, CartProblem
 from bot.services.product_fields import ONE_SIZE
-from bot.texts.i18n import N_, _, current_language, long_date, ngettext, translated_constant
+from bot.texts.i18n import (
+    N_,
+    _,
+    current_language,
+    long_date,
+    ngettext,
+    percent,
+    translated_constant,
+)
 from bot.texts.i18n import number as _number  # functions here take a `number` of their own
 
 
@@ -598,7 +606,7 @@ def promo_offer(
     """What a code gives, and on which conditions: "10% off, on orders of €50.00 or more,
     until 31 Dec 2026"."""
     if percent_off is not None:
-        parts = [_("{percent}% off").format(percent=percent_off)]
+        parts = [_("{percent} off").format(percent=percent(percent_off))]
     else:
         parts = [_("{amount} off").format(amount=money(amount_off or 0, currency))]
     if min_total:
