@@ -673,12 +673,15 @@ def order_details(
     address: str,
     history: str,
     tracking: str | None = None,
+    promo: str = "",
 ) -> str:
-    """`tracking`: the tracking_line of a shipped order, when it has one."""
+    """`tracking`: the tracking_line of a shipped order, when it has one; `promo`: its promo
+    code's lines (promo_lines), when it had one."""
     title = _("📦 <b>Order #{order_id}</b> · {status}").format(order_id=order_id, status=status)
     history_part = _("<b>History</b>\n{history}").format(history=history)
     shipping = _shipping_to(address) + (f"\n{tracking}" if tracking else "")
-    return "\n\n".join([title, lines, cart_total(total), shipping, history_part])
+    parts = [title, lines, promo, cart_total(total), shipping, history_part]
+    return "\n\n".join(part for part in parts if part)
 
 
 def tracking_line(number: str, carrier: str | None) -> str:

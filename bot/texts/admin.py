@@ -32,7 +32,15 @@ from bot.services.stats import (
     StatsReport,
     UsersSummary,
 )
-from bot.texts import MESSAGE_MAX, esc, fit_lines, money, promo_offer, tracking_line
+from bot.texts import (
+    MESSAGE_MAX,
+    esc,
+    fit_lines,
+    money,
+    promo_lines,
+    promo_offer,
+    tracking_line,
+)
 from bot.texts.backups import file_size
 from bot.texts.i18n import (
     N_,
@@ -609,7 +617,7 @@ def order_card(order: Order) -> str:
                 _("<b>Shipping to</b>\n{address}").format(address=esc(order.shipping_address))
                 + _tracking(order),
                 _("<b>Items</b>\n{items}\nTotal: <b>{total}</b>").format(
-                    items=items, total=money(order.total, order.currency)
+                    items=items + _discount(order), total=money(order.total, order.currency)
                 ),
                 _("<b>Payment</b>\n{payment}").format(payment=_payment(order.payment)),
                 _("<b>History</b>\n{history}").format(history=_history(order)),
@@ -618,6 +626,17 @@ def order_card(order: Order) -> str:
 
     lines = [_item(n, item, order.currency) for n, item in enumerate(order.items, 1)]
     return card(fit_lines(lines, MESSAGE_MAX - len(card(""))))
+
+
+def _discount(order: Order) -> str:
+    """The promo code's line under the items, when the order had one."""
+    if not order.discount or order.promo_code is None:
+        return ""
+    subtotal, discount = (
+        money(order.subtotal, order.currency),
+        money(order.discount, order.currency),
+    )
+    return "\n" + promo_lines(subtotal, order.promo_code, discount, None)
 
 
 def _tracking(order: Order) -> str:

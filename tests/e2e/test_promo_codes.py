@@ -214,6 +214,15 @@ async def test_a_code_typed_on_the_summary_is_on_the_telegram_invoice_as_a_disco
 
     assert answer.ok
     assert "We received €104.98 for order #1" in (await ann.next_message()).content
+    await ann.send("/orders")
+    history = await ann.next_message()
+    details = await tap(ann, history, history.buttons[0][0].text)
+    assert "Subtotal: €114.98\n🏷 Promo code TENOFF: −€10.00\n\nTotal: €104.98" in details.content
+    admin = emulator.user(ADMIN)
+    assert (await admin.next_message()).content == "💰 New paid order #1: €104.98 from Ann."
+    await admin.send("/order 1")
+    card = await admin.next_message()
+    assert "Subtotal: €114.98\n🏷 Promo code TENOFF: −€10.00\nTotal: €104.98" in card.content
 
 
 async def test_removing_the_code_on_the_summary_restores_the_total(
