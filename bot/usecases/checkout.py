@@ -278,8 +278,10 @@ async def _place(
     provider: str,
     promo_id: int | None,
 ) -> OrderPlaced | CartChanged:
-    cart = await carts.get_or_create_cart(session, user_id=user_id)  # locked: what we check is
-    view = await carts.view_cart(session, user_id=user_id, language=reader())  # what is ordered
+    # Locked: what is checked here is what is ordered, and the customer's promo code uses are
+    # counted while no other checkout of theirs can take one.
+    cart = await carts.get_or_create_cart(session, user_id=user_id)
+    view = await carts.view_cart(session, user_id=user_id, language=reader())
     check_ready(view, provider)
     save_card = cards_savable and await _card_choice(session, user_id, address_id)
     code_id = cart.promo_code_id

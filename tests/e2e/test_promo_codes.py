@@ -16,7 +16,7 @@ from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.messages import Message
 from bot.emulator.users import SimulatedUser
-from bot.models import Address, OrderStatus, PromoCode, Size, utcnow
+from bot.models import Address, Order, OrderStatus, PromoCode, Size, utcnow
 from bot.payments.stripe_gateway import StripeGateway
 from bot.runner import running_shop
 from bot.services import cart as carts
@@ -136,11 +136,8 @@ async def test_a_promo_link_discounts_the_order_and_stripe_charges_the_discounte
         assert (await orders.get_order(session, order_id=1)).status is OrderStatus.PAID
 
 
-async def test_the_same_discounted_order_makes_the_same_stripe_request(
-    db: Database, stripe_api: FakeStripeApi
-) -> None:
-    """The coupon's id comes from the order, so asking again (after a timeout, say) repeats
-    the request exactly: one coupon, one payment page."""
+async def discounted_order(db: Database) -> Order:
+    """Ann's order of one €49.99 hoodie with €5.00 off."""
     await hoodie_for_ann(db, telegram_id=ANN, stock=5)
     await add_code(db, "FIVEOFF", PromoTerms(amount_off=500))
     async with db.transaction() as session:
@@ -153,29 +150,64 @@ async def test_the_same_discounted_order_makes_the_same_stripe_request(
             session, user_id=ann.id, address_id=address.id, promo_code_id=code.id
         )
     async with db.reading() as session:
-        order = await orders.get_order(session, order_id=placed.id)
+        return await orders.get_order(session, order_id=placed.id)
+
+
+async def payment_pages(stripe_api: FakeStripeApi, order: Order, times: int) -> list[str]:
+    """Ask for the order's payment page `times` times; the session ids Stripe answered."""
     gateway = StripeGateway(secret_key=SECRET_KEY, api_base=stripe_api.base_url)
     deadline = utcnow() + timedelta(hours=1)
     try:
-        pages = [
-            await gateway.create_checkout_session(
-                order,
-                success_url="https://t.me/x",
-                cancel_url="https://t.me/y",
-                expires_at=deadline,
-            )
-            for _ in range(2)
+        return [
+            (
+                await gateway.create_checkout_session(
+                    order,
+                    success_url="https://t.me/x",
+                    cancel_url="https://t.me/y",
+                    expires_at=deadline,
+                )
+            ).id
+            for _ in range(times)
         ]
     finally:
         await gateway.close()
 
-    assert pages[0].id == pages[1].id and pages[0].amount_total == order.total == 4499
+
+async def test_the_same_discounted_order_makes_the_same_stripe_request(
+    db: Database, stripe_api: FakeStripeApi
+) -> None:
+    """The coupon's id comes from the order, so asking again (after a timeout, say) repeats
+    the request exactly: one coupon, one payment page."""
+    order = await discounted_order(db)
+
+    first, again = await payment_pages(stripe_api, order, 2)
+
+    assert first == again and stripe_api.sessions[first]["amount_total"] == order.total == 4499
     assert len(stripe_api.sessions) == 1 and len(stripe_api.coupons) == 1
     keys = {
         r.headers["Idempotency-Key"]
         for r in stripe_api.requests_to("POST", "/v1/checkout/sessions")
     }
     assert len(keys) == 1
+
+
+async def test_a_coupon_stripe_already_has_for_the_order_is_used_again(
+    db: Database, stripe_api: FakeStripeApi
+) -> None:
+    """Made once before, with a key Stripe has since forgotten: Stripe says it exists."""
+    order = await discounted_order(db)
+    coupon_id = f"order-{order.id}-off-500-eur"
+    stripe_api.coupons[coupon_id] = {
+        "id": coupon_id,
+        "amount_off": 500,
+        "percent_off": None,
+        "currency": "eur",
+    }
+
+    [page] = await payment_pages(stripe_api, order, 1)
+
+    assert stripe_api.sessions[page]["discounts"] == [{"coupon": coupon_id}]
+    assert stripe_api.sessions[page]["amount_total"] == 4499
 
 
 async def test_a_code_typed_on_the_summary_is_on_the_telegram_invoice_as_a_discount(
