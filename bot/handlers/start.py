@@ -104,6 +104,7 @@ def _promo_news(promo: PromoApplied | ShopError) -> str:
         currency=promo.currency,
         min_total=promo.min_total,
         valid_until=promo.valid_until,
+        per_customer=promo.per_customer,
     )
     return texts.promo_applied(promo.code, offer)
 

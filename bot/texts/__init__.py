@@ -602,9 +602,10 @@ def promo_offer(
     currency: str,
     min_total: int | None = None,
     valid_until: date | None = None,
+    per_customer: int | None = None,
 ) -> str:
     """What a code gives, and on which conditions: "10% off, on orders of €50.00 or more,
-    until 31 Dec 2026"."""
+    until 31 Dec 2026, 1 order per customer"."""
     if percent_off is not None:
         parts = [_("{percent} off").format(percent=percent(percent_off))]
     else:
@@ -613,7 +614,15 @@ def promo_offer(
         parts.append(_("on orders of {minimum} or more").format(minimum=money(min_total, currency)))
     if valid_until is not None:
         parts.append(_("until {date}").format(date=long_date(valid_until)))
+    if per_customer is not None:
+        parts.append(per_customer_limit(per_customer))
     return ", ".join(parts)
+
+
+def per_customer_limit(count: int) -> str:
+    return ngettext("{count} order per customer", "{count} orders per customer", count).format(
+        count=_number(count)
+    )
 
 
 def promo_applied(code: str, offer: str) -> str:

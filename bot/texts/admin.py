@@ -37,6 +37,7 @@ from bot.texts import (
     esc,
     fit_lines,
     money,
+    per_customer_limit,
     promo_lines,
     promo_offer,
     tracking_line,
@@ -1161,11 +1162,7 @@ def _limits(promo: PromoCode) -> list[str]:
             )
         )
     if promo.per_customer is not None:
-        parts.append(
-            ngettext(
-                "{count} order per customer", "{count} orders per customer", promo.per_customer
-            ).format(count=number(promo.per_customer))
-        )
+        parts.append(per_customer_limit(promo.per_customer))
     if promo.ended_at is not None:
         parts.append(_("ended"))
     return parts

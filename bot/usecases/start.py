@@ -43,6 +43,7 @@ class PromoApplied:
     currency: str
     min_total: int | None
     valid_until: date | None
+    per_customer: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,7 @@ async def _apply_promo(db: Database, user_id: int, code: str) -> PromoApplied | 
         applied.currency,
         applied.min_total,
         applied.valid_until,
+        applied.per_customer,
     )
 
 

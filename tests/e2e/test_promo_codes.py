@@ -90,14 +90,15 @@ async def test_a_promo_link_discounts_the_order_and_stripe_charges_the_discounte
     stripe_shop: ShopApplication, emulator: BotApiEmulator, db: Database, stripe_api: FakeStripeApi
 ) -> None:
     await hoodie_for_ann(db, telegram_id=ANN, stock=5)
-    await add_code(db, "SPRING10", PromoTerms(percent_off=10, min_total=5000))
+    await add_code(db, "SPRING10", PromoTerms(percent_off=10, min_total=5000, per_customer=1))
     ann = emulator.user(ANN, "Ann")
 
     await ann.send("/start promo_SPRING10")
     await ann.next_message()
     news = await ann.next_message()
     assert news.content == (
-        "🏷 Promo code SPRING10 is on your cart: 10% off, on orders of €50.00 or more. "
+        "🏷 Promo code SPRING10 is on your cart: 10% off, on orders of €50.00 or more, "
+        "1 order per customer. "
         "You will see the discount on the order summary."
     )
     await ann.send("hoodie")
