@@ -27,6 +27,7 @@ import bot.handlers.admin.catalog
 import bot.handlers.admin.catalog_io
 import bot.handlers.admin.fulfilment
 import bot.handlers.admin.orders
+import bot.handlers.admin.promos
 import bot.handlers.admin.reviews
 import bot.handlers.admin.roles
 import bot.handlers.admin.stats

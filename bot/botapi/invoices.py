@@ -21,17 +21,22 @@ class InvoiceRequest:
 
 
 def invoice_request(invoice: Invoice) -> InvoiceRequest:
-    """Titled and described in the reader's language; one price per line, summing to the
-    order's total, free lines left out."""
+    """Titled and described in the reader's language; one price per line, free lines left
+    out, and a discount as a negative price (the Bot API allows them), so the prices sum to the
+    order's total."""
     labels = [texts.tg_price_label(i.product_name, i.size_name, i.quantity) for i in invoice.lines]
+    prices = [
+        LabeledPrice(label, line.line_total)
+        for label, line in zip(labels, invoice.lines, strict=True)
+        if line.line_total > 0
+    ]
+    if invoice.discount:
+        label = texts.tg_discount_label(invoice.promo_code or "")
+        prices.append(LabeledPrice(label, -invoice.discount))
     return InvoiceRequest(
         title=texts.tg_invoice_title(invoice.order_id),
         description=texts.tg_invoice_description(labels),
         payload=invoice.payload,
         currency=invoice.currency,
-        prices=[
-            LabeledPrice(label, line.line_total)
-            for label, line in zip(labels, invoice.lines, strict=True)
-            if line.line_total > 0
-        ],
+        prices=prices,
     )

@@ -55,6 +55,7 @@ class FakeStripeApi:
     payment_intents: dict[str, dict[str, Any]] = field(default_factory=dict)
     payment_methods: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    coupons: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Events Stripe "sent", and whether our webhook took each (GET /v1/events lists them).
     events: list[tuple[dict[str, Any], bool]] = field(default_factory=list)
     base_url: str = ""
@@ -74,6 +75,7 @@ class FakeStripeApi:
         app.router.add_get("/v1/checkout/sessions/{id}", self._get_session)
         app.router.add_post("/v1/checkout/sessions/{id}/expire", self._expire_session)
         app.router.add_post("/v1/refunds", self._create_refund)
+        app.router.add_post("/v1/coupons", self._create_coupon)
         app.router.add_get("/v1/events", self._list_events)
         app.router.add_get("/v1/payment_intents/{id}", self._get_payment_intent)
         app.router.add_get("/v1/payment_methods/{id}", self._get_payment_method)
@@ -200,6 +202,14 @@ class FakeStripeApi:
         if invalid is not None:
             return invalid
         lines = params.get("line_items", [])
+        currency = lines[0]["price_data"]["currency"] if lines else None
+        subtotal = sum(
+            int(line["price_data"]["unit_amount"]) * int(line["quantity"]) for line in lines
+        )
+        discounts = self._session_discounts(params, currency)
+        if isinstance(discounts, web.Response):
+            return discounts
+        discount = sum(_coupon_discount(coupon, subtotal) for coupon in discounts)
         session_id = f"cs_test_{_token()}"
         session = {
             "id": session_id,
@@ -208,10 +218,11 @@ class FakeStripeApi:
             "url": f"{self.base_url}/pay/{session_id}",
             "status": "open",
             "payment_status": "unpaid",
-            "amount_total": sum(
-                int(line["price_data"]["unit_amount"]) * int(line["quantity"]) for line in lines
-            ),
-            "currency": lines[0]["price_data"]["currency"] if lines else None,
+            "amount_subtotal": subtotal,
+            "amount_total": subtotal - discount,
+            "total_details": {"amount_discount": discount, "amount_shipping": 0, "amount_tax": 0},
+            "discounts": [{"coupon": coupon["id"]} for coupon in discounts],
+            "currency": currency,
             "expires_at": int(params.get("expires_at", self.clock() + LONGEST_SESSION_S)),
             "metadata": params.get("metadata", {}),
             "client_reference_id": params.get("client_reference_id"),
@@ -226,6 +237,67 @@ class FakeStripeApi:
         }
         self.sessions[session_id] = session
         return public(session)
+
+    def _session_discounts(
+        self, params: dict[str, Any], currency: str | None
+    ) -> list[dict[str, Any]] | web.Response:
+        """The coupons a session names, refused as Stripe refuses them: unknown, more than
+        one, in another currency, or together with promotion codes typed on the page."""
+        wanted = params.get("discounts", [])
+        if not isinstance(wanted, list) or len(wanted) > 1:
+            message = "You may only specify one discount per Checkout Session."
+            return _error(400, "invalid_request_error", message, "parameter_invalid")
+        if wanted and "allow_promotion_codes" in params:
+            message = (
+                "You may only specify one of these parameters: allow_promotion_codes, discounts."
+            )
+            return _error(400, "invalid_request_error", message, "parameter_invalid")
+        coupons = []
+        for discount in wanted:
+            coupon = self.coupons.get(discount.get("coupon", ""))
+            if coupon is None:
+                return _missing("coupon")
+            if coupon["amount_off"] is not None and coupon["currency"] != currency:
+                message = "The coupon's currency must match the Checkout Session's currency."
+                return _error(400, "invalid_request_error", message, "parameter_invalid")
+            coupons.append(coupon)
+        return coupons
+
+    async def _create_coupon(self, request: web.Request) -> web.Response:
+        params, refused = await self._receive(request)
+        if refused is not None:
+            return refused
+        return self._idempotently(request, params, lambda: self._new_coupon(params))
+
+    def _new_coupon(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+        """Exactly one of amount_off (with its currency) and percent_off, as Stripe wants."""
+        amount, percent = params.get("amount_off"), params.get("percent_off")
+        if (amount is None) == (percent is None):
+            message = "You must pass exactly one of amount_off or percent_off."
+            return _error(400, "invalid_request_error", message, "parameter_invalid")
+        if amount is not None and (not amount.isdigit() or int(amount) <= 0):
+            return _error(400, "invalid_request_error", "Invalid amount_off.", "parameter_invalid")
+        if amount is not None and "currency" not in params:
+            message = "You must pass currency when passing amount_off."
+            return _error(400, "invalid_request_error", message, "parameter_missing")
+        if params.get("duration", "once") not in ("once", "forever", "repeating"):
+            return _error(400, "invalid_request_error", "Invalid duration.", "parameter_invalid")
+        coupon_id = params.get("id") or _token()
+        if coupon_id in self.coupons:
+            message = "Coupon already exists."
+            return _error(400, "invalid_request_error", message, "resource_already_exists")
+        coupon = {
+            "id": coupon_id,
+            "object": "coupon",
+            "amount_off": int(amount) if amount is not None else None,
+            "percent_off": float(percent) if percent is not None else None,
+            "currency": params.get("currency"),
+            "duration": params.get("duration", "once"),
+            "name": params.get("name"),
+            "valid": True,
+        }
+        self.coupons[coupon_id] = coupon
+        return coupon
 
     async def _get_session(self, request: web.Request) -> web.Response:
         """A session left open past its expiry has expired; only an open one has a url."""
@@ -435,6 +507,14 @@ def _invalid_session(params: dict[str, Any], now: float) -> web.Response | None:
             message = "The `expires_at` timestamp must be less than 24 hours from now."
             return _error(400, "invalid_request_error", message, "parameter_invalid")
     return None
+
+
+def _coupon_discount(coupon: dict[str, Any], subtotal: int) -> int:
+    """What a coupon takes off: never more than the subtotal."""
+    if coupon["amount_off"] is not None:
+        return min(int(coupon["amount_off"]), subtotal)
+    off: int = round(subtotal * float(coupon["percent_off"]) / 100)
+    return min(off, subtotal)
 
 
 def decode_form(form: Mapping[str, str]) -> dict[str, Any]:

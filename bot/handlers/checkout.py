@@ -25,7 +25,7 @@ from bot.keyboards.checkout import (
 )
 from bot.services.dialog import Step
 from bot.usecases import checkout
-from bot.usecases.checkout import FLOW, AddressChoice, AddressQuestion
+from bot.usecases.checkout import FLOW, PROMO, AddressChoice, AddressQuestion
 
 
 def _question(question: AddressQuestion) -> Screen:
@@ -65,6 +65,16 @@ async def new_address(update: Update, context: ShopContext, data: NewAddress) ->
 @on_step(FLOW)
 async def answer(update: Update, context: ShopContext, step: Step, text: str) -> None:
     """A bad answer raises InvalidInput: the customer reads why, and nothing is stored."""
+    if step.step == PROMO:  # a code typed at the summary; a refused one is asked again
+        summary = await checkout.enter_promo_code(
+            context.db,
+            sender=sender_of(update),
+            answers=step.data,
+            text=text,
+            cards_savable=can_save_cards(context),
+        )
+        await send(update, *summary_screen(summary))
+        return
     result = await checkout.answer_address(
         context.db,
         sender=sender_of(update),

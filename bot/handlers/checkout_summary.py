@@ -1,7 +1,10 @@
-"""The last checkout step: the order summary, the choice to save the card, placing the order.
+"""The last checkout step: the order summary, the choice to save the card, a promo code,
+placing the order.
 
 The choice to save the card is offered only where the payment provider can keep cards; placing
-the order hands it on to every payment page made for it (bot.usecases.checkout).
+the order hands it on to every payment page made for it (bot.usecases.checkout). A promo code is
+typed after "🏷 Promo code" (the text goes to bot.handlers.checkout, the checkout's one step
+handler) and shows as a discount line above the total.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from bot.handlers.paying.offer import can_save_cards, offer_payment, payment_con
 from bot.handlers.render import Screen, show
 from bot.handlers.router import on_button
 from bot.keyboards.checkout import (
+    EnterPromo,
     PlaceOrder,
+    RemovePromo,
     SaveCardChoice,
     address_text,
     placed_keyboard,
+    promo_prompt_keyboard,
     summary_keyboard,
 )
 from bot.texts.errors import error_text
@@ -32,11 +38,51 @@ def summary_screen(result: Summary | BackToCart) -> Screen:
         return cart_screen(result.cart)
     view, save_card = result.cart, result.save_card
     assert view.currency is not None, "a summary is only made for a cart that can be ordered"
-    total, address = texts.money(view.total, view.currency), address_text(result.address)
-    frame = texts.checkout_summary("", total, address, save_card=bool(save_card))
+    total, address = texts.money(result.total, view.currency), address_text(result.address)
+    promo = _promo_lines(result, view.currency)
+    frame = texts.checkout_summary("", total, address, save_card=bool(save_card), promo=promo)
     lines = lines_text(view, texts.MESSAGE_MAX - len(frame))
-    text = texts.checkout_summary(lines, total, address, save_card=bool(save_card))
-    return text, summary_keyboard(result.address.id, view, save_card=save_card)
+    text = texts.checkout_summary(lines, total, address, save_card=bool(save_card), promo=promo)
+    keyboard = summary_keyboard(
+        result.address.id,
+        view,
+        save_card=save_card,
+        has_promo=result.promo is not None,
+        promo_id=result.promo_id,
+    )
+    return text, keyboard
+
+
+def _promo_lines(summary: Summary, currency: str) -> str:
+    promo = summary.promo
+    if promo is None:
+        return ""
+    reason = error_text(promo.refusal) if promo.refusal is not None else None
+    subtotal = texts.money(summary.cart.total, currency)
+    discount = texts.money(promo.discount, currency)
+    return texts.promo_lines(subtotal, promo.code.code, discount, reason)
+
+
+@on_button(EnterPromo)
+async def ask_promo_code(update: Update, context: ShopContext, data: EnterPromo) -> str | None:
+    """The next text the customer sends is the code (bot.handlers.checkout.answer)."""
+    asked = await checkout.ask_promo_code(
+        context.db, sender=sender_of(update), address_id=data.address_id
+    )
+    await show(update, texts.PROMO_PROMPT, promo_prompt_keyboard(asked.address_id))
+    return None
+
+
+@on_button(RemovePromo)
+async def remove_promo_code(update: Update, context: ShopContext, data: RemovePromo) -> str | None:
+    result = await checkout.remove_promo_code(
+        context.db,
+        sender=sender_of(update),
+        address_id=data.address_id,
+        cards_savable=can_save_cards(context),
+    )
+    await show(update, *summary_screen(result))
+    return None
 
 
 @on_button(SaveCardChoice)
@@ -64,6 +110,7 @@ async def place(update: Update, context: ShopContext, data: PlaceOrder) -> str |
         cards_savable=can_save_cards(context),
         admin_chat_ids=context.settings.alert_chat_ids,
         provider=context.settings.effective_payment_provider,
+        promo_id=data.promo_id,
     )
     if isinstance(result, CartChanged):
         await show(update, *summary_screen(result.screen))

@@ -64,9 +64,18 @@ def _order_text(order: CustomerOrder) -> str:
     total, address = texts.money(order.total, order.currency), order.shipping_address
     parcel = order.tracking
     tracking = texts.tracking_line(parcel.number, parcel.carrier) if parcel else None
-    frame = texts.order_details(order.id, status, "", total, address, history, tracking)
+    promo = _promo_lines(order)
+    frame = texts.order_details(order.id, status, "", total, address, history, tracking, promo)
     shown = texts.fit_lines(lines, texts.MESSAGE_MAX - len(frame))
-    return texts.order_details(order.id, status, shown, total, address, history, tracking)
+    return texts.order_details(order.id, status, shown, total, address, history, tracking, promo)
+
+
+def _promo_lines(order: CustomerOrder) -> str:
+    if not order.discount or order.promo_code is None:
+        return ""
+    subtotal = texts.money(sum(line.line_total for line in order.items), order.currency)
+    discount = texts.money(order.discount, order.currency)
+    return texts.promo_lines(subtotal, order.promo_code, discount, None)
 
 
 def _review_buttons(order: CustomerOrder) -> list[InlineKeyboardButton]:

@@ -15,16 +15,18 @@ from bot.keyboards.menu import Hint, Menu, Noop, back_to_menu, main_menu
 from bot.keyboards.stripe_page import returned_keyboard
 from bot.keyboards.support import contact_button
 from bot.models import OrderStatus
+from bot.services.errors import ShopError
+from bot.texts.errors import error_text
 from bot.texts.statuses import status_label
 from bot.usecases import start as usecase
-from bot.usecases.start import BackFromPayment
+from bot.usecases.start import BackFromPayment, PromoApplied
 
 
 @on_command("start")
 async def start(update: Update, context: ShopContext) -> None:
     """Register the customer (idempotent) and greet them with the menu; a customer Stripe sent
-    back (a t.me deep link) sees their order instead, and a shared link opens its product or
-    category after the greeting."""
+    back (a t.me deep link) sees their order instead, a shared link opens its product or
+    category after the greeting, and a promo link says what its code gives, or why not."""
     args = context.args or []
     welcome = await usecase.start(
         context.db, sender=sender_of(update), start_parameter=args[0] if len(args) == 1 else None
@@ -35,6 +37,8 @@ async def start(update: Update, context: ShopContext) -> None:
         return
     menu = main_menu(context.settings.storefront_url)
     await send(update, texts.welcome(welcome.first_name), menu)
+    if welcome.promo is not None:
+        await send(update, _promo_news(welcome.promo))
     shared = welcome.shared
     if shared is not None and shared.product_id is not None:
         await open_product(update, context, shared.product_id)
@@ -90,6 +94,20 @@ async def hint(update: Update, context: ShopContext, data: Hint) -> str | None:
     if text is None:
         raise ExpiredButton
     return text
+
+
+def _promo_news(promo: PromoApplied | ShopError) -> str:
+    if isinstance(promo, ShopError):
+        return texts.promo_not_applied(error_text(promo))
+    offer = texts.promo_offer(
+        percent_off=promo.percent_off,
+        amount_off=promo.amount_off,
+        currency=promo.currency,
+        min_total=promo.min_total,
+        valid_until=promo.valid_until,
+        per_customer=promo.per_customer,
+    )
+    return texts.promo_applied(promo.code, offer)
 
 
 def _back_from_payment(back: BackFromPayment, *, can_pay: bool) -> Screen:

@@ -38,10 +38,24 @@ class NewAddress(Callback):
 @register("xp")
 @dataclass(frozen=True, slots=True)
 class PlaceOrder(Callback):
-    """The fingerprint of the cart the summary showed: a changed cart is never ordered blind."""
+    """The fingerprint of the cart the summary showed, and the promo code whose discount it
+    showed (0: none): a changed cart is never ordered blind."""
 
     address_id: int
     fingerprint: int
+    promo_id: int = 0
+
+
+@register("xq")
+@dataclass(frozen=True, slots=True)
+class EnterPromo(Callback):
+    address_id: int
+
+
+@register("xr")
+@dataclass(frozen=True, slots=True)
+class RemovePromo(Callback):
+    address_id: int
 
 
 @register("xc")
@@ -84,16 +98,32 @@ def prompt_keyboard() -> InlineKeyboardMarkup:
 
 
 def summary_keyboard(
-    address_id: int, view: CartView, *, save_card: bool | None = None
+    address_id: int,
+    view: CartView,
+    *,
+    save_card: bool | None = None,
+    has_promo: bool = False,
+    promo_id: int = 0,
 ) -> InlineKeyboardMarkup:
-    """`save_card` is None where the payment provider cannot save cards."""
+    """`save_card` is None where the payment provider cannot save cards; `promo_id` is the code
+    whose discount the summary shows, `has_promo` whether the cart has a code at all."""
     rows = []
     if save_card is not None:
         label = texts.CHECKOUT_SAVE_CARD_ON if save_card else texts.CHECKOUT_SAVE_CARD_OFF
         rows.append([button(label, SaveCardChoice(address_id, int(not save_card)))])
-    rows.append([button(texts.CHECKOUT_PLACE, PlaceOrder(address_id, cart_fingerprint(view)))])
+    if has_promo:
+        rows.append([button(texts.CHECKOUT_REMOVE_PROMO, RemovePromo(address_id))])
+    else:
+        rows.append([button(texts.CHECKOUT_PROMO, EnterPromo(address_id))])
+    place = PlaceOrder(address_id, cart_fingerprint(view), promo_id)
+    rows.append([button(texts.CHECKOUT_PLACE, place)])
     rows.append([button(texts.CHECKOUT_CANCEL, CancelCheckout())])
     return InlineKeyboardMarkup(rows)
+
+
+def promo_prompt_keyboard(address_id: int) -> InlineKeyboardMarkup:
+    back = ChooseAddress(address_id)  # the summary again, code or not
+    return InlineKeyboardMarkup([[button(texts.CHECKOUT_BACK_TO_SUMMARY, back)]])
 
 
 def placed_keyboard(order_id: int) -> InlineKeyboardMarkup:

@@ -33,6 +33,7 @@ from bot.models.payment import (
     PaymentProvider,
     PaymentStatus,
 )
+from bot.models.promo import PROMO_CODE_MAX, PromoCode, PromoRedemption
 from bot.models.provider_event import ProviderEvent
 from bot.models.review import REVIEW_MAX_LENGTH, Rating, Review
 from bot.models.stock_alert import StockAlert
@@ -43,6 +44,7 @@ __all__ = [
     "ALLOWED_TRANSITIONS",
     "LARGEST_ID",
     "MAX_LINE_QUANTITY",
+    "PROMO_CODE_MAX",
     "PURCHASED_STATUSES",
     "REVIEW_MAX_LENGTH",
     "Address",
@@ -69,6 +71,8 @@ __all__ = [
     "PaymentStatus",
     "Product",
     "ProductTranslation",
+    "PromoCode",
+    "PromoRedemption",
     "ProviderEvent",
     "Rating",
     "RecipientStatus",

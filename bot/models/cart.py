@@ -21,6 +21,10 @@ class Cart(Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    # The promo code the customer applied; it is checked again, and used, when they order.
+    promo_code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("promo_codes.id", ondelete="SET NULL"), index=True
+    )
 
     user: Mapped[User] = relationship(back_populates="cart", lazy="raise")
     items: Mapped[list[CartItem]] = relationship(

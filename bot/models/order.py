@@ -44,6 +44,7 @@ class Order(Timestamps, Base):
     __tablename__ = "orders"
     __table_args__ = (
         CheckConstraint("total >= 0", name="total_not_negative"),
+        CheckConstraint("discount >= 0", name="discount_not_negative"),
         Index("ix_orders_user_created", "user_id", "created_at"),
         Index("ix_orders_status_created", "status", "created_at"),
     )
@@ -53,7 +54,10 @@ class Order(Timestamps, Base):
     status: Mapped[OrderStatus] = mapped_column(
         enum_type(OrderStatus, name="status", length=20), default=OrderStatus.PENDING_PAYMENT
     )
+    # What is charged: bot.services.pricing.order_total of the lines and the discount.
     total: Mapped[int] = mapped_column()
+    discount: Mapped[int] = mapped_column(default=0, server_default="0")
+    promo_code: Mapped[str | None] = mapped_column(String(32))  # as it was when ordered
     currency: Mapped[str] = mapped_column(String(3))
     ship_recipient_name: Mapped[str] = mapped_column(String(128))
     ship_phone: Mapped[str] = mapped_column(String(32))
@@ -77,6 +81,11 @@ class Order(Timestamps, Base):
         order_by="OrderStatusChange.id",
     )
     payment: Mapped[PaymentInformation | None] = relationship(back_populates="order", lazy="raise")
+
+    @property
+    def subtotal(self) -> int:
+        """The lines before the discount (they must be loaded)."""
+        return sum(item.line_total for item in self.items)
 
     @property
     def shipping_address(self) -> str:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import aiohttp
 import stripe
-from stripe.params import EventListParams, RefundCreateParams
+from stripe.params import CouponCreateParams, EventListParams, RefundCreateParams
 from stripe.params.checkout import SessionCreateParams, SessionCreateParamsLineItem
 
 from bot.models import Order, OrderItem
@@ -83,6 +83,8 @@ class StripeGateway:
         session back, unless it is `replacing` one that can no longer be paid; `customer_id` is
         a Stripe customer whose saved cards Checkout offers."""
         params = _session_params(order, success_url, cancel_url, expires_at, save_card)
+        if order.discount:
+            params["discounts"] = [{"coupon": await self._order_coupon(order)}]
         if customer_id:
             params["customer"] = customer_id
         elif save_card:
@@ -95,6 +97,31 @@ class StripeGateway:
             log.error("Stripe returned checkout session %s without a url", session.id)
             raise PaymentError("payment.unavailable")
         return _checkout_session(session, order.currency)
+
+    async def _order_coupon(self, order: Order) -> str:
+        """The order's discount as a one-off Stripe coupon, which Checkout shows as a discount
+        line under the items. Its id is made from the order and the amount, so every session
+        for the order names the same coupon (and so makes the same request); one made before
+        is simply used again."""
+        coupon_id = order_coupon_id(order)
+        params: CouponCreateParams = {
+            "id": coupon_id,
+            "amount_off": order.discount,
+            "currency": order.currency.lower(),
+            "duration": "once",
+            "name": order.promo_code or coupon_id,
+        }
+        try:
+            request = self._client.v1.coupons.create_async(
+                params, options={"idempotency_key": coupon_id}
+            )
+            await request
+        except stripe.InvalidRequestError as error:
+            if error.code != "resource_already_exists":
+                raise _payment_error(error) from error
+        except stripe.StripeError as error:
+            raise _payment_error(error) from error
+        return coupon_id
 
     async def retrieve_checkout_session(
         self, session_id: str, currency: str
@@ -248,6 +275,10 @@ def _payment_error(error: stripe.StripeError) -> PaymentError:
         return PaymentError("payment.already_refunded")
     log.error("Stripe refused a request: %r", error)
     return PaymentError("payment.unavailable")
+
+
+def order_coupon_id(order: Order) -> str:
+    return f"order-{order.id}-off-{order.discount}-{order.currency.lower()}"
 
 
 def checkout_idempotency_key(

@@ -25,6 +25,7 @@ from bot.models import (
     utcnow,
 )
 from bot.money import MAX_ORDER_TOTAL
+from bot.services import promo as promos
 from bot.services import stock_alert
 from bot.services.errors import (
     IllegalTransition,
@@ -34,15 +35,23 @@ from bot.services.errors import (
     OutOfStock,
 )
 from bot.services.pagination import Page, check_page
+from bot.services.pricing import order_total
 
 PAYMENT_TIMEOUT_NOTE = "payment_timeout"  # status-history notes are keys: bot.texts.statuses
 
 
 async def place_order(
-    session: AsyncSession, *, user_id: int, address_id: int, actor: str = "customer"
+    session: AsyncSession,
+    *,
+    user_id: int,
+    address_id: int,
+    actor: str = "customer",
+    promo_code_id: int | None = None,
 ) -> Order:
     """Turn the cart into an order. Any error leaves the caller's transaction to roll back
-    everything, including stock already taken for earlier lines."""
+    everything, including stock already taken for earlier lines. With `promo_code_id` the
+    order takes one use of that code (or is refused, NotAllowed with the reason) and keeps the
+    discount it gave, worked out once from the lines as sold."""
     cart = await _locked_cart(session, user_id)
     if cart is None or not cart.items:
         raise InvalidInput("order.cart_empty")
@@ -56,6 +65,16 @@ async def place_order(
     for item in sorted(cart.items, key=lambda line: line.size_id):
         await _take_stock(session, item)
     order = _new_order(user_id, address, cart.items, currency, actor)
+    if promo_code_id is not None:
+        used = await promos.take_use(
+            session,
+            code_id=promo_code_id,
+            user_id=user_id,
+            subtotal=order.subtotal,
+            currency=currency,
+        )
+        order.discount, order.promo_code = used.discount, used.code.code
+        order.total = order_total(subtotal=order.subtotal, discount=used.discount)
     session.add(order)
     await session.execute(
         delete(CartItem).where(CartItem.cart_id == cart.id),
@@ -63,6 +82,8 @@ async def place_order(
     )
     set_committed_value(cart, "items", [])
     await session.flush()
+    if promo_code_id is not None:
+        await promos.record_use(session, code_id=promo_code_id, user_id=user_id, order_id=order.id)
     on_commit(session, lambda metrics: metrics.order_placed(currency))
     return await _load_order(session, order.id)
 
@@ -144,7 +165,7 @@ def _new_order(
     return Order(
         user_id=user_id,
         status=OrderStatus.PENDING_PAYMENT,
-        total=sum(line.line_total for line in lines),
+        total=order_total(subtotal=sum(line.line_total for line in lines)),
         currency=currency,
         ship_recipient_name=address.recipient_name,
         ship_phone=address.phone,
@@ -338,6 +359,7 @@ async def _apply(
         )
     if to is OrderStatus.CANCELLED:
         await _return_stock(session, order.items)
+        await promos.give_back(session, order_id=order.id)
     order.status = to
     _count(session, order, to)
     change = OrderStatusChange(from_status=current, to_status=to, actor=actor, note=note)

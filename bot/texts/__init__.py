@@ -9,12 +9,21 @@ the current reader each time: import this module, never a text constant from it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 
 from bot.money import format_amount
 from bot.services.cart import CartLine, CartProblem
 from bot.services.product_fields import ONE_SIZE
-from bot.texts.i18n import N_, _, current_language, ngettext, translated_constant
+from bot.texts.i18n import (
+    N_,
+    _,
+    current_language,
+    long_date,
+    ngettext,
+    percent,
+    translated_constant,
+)
 from bot.texts.i18n import number as _number  # functions here take a `number` of their own
 
 
@@ -557,8 +566,13 @@ def _shipping_to(address: str) -> str:
     return _("<b>Shipping to</b>\n{address}").format(address=esc(address))
 
 
-def checkout_summary(lines: str, total: str, address: str, *, save_card: bool = False) -> str:
+def checkout_summary(
+    lines: str, total: str, address: str, *, save_card: bool = False, promo: str = ""
+) -> str:
+    """`promo`: the promo code's lines (promo_lines), between the items and the total."""
     paragraphs = [_("🧾 <b>Order summary</b>"), lines, cart_total(total), _shipping_to(address)]
+    if promo:
+        paragraphs.insert(2, promo)
     if save_card:
         paragraphs.append(_(_CHECKOUT_CARD_SAVED_NOTE))
     return "\n\n".join([*paragraphs, _("Place the order?")])
@@ -592,6 +606,71 @@ def order_placed(order_id: int, total: str, hold_minutes: int, *, payment_connec
     return text.format(order_id=order_id, total=total, minutes=_number(hold_minutes))
 
 
+# ---------------------------------------------------------------- promo codes
+
+_CHECKOUT_PROMO = N_("🏷 Promo code")
+_CHECKOUT_REMOVE_PROMO = N_("✖ Remove promo code")
+_CHECKOUT_BACK_TO_SUMMARY = N_("« Back to the summary")
+_PROMO_PROMPT = N_("🏷 Type your promo code:")
+
+
+def promo_offer(
+    *,
+    percent_off: int | None,
+    amount_off: int | None,
+    currency: str,
+    min_total: int | None = None,
+    valid_until: date | None = None,
+    per_customer: int | None = None,
+) -> str:
+    """What a code gives, and on which conditions: "10% off, on orders of €50.00 or more,
+    until 31 Dec 2026, 1 order per customer"."""
+    if percent_off is not None:
+        parts = [_("{percent} off").format(percent=percent(percent_off))]
+    else:
+        parts = [_("{amount} off").format(amount=money(amount_off or 0, currency))]
+    if min_total:
+        parts.append(_("on orders of {minimum} or more").format(minimum=money(min_total, currency)))
+    if valid_until is not None:
+        parts.append(_("until {date}").format(date=long_date(valid_until)))
+    if per_customer is not None:
+        parts.append(per_customer_limit(per_customer))
+    return ", ".join(parts)
+
+
+def per_customer_limit(count: int) -> str:
+    return ngettext("{count} order per customer", "{count} orders per customer", count).format(
+        count=_number(count)
+    )
+
+
+def promo_applied(code: str, offer: str) -> str:
+    return _(
+        "🏷 Promo code <b>{code}</b> is on your cart: {offer}. "
+        "You will see the discount on the order summary."
+    ).format(code=esc(code), offer=offer)
+
+
+def promo_not_applied(reason: str) -> str:
+    return f"🏷 {esc(reason)}"
+
+
+def promo_lines(subtotal: str, code: str, discount: str | None, reason: str | None) -> str:
+    """The subtotal and the code's discount, or why it gives none now (it stays on the cart)."""
+    if reason is not None:
+        return _("🏷 {code}: no discount. {reason}").format(code=esc(code), reason=esc(reason))
+    return "\n".join(
+        [
+            _("Subtotal: {subtotal}").format(subtotal=subtotal),
+            _("🏷 Promo code {code}: −{discount}").format(code=esc(code), discount=discount),
+        ]
+    )
+
+
+def tg_discount_label(code: str) -> str:
+    return _("Promo code {code}").format(code=code)
+
+
 def not_placed(reason: str) -> str:
     return f"⚠️ {esc(reason)}\n{_(_CHECKOUT_NOT_PLACED)}"
 
@@ -622,12 +701,15 @@ def order_details(
     address: str,
     history: str,
     tracking: str | None = None,
+    promo: str = "",
 ) -> str:
-    """`tracking`: the tracking_line of a shipped order, when it has one."""
+    """`tracking`: the tracking_line of a shipped order, when it has one; `promo`: its promo
+    code's lines (promo_lines), when it had one."""
     title = _("📦 <b>Order #{order_id}</b> · {status}").format(order_id=order_id, status=status)
     history_part = _("<b>History</b>\n{history}").format(history=history)
     shipping = _shipping_to(address) + (f"\n{tracking}" if tracking else "")
-    return "\n\n".join([title, lines, cart_total(total), shipping, history_part])
+    parts = [title, lines, promo, cart_total(total), shipping, history_part]
+    return "\n\n".join(part for part in parts if part)
 
 
 def tracking_line(number: str, carrier: str | None) -> str:

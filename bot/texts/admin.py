@@ -15,6 +15,7 @@ from bot.models import (
     PaymentInformation,
     PaymentProvider,
     PaymentStatus,
+    PromoCode,
 )
 from bot.payments.limits import SmallestPayment
 from bot.services.broadcast import Progress
@@ -31,7 +32,16 @@ from bot.services.stats import (
     StatsReport,
     UsersSummary,
 )
-from bot.texts import MESSAGE_MAX, esc, fit_lines, money, tracking_line
+from bot.texts import (
+    MESSAGE_MAX,
+    esc,
+    fit_lines,
+    money,
+    per_customer_limit,
+    promo_lines,
+    promo_offer,
+    tracking_line,
+)
 from bot.texts.backups import file_size
 from bot.texts.i18n import (
     N_,
@@ -57,6 +67,7 @@ SECTIONS = (
     N_("Import and export"),
     N_("Orders"),
     N_("Customers"),
+    N_("Promo codes"),
     N_("Reviews"),
     N_("Shop"),
     N_("Admins"),
@@ -177,6 +188,28 @@ COMMANDS: Mapping[str, CommandHelp] = {
         N_("Customers"),
         N_("/unmute <telegram user id>"),
         N_("let a muted customer write to the shop again"),
+    ),
+    "addpromo": CommandHelp(
+        N_("Promo codes"),
+        N_("/addpromo <code> <10%|5.00> [until YYYY-MM-DD] [uses N] [per-customer N] [min 50.00]"),
+        N_(
+            "a promo code customers type at checkout or open as a link: a percentage or an "
+            "amount off, until a day, for so many orders in all and per customer, from a "
+            "smallest order"
+        ),
+    ),
+    "makecodes": CommandHelp(
+        N_("Promo codes"),
+        N_("/makecodes <how many> <prefix> <10%|5.00> [until …] [per-customer N] [min …]"),
+        N_("that many one-time codes, sent as a CSV file"),
+    ),
+    "promos": CommandHelp(
+        N_("Promo codes"), N_("/promos"), N_("the newest promo codes and how often each was used")
+    ),
+    "endpromo": CommandHelp(
+        N_("Promo codes"),
+        N_("/endpromo <code>"),
+        N_("stop a promo code; orders already placed keep their discount"),
     ),
     "reviews": CommandHelp(N_("Reviews"), N_("/reviews"), N_("the latest reviews, newest first")),
     "delreview": CommandHelp(
@@ -600,7 +633,7 @@ def order_card(order: Order) -> str:
                 _("<b>Shipping to</b>\n{address}").format(address=esc(order.shipping_address))
                 + _tracking(order),
                 _("<b>Items</b>\n{items}\nTotal: <b>{total}</b>").format(
-                    items=items, total=money(order.total, order.currency)
+                    items=items + _discount(order), total=money(order.total, order.currency)
                 ),
                 _("<b>Payment</b>\n{payment}").format(payment=_payment(order.payment)),
                 _("<b>History</b>\n{history}").format(history=_history(order)),
@@ -609,6 +642,17 @@ def order_card(order: Order) -> str:
 
     lines = [_item(n, item, order.currency) for n, item in enumerate(order.items, 1)]
     return card(fit_lines(lines, MESSAGE_MAX - len(card(""))))
+
+
+def _discount(order: Order) -> str:
+    """The promo code's line under the items, when the order had one."""
+    if not order.discount or order.promo_code is None:
+        return ""
+    subtotal, discount = (
+        money(order.subtotal, order.currency),
+        money(order.discount, order.currency),
+    )
+    return "\n" + promo_lines(subtotal, order.promo_code, discount, None)
 
 
 def _tracking(order: Order) -> str:
@@ -1103,3 +1147,95 @@ def product_added(product_id: int, name: str, sku: str, category: str) -> str:
         "✅ Added <b>{name}</b> (#{product_id}, SKU <code>{sku}</code>) to {category}. "
         "Customers can find it now; /hide {product_id} hides it."
     ).format(name=esc(name), product_id=product_id, sku=esc(sku), category=esc(category))
+
+
+# ---------------------------------------------------------------- promo codes
+
+
+def _offer(promo: PromoCode) -> str:
+    return promo_offer(
+        percent_off=promo.percent_off,
+        amount_off=promo.amount_off,
+        currency=promo.currency,
+        min_total=promo.min_total,
+        valid_until=promo.valid_until,
+    )
+
+
+def _limits(promo: PromoCode) -> list[str]:
+    parts = []
+    if promo.max_uses is not None:
+        parts.append(
+            ngettext(
+                "{uses} of {count} use taken", "{uses} of {count} uses taken", promo.max_uses
+            ).format(uses=number(promo.uses), count=number(promo.max_uses))
+        )
+    else:
+        parts.append(
+            ngettext("used {count} time", "used {count} times", promo.uses).format(
+                count=number(promo.uses)
+            )
+        )
+    if promo.per_customer is not None:
+        parts.append(per_customer_limit(promo.per_customer))
+    if promo.ended_at is not None:
+        parts.append(_("ended"))
+    return parts
+
+
+def promo_added(promo: PromoCode, link: str) -> str:
+    return _(
+        "✅ Promo code <code>{code}</code>: {offer}; {limits}.\n"
+        "Customers type it on the order summary, or open {link}"
+    ).format(
+        code=esc(promo.code),
+        offer=_offer(promo),
+        limits=", ".join(_limits(promo)),
+        link=esc(link),
+    )
+
+
+def codes_file_name(prefix: str, today: date) -> str:
+    return _("promo-codes-{prefix}-{date}.csv").format(
+        prefix=prefix.upper(), date=today.isoformat()
+    )
+
+
+def codes_made(count: int, sample: PromoCode) -> str:
+    return ngettext(
+        "✅ {count} one-time promo code: {offer}.",
+        "✅ {count} one-time promo codes: {offer}.",
+        count,
+    ).format(count=number(count), offer=_offer(sample))
+
+
+def promo_list(codes: Sequence[PromoCode], total: int) -> str:
+    if not codes:
+        return _("There are no promo codes yet. /addpromo adds one.")
+    lines = [
+        f"<code>{esc(promo.code)}</code> — {_offer(promo)}; {', '.join(_limits(promo))}"
+        for promo in codes
+    ]
+    header = _("🏷 <b>Promo codes</b>, newest first:")
+    hidden = total - len(codes)
+    footer = [more_codes(hidden)] if hidden > 0 else []
+    room = MESSAGE_MAX - len(header) - sum(len(line) + 1 for line in footer) - 2
+    return "\n".join([header, fit_lines(lines, room), *footer])
+
+
+def more_codes(count: int) -> str:
+    return ngettext("…and {count} older code.", "…and {count} older codes.", count).format(
+        count=number(count)
+    )
+
+
+def promo_ended(code: str, uses: int, *, changed: bool) -> str:
+    if not changed:
+        return _("The promo code <code>{code}</code> had already ended.").format(code=esc(code))
+    return ngettext(
+        "⏹ The promo code <code>{code}</code> has ended, after {count} use. "
+        "Orders already placed keep their discount.",
+        "⏹ The promo code <code>{code}</code> has ended, after {count} uses. "
+        "Orders already placed keep their discount.",
+        uses,
+    ).format(code=esc(code), count=number(uses))

@@ -6,20 +6,22 @@ the edge (a chat reply, a web response, a notice), so a new language adds catalo
 Templates are plain format strings with named placeholders, and a few conversions for values
 that need words of their own: `{x!q}` quotes a person's words (shortened), `{x!l}` is an order
 status's label, `{x!m}` an amount in the error's `currency`, `{x!f}` an address field's name,
-`{x!n}` a number written the reader's way (1,234 or 1.234).
+`{x!n}` a number written the reader's way (1,234 or 1.234), `{x!d}` a day (an ISO date) the
+reader's way.
 """
 
 from __future__ import annotations
 
 import string
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from bot.money import format_amount
 from bot.services.catalog_csv import CatalogFileInvalid, LineError
 from bot.services.errors import ShopError
 from bot.texts import size_name
-from bot.texts.i18n import N_, N_plural, _, current_language, ngettext, number
+from bot.texts.i18n import N_, N_plural, _, current_language, long_date, ngettext, number
 from bot.texts.statuses import status_label
 
 QUOTE_LIMIT = 60
@@ -178,6 +180,23 @@ ERRORS: dict[str, str] = {
         "An order can be at most {limit!m}, the most one payment can take. "
         "Please split your cart into smaller orders."
     ),
+    # --- promo codes
+    "promo.bad_code": N_(
+        "A promo code is 3 to {limit} letters, digits, hyphens or underscores, like SPRING10."
+    ),
+    "promo.unknown": N_("There is no promo code {promo!q}. Please check how it is spelled."),
+    "promo.ended": N_("The promo code {promo} has ended."),
+    "promo.expired": N_("The promo code {promo} expired on {until!d}."),
+    "promo.used_up": N_("The promo code {promo} has been used up."),
+    "promo.customer_limit": N_(
+        "You have already used the promo code {promo} as often as it allows."
+    ),
+    "promo.below_minimum": N_("The promo code {promo} is for orders of {minimum!m} or more."),
+    "promo.other_currency": N_("The promo code {promo} is for orders paid in {currency}."),
+    "promo.code_taken": N_("There is already a promo code {promo}. /promos lists them."),
+    "promo.bad_prefix": N_("A prefix is 1 to 16 letters, digits, hyphens or underscores."),
+    "promo.batch_size": N_("/makecodes makes 1 to {limit} codes at a time."),
+    "promo.percent_or_amount": N_("A promo code takes off a percentage or an amount, not both."),
     "order.cart_empty": N_("Your cart is empty."),
     "order.address_not_found": N_("That address was not found. Please choose another one."),
     "order.product_not_sold": N_("{product} is no longer sold. Please remove it from your cart."),
@@ -448,6 +467,8 @@ class _Formatter(string.Formatter):
             return _(FIELD_WORDS[str(value)])
         if conversion == "n":
             return number(int(value))
+        if conversion == "d":
+            return long_date(date.fromisoformat(str(value)))
         return super().convert_field(value, conversion)
 
 

@@ -22,7 +22,7 @@ from babel import Locale
 from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from bot import languages
@@ -112,6 +112,11 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
 def number(value: int) -> str:
     """A count written the reader's way: 1,234 in English, 1.234 in German."""
     return format_decimal(value, locale=_language.get())
+
+
+def percent(value: int) -> str:
+    """A whole percentage written the reader's way: 10% in English, 10 % in German."""
+    return format_percent(value / 100, locale=_language.get())
 
 
 def translated_constant(namespace: Mapping[str, object], name: str) -> str:

@@ -4,6 +4,11 @@ The step and the answers so far live in the database (flow "checkout"), so after
 customer simply answers the next question. The summary's step keeps the choice to save the card:
 off until the customer turns it on, and offered only where the payment provider can keep cards
 (`cards_savable`). Placing the order records the choice on the order's payment row.
+
+The summary also takes a promo code (typed there, or brought by a `promo_` link onto the cart):
+it shows the discount the code gives now, or why it gives none. Placing the order takes a use
+of the code the summary showed, in the same transaction; a code that can no longer be used then
+(someone else took its last use) refuses the order with the reason, and nothing is ordered.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from bot.payments.limits import smallest_payment
 from bot.services import cart as carts
 from bot.services import dialog, inventory, ledger
 from bot.services import order as orders
+from bot.services import promo as promos
 from bot.services import user as users
 from bot.services.cart import CartView, cart_fingerprint
 from bot.services.errors import (
@@ -31,12 +37,15 @@ from bot.services.errors import (
     OutOfStock,
     ShopError,
 )
+from bot.services.pricing import order_total
+from bot.services.promo import CartPromo
 from bot.services.user import ADDRESS_FIELDS, AddressInput, validate_address_field
 from bot.usecases.customers import Sender, shopper
 
 FLOW = "checkout"
 CHOOSING = "address"  # waits for an address button
 CONFIRMING = "confirm"  # waits on the summary
+PROMO = "promo"  # waits for a promo code typed at the summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +64,33 @@ class AddressQuestion:
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    """`save_card` is None where the payment provider cannot save cards."""
+    """`save_card` is None where the payment provider cannot save cards; `promo` is the code
+    on the cart, if any, with what it takes off (or why it takes nothing)."""
 
     address: Address
     cart: CartView
     save_card: bool | None
+    promo: CartPromo | None = None
+
+    @property
+    def discount(self) -> int:
+        return self.promo.discount if self.promo else 0
+
+    @property
+    def total(self) -> int:
+        return order_total(subtotal=self.cart.total, discount=self.discount)
+
+    @property
+    def promo_id(self) -> int:
+        """The code whose discount the summary shows, 0 for none: the order takes that one."""
+        return self.promo.code.id if self.promo and self.promo.refusal is None else 0
+
+
+@dataclass(frozen=True, slots=True)
+class PromoQuestion:
+    """Waiting for the customer to type a code for the summary of this address."""
+
+    address_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +132,18 @@ def check_ready(view: CartView, provider: str) -> None:
         raise InvalidInput("checkout.cart_empty")
     if not view.can_checkout:
         raise NotAllowed("checkout.blocked")
-    currency = view.currency or ""
-    minimum = smallest_payment(provider, currency)
-    if view.total < minimum:
-        raise NotAllowed("checkout.below_minimum", minimum=minimum, currency=currency)
+    check_payable(view.total, view.currency or "", provider)
     if view.total > MAX_ORDER_TOTAL:
         raise NotAllowed(
             "checkout.total_too_large", limit=MAX_ORDER_TOTAL, currency=view.currency or ""
         )
+
+
+def check_payable(total: int, currency: str, provider: str) -> None:
+    """The provider takes no payment below its smallest (a discount may take a total there)."""
+    minimum = smallest_payment(provider, currency)
+    if total < minimum:
+        raise NotAllowed("checkout.below_minimum", minimum=minimum, currency=currency)
 
 
 async def start_checkout(
@@ -213,14 +248,17 @@ async def place_order(
     cards_savable: bool,
     admin_chat_ids: Sequence[int],
     provider: str,
+    promo_id: int | None = None,
 ) -> Placement:
-    """Places the order only if the cart still matches the summary's `fingerprint`; the
+    """Places the order only if the cart still matches the summary's `fingerprint`, and its
+    promo code the summary's `promo_id` (0: the summary showed no discount, so none is taken;
+    None: a front door that shows no codes, so the cart's code is used if it applies); the
     admins hear, in the same transaction, of every size it sold out."""
     try:
         async with db.transaction() as session:
             user = await shopper(session, sender)
             placed = await _place(
-                session, user.id, address_id, fingerprint, cards_savable, provider
+                session, user.id, address_id, fingerprint, cards_savable, provider, promo_id
             )
             if isinstance(placed, OrderPlaced):
                 await inventory.alert_sold_out(
@@ -238,19 +276,64 @@ async def _place(
     fingerprint: int,
     cards_savable: bool,
     provider: str,
+    promo_id: int | None,
 ) -> OrderPlaced | CartChanged:
-    await carts.get_or_create_cart(session, user_id=user_id)  # locked: what we check is ordered
+    # Locked: what is checked here is what is ordered, and the customer's promo code uses are
+    # counted while no other checkout of theirs can take one.
+    cart = await carts.get_or_create_cart(session, user_id=user_id)
     view = await carts.view_cart(session, user_id=user_id, language=reader())
     check_ready(view, provider)
     save_card = cards_savable and await _card_choice(session, user_id, address_id)
-    if cart_fingerprint(view) != fingerprint:
+    code_id = cart.promo_code_id
+    if cart_fingerprint(view) != fingerprint or promo_id not in (None, 0, code_id):
         again = await _summary(session, user_id, address_id, save_card if cards_savable else None)
         return CartChanged(again)
-    order = await orders.place_order(session, user_id=user_id, address_id=address_id)
+    if promo_id is None and code_id is not None:  # used only if it applies
+        shown = await promos.cart_promo(
+            session, user_id=user_id, subtotal=view.total, currency=view.currency or ""
+        )
+        promo_id = code_id if shown and shown.refusal is None else 0
+    order = await orders.place_order(
+        session, user_id=user_id, address_id=address_id, promo_code_id=promo_id or None
+    )
+    check_payable(order.total, order.currency, provider)
     if save_card:
         await ledger.choose_to_save_card(session, order_id=order.id)
     await dialog.clear_step(session, user_id=user_id)
     return OrderPlaced(order.id, order.total, order.currency)
+
+
+async def ask_promo_code(db: Database, *, sender: Sender, address_id: int) -> PromoQuestion:
+    """The summary waits for a code to be typed; the card choice it showed is kept."""
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        step = await dialog.current_step(session, user_id=user.id, lock=True)
+        save_card = bool(step and step.flow == FLOW and step.data.get("save_card"))
+        data = {"address_id": address_id, "save_card": save_card}
+        await dialog.set_step(session, user_id=user.id, flow=FLOW, step=PROMO, data=data)
+        return PromoQuestion(address_id)
+
+
+async def enter_promo_code(
+    db: Database, *, sender: Sender, answers: dict[str, Any], text: str, cards_savable: bool
+) -> Summary | BackToCart:
+    """A code the customer typed at the summary, put on the cart; one that can't be used
+    raises the reason (NotFound, NotAllowed) and the summary keeps waiting for a code."""
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        await promos.apply_to_cart(session, user_id=user.id, code=text)
+        save_card = bool(answers.get("save_card")) if cards_savable else None
+        return await _summary(session, user.id, int(answers["address_id"]), save_card)
+
+
+async def remove_promo_code(
+    db: Database, *, sender: Sender, address_id: int, cards_savable: bool
+) -> Summary | BackToCart:
+    async with db.transaction() as session:
+        user = await shopper(session, sender)
+        save_card = cards_savable and await _card_choice(session, user.id, address_id)
+        await promos.remove_from_cart(session, user_id=user.id)
+        return await _summary(session, user.id, address_id, save_card if cards_savable else None)
 
 
 def _first_choice(cards_savable: bool) -> bool | None:
@@ -276,7 +359,10 @@ async def _summary(
         return BackToCart(view)
     data = {"address_id": address_id, "save_card": bool(save_card)}
     await dialog.set_step(session, user_id=user_id, flow=FLOW, step=CONFIRMING, data=data)
-    return Summary(address, view, save_card)
+    promo = await promos.cart_promo(
+        session, user_id=user_id, subtotal=view.total, currency=view.currency
+    )
+    return Summary(address, view, save_card, promo)
 
 
 async def _card_choice(session: AsyncSession, user_id: int, address_id: int) -> bool:

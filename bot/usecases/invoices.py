@@ -39,6 +39,8 @@ class Invoice:
     currency: str
     payload: str
     lines: tuple[InvoiceLine, ...]
+    discount: int = 0  # taken off the lines' sum: the promo code's, as the order keeps it
+    promo_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,8 @@ async def prepare_invoice(db: Database, *, order_id: int, bot_token: str) -> Inv
             )
             for item in order.items
         ),
+        discount=order.discount,
+        promo_code=order.promo_code,
     )
 
 

@@ -59,6 +59,8 @@ class CustomerOrder:
     items: tuple[OrderLine, ...]
     history: tuple[StatusChange, ...]
     tracking: Tracking | None = None  # the parcel's, once shipped with a tracking number
+    discount: int = 0  # a promo code's, taken off the lines
+    promo_code: str | None = None
 
 
 async def order_history(
@@ -142,4 +144,6 @@ async def customer_order(session: AsyncSession, order: Order) -> CustomerOrder:
         lines,
         history,
         parcel,
+        order.discount,
+        order.promo_code,
     )

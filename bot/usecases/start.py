@@ -3,12 +3,14 @@
 /start may carry a return link from a Stripe payment page (`paid_<id>`, `unpaid_<id>`): the
 customer then sees that order instead of the greeting, if it is theirs. A shared link to a
 product (`p_<id>`) or a category (`c_<id>`) opens it after the greeting, for a new customer too.
+A promo link (`promo_<CODE>`) puts the code on the customer's cart, or says why it can't.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +18,8 @@ from bot.db import Database
 from bot.models import LARGEST_ID
 from bot.services import dialog
 from bot.services import order as orders
-from bot.services.errors import NotFound
+from bot.services import promo as promos
+from bot.services.errors import NotFound, ShopError
 from bot.usecases.customers import Sender, shopper
 from bot.usecases.orders import CustomerOrder, customer_order
 from bot.usecases.payments import CANCELLED_START, PAID_START
@@ -26,6 +29,21 @@ _RETURN_LINK = re.compile(rf"({PAID_START}|{CANCELLED_START})([0-9]{{1,10}})")
 PRODUCT_START = "p_"
 CATEGORY_START = "c_"
 _SHARED_LINK = re.compile(rf"({PRODUCT_START}|{CATEGORY_START})([0-9]{{1,10}})")
+PROMO_START = "promo_"
+_PROMO_LINK = re.compile(rf"{PROMO_START}([A-Za-z0-9_-]{{1,64}})")
+
+
+@dataclass(frozen=True, slots=True)
+class PromoApplied:
+    """The code a promo link put on the cart, and what it gives on which conditions."""
+
+    code: str
+    percent_off: int | None
+    amount_off: int | None
+    currency: str
+    min_total: int | None
+    valid_until: date | None
+    per_customer: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +65,7 @@ class Welcome:
     first_name: str
     back_from_payment: BackFromPayment | None
     shared: SharedLink | None = None
+    promo: PromoApplied | ShopError | None = None  # a promo link's code, or why it can't be used
 
 
 async def start(db: Database, *, sender: Sender, start_parameter: str | None) -> Welcome:
@@ -56,7 +75,27 @@ async def start(db: Database, *, sender: Sender, start_parameter: str | None) ->
         user = await shopper(session, sender)
         await dialog.clear_step(session, user_id=user.id)
         back = await _back_from_payment(session, user.id, link) if link else None
-    return Welcome(user.first_name, back, _shared(start_parameter))
+    promo_link = _PROMO_LINK.fullmatch(start_parameter or "")
+    promo = await _apply_promo(db, user.id, promo_link[1]) if promo_link else None
+    return Welcome(user.first_name, back, _shared(start_parameter), promo)
+
+
+async def _apply_promo(db: Database, user_id: int, code: str) -> PromoApplied | ShopError:
+    """In a transaction of its own: a code refused leaves the greeting as it was."""
+    try:
+        async with db.transaction() as session:
+            applied = await promos.apply_to_cart(session, user_id=user_id, code=code)
+    except ShopError as refused:
+        return refused
+    return PromoApplied(
+        applied.code,
+        applied.percent_off,
+        applied.amount_off,
+        applied.currency,
+        applied.min_total,
+        applied.valid_until,
+        applied.per_customer,
+    )
 
 
 async def leave_flow(db: Database, *, sender: Sender) -> str | None:

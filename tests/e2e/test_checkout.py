@@ -104,7 +104,11 @@ async def test_checkout_with_a_saved_address_places_the_order_and_holds_the_stoc
     assert "Classic Sneakers · M\n    2 × €49.99 = €99.98" in summary.content
     assert "Total: €99.98" in summary.content
     assert "Office Rd 9\n20095 Hamburg\nDE\n+49 30 7654321" in summary.content
-    assert summary.button_texts == [texts.CHECKOUT_PLACE, texts.CHECKOUT_CANCEL]
+    assert summary.button_texts == [
+        texts.CHECKOUT_PROMO,
+        texts.CHECKOUT_PLACE,
+        texts.CHECKOUT_CANCEL,
+    ]
 
     await ann.callback_answer(await ann.press_button(summary, texts.CHECKOUT_PLACE))
     placed = await ann.next_message()

@@ -217,5 +217,5 @@ async def test_where_cards_cannot_be_saved_the_choice_is_not_offered(
 
     summary = await summary_for_a_hoodie(ann)
 
-    assert summary.button_texts == ["✅ Place order", "✖ Cancel"]
+    assert summary.button_texts == ["🏷 Promo code", "✅ Place order", "✖ Cancel"]
     assert (await step_data(db, ann_id))["save_card"] is False

@@ -83,6 +83,8 @@ def _bounded(params: Params, name: str, limit: int) -> str:
 
 
 def _total(prices: Any) -> int:
+    """The invoice's total is the sum of its prices; a price may be negative (a discount), the
+    sum may not."""
     if not isinstance(prices, list) or not prices:
         raise bad_request("INVOICE_PRICES_EMPTY")
     amounts = [price.get("amount") if isinstance(price, dict) else None for price in prices]
