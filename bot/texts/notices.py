@@ -149,6 +149,27 @@ def _support_closed() -> str:
     )
 
 
+def _price_drop(
+    *,
+    product_id: int,
+    product: str,
+    old_price: int,
+    new_price: int,
+    currency: str,
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """`names`: the product's name by language, where it was translated."""
+    name = (names or {}).get(current_language(), product)
+    return _(
+        "♥ A product you saved costs less now: <b>{product}</b>, <s>{old_price}</s> → "
+        "<b>{new_price}</b>."
+    ).format(
+        product=esc(name),
+        old_price=money(old_price, currency),
+        new_price=money(new_price, currency),
+    )
+
+
 def _promoted() -> str:
     return _(
         "🔑 You are now an admin of this shop. Send /admin to see the commands you can use: "
@@ -286,6 +307,7 @@ NOTICES: Mapping[str, Template] = {
     "order.cancel_declined": _cancel_declined,
     "stock.back": _back_in_stock,
     "support.closed": _support_closed,
+    "wishlist.price_drop": _price_drop,
     "role.promoted": _promoted,
     "role.demoted": _demoted,
     "admin.paid": _admin_paid,
