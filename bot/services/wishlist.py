@@ -19,7 +19,7 @@ from bot.db import dialect_insert
 from bot.models import Product, ProductTranslation, SavedProduct, User
 from bot.services import outbox
 from bot.services.errors import InvalidInput, NotFound
-from bot.services.outbox import Notice, Outgoing
+from bot.services.outbox import Buttons, Notice, Outgoing
 from bot.services.pagination import Page, check_page
 from bot.services.product import NAME_READ, translated_product
 
@@ -203,7 +203,11 @@ def _notice(drop: PriceDrop, currency: str, product: str, names: dict[str, str])
         "new_price": drop.new_price,
         "currency": currency,
     }
-    return Notice(NOTICE, params, [[{"label": "product.open", "product": drop.product_id}]])
+    buttons: Buttons = [
+        [{"label": "product.open", "product": drop.product_id}],
+        [{"label": "reminders.off", "reminders": "off"}],
+    ]
+    return Notice(NOTICE, params, buttons)
 
 
 async def _translated_names(

@@ -23,7 +23,9 @@ _LABEL_FIELDS = frozenset({"label", "params"})
 # A button's "product": the id of a product whose card it opens; the sender makes that its
 # callback data (the services that queue notices know nothing of the chat's buttons).
 PRODUCT_ACTION = "product"
-_ACTIONS = frozenset({"callback_data", "url", PRODUCT_ACTION})
+# A button's "reminders": "off" under a reminder turns reminders off (the profile's switch).
+REMINDERS_ACTION = "reminders"
+_ACTIONS = frozenset({"callback_data", "url", PRODUCT_ACTION, REMINDERS_ACTION})
 # [[{"label": key, "params": {...}, "callback_data"|"url": ...}]] stored; [[{"text": ...}]] sent.
 Buttons = list[list[dict[str, Any]]]
 
@@ -338,10 +340,15 @@ def _open_product() -> str:
     return _("🛍 See the product")
 
 
+def _reminders_off() -> str:
+    return _("⏰ No more reminders")
+
+
 LABELS: Mapping[str, Template] = {
     "order.open": _open_order,
     "order.track": _track,
     "product.open": _open_product,
+    "reminders.off": _reminders_off,
     LEGACY_TEXT: _verbatim,
 }
 

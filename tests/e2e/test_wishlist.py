@@ -138,16 +138,21 @@ async def test_a_price_drop_tells_each_saver_once_and_a_rise_tells_no_one(
 
     await _say(owner, f"/editproduct {hoodie} price 39.99")
     assert await deliver_due(quiet_shop.bot, db) == 2
+    notices = {}
     for customer in (ann, bob):
-        notice = await customer.next_message()
+        notices[customer] = notice = await customer.next_message()
         assert notice.content == (
             "♥ A product you saved costs less now: Zip Hoodie, €49.99 → €39.99."
         )
-        assert notice.button_texts == ["🛍 See the product"]
+        assert notice.button_texts == ["🛍 See the product", "⏰ No more reminders"]
     card, _ = await _press(ann, notice, "🛍 See the product")
     assert "€39.99" in card.content and SAVED in card.button_texts
+    # Bob has heard enough: the switch under the message turns reminders off.
+    toast = await _toast(bob, notices[bob], "⏰ No more reminders")
+    assert toast is not None and toast.startswith("⏰ No more reminders.")
 
     await _say(owner, f"/editproduct {hoodie} price 44.99")
     assert await deliver_due(quiet_shop.bot, db) == 0
     await _say(owner, f"/editproduct {hoodie} price 39.99")
-    assert await deliver_due(quiet_shop.bot, db) == 2  # a new drop: told again, once
+    assert await deliver_due(quiet_shop.bot, db) == 1  # a new drop: Ann is told again, once
+    assert "€44.99 → €39.99" in (await ann.next_message()).content
