@@ -48,6 +48,7 @@ import bot.handlers.reviews
 import bot.handlers.search
 import bot.handlers.start
 import bot.handlers.support
+import bot.handlers.wishlist
 from bot import languages, texts
 from bot.botapi.concurrency import PerChatUpdateProcessor, UpdateBacklog
 from bot.botapi.flood import FloodGate

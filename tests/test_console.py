@@ -93,7 +93,7 @@ async def test_an_empty_shop_is_stocked_and_greets_with_numbered_buttons(
     assert greeting.startswith("🤖 Hello, Guest! 👋")
     assert "<b>" not in greeting
     assert MENU_ROW in greeting
-    assert "[#5] 👤 Profile  [#6] ❓ Help" in greeting
+    assert "[#5] ♥ Wishlist  [#6] 👤 Profile\n  [#7] ❓ Help" in greeting
 
 
 async def test_numbers_press_buttons_to_browse_down_to_a_product_card(
@@ -131,7 +131,7 @@ async def test_a_number_without_a_button_gets_a_helpful_line_and_sends_nothing(
     too_big = await console.handle("#9")
 
     assert nothing_yet == "There are no buttons to press yet. Send /start to open the menu."
-    assert too_big == "There is no button #9 here: pick #1 to #6."
+    assert too_big == "There is no button #9 here: pick #1 to #7."
     assert len(console.user.messages) == sent_before
 
 
@@ -304,5 +304,5 @@ async def test_the_console_says_its_own_lines_in_the_customer_s_language(
     output = await _piped_console(fresh_database_url, tmp_path, b"#99\n:quit\n", "--language", "de")
 
     assert f"Offline-Shop-Konsole: Du bist Guest (Telegram-ID {DEFAULT_USER_ID}), Kunde." in output
-    assert "Hier gibt es keinen Button #99: wähle #1 bis #6." in output
+    assert "Hier gibt es keinen Button #99: wähle #1 bis #7." in output
     assert "Tschüss! Der Shop ist geschlossen" in output

@@ -19,6 +19,7 @@ from bot.keyboards.catalog import (
     VIA_CATEGORY,
     VIA_ORDERS,
     VIA_SEARCH,
+    VIA_WISHLIST,
     AddToCart,
     CardView,
     Categories,
@@ -26,6 +27,7 @@ from bot.keyboards.catalog import (
     NotifyMe,
     Origin,
     ProductCard,
+    SaveProduct,
     card_keyboard,
     card_view,
     categories_keyboard,
@@ -36,9 +38,11 @@ from bot.keyboards.catalog import (
 from bot.keyboards.menu import Menu, back_to_menu
 from bot.keyboards.reviews import review_list
 from bot.keyboards.search import SearchPage
+from bot.keyboards.wishlist import WishlistPage
 from bot.services.stock_alert import Subscribed
 from bot.texts import stock_alerts as alert_texts
-from bot.usecases import catalog, stock_alerts
+from bot.texts import wishlist as wishlist_texts
+from bot.usecases import catalog, stock_alerts, wishlist
 from bot.usecases.catalog import ProductInfo
 
 _TAG = re.compile(r"<[^>]*>")
@@ -70,10 +74,17 @@ async def open_category(update: Update, context: ShopContext, category_id: int) 
 
 async def open_product(update: Update, context: ShopContext, product_id: int) -> None:
     """A product's card, as a shared link opens it: its back button leads to the catalogue."""
+    await open_card_from(update, context, product_id, Origin())
+
+
+async def open_card_from(
+    update: Update, context: ShopContext, product_id: int, origin: Origin
+) -> None:
+    """A product's card as first shown, its back button leading to `origin`."""
     card = await catalog.product_card(
         context.db, product_id=product_id, telegram_id=sender_of(update).telegram_id
     )
-    await _show_card(update, context, card, card_view(card.sizes, open_card(product_id, Origin())))
+    await _show_card(update, context, card, card_view(card.sizes, open_card(product_id, origin)))
 
 
 @on_button(ProductCard)
@@ -104,6 +115,16 @@ async def notify_me(update: Update, context: ShopContext, data: NotifyMe) -> str
     return alert_texts.subscribed(asked.size_name)
 
 
+@on_button(SaveProduct)
+async def save_product(update: Update, context: ShopContext, data: SaveProduct) -> str | None:
+    """♡ Save puts the product in the wishlist, ♥ Saved takes it out; the card stays."""
+    card = await wishlist.set_saved(
+        context.db, sender=sender_of(update), product_id=data.product_id, saved=bool(data.save)
+    )
+    await _show_card(update, context, card, card_view(card.sizes, data.card))
+    return wishlist_texts.saved_toast() if card.saved else wishlist_texts.unsaved_toast()
+
+
 @on_button(AddToCart)
 async def add_to_cart(update: Update, context: ShopContext, data: AddToCart) -> str | None:
     if not data.size_id:
@@ -128,6 +149,8 @@ def back_target(origin: Origin) -> Callback:
         return SearchPage(origin.at)
     if origin.via == VIA_ORDERS:
         return Menu("orders")
+    if origin.via == VIA_WISHLIST:
+        return WishlistPage(origin.at)
     return Categories(1)
 
 
@@ -160,6 +183,7 @@ async def _show_card(
         back=back_target(origin),
         share=share_link(context.bot.username, card.id, card.name),
         waiting=card.waiting,
+        saved=card.saved,
     )
     limit = MessageLimit.CAPTION_LENGTH if card.photo else MessageLimit.MAX_TEXT_LENGTH
     reference = texts.product_reference(card.id, card.sku) if admin else None

@@ -15,6 +15,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.db import Database
 from bot.keyboards.catalog import Origin, open_card
+from bot.keyboards.profile import Reminders
 from bot.languages import SOURCE
 from bot.metrics import OutboxBacklog
 from bot.models import utcnow
@@ -23,7 +24,13 @@ from bot.services import user as users
 from bot.services.errors import NotFound
 from bot.services.outbox import Delivery
 from bot.texts.i18n import negotiate
-from bot.texts.notices import PRODUCT_ACTION, Buttons, NoticeError, render_notice
+from bot.texts.notices import (
+    PRODUCT_ACTION,
+    REMINDERS_ACTION,
+    Buttons,
+    NoticeError,
+    render_notice,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +46,13 @@ def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
 
 
 def _button(button: dict[str, Any]) -> InlineKeyboardButton:
-    """A button opening a product's card is the card's own button, made here, at the edge."""
+    """A button opening a product's card is the card's own button, and one under a reminder
+    is the profile's reminders switch: made here, at the edge."""
     if PRODUCT_ACTION in button:
         card = open_card(button[PRODUCT_ACTION], Origin())
         return InlineKeyboardButton(button["text"], callback_data=card.pack())
+    if REMINDERS_ACTION in button:
+        return InlineKeyboardButton(button["text"], callback_data=Reminders(0).pack())
     return InlineKeyboardButton(**button)
 
 

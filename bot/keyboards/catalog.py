@@ -19,6 +19,7 @@ from bot.models import MAX_LINE_QUANTITY
 from bot.services.pagination import Page
 from bot.services.product import CategorySummary
 from bot.texts import stock_alerts as alert_texts
+from bot.texts import wishlist as wishlist_texts
 from bot.usecases.catalog import ListedProduct, SizeStock
 from bot.usecases.start import PRODUCT_START
 
@@ -29,6 +30,7 @@ SIZES_PER_ROW = 4
 VIA_CATEGORY = "c"  # ref: category id, at: page
 VIA_SEARCH = "s"  # at: page of the last search
 VIA_ORDERS = "o"
+VIA_WISHLIST = "w"  # at: page of the wishlist
 VIA_NONE = "n"
 
 
@@ -101,6 +103,30 @@ class NotifyMe(Callback):
         return ProductCard(self.product_id, self.size_id, 1, 0, self.via, self.ref, self.at)
 
 
+@register("cw")
+@dataclasses.dataclass(frozen=True, slots=True)
+class SaveProduct(Callback):
+    """♡ Save (save 1) or ♥ Saved (save 0) on a card, which it keeps showing as it was."""
+
+    save: int
+    product_id: int
+    size_id: int
+    qty: int
+    via: str
+    ref: int
+    at: int
+
+    @property
+    def card(self) -> ProductCard:
+        return ProductCard(self.product_id, self.size_id, self.qty, 0, self.via, self.ref, self.at)
+
+
+def save_product(state: ProductCard, *, save: bool) -> SaveProduct:
+    return SaveProduct(
+        int(save), state.product_id, state.size_id, state.qty, state.via, state.ref, state.at
+    )
+
+
 def open_card(product_id: int, origin: Origin) -> ProductCard:
     return ProductCard(product_id, 0, 1, 0, origin.via, origin.ref, origin.at)
 
@@ -161,8 +187,10 @@ def card_keyboard(
     back: Callback,
     share: str,
     waiting: Collection[int] = (),
+    saved: bool = False,
 ) -> InlineKeyboardMarkup:
-    """`waiting`: the sold-out sizes the reader asked to hear about."""
+    """`waiting`: the sold-out sizes the reader asked to hear about; `saved`: in their
+    wishlist."""
     state = view.state
     sizes = _size_buttons(view)
     rows = [sizes[i : i + SIZES_PER_ROW] for i in range(0, len(sizes), SIZES_PER_ROW)]
@@ -174,6 +202,7 @@ def card_keyboard(
         rows.append([button(texts.ADD_TO_CART, add)])
     if state.added:
         rows.append([button(texts.GO_TO_CART, Menu("cart"))])
+    rows.append([button(wishlist_texts.save_button(saved), save_product(state, save=not saved))])
     rows.append(
         [
             button(texts.reviews_button(reviews), to_reviews),

@@ -15,7 +15,7 @@ from bot.services.pagination import Page
 @register("m")
 @dataclasses.dataclass(frozen=True, slots=True)
 class Menu(Callback):
-    """A top-level screen: main, catalog, search, cart, orders, profile, help."""
+    """A top-level screen: main, catalog, search, cart, orders, wishlist, profile, help."""
 
     screen: str
 
@@ -55,6 +55,7 @@ def menu_buttons() -> tuple[tuple[str, str], ...]:
         (texts.MENU_SEARCH, "search"),
         (texts.MENU_CART, "cart"),
         (texts.MENU_ORDERS, "orders"),
+        (texts.MENU_WISHLIST, "wishlist"),
         (texts.MENU_PROFILE, "profile"),
         (texts.MENU_HELP, "help"),
     )

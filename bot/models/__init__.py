@@ -39,6 +39,7 @@ from bot.models.review import REVIEW_MAX_LENGTH, Rating, Review
 from bot.models.stock_alert import StockAlert
 from bot.models.support import SupportConversation, SupportMessage, SupportMute
 from bot.models.user import Address, User
+from bot.models.wishlist import SavedProduct
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -77,6 +78,7 @@ __all__ = [
     "Rating",
     "RecipientStatus",
     "Review",
+    "SavedProduct",
     "Size",
     "StockAlert",
     "SupportConversation",

@@ -40,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.languages import LANGUAGES
 from bot.models import Category, Product, Size
 from bot.money import decimal_amount
-from bot.services import admin, stock_alert
+from bot.services import admin, stock_alert, wishlist
 from bot.services import catalog_translation as translations
 from bot.services import product_fields as fields
 from bot.services.errors import InvalidInput
@@ -470,6 +470,7 @@ async def apply_catalog(
     created = updated = done = 0
     stock_changes: list[StockChange] = []
     conflicts: list[StockConflict] = []
+    price_drops: list[wishlist.PriceDrop] = []
     for chunk in _chunks(catalog.products):
         changes = _Changes(apply_conflicts=apply_conflicts)
         new = await _apply_chunk(session, chunk, categories, changes)
@@ -478,6 +479,7 @@ async def apply_catalog(
         created, updated = created + len(new), updated + len(changes.products_changed)
         stock_changes += changes.stock_changes
         conflicts += changes.conflicts
+        price_drops += changes.price_drops
         done += sum(len(product.sizes) for product in chunk)
         if progress is not None:
             await progress(done, catalog.rows)
@@ -492,7 +494,7 @@ async def apply_catalog(
         stock_changes=tuple(stock_changes),
         conflicts=tuple(conflicts),
     )
-    await admin.record(
+    entry = await admin.record(
         session,
         admin_telegram_id=admin_telegram_id,
         action="import_csv",
@@ -505,6 +507,8 @@ async def apply_catalog(
             f" conflicts_applied={apply_conflicts and bool(result.conflicts)}"
         ),
     )
+    # Customers who saved a product the file made cheaper hear once for this import.
+    await wishlist.announce_price_drops(session, drops=price_drops, change_id=entry.id)
     return result
 
 
@@ -645,6 +649,8 @@ class _Changes:
         # For back-in-stock alerts: sizes given stock, products changed and on sale.
         self.restocked: list[int] = []
         self.shown: list[int] = []
+        # For wishlists: products made cheaper in the same currency.
+        self.price_drops: list[wishlist.PriceDrop] = []
 
     def add(
         self,
@@ -659,6 +665,8 @@ class _Changes:
             self.products.append({"id": id, **wanted})
             if wanted["is_active"]:
                 self.shown.append(id)
+            if wanted["currency"] == product["currency"] and row.price < product["price"]:
+                self.price_drops.append(wishlist.PriceDrop(id, product["price"], row.price))
             self.products_changed.add(id)
         by_name = {size.name.casefold(): size for size in sizes}
         position = max((size.position for size in sizes), default=-1)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from bot.models import Category, OrderItem, Product, Size
 from bot.money import format_amount
 from bot.services import catalog_translation as translations
-from bot.services import notifications
+from bot.services import notifications, wishlist
 from bot.services import product as catalog
 from bot.services import product_fields as fields
 from bot.services.admin import record
@@ -63,6 +63,7 @@ class Edit:
     product: Product
     field: str  # as EDITABLE_FIELDS names it, or "name:de"
     value: str  # the new value as an admin reads it: "€39.99", a category's name
+    audit_id: int = 0  # the edit's entry in the audit log
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +183,7 @@ async def edit_product(
     product = await get_product(session, product_id)
     if ":" in field:
         return await _translate(session, admin_id, product, field, value)
-    before = await _shown(session, product, field)
+    before, was = await _shown(session, product, field), product.price
     if field == "name":
         await catalog.update_product(session, product_id=product.id, name=value)
     elif field == "description":
@@ -199,7 +200,11 @@ async def edit_product(
     else:
         raise ValueError(f"unknown product field {field!r}")
     after = await _shown(session, product, field)
-    return await _edited(session, admin_id, product, field, before, after)
+    edit = await _edited(session, admin_id, product, field, before, after)
+    # Customers who saved it hear of a lower price, once for this edit (its audit entry).
+    drop = wishlist.PriceDrop(product.id, was, product.price)
+    await wishlist.announce_price_drops(session, drops=[drop], change_id=edit.audit_id)
+    return edit
 
 
 def editable(field: str) -> bool:
@@ -230,7 +235,7 @@ async def _edited(
     session: AsyncSession, admin_id: int, product: Product, field: str, before: str, after: str
 ) -> Edit:
     """The edit, with its audit entry written in the same transaction."""
-    await record(
+    entry = await record(
         session,
         admin_telegram_id=admin_id,
         action="edit_product",
@@ -238,7 +243,7 @@ async def _edited(
         entity_id=product.id,
         details=f"{field}: {before} -> {after}",
     )
-    return Edit(product=product, field=field, value=after)
+    return Edit(product=product, field=field, value=after, audit_id=entry.id)
 
 
 async def _shown(session: AsyncSession, product: Product, field: str) -> str:

@@ -186,6 +186,7 @@ _MENU_SHOP = N_("Shop")  # the chat's menu button that opens the Mini App
 _MENU_SEARCH = N_("🔎 Search")
 _MENU_CART = N_("🛒 Cart")
 _MENU_ORDERS = N_("📦 Orders")
+_MENU_WISHLIST = N_("♥ Wishlist")
 _MENU_PROFILE = N_("👤 Profile")
 _MENU_HELP = N_("❓ Help")
 
@@ -207,6 +208,7 @@ COMMANDS = (
     ("search", N_("Search products, e.g. /search black hoodie")),
     ("cart", N_("Your cart")),
     ("orders", N_("Your orders")),
+    ("wishlist", N_("Products you saved, and their prices")),
     ("profile", N_("Email and addresses")),
     ("payments", N_("Your saved cards")),
     ("language", N_("Choose the shop's language")),

@@ -69,6 +69,10 @@ ERRORS: dict[str, str] = {
     "stock_alert.too_many": N_(
         "You already wait for {limit} sizes, the most there can be. Stop one in /profile first."
     ),
+    "wishlist.too_many": N_(
+        "Your wishlist already holds {limit} products, the most it can. Remove one in /wishlist "
+        "first."
+    ),
     "product.not_found": N_("Product #{product_id} was not found."),
     "product.sku_not_found": N_("No product has the id or SKU {sku!q}."),
     "product.sku_taken": N_("Another product already has the SKU “{sku}”."),

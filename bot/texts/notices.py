@@ -23,7 +23,9 @@ _LABEL_FIELDS = frozenset({"label", "params"})
 # A button's "product": the id of a product whose card it opens; the sender makes that its
 # callback data (the services that queue notices know nothing of the chat's buttons).
 PRODUCT_ACTION = "product"
-_ACTIONS = frozenset({"callback_data", "url", PRODUCT_ACTION})
+# A button's "reminders": "off" under a reminder turns reminders off (the profile's switch).
+REMINDERS_ACTION = "reminders"
+_ACTIONS = frozenset({"callback_data", "url", PRODUCT_ACTION, REMINDERS_ACTION})
 # [[{"label": key, "params": {...}, "callback_data"|"url": ...}]] stored; [[{"text": ...}]] sent.
 Buttons = list[list[dict[str, Any]]]
 
@@ -146,6 +148,27 @@ def _support_closed() -> str:
     return _(
         "✔️ The shop closed your conversation. If you need anything else, send /support "
         "to write again."
+    )
+
+
+def _price_drop(
+    *,
+    product_id: int,
+    product: str,
+    old_price: int,
+    new_price: int,
+    currency: str,
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """`names`: the product's name by language, where it was translated."""
+    name = (names or {}).get(current_language(), product)
+    return _(
+        "♥ A product you saved costs less now: <b>{product}</b>, <s>{old_price}</s> → "
+        "<b>{new_price}</b>."
+    ).format(
+        product=esc(name),
+        old_price=money(old_price, currency),
+        new_price=money(new_price, currency),
     )
 
 
@@ -286,6 +309,7 @@ NOTICES: Mapping[str, Template] = {
     "order.cancel_declined": _cancel_declined,
     "stock.back": _back_in_stock,
     "support.closed": _support_closed,
+    "wishlist.price_drop": _price_drop,
     "role.promoted": _promoted,
     "role.demoted": _demoted,
     "admin.paid": _admin_paid,
@@ -316,10 +340,15 @@ def _open_product() -> str:
     return _("🛍 See the product")
 
 
+def _reminders_off() -> str:
+    return _("⏰ No more reminders")
+
+
 LABELS: Mapping[str, Template] = {
     "order.open": _open_order,
     "order.track": _track,
     "product.open": _open_product,
+    "reminders.off": _reminders_off,
     LEGACY_TEXT: _verbatim,
 }
 

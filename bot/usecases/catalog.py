@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from bot.db import Database
 from bot.languages import reader
-from bot.services import cart, product, stock_alert
+from bot.services import cart, product, stock_alert, wishlist
 from bot.services.pagination import Page
 from bot.services.product import CategorySummary, ProductDetails
 from bot.usecases.customers import Sender, shopper
@@ -54,6 +54,7 @@ class ProductInfo:
     rating_count: int
     review_count: int
     waiting: frozenset[int] = frozenset()  # sold-out sizes the reader asked to hear about
+    saved: bool = False  # in the reader's wishlist
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +117,15 @@ async def category_products(
 async def product_card(
     db: Database, *, product_id: int, telegram_id: int | None = None
 ) -> ProductInfo:
-    """`telegram_id`: the reader, whose back-in-stock alerts on a sold-out size it shows."""
+    """`telegram_id`: the reader, whose back-in-stock alerts on a sold-out size it shows, and
+    whether they saved the product."""
     async with db.reading() as session:
         info = _info(await product.get_product(session, product_id, language=reader()))
-        if telegram_id is None or all(size.stock > 0 for size in info.sizes):
+        if telegram_id is None:
+            return info
+        saved = await wishlist.is_saved(session, telegram_id=telegram_id, product_id=product_id)
+        info = replace(info, saved=saved)
+        if all(size.stock > 0 for size in info.sizes):
             return info
         waiting = await stock_alert.waiting_sizes(
             session, telegram_id=telegram_id, product_id=product_id

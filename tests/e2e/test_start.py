@@ -31,6 +31,7 @@ async def test_the_command_list_is_registered_with_telegram(
         "search",
         "cart",
         "orders",
+        "wishlist",
         "profile",
         "payments",
         "language",
