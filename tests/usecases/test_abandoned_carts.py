@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.engine import URL
 
+from bot.config import Settings
 from bot.db import Database
 from bot.models import OutboxMessage, ProductTranslation, Size, User, utcnow
 from bot.services import abandoned_carts
@@ -205,3 +207,10 @@ async def test_two_instances_running_at_once_queue_one_reminder(
 
     assert sorted(runs) == [0, 1]
     assert len(await reminders(db)) == 1
+
+
+def test_the_setting_defaults_to_a_day_and_refuses_negative_or_huge_values() -> None:
+    assert Settings(_env_file=None).abandoned_cart_hours == 24  # type: ignore[call-arg]
+    for wrong in (-1, 721):
+        with pytest.raises(ValidationError, match="abandoned_cart_hours"):
+            Settings(_env_file=None, abandoned_cart_hours=wrong)  # type: ignore[call-arg]
