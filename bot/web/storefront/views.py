@@ -5,6 +5,7 @@ Money is formatted here, in the reader's language, so the page shows it as the c
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from bot import texts
@@ -15,6 +16,7 @@ from bot.services.product import CategorySummary
 from bot.services.product_photo import parse
 from bot.services.search import SearchHit
 from bot.texts import webapp as words
+from bot.texts.errors import error_text
 from bot.texts.statuses import status_label
 from bot.usecases.catalog import CategoryProducts, ListedProduct, ProductInfo
 from bot.usecases.checkout import Summary
@@ -128,12 +130,29 @@ def address_text(address: Address) -> str:
 
 def summary(found: Summary) -> Json:
     view = found.cart
+    currency = view.currency or ""
     return {
         "address": address_text(found.address),
         "lines": [_line(line) for line in view.lines],
-        "total": texts.money(view.total, view.currency or ""),
+        "promo": _promo(found, currency),
+        "total": texts.money(found.total, currency),
         "fingerprint": cart_fingerprint(view),
     }
+
+
+def _promo(found: Summary, currency: str) -> list[str]:
+    """The subtotal and the code's discount, or why it gives none, as the chat's summary says
+    them (plain text: the page puts them in as text)."""
+    promo = found.promo
+    if promo is None:
+        return []
+    reason = error_text(promo.refusal) if promo.refusal is not None else None
+    subtotal, discount = (
+        texts.money(found.cart.total, currency),
+        texts.money(promo.discount, currency),
+    )
+    lines = texts.promo_lines(subtotal, promo.code.code, discount, reason)
+    return [html.unescape(line) for line in lines.split("\n")]
 
 
 def order(found: CustomerOrder) -> Json:
