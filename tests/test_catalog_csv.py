@@ -91,13 +91,13 @@ def test_rows_of_one_sku_become_one_product_with_its_sizes_in_file_order() -> No
         "SNK-1",
         "Court Sneakers",
         4999,
-        None,
+        (),
     )
     assert [(size.line, size.name, size.stock) for size in sneakers.sizes] == [
         (2, "41", 3),
         (3, "42", 0),
     ]
-    assert (cap.price, cap.photo, cap.description) == (1900, "https://example.com/cap.jpg", "")
+    assert (cap.price, cap.photo, cap.description) == (1900, ("https://example.com/cap.jpg",), "")
 
 
 def test_prices_are_read_in_the_currency_of_the_existing_product() -> None:

@@ -68,13 +68,14 @@ async def open_category(update: Update, context: ShopContext, category_id: int) 
 async def open_product(update: Update, context: ShopContext, product_id: int) -> None:
     """A product's card, as a shared link opens it: its back button leads to the catalogue."""
     card = await catalog.product_card(context.db, product_id=product_id)
-    await _show_card(update, context, card, card_view(card.sizes, open_card(product_id, Origin())))
+    view = card_view(card.sizes, open_card(product_id, Origin()), len(card.photos))
+    await _show_card(update, context, card, view)
 
 
 @on_button(ProductCard)
 async def product_card(update: Update, context: ShopContext, data: ProductCard) -> str | None:
     card = await catalog.product_card(context.db, product_id=data.product_id)
-    view = card_view(card.sizes, data)
+    view = card_view(card.sizes, data, len(card.photos))
     changed = await _show_card(update, context, card, view)
     if view.refused_size:
         return texts.size_sold_out(view.refused_size)
@@ -95,7 +96,7 @@ async def add_to_cart(update: Update, context: ShopContext, data: AddToCart) -> 
         quantity=data.qty,
     )
     card = added.card
-    await _show_card(update, context, card, card_view(card.sizes, data.card))
+    await _show_card(update, context, card, card_view(card.sizes, data.card, len(card.photos)))
     return texts.added_to_cart(data.qty, card.name, added.size_name)
 
 
@@ -142,7 +143,8 @@ async def _show_card(
     limit = MessageLimit.CAPTION_LENGTH if card.photo else MessageLimit.MAX_TEXT_LENGTH
     reference = texts.product_reference(card.id, card.sku) if admin else None
     text = _card_text(card, view, limit, reference)
-    return await show(update, text, keyboard, photo=product_photo(context, card.id, card.photo))
+    shown = card.photos[view.state.pic] if card.photos else None
+    return await show(update, text, keyboard, photo=product_photo(context, card.id, shown))
 
 
 def _card_text(card: ProductInfo, view: CardView, limit: int, reference: str | None) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from bot.models import (
     CatalogRevision,
     Category,
     CategoryTranslation,
+    GalleryPhoto,
     Product,
     ProductTranslation,
     Rating,
@@ -237,13 +238,29 @@ async def update_product(
         changes["currency"] = normalize_currency(currency)
     if category_id is not None:
         changes["category_id"] = (await get_category(session, category_id)).id
-    if photo is not None:
-        changes["photo"] = fields.photo(photo)
     for field, value in changes.items():
         setattr(product, field, value)
     await session.flush()
+    if photo is not None:
+        await set_photos(session, product=product, photos=[photo])
     await bump_catalog_revision(session)
     return product
+
+
+async def set_photos(session: AsyncSession, *, product: Product, photos: Sequence[str]) -> None:
+    """The product's gallery becomes `photos`, in order, the first its cover; [] removes them.
+    Rewritten by statements: the ORM would insert a new cover before deleting the old one."""
+    clean = fields.photos(photos)
+    await session.execute(delete(GalleryPhoto).where(GalleryPhoto.product_id == product.id))
+    if clean:
+        await session.execute(
+            insert(GalleryPhoto),
+            [
+                {"product_id": product.id, "position": position, "value": value}
+                for position, value in enumerate(clean)
+            ],
+        )
+    await session.refresh(product, ["photos"])
 
 
 async def remember_photo_upload(
@@ -255,9 +272,9 @@ async def remember_photo_upload(
     if len(remembered) > fields.PHOTO_MAX_LENGTH:
         return False
     result = await session.execute(
-        update(Product)
-        .where(Product.id == product_id, Product.photo == photo)
-        .values(photo=remembered)
+        update(GalleryPhoto)
+        .where(GalleryPhoto.product_id == product_id, GalleryPhoto.value == photo)
+        .values(value=remembered)
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0))
