@@ -27,6 +27,7 @@ from bot.services.errors import InvalidInput, NotFound
 from bot.services.search import normalize
 
 EDITABLE_FIELDS = ("name", "description", "price", "category", "photo")
+PHOTOS = "photos"  # the whole gallery, sent as photos after the command
 # ... and the translatable ones in a language: "name:de", "description:pt_BR"
 NO_DESCRIPTION = "-"  # typed for "no description"
 MAX_SIZES = 40
@@ -200,6 +201,19 @@ async def edit_product(
         raise ValueError(f"unknown product field {field!r}")
     after = await _shown(session, product, field)
     return await _edited(session, admin_id, product, field, before, after)
+
+
+async def set_gallery(
+    session: AsyncSession, *, admin_id: int, product_id: int, photos: Sequence[str]
+) -> Edit:
+    """All the product's photos at once, in order, the first its cover; audited with how
+    many it had and has."""
+    product = await get_product(session, product_id)
+    before = len(product.photos)
+    await catalog.set_photos(session, product=product, photos=photos)
+    await catalog.bump_catalog_revision(session)
+    after = str(len(product.photos))
+    return await _edited(session, admin_id, product, PHOTOS, str(before), after)
 
 
 def editable(field: str) -> bool:

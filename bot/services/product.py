@@ -225,7 +225,8 @@ async def update_product(
     category_id: int | None = None,
     photo: str | None = None,
 ) -> Product:
-    """Change the given fields and keep the others; photo="" removes the photo."""
+    """Change the given fields and keep the others; photo replaces the cover, and "" removes it
+    (the next photo becomes the cover)."""
     product = await _load_product(session, product_id)
     changes: dict[str, object] = {}
     if name is not None:
@@ -241,8 +242,9 @@ async def update_product(
     for field, value in changes.items():
         setattr(product, field, value)
     await session.flush()
-    if photo is not None:
-        await set_photos(session, product=product, photos=[photo])
+    if photo is not None:  # the cover; the rest of the gallery stays
+        rest = [each.value for each in product.photos[1:]]
+        await set_photos(session, product=product, photos=[photo, *rest] if photo else rest)
     await bump_catalog_revision(session)
     return product
 
