@@ -42,10 +42,6 @@ async def edit_message_media(state: EmulatorState, params: Params) -> Any:
     if not isinstance(media, dict) or media.get("type") not in _EDITABLE_MEDIA:
         raise bad_request("can't parse input media JSON object")
     kind = str(media["type"])
-    if "media_group_id" in stored.json and kind not in ("photo", "video"):
-        # Telegram: an album's message becomes a photo or a video only (audio and document
-        # albums aside, which the emulator doesn't send).
-        raise bad_request("can't change the media type of an album's message")
     new_file = _media_file(state, params, stored, kind, media.get("media"))
     content = [new_file.photo_size()] if kind == "photo" else new_file.document()
     changes: dict[str, Any] = dict.fromkeys(("text", "entities", *_MEDIA))

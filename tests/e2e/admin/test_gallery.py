@@ -119,3 +119,16 @@ async def test_a_product_with_one_photo_has_no_arrows(
     card = await _open_card(emulator.user(ANN, "Ann"))
     assert card.photo is not None
     assert texts.NEXT not in card.button_texts and texts.PREVIOUS not in card.button_texts
+
+
+async def test_an_album_captioned_with_the_command_is_the_whole_gallery(
+    admin_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    product_id = await _stocked(db)
+    owner = emulator.user(OWNER_ID, "Owner")
+    album = await owner.send_album([COVER, SIDE], caption=f"/editproduct {product_id} photos")
+    asked = await owner.next_message()
+    assert "0 photos now" in asked.content
+    done = await _press(owner, asked, admin_texts.GALLERY_DONE)
+    assert done.content == f"✅ Court Classic (#{product_id}) now has 2 photos."
+    assert await _gallery(db, product_id) == [str(m.photo[-1]["file_id"]) for m in album if m.photo]
