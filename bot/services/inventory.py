@@ -27,8 +27,8 @@ from bot.services.errors import InvalidInput, NotFound
 from bot.services.search import normalize
 
 EDITABLE_FIELDS = ("name", "description", "price", "category", "photo")
-PHOTOS = "photos"  # the whole gallery, sent as photos after the command
 # ... and the translatable ones in a language: "name:de", "description:pt_BR"
+PHOTOS = "photos"  # the whole gallery: sent as photos after the command, see set_gallery
 NO_DESCRIPTION = "-"  # typed for "no description"
 MAX_SIZES = 40
 _SIZE_AND_STOCK = re.compile(r"^(.+?)(?:\s*[:=]\s*|\s+)(\d+)$")
