@@ -314,6 +314,36 @@ async def test_photos_are_served_by_the_shop_and_telegram_files_fetched_once(
     assert len(get_file_calls) == 1
 
 
+async def test_a_product_lists_its_gallery_and_each_photo_is_served(
+    storefront: ShopApplication,
+    http: aiohttp.ClientSession,
+    db: Database,
+    emulator: BotApiEmulator,
+) -> None:
+    front = emulator.upload_photo(b"\x89PNG\r\n\x1a\nfront")
+    back = emulator.upload_photo(b"\x89PNG\r\n\x1a\nback")
+    async with db.transaction() as session:
+        tee = await make_product(
+            session, name="Tee", photos=(front, "https://example.com/side.jpg", back)
+        )
+    card = await customer(storefront, http).get(f"/products/{tee.id}")
+    base = storefront.bot_data.web_url
+
+    async with http.get(f"{base}/app/photos/{tee.id}/2") as third:
+        third_body = await third.read()
+    async with http.get(f"{base}/app/photos/{tee.id}/3") as missing:
+        missing_status = missing.status
+
+    assert card["photo"] == f"/app/photos/{tee.id}"
+    assert card["photos"] == [
+        f"/app/photos/{tee.id}",
+        "https://example.com/side.jpg",
+        f"/app/photos/{tee.id}/2",
+    ]
+    assert third_body == b"\x89PNG\r\n\x1a\nback"
+    assert missing_status == 404
+
+
 async def test_the_api_answers_with_headers_that_confine_the_page(
     storefront: ShopApplication, http: aiohttp.ClientSession
 ) -> None:

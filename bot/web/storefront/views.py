@@ -26,14 +26,15 @@ Json = dict[str, Any]
 PHOTOS_PATH = "/app/photos"
 
 
-def photo_url(product_id: int, photo: str | None) -> str | None:
-    """A web address stays as it is; a Telegram file or a media picture is served by the shop."""
+def photo_url(product_id: int, photo: str | None, position: int = 0) -> str | None:
+    """A web address stays as it is; a Telegram file or a media picture is served by the shop
+    (the cover at /app/photos/<id>, the gallery's others at /app/photos/<id>/<position>)."""
     if not photo:
         return None
     stored = parse(photo)
     if stored.media is None and stored.file_id and stored.file_id.startswith("https://"):
         return stored.file_id
-    return f"{PHOTOS_PATH}/{product_id}"
+    return f"{PHOTOS_PATH}/{product_id}" + (f"/{position}" if position else "")
 
 
 def categories(found: Page[CategorySummary]) -> Json:
@@ -70,6 +71,7 @@ def product(card: ProductInfo) -> Json:
         "description": card.description,
         "price": texts.money(card.price, card.currency),
         "photo": photo_url(card.id, card.photo),
+        "photos": [photo_url(card.id, photo, at) for at, photo in enumerate(card.photos)],
         "rating": card.average_rating,
         "rating_count": card.rating_count,
         "sizes": [
