@@ -26,6 +26,7 @@ import bot.handlers.admin.broadcast
 import bot.handlers.admin.catalog
 import bot.handlers.admin.catalog_io
 import bot.handlers.admin.fulfilment
+import bot.handlers.admin.gallery
 import bot.handlers.admin.orders
 import bot.handlers.admin.promos
 import bot.handlers.admin.reviews

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import (
     Category,
+    GalleryPhoto,
     Order,
     OrderItem,
     OrderStatus,
@@ -57,8 +59,10 @@ async def make_product(
     category: Category | None = None,
     is_active: bool = True,
     description: str = "",
+    photos: Sequence[str] = (),
 ) -> Product:
-    """A product with its sizes ({"M": 3} by default) and, unless given, a new category."""
+    """A product with its sizes ({"M": 3} by default), its photos (the cover first) and, unless
+    given, a new category."""
     category = category or await make_category(session)
     product = Product(
         sku=f"SKU-{next(_ids)}",
@@ -68,6 +72,7 @@ async def make_product(
         currency=currency,
         category_id=category.id,
         is_active=is_active,
+        photos=[GalleryPhoto(position=at, value=photo) for at, photo in enumerate(photos)],
     )
     session.add(product)
     await session.flush()

@@ -25,3 +25,10 @@ def test_an_admin_reads_the_usage_line_s_words_in_their_language_and_types_the_k
         line = usage_line("setstatus")
 
     assert line == "/setstatus <Bestellnummer> <shipped|delivered> [Sendungsnummer] [Versanddienst]"
+
+
+def test_the_admin_listing_tells_how_to_replace_a_products_photos() -> None:
+    listing = admin_texts.admin_help(admin_commands())
+
+    assert "&lt;name|description|price|category|photo|photos&gt;" in listing
+    assert "/editproduct &lt;id&gt; photos, then an album or photos one by one and Done" in listing

@@ -47,3 +47,17 @@ def test_packing_refuses_data_telegram_would_reject() -> None:
         Example(product_id=1, action="x" * 64).pack()
     with pytest.raises(ValueError):
         Example(product_id=1, action="a:b").pack()
+
+
+@register("tsd")
+@dataclasses.dataclass(frozen=True, slots=True)
+class Grown(Callback):
+    product_id: int
+    pic: int = 0  # added later
+
+
+def test_a_button_made_before_a_field_was_added_unpacks_with_its_default() -> None:
+    assert unpack("tsd:12") == Grown(12, 0)
+    assert unpack("tsd:12:3") == Grown(12, 3)
+    with pytest.raises(ExpiredButton):
+        unpack("tsd")

@@ -91,13 +91,13 @@ def test_rows_of_one_sku_become_one_product_with_its_sizes_in_file_order() -> No
         "SNK-1",
         "Court Sneakers",
         4999,
-        None,
+        (),
     )
     assert [(size.line, size.name, size.stock) for size in sneakers.sizes] == [
         (2, "41", 3),
         (3, "42", 0),
     ]
-    assert (cap.price, cap.photo, cap.description) == (1900, "https://example.com/cap.jpg", "")
+    assert (cap.price, cap.photo, cap.description) == (1900, ("https://example.com/cap.jpg",), "")
 
 
 def test_prices_are_read_in_the_currency_of_the_existing_product() -> None:
@@ -664,3 +664,52 @@ async def test_an_import_sets_translations_and_an_empty_cell_removes_one(db: Dat
     assert sorted(name for names in categories.values() for name in names.values()) == [
         "Turnschuhe"
     ]
+
+
+GALLERY = csv_file(
+    "TEE-1,Tee,Shirts,,19.00,M,4,https://example.com/front.jpg|AgACfileid-back|"
+    "https://example.com/side.jpg",
+    "TEE-1,Tee,Shirts,,19.00,L,2,https://example.com/front.jpg|AgACfileid-back|"
+    "https://example.com/side.jpg",
+)
+
+
+async def test_a_photo_cell_with_several_photos_gives_a_gallery_in_their_order(
+    db: Database,
+) -> None:
+    await run_import(db, GALLERY)
+
+    tee = (await products(db))["TEE-1"]
+    assert [photo.value for photo in tee.photos] == [
+        "https://example.com/front.jpg",
+        "AgACfileid-back",
+        "https://example.com/side.jpg",
+    ]
+    assert tee.photo == "https://example.com/front.jpg"  # the first is the cover
+
+
+async def test_a_gallery_survives_an_export_and_a_changed_one_is_replaced(db: Database) -> None:
+    await run_import(db, GALLERY)
+    exported = await export(db)
+    assert "https://example.com/front.jpg|AgACfileid-back|https://example.com/side.jpg" in (
+        exported.decode("utf-8-sig")
+    )
+
+    again = await run_import(db, exported)
+    reordered = await run_import(db, exported.replace(b"front.jpg|AgACfileid-back|", b"front.jpg|"))
+
+    assert (again.updated, again.unchanged) == (0, 1)
+    assert reordered.updated == 1
+    tee = (await products(db))["TEE-1"]
+    assert [photo.value for photo in tee.photos] == [
+        "https://example.com/front.jpg",
+        "https://example.com/side.jpg",
+    ]
+
+
+def test_more_than_ten_photos_in_a_cell_are_refused() -> None:
+    photos = "|".join(f"https://example.com/{number}.jpg" for number in range(11))
+    problems = errors_of(csv_file(f"TEE-1,Tee,Shirts,,19.00,M,4,{photos}"))
+
+    assert [line for line, _ in problems] == [2]
+    assert "at most 10 photos" in problems[0][1]

@@ -217,6 +217,22 @@ async def test_an_admin_adds_a_product_with_a_photo_step_by_step(
     assert photo is not None and "photo updated" in photo
 
 
+async def test_an_admin_sends_a_products_gallery_as_an_album(
+    fresh_database_url: URL, tmp_path: Path
+) -> None:
+    pictures = [tmp_path / f"{name}.jpg" for name in ("front", "back", "side")]
+    for picture in pictures:
+        picture.write_bytes(b"\xff\xd8\xff\xe0 " + picture.name.encode())
+    settings = _settings(fresh_database_url)
+    async with open_console(settings, admin=True, user_id=555, name="Boss") as (console, _):
+        await console.handle("/editproduct 1 photos")
+        taken = await console.handle(":album " + " ".join(map(str, pictures)))
+        done = await console.handle(":press ✅ Done")
+
+    assert taken is not None and "Send more photos, or press Done" in taken
+    assert done is not None and "now has 3 photos" in done
+
+
 async def test_piped_lines_run_the_console_in_a_subprocess(
     fresh_database_url: URL, tmp_path: Path
 ) -> None:

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from bot.db import Database
 from bot.devtools import demo_photos
 from bot.devtools.demo_catalog import demo_products, seed_demo
 from bot.emulator.files import image_size
-from bot.models import Category, Product
+from bot.models import Category, GalleryPhoto, Product
 from bot.services import product as catalog
 from bot.services.search import CatalogSearch
 
@@ -146,7 +146,7 @@ async def test_reseeding_gives_demo_products_without_a_picture_theirs_but_not_a_
             category_id=sneakers.id,
         )  # fmt: skip
         await seed_demo(session, media_dir=tmp_path)
-        await session.execute(update(Product).values(photo=None))  # as seeded before pictures
+        await session.execute(delete(GalleryPhoto))  # as seeded before pictures
     async with db.transaction() as session:
         created = await seed_demo(session, media_dir=tmp_path)
 

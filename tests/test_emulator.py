@@ -832,3 +832,21 @@ async def test_a_declined_pre_checkout_needs_an_error_message(
     assert (bare, explained) == (400, 200)
     assert (answer.ok, answer.error_message) == (False, "Sold out")
     assert (query.total_amount, query.invoice_payload) == (50, "order-1")
+
+
+async def test_an_album_is_one_update_per_photo_sharing_a_media_group_id(
+    emu: BotApiEmulator, ann: SimulatedUser
+) -> None:
+    sent = await ann.send_album([b"one", b"two", b"three"], caption="Spring")
+
+    messages = [update["message"] for update in emu.pending_updates]
+    assert [message["message_id"] for message in messages] == [m.message_id for m in sent]
+    assert len({message["media_group_id"] for message in messages}) == 1
+    assert [message.get("caption") for message in messages] == ["Spring", None, None]
+    assert all(isinstance(message["media_group_id"], str) for message in messages)
+
+
+@pytest.mark.parametrize("count", [1, 11])
+async def test_an_album_holds_two_to_ten_photos(ann: SimulatedUser, count: int) -> None:
+    with pytest.raises(ValueError, match="2 to 10"):
+        await ann.send_album([b"photo %d" % number for number in range(count)])

@@ -374,3 +374,94 @@ def test_status_notes_the_shop_wrote_become_keys_and_still_read_the_same(
 
     command.downgrade(config, before)
     assert asyncio.run(_notes(empty_database_url)) == [None, "payment timeout", "asked by phone"]
+
+
+# Product galleries: each product's single photo becomes its gallery's cover
+
+GALLERY_REVISION = "f3b8d1c6a924"
+_categories = sa.table(
+    "categories",
+    sa.column("id", sa.Integer()),
+    sa.column("name", sa.String()),
+    sa.column("created_at", UTCDateTime()),
+)
+_products = sa.table(
+    "products",
+    sa.column("id", sa.Integer()),
+    sa.column("sku", sa.String()),
+    sa.column("name", sa.String()),
+    sa.column("description", sa.String()),
+    sa.column("price", sa.Integer()),
+    sa.column("currency", sa.String()),
+    sa.column("category_id", sa.Integer()),
+    sa.column("photo", sa.String()),
+    sa.column("is_active", sa.Boolean()),
+    sa.column("created_at", UTCDateTime()),
+    sa.column("updated_at", UTCDateTime()),
+)
+_sizes = sa.table(
+    "sizes",
+    sa.column("id", sa.Integer()),
+    sa.column("product_id", sa.Integer()),
+    sa.column("name", sa.String()),
+    sa.column("stock", sa.Integer()),
+    sa.column("position", sa.Integer()),
+)
+_product_photos = sa.table(
+    "product_photos",
+    sa.column("product_id", sa.Integer()),
+    sa.column("position", sa.Integer()),
+    sa.column("value", sa.String()),
+)
+
+
+async def _old_photos(url: URL) -> None:
+    database = Database(url)
+    product = {"description": "", "price": 4999, "currency": "EUR", "category_id": 1}
+    product |= {"is_active": True, "created_at": _NOW, "updated_at": _NOW}
+    try:
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                _categories.insert(), [{"id": 1, "name": "Shoes", "created_at": _NOW}]
+            )
+            await connection.execute(
+                _products.insert(),
+                [
+                    product | {"id": 1, "sku": "A", "name": "Court", "photo": "AgACfile-1"},
+                    product | {"id": 2, "sku": "B", "name": "Plain", "photo": None},
+                    product | {"id": 3, "sku": "C", "name": "Demo", "photo": "media:demo/c.png"},
+                ],
+            )
+            await connection.execute(
+                _sizes.insert(),
+                [{"product_id": id, "name": "M", "stock": 3, "position": 0} for id in (1, 2, 3)],
+            )
+    finally:
+        await database.dispose()
+
+
+async def _galleries_and_sizes(url: URL) -> tuple[list[tuple[int, int, str]], int]:
+    database = Database(url)
+    try:
+        async with database.engine.connect() as connection:
+            photos = await connection.execute(
+                sa.select(_product_photos).order_by(_product_photos.c.product_id)
+            )
+            sizes = await connection.scalar(sa.select(sa.func.count()).select_from(_sizes))
+            return [tuple(row) for row in photos], sizes or 0
+    finally:
+        await database.dispose()
+
+
+def test_each_products_single_photo_becomes_the_cover_of_its_gallery(
+    empty_database_url: URL,
+) -> None:
+    config = alembic_config(empty_database_url.render_as_string(hide_password=False))
+    command.upgrade(config, "c3f1a7d25e08")
+    asyncio.run(_old_photos(empty_database_url))
+
+    command.upgrade(config, GALLERY_REVISION)
+
+    photos, sizes = asyncio.run(_galleries_and_sizes(empty_database_url))
+    assert photos == [(1, 0, "AgACfile-1"), (3, 0, "media:demo/c.png")]
+    assert sizes == 3  # the products' other rows are all still there

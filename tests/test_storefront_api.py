@@ -17,7 +17,10 @@ from bot.emulator.emulator import BotApiEmulator
 from bot.models import CartItem, Order, OrderStatus, Product, Rating, Size
 from bot.runner import running_shop
 from bot.services import product as products
+from bot.services import promo as promos
+from bot.services import user as users
 from bot.services.product_photo import media_reference
+from bot.services.promo import PromoTerms
 from tests.conftest import shop_settings
 from tests.factories import make_category, make_product, make_user
 from tests.fakes.stripe_shop import paid_event, post_event, stripe_settings
@@ -212,6 +215,30 @@ async def test_a_customer_checks_out_in_the_page_and_pays_through_stripe(
     assert await ann.get("/cart") == {"lines": [], "total": None, "count": 0, "can_checkout": False}
 
 
+async def test_the_page_s_summary_shows_the_cart_s_promo_code_and_the_total_it_charges(
+    storefront: ShopApplication, http: aiohttp.ClientSession, db: Database
+) -> None:
+    court, size = await _sneakers(db)
+    ann = customer(storefront, http)
+    await ann.call("POST", "/cart/items", {"product_id": court, "size_id": size, "quantity": 1})
+    _, address = await ann.call("POST", "/addresses", NEW_ADDRESS)
+    async with db.transaction() as session:
+        await promos.add_code(
+            session, admin_id=1, code="SPRING10", terms=PromoTerms(percent_off=10), currency="EUR"
+        )
+        user = await users.find_by_telegram_id(session, ANN)
+        assert user is not None
+        await promos.apply_to_cart(session, user_id=user.id, code="spring10")
+
+    _, summary = await ann.call("POST", "/checkout", {"address_id": address["id"]})
+    _, order = await ann.call(
+        "POST", "/orders", {"address_id": address["id"], "fingerprint": summary["fingerprint"]}
+    )
+
+    assert summary["promo"] == ["Subtotal: €49.99", "🏷 Promo code SPRING10: −€5.00"]
+    assert summary["total"] == "€44.99" == order["total"]
+
+
 async def test_a_summary_confirmed_after_the_cart_changed_orders_nothing(
     storefront: ShopApplication, http: aiohttp.ClientSession, db: Database
 ) -> None:
@@ -285,6 +312,36 @@ async def test_photos_are_served_by_the_shop_and_telegram_files_fetched_once(
     assert card["photo"] == f"/app/photos/{tee.id}"
     assert fetched == [b"\x89PNG\r\n\x1a\ntelegram"] * 2
     assert len(get_file_calls) == 1
+
+
+async def test_a_product_lists_its_gallery_and_each_photo_is_served(
+    storefront: ShopApplication,
+    http: aiohttp.ClientSession,
+    db: Database,
+    emulator: BotApiEmulator,
+) -> None:
+    front = emulator.upload_photo(b"\x89PNG\r\n\x1a\nfront")
+    back = emulator.upload_photo(b"\x89PNG\r\n\x1a\nback")
+    async with db.transaction() as session:
+        tee = await make_product(
+            session, name="Tee", photos=(front, "https://example.com/side.jpg", back)
+        )
+    card = await customer(storefront, http).get(f"/products/{tee.id}")
+    base = storefront.bot_data.web_url
+
+    async with http.get(f"{base}/app/photos/{tee.id}/2") as third:
+        third_body = await third.read()
+    async with http.get(f"{base}/app/photos/{tee.id}/3") as missing:
+        missing_status = missing.status
+
+    assert card["photo"] == f"/app/photos/{tee.id}"
+    assert card["photos"] == [
+        f"/app/photos/{tee.id}",
+        "https://example.com/side.jpg",
+        f"/app/photos/{tee.id}/2",
+    ]
+    assert third_body == b"\x89PNG\r\n\x1a\nback"
+    assert missing_status == 404
 
 
 async def test_the_api_answers_with_headers_that_confine_the_page(

@@ -27,6 +27,7 @@ text           send a message (commands start with /)
 :press TEXT    press the button labelled TEXT on the latest message that has it
 :doc PATH [CAPTION]   send a file as a document
 :photo PATH [CAPTION] send a picture (the caption may be a command)
+:album PATH PATH…     send 2 to 10 pictures as one album (after /editproduct ID photos)
 :save PATH     save the latest photo or document the bot sent (a /stats chart) to PATH
 :pay           pay the latest invoice
 :calls         the bot's last API calls
@@ -96,6 +97,7 @@ class Console:
             ":press": self._press,
             ":doc": self._document,
             ":photo": self._photo,
+            ":album": self._album,
             ":save": self._save,
             ":pay": self._pay,
             ":calls": self._calls,
@@ -153,6 +155,11 @@ class Console:
         path, *caption = shlex.split(rest)
         content = await asyncio.to_thread(Path(path).read_bytes)
         await self.user.send_photo(content, caption=" ".join(caption) or None)
+        return None
+
+    async def _album(self, rest: str) -> str | None:
+        contents = [await asyncio.to_thread(Path(path).read_bytes) for path in shlex.split(rest)]
+        await self.user.send_album(contents)
         return None
 
     async def _save(self, rest: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from bot.emulator.inline import InlineAnswer, InlineQuery, check_query, chosen_message
@@ -20,6 +21,9 @@ from bot.emulator.state import (
     recent_calls,
 )
 from bot.emulator.text import command_entities
+
+# What a Telegram app sends as one album (sendMediaGroup takes the same 2-10).
+ALBUM_MIN, ALBUM_MAX = 2, 10
 
 DEFAULT_TIMEOUT = 5.0
 MessageRef = Message | int
@@ -89,6 +93,21 @@ class SimulatedUser:
         if reply_to is not None:
             body["reply_to_message"] = self._replied(reply_to)
         return self._post(body)
+
+    async def send_album(
+        self, contents: Sequence[bytes], *, caption: str | None = None
+    ) -> list[Message]:
+        """Photos sent together, as Telegram apps send an album: 2 to 10 of them, one message
+        (and one update) each, sharing a media_group_id; the caption goes with the first."""
+        if not ALBUM_MIN <= len(contents) <= ALBUM_MAX:
+            raise ValueError(f"an album holds {ALBUM_MIN} to {ALBUM_MAX} photos")
+        album = str(secrets.randbelow(10**18))
+        sent = []
+        for number, content in enumerate(contents):
+            stored = self._state.files.add(content, kind="photo", mime_type="image/jpeg")
+            body: dict[str, Any] = {"photo": [stored.photo_size()], "media_group_id": album}
+            sent.append(self._post({**body, **_caption(caption if number == 0 else None)}))
+        return sent
 
     async def send_contact(self, phone_number: str, *, own: bool = True) -> Message:
         """A shared contact: their own (with their user id), or someone else's."""

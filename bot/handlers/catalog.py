@@ -84,7 +84,8 @@ async def open_card_from(
     card = await catalog.product_card(
         context.db, product_id=product_id, telegram_id=sender_of(update).telegram_id
     )
-    await _show_card(update, context, card, card_view(card.sizes, open_card(product_id, origin)))
+    view = card_view(card.sizes, open_card(product_id, origin), len(card.photos))
+    await _show_card(update, context, card, view)
 
 
 @on_button(ProductCard)
@@ -92,7 +93,7 @@ async def product_card(update: Update, context: ShopContext, data: ProductCard) 
     card = await catalog.product_card(
         context.db, product_id=data.product_id, telegram_id=sender_of(update).telegram_id
     )
-    view = card_view(card.sizes, data)
+    view = card_view(card.sizes, data, len(card.photos))
     changed = await _show_card(update, context, card, view)
     if view.refused_size:
         return texts.size_sold_out(view.refused_size)
@@ -137,7 +138,7 @@ async def add_to_cart(update: Update, context: ShopContext, data: AddToCart) -> 
         quantity=data.qty,
     )
     card = added.card
-    await _show_card(update, context, card, card_view(card.sizes, data.card))
+    await _show_card(update, context, card, card_view(card.sizes, data.card, len(card.photos)))
     return texts.added_to_cart(data.qty, card.name, added.size_name)
 
 
@@ -188,7 +189,8 @@ async def _show_card(
     limit = MessageLimit.CAPTION_LENGTH if card.photo else MessageLimit.MAX_TEXT_LENGTH
     reference = texts.product_reference(card.id, card.sku) if admin else None
     text = _card_text(card, view, limit, reference)
-    return await show(update, text, keyboard, photo=product_photo(context, card.id, card.photo))
+    shown = card.photos[view.state.pic] if card.photos else None
+    return await show(update, text, keyboard, photo=product_photo(context, card.id, shown))
 
 
 def _card_text(card: ProductInfo, view: CardView, limit: int, reference: str | None) -> str:

@@ -47,6 +47,16 @@ class CancelProduct(Callback):
     pass
 
 
+@register("agd")
+@dataclasses.dataclass(frozen=True, slots=True)
+class GalleryDone(Callback):
+    """Ends /editproduct <id> photos: the photos sent become the gallery."""
+
+
+def gallery_done_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(admin_texts.GALLERY_DONE, GalleryDone())]])
+
+
 def _cancel_row() -> list[InlineKeyboardButton]:
     return [button(admin_texts.CANCEL, CancelProduct())]
 

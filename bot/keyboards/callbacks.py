@@ -56,9 +56,11 @@ def unpack(data: str | None) -> Callback:
     if cls is None:
         raise ExpiredButton
     fields = _fields(cls)
-    if len(values) != len(fields):
+    # A field added later with a default: buttons made before it still unpack.
+    required = sum(1 for f in fields if f.default is dataclasses.MISSING)
+    if not required <= len(values) <= len(fields):
         raise ExpiredButton
-    kwargs = {f.name: _unpack_value(f.type, raw) for f, raw in zip(fields, values, strict=True)}
+    kwargs = {f.name: _unpack_value(f.type, raw) for f, raw in zip(fields, values, strict=False)}
     return cls(**kwargs)
 
 

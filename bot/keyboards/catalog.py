@@ -57,7 +57,8 @@ class CategoryPage(Callback):
 @register("cv")
 @dataclasses.dataclass(frozen=True, slots=True)
 class ProductCard(Callback):
-    """The card as shown: size_id 0 means no size chosen; added 1 shows "Go to cart"."""
+    """The card as shown: size_id 0 means no size chosen; added 1 shows "Go to cart"; pic is
+    the photo showing (0 the cover)."""
 
     product_id: int
     size_id: int
@@ -66,6 +67,7 @@ class ProductCard(Callback):
     via: str
     ref: int
     at: int
+    pic: int = 0
 
     @property
     def origin(self) -> Origin:
@@ -81,10 +83,13 @@ class AddToCart(Callback):
     via: str
     ref: int
     at: int
+    pic: int = 0
 
     @property
     def card(self) -> ProductCard:
-        return ProductCard(self.product_id, self.size_id, self.qty, 1, self.via, self.ref, self.at)
+        return ProductCard(
+            self.product_id, self.size_id, self.qty, 1, self.via, self.ref, self.at, self.pic
+        )
 
 
 @register("cn")
@@ -139,6 +144,7 @@ class CardView:
     sizes: tuple[SizeStock, ...]
     max_qty: int
     refused_size: str | None  # a sold-out size that was pressed
+    photos: int = 0  # how many the product has; state.pic is one of them
 
     @property
     def chosen(self) -> SizeStock | None:
@@ -149,8 +155,9 @@ class CardView:
         return any(size.stock > 0 for size in self.sizes)
 
 
-def card_view(sizes: Sequence[SizeStock], state: ProductCard) -> CardView:
-    """Sold-out or foreign sizes are not selected; a lone size is; quantity stays in stock."""
+def card_view(sizes: Sequence[SizeStock], state: ProductCard, photos: int = 0) -> CardView:
+    """Sold-out or foreign sizes are not selected; a lone size is; quantity stays in stock; a
+    photo the product no longer has turns into the cover."""
     chosen = next((size for size in sizes if size.id == state.size_id), None)
     refused = chosen.name if chosen is not None and chosen.stock <= 0 else None
     if chosen is None or chosen.stock <= 0:
@@ -158,8 +165,9 @@ def card_view(sizes: Sequence[SizeStock], state: ProductCard) -> CardView:
     stocks = [chosen.stock] if chosen else [size.stock for size in sizes]
     max_qty = max(1, min(max(stocks, default=0), MAX_LINE_QUANTITY))
     qty = min(max(state.qty, 1), max_qty)
-    valid = dataclasses.replace(state, size_id=chosen.id if chosen else 0, qty=qty)
-    return CardView(valid, tuple(sizes), max_qty, refused)
+    pic = state.pic if state.pic < photos else 0
+    valid = dataclasses.replace(state, size_id=chosen.id if chosen else 0, qty=qty, pic=pic)
+    return CardView(valid, tuple(sizes), max_qty, refused, photos)
 
 
 def categories_keyboard(page: Page[CategorySummary]) -> InlineKeyboardMarkup:
@@ -192,13 +200,16 @@ def card_keyboard(
     """`waiting`: the sold-out sizes the reader asked to hear about; `saved`: in their
     wishlist."""
     state = view.state
+    rows = [_photo_buttons(view)] if view.photos > 1 else []
     sizes = _size_buttons(view)
-    rows = [sizes[i : i + SIZES_PER_ROW] for i in range(0, len(sizes), SIZES_PER_ROW)]
+    rows += [sizes[i : i + SIZES_PER_ROW] for i in range(0, len(sizes), SIZES_PER_ROW)]
     rows += _alert_row(view, waiting)
     if view.available:
         rows.append(_quantity_buttons(view))
     if view.chosen is not None:
-        add = AddToCart(state.product_id, state.size_id, state.qty, state.via, state.ref, state.at)
+        add = AddToCart(
+            state.product_id, state.size_id, state.qty, state.via, state.ref, state.at, state.pic
+        )
         rows.append([button(texts.ADD_TO_CART, add)])
     if state.added:
         rows.append([button(texts.GO_TO_CART, Menu("cart"))])
@@ -244,6 +255,17 @@ def _alert_row(view: CardView, waiting: Collection[int]) -> list[list[InlineKeyb
 
 
 HINT_QUANTITY = "qty"
+HINT_PHOTO = "pic"
+
+
+def _photo_buttons(view: CardView) -> list[InlineKeyboardButton]:
+    """◀ 2/4 ▶: flips through the photos in a circle, the rest of the card as it is."""
+    state, photos = view.state, view.photos
+    return [
+        button(texts.PREVIOUS, dataclasses.replace(state, pic=(state.pic - 1) % photos)),
+        button(texts.photo_counter(state.pic + 1, photos), Hint(HINT_PHOTO)),
+        button(texts.NEXT, dataclasses.replace(state, pic=(state.pic + 1) % photos)),
+    ]
 
 
 def _quantity_buttons(view: CardView) -> list[InlineKeyboardButton]:

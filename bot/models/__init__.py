@@ -10,9 +10,11 @@ from bot.models.admin import (
 from bot.models.base import LARGEST_ID, Base, utcnow
 from bot.models.cart import MAX_LINE_QUANTITY, Cart, CartItem
 from bot.models.catalog import (
+    MAX_PRODUCT_PHOTOS,
     CatalogRevision,
     Category,
     CategoryTranslation,
+    GalleryPhoto,
     Product,
     ProductTranslation,
     Size,
@@ -45,6 +47,7 @@ __all__ = [
     "ALLOWED_TRANSITIONS",
     "LARGEST_ID",
     "MAX_LINE_QUANTITY",
+    "MAX_PRODUCT_PHOTOS",
     "PROMO_CODE_MAX",
     "PURCHASED_STATUSES",
     "REVIEW_MAX_LENGTH",
@@ -60,6 +63,7 @@ __all__ = [
     "Category",
     "CategoryTranslation",
     "DialogState",
+    "GalleryPhoto",
     "Order",
     "OrderItem",
     "OrderStatus",

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.base import Base, CreatedAt, Timestamps
 
+MAX_PRODUCT_PHOTOS = 10  # an album holds at most 10 photos, and so does a gallery
+
 
 class Category(CreatedAt, Base):
     __tablename__ = "categories"
@@ -42,7 +44,6 @@ class Product(Timestamps, Base):
     price: Mapped[int] = mapped_column()
     currency: Mapped[str] = mapped_column(String(3))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
-    photo: Mapped[str | None] = mapped_column(String(512))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     category: Mapped[Category] = relationship(back_populates="products", lazy="raise")
@@ -52,6 +53,41 @@ class Product(Timestamps, Base):
         cascade="all, delete-orphan",
         order_by="(Size.position, Size.id)",
     )
+    # Loaded with the product: the cover goes wherever the product is shown.
+    photos: Mapped[list[GalleryPhoto]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="GalleryPhoto.position"
+    )
+
+    @property
+    def photo(self) -> str | None:
+        """The cover: the gallery's first photo."""
+        return self.photos[0].value if self.photos else None
+
+    @photo.setter
+    def photo(self, value: str | None) -> None:
+        """The gallery becomes this one photo (or none). The cover's row is kept and changed:
+        a new row at its position would be inserted before the old one is deleted."""
+        if not value:
+            self.photos = []
+        elif self.photos:
+            self.photos[0].value = value
+            del self.photos[1:]
+        else:
+            self.photos = [GalleryPhoto(position=0, value=value)]
+
+
+class GalleryPhoto(Base):
+    """One of a product's photos, in the order customers flip through them; position 0 is the
+    cover. The value is what product_photo.parse reads: a file id, a URL or a media picture."""
+
+    __tablename__ = "product_photos"
+    __table_args__ = (CheckConstraint("position >= 0", name="position_not_negative"),)
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[str] = mapped_column(String(512))
 
 
 class Size(Base):

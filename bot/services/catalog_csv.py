@@ -9,6 +9,8 @@ and stock_at_export. Rows with the same SKU are one product. An existing SKU get
 name, category, description, price, photo and the stock of the sizes listed; its sizes the file
 leaves out are kept as they are (an import never deletes).
 
+`photo` holds a product's gallery, its cover first: file ids or URLs separated by `|`.
+
 Stock is what sales change while a file sits in a spreadsheet, so the export writes each size's
 stock twice: `stock` to edit and `stock_at_export` as it was. A size whose stock was not edited
 is left alone, so an old export never undoes the sales made since; an edited one whose stock
@@ -33,12 +35,12 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from sqlalchemy import Row, RowMapping, insert, select, update
+from sqlalchemy import Row, RowMapping, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.languages import LANGUAGES
-from bot.models import Category, Product, Size
+from bot.models import Category, GalleryPhoto, Product, Size
 from bot.money import decimal_amount
 from bot.services import admin, stock_alert, wishlist
 from bot.services import catalog_translation as translations
@@ -52,6 +54,7 @@ STOCK_AT_EXPORT = "stock_at_export"  # optional: the stock when the file was exp
 PRODUCT_ID = "product_id"  # written for admins (commands take it); an import reads the SKU
 TRANSLATED = ("name", "description", "category")  # fields with a column per language
 _AGREED = ("name", "category", "description", "price", "photo", "visible")  # by a SKU's rows
+PHOTOS_SEP = "|"  # between the photos of a product's gallery, in the photo column
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest file Telegram lets a bot download
 MAX_ROWS = 100_000
 _MAX_ERRORS_KEPT = 1000  # a broken 20 MB file could have millions
@@ -126,7 +129,7 @@ class ProductRow:
     description: str
     price: int
     currency: str
-    photo: str | None
+    photo: tuple[str, ...]  # the gallery, cover first
     visible: bool | None  # None: not given
     sizes: list[SizeRow] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # "name:de" -> "Kapuzenpullover"
@@ -316,7 +319,7 @@ class _Rows:
         description = checked("description", lambda: fields.description(values["description"]))
         currency = self.currencies.get(sku or "", self.default_currency)
         price = checked("price", lambda: fields.typed_price(values["price"], currency))
-        photo = checked("photo", lambda: fields.photo(values["photo"]) or "")
+        photo = checked("photo", lambda: tuple(fields.photos(values["photo"].split(PHOTOS_SEP))))
         visible = checked(VISIBLE, lambda: _visible(values.get(VISIBLE, "")))
         texts = {column: text_of(column) for column in values if _translated(column)}
         if sku is None or name is None or category is None or description is None:
@@ -331,7 +334,7 @@ class _Rows:
             description,
             price,
             currency,
-            photo or None,
+            photo,
             visible.value,
             texts={column: text for column, text in texts.items() if text is not None},
         )
@@ -566,9 +569,11 @@ async def _apply_chunk(
     )
     for size in found:
         sizes.setdefault(size.product_id, []).append(size)
+    galleries = await _galleries(session, [product["id"] for product in existing.values()])
     for row in rows:
         if (product := existing.get(row.sku)) is not None:
-            changes.add(row, categories, product, sizes.get(product["id"], []))
+            gallery = galleries.get(product["id"], ())
+            changes.add(row, categories, product, sizes.get(product["id"], []), gallery)
     await changes.write(session)
     new = [row for row in rows if row.sku not in existing]
     await _insert(session, new, categories)
@@ -617,7 +622,6 @@ _FIELDS = {
     "price": Product.price,
     "currency": Product.currency,
     "category_id": Product.category_id,
-    "photo": Product.photo,
     "is_active": Product.is_active,
 }
 
@@ -630,7 +634,6 @@ def _fields(row: ProductRow, categories: Mapping[str, int], *, active: bool) -> 
         "price": row.price,
         "currency": row.currency,
         "category_id": categories[row.category.casefold()],
-        "photo": row.photo,
         "is_active": active if row.visible is None else row.visible,
     }
 
@@ -644,6 +647,7 @@ class _Changes:
         self.stocks: list[dict[str, object]] = []
         self.new_sizes: list[dict[str, object]] = []
         self.products_changed: set[int] = set()
+        self.galleries: dict[int, tuple[str, ...]] = {}  # product id -> its new photos
         self.stock_changes: list[StockChange] = []
         self.conflicts: list[StockConflict] = []
         # For back-in-stock alerts: sizes given stock, products changed and on sale.
@@ -658,6 +662,7 @@ class _Changes:
         categories: Mapping[str, int],
         product: RowMapping,
         sizes: Sequence[_SizeRow],
+        gallery: tuple[str, ...],
     ) -> None:
         id = product["id"]
         wanted = _fields(row, categories, active=product["is_active"])
@@ -667,6 +672,9 @@ class _Changes:
                 self.shown.append(id)
             if wanted["currency"] == product["currency"] and row.price < product["price"]:
                 self.price_drops.append(wishlist.PriceDrop(id, product["price"], row.price))
+            self.products_changed.add(id)
+        if gallery != row.photo:
+            self.galleries[id] = row.photo
             self.products_changed.add(id)
         by_name = {size.name.casefold(): size for size in sizes}
         position = max((size.position for size in sizes), default=-1)
@@ -712,6 +720,7 @@ class _Changes:
         await stock_alert.announce_back_in_stock(
             session, size_ids=self.restocked, product_ids=self.shown
         )
+        await _write_galleries(session, self.galleries)
 
 
 async def _insert(
@@ -734,6 +743,37 @@ async def _insert(
         for position, size in enumerate(row.sizes)
     ]
     await session.execute(insert(Size), sizes)
+    await _write_galleries(session, {ids[row.sku]: row.photo for row in rows if row.photo})
+
+
+async def _galleries(
+    session: AsyncSession, product_ids: Sequence[int] | None
+) -> dict[int, tuple[str, ...]]:
+    """Each product's photos in order, by product id (None: every product's); products
+    without any are left out."""
+    found: dict[int, list[str]] = {}
+    statement = select(GalleryPhoto.product_id, GalleryPhoto.value).order_by(
+        GalleryPhoto.product_id, GalleryPhoto.position
+    )
+    if product_ids is not None:
+        statement = statement.where(GalleryPhoto.product_id.in_(product_ids))
+    for product_id, value in await session.execute(statement):
+        found.setdefault(product_id, []).append(value)
+    return {product_id: tuple(values) for product_id, values in found.items()}
+
+
+async def _write_galleries(session: AsyncSession, galleries: Mapping[int, Sequence[str]]) -> None:
+    """Replace these products' photos, in two bulk statements."""
+    if not galleries:
+        return
+    await session.execute(delete(GalleryPhoto).where(GalleryPhoto.product_id.in_(list(galleries))))
+    rows = [
+        {"product_id": product_id, "position": position, "value": value}
+        for product_id, photos in galleries.items()
+        for position, value in enumerate(photos)
+    ]
+    if rows:
+        await session.execute(insert(GalleryPhoto), rows)
 
 
 async def _flush(session: AsyncSession) -> None:
@@ -777,7 +817,6 @@ async def export_catalog(session: AsyncSession) -> CatalogExport:
             Product.currency,
             Size.name,
             Size.stock,
-            Product.photo,
             Product.is_active,
         )
         .join(Category, Category.id == Product.category_id)
@@ -790,9 +829,10 @@ async def export_catalog(session: AsyncSession) -> CatalogExport:
     writer.writerow((*COLUMNS, VISIBLE, STOCK_AT_EXPORT, PRODUCT_ID, *translated))
     products: set[int] = set()
     rows = 0
+    galleries = await _galleries(session, None)
     for row in await session.execute(statement):
         (id, sku, name, category_id, category, description, price, currency, size, stock) = row[:10]
-        photo, active = row[10:]
+        active = row[10]
         products.add(id)
         rows += 1
         writer.writerow(
@@ -804,7 +844,7 @@ async def export_catalog(session: AsyncSession) -> CatalogExport:
                 decimal_amount(price, currency),
                 _inert(size),
                 stock,
-                _inert(photo or ""),
+                _inert(PHOTOS_SEP.join(galleries.get(id, ()))),
                 "yes" if active else "no",
                 stock,
                 id,

@@ -28,6 +28,7 @@ from bot.services.search import normalize
 
 EDITABLE_FIELDS = ("name", "description", "price", "category", "photo")
 # ... and the translatable ones in a language: "name:de", "description:pt_BR"
+PHOTOS = "photos"  # the whole gallery: sent as photos after the command, see set_gallery
 NO_DESCRIPTION = "-"  # typed for "no description"
 MAX_SIZES = 40
 _SIZE_AND_STOCK = re.compile(r"^(.+?)(?:\s*[:=]\s*|\s+)(\d+)$")
@@ -205,6 +206,19 @@ async def edit_product(
     drop = wishlist.PriceDrop(product.id, was, product.price)
     await wishlist.announce_price_drops(session, drops=[drop], change_id=edit.audit_id)
     return edit
+
+
+async def set_gallery(
+    session: AsyncSession, *, admin_id: int, product_id: int, photos: Sequence[str]
+) -> Edit:
+    """All the product's photos at once, in order, the first its cover; audited with how
+    many it had and has."""
+    product = await get_product(session, product_id)
+    before = len(product.photos)
+    await catalog.set_photos(session, product=product, photos=photos)
+    await catalog.bump_catalog_revision(session)
+    after = str(len(product.photos))
+    return await _edited(session, admin_id, product, PHOTOS, str(before), after)
 
 
 def editable(field: str) -> bool:

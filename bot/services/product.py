@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from bot.models import (
     CatalogRevision,
     Category,
     CategoryTranslation,
+    GalleryPhoto,
     Product,
     ProductTranslation,
     Rating,
@@ -224,7 +225,8 @@ async def update_product(
     category_id: int | None = None,
     photo: str | None = None,
 ) -> Product:
-    """Change the given fields and keep the others; photo="" removes the photo."""
+    """Change the given fields and keep the others; photo replaces the cover, and "" removes it
+    (the next photo becomes the cover)."""
     product = await _load_product(session, product_id)
     changes: dict[str, object] = {}
     if name is not None:
@@ -237,13 +239,30 @@ async def update_product(
         changes["currency"] = normalize_currency(currency)
     if category_id is not None:
         changes["category_id"] = (await get_category(session, category_id)).id
-    if photo is not None:
-        changes["photo"] = fields.photo(photo)
     for field, value in changes.items():
         setattr(product, field, value)
     await session.flush()
+    if photo is not None:  # the cover; the rest of the gallery stays
+        rest = [each.value for each in product.photos[1:]]
+        await set_photos(session, product=product, photos=[photo, *rest] if photo else rest)
     await bump_catalog_revision(session)
     return product
+
+
+async def set_photos(session: AsyncSession, *, product: Product, photos: Sequence[str]) -> None:
+    """The product's gallery becomes `photos`, in order, the first its cover; [] removes them.
+    Rewritten by statements: the ORM would insert a new cover before deleting the old one."""
+    clean = fields.photos(photos)
+    await session.execute(delete(GalleryPhoto).where(GalleryPhoto.product_id == product.id))
+    if clean:
+        await session.execute(
+            insert(GalleryPhoto),
+            [
+                {"product_id": product.id, "position": position, "value": value}
+                for position, value in enumerate(clean)
+            ],
+        )
+    await session.refresh(product, ["photos"])
 
 
 async def remember_photo_upload(
@@ -255,9 +274,9 @@ async def remember_photo_upload(
     if len(remembered) > fields.PHOTO_MAX_LENGTH:
         return False
     result = await session.execute(
-        update(Product)
-        .where(Product.id == product_id, Product.photo == photo)
-        .values(photo=remembered)
+        update(GalleryPhoto)
+        .where(GalleryPhoto.product_id == product_id, GalleryPhoto.value == photo)
+        .values(value=remembered)
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0))
@@ -434,9 +453,12 @@ async def product_summaries(
             DESCRIPTION_READ,
             Product.price,
             Product.currency,
-            Product.photo,
+            GalleryPhoto.value,
         )
         .outerjoin(ProductTranslation, translated_product(language))
+        .outerjoin(
+            GalleryPhoto, (GalleryPhoto.product_id == Product.id) & (GalleryPhoto.position == 0)
+        )
         .where(Product.id.in_(product_ids), Product.is_active)
     )
     found = {row[0]: ProductSummary(*row) for row in rows}

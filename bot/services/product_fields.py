@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.models import MAX_PRODUCT_PHOTOS
 from bot.money import parse_amount
 from bot.services.errors import InvalidInput
 
@@ -83,6 +84,14 @@ def photo(value: str | None) -> str | None:
     if clean and not _PHOTO_RE.fullmatch(clean):
         raise InvalidInput("product.photo_invalid")
     return clean or None
+
+
+def photos(values: Sequence[str]) -> list[str]:
+    """A gallery in order, its cover first; blank values are left out."""
+    clean = [value for value in map(photo, values) if value]
+    if len(clean) > MAX_PRODUCT_PHOTOS:
+        raise InvalidInput("product.too_many_photos", limit=MAX_PRODUCT_PHOTOS, count=len(clean))
+    return clean
 
 
 def _whole_number(value: object) -> bool:

@@ -144,11 +144,17 @@ def page_counter(page: int, pages: int) -> str:
     return f"{page} / {pages}"
 
 
+def photo_counter(number: int, photos: int) -> str:
+    """Between a card's ◀ and ▶: which of the product's photos is showing."""
+    return f"{number}/{photos}"
+
+
 _PAGE_COUNTER_HINT = N_("This is the page you are on. Use ◀ and ▶ to turn pages.")
 # What a label among buttons says when pressed, by its topic.
 _HINTS = {
     "qty": N_("Use − and + to change the quantity."),
     "line": N_("Use − and + to change the quantity, or 🗑 to remove the item."),
+    "pic": N_("Use ◀ and ▶ to see the other photos."),
 }
 
 

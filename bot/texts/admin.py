@@ -94,11 +94,16 @@ COMMANDS: Mapping[str, CommandHelp] = {
     ),
     "editproduct": CommandHelp(
         N_("Catalogue"),
-        N_("/editproduct <product id or SKU> <name|description|price|category|photo> <value>"),
+        N_(
+            "/editproduct <product id or SKU> <name|description|price|category|photo|photos> "
+            "<value>"
+        ),
         N_(
             "change a product: a price like 49.99, a category by name or id, "
-            "a photo by replying to one; name:de or description:de for its German text, "
-            "and so on for each language (- removes a translation)"
+            "the cover photo by replying to one; name:de or description:de for its German text, "
+            "and so on for each language (- removes a translation). "
+            "/editproduct <id> photos, then an album or photos one by one and Done, "
+            "replaces its whole gallery (up to 10 photos, the first is the cover)"
         ),
     ),
     "setstock": CommandHelp(
@@ -120,6 +125,7 @@ COMMANDS: Mapping[str, CommandHelp] = {
         N_(
             "create or update products from a CSV file, all or nothing "
             "(columns sku,name,category,description,price,size,stock,photo; one row per size; "
+            "several photos separated by |; "
             "translations in columns such as name:de, description:de, category:de)"
         ),
     ),
@@ -1239,3 +1245,30 @@ def promo_ended(code: str, uses: int, *, changed: bool) -> str:
         "Orders already placed keep their discount.",
         uses,
     ).format(code=esc(code), count=number(uses))
+
+
+# --- /editproduct <id> photos --------------------------------------------------------------
+
+_GALLERY_DONE = N_("✅ Done")
+_GALLERY_PHOTO_TAKEN = N_("Got it. Send more photos, or press Done when they are all here.")
+_GALLERY_NOT_COLLECTING = N_("No photos are being collected: send /editproduct <id> photos.")
+
+
+def gallery_send(product_id: int, name: str, photos: int, limit: int) -> str:
+    """Asks for the photos; the product's current count says what they replace."""
+    now = ngettext("It has {count} photo now.", "It has {count} photos now.", photos).format(
+        count=photos
+    )
+    return _(
+        "Send the new photos of {product} (#{product_id}): an album, or one photo at a time, up "
+        "to {limit}; the first is the cover. They replace the current ones when you press Done. "
+        "{now}"
+    ).format(product=esc(name), product_id=product_id, limit=limit, now=now)
+
+
+def gallery_set(product_id: int, name: str, photos: int) -> str:
+    return ngettext(
+        "✅ {product} (#{product_id}) now has {count} photo.",
+        "✅ {product} (#{product_id}) now has {count} photos.",
+        photos,
+    ).format(product=esc(name), product_id=product_id, count=photos)

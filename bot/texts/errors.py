@@ -97,6 +97,14 @@ ERRORS: dict[str, str] = {
         "Send the photo with the caption /editproduct <id> photo, "
         "or reply to a photo with that command."
     ),
+    "product.too_many_photos": N_(
+        "A product can have at most {limit} photos, and {count} were sent. Nothing was "
+        "changed: send /editproduct <id> photos and at most {limit} photos."
+    ),
+    "product.no_photos_sent": N_(
+        "No photos were sent, so nothing was changed. Send /editproduct <id> photos again, "
+        "then the photos."
+    ),
     # --- /addproduct
     "draft.incomplete": N_(
         "This product is missing something. Please start again with /addproduct."

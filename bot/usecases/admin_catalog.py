@@ -13,6 +13,7 @@ from bot.services import inventory
 from bot.services.inventory import ProductRef
 
 editable = inventory.editable
+PHOTOS = inventory.PHOTOS  # /editproduct <id> photos: the gallery, by bot.usecases.gallery
 
 
 @dataclass(frozen=True, slots=True)

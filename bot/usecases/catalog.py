@@ -48,13 +48,17 @@ class ProductInfo:
     description: str
     price: int
     currency: str
-    photo: str | None
+    photos: tuple[str, ...]  # the cover first
     sizes: tuple[SizeStock, ...]  # in their shop order
     average_rating: float | None
     rating_count: int
     review_count: int
     waiting: frozenset[int] = frozenset()  # sold-out sizes the reader asked to hear about
     saved: bool = False  # in the reader's wishlist
+
+    @property
+    def photo(self) -> str | None:
+        return self.photos[0] if self.photos else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +157,7 @@ async def add_to_cart(
 
 
 async def remember_photo_upload(db: Database, *, product_id: int, photo: str, file_id: str) -> None:
-    """The card's picture was uploaded: later cards send Telegram's file id instead."""
+    """One of the card's pictures was uploaded: later cards send Telegram's file id instead."""
     async with db.transaction() as session:
         await product.remember_photo_upload(
             session, product_id=product_id, photo=photo, file_id=file_id
@@ -169,7 +173,7 @@ def _info(details: ProductDetails) -> ProductInfo:
         description=details.description,
         price=item.price,
         currency=item.currency,
-        photo=item.photo,
+        photos=tuple(photo.value for photo in item.photos),
         sizes=tuple(SizeStock(size.id, size.name, size.stock) for size in details.sizes),
         average_rating=details.average_rating,
         rating_count=details.rating_count,

@@ -1,7 +1,7 @@
 """carts remember when their content last changed, and which change was reminded of
 
 Revision ID: d6a2f8c41e97
-Revises: b7e4d1a9c362
+Revises: f3b8d1c6a924
 Create Date: 2026-12-04 11:40:00.000000
 
 Carts that exist already have no change time: they are not reminded of until they change, so
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d6a2f8c41e97"
-down_revision: str | None = "b7e4d1a9c362"
+down_revision: str | None = "f3b8d1c6a924"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -139,3 +139,22 @@ async def test_a_forged_or_expired_sign_in_shows_an_error_and_changes_nothing(
 
     async with db.reading() as session:
         assert await session.scalar(select(func.count()).select_from(CartItem)) == 0
+
+
+async def test_a_product_with_several_photos_shows_them_as_a_strip_to_swipe(
+    storefront_shop: ShopApplication, browser: Browser, db: Database
+) -> None:
+    photos = tuple(f"https://shop.example/court-{side}.jpg" for side in ("front", "side", "back"))
+    async with db.transaction() as session:
+        shoes = await make_category(session, "Sneakers")
+        court = await make_product(session, name="Court Sneakers", category=shoes, photos=photos)
+        await products.bump_catalog_revision(session)
+    page = await open_storefront(
+        browser, storefront_shop, init_data(storefront_shop.bot.token, telegram_id=ANN)
+    )
+
+    await _tap(page, f"category-{shoes.id}")
+    await _tap(page, f"product-{court.id}")
+
+    await expect(page.get_by_test_id("gallery").locator(".photo")).to_have_count(3)
+    await expect(page.get_by_test_id("gallery-counter")).to_have_text("1 / 3")

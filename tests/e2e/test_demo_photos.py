@@ -49,7 +49,8 @@ async def _open_card(ann: SimulatedUser) -> Message:
 
 async def _photo_field(db: Database) -> str | None:
     async with db.reading() as session:
-        return await session.scalar(select(Product.photo).where(Product.sku == SKU))
+        product = await session.scalar(select(Product).where(Product.sku == SKU))
+        return None if product is None else product.photo
 
 
 async def _set_photo_field(db: Database, photo: str) -> None:

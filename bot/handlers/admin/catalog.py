@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot.handlers.admin import new_product
+from bot.handlers.admin import gallery, new_product
 from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send
@@ -35,6 +35,9 @@ async def edit_product(update: Update, context: ShopContext) -> None:
     args = Args("editproduct", context.args)
     product = args.product(0)
     field = args.word(1).lower()
+    if field == admin_catalog.PHOTOS:
+        await gallery.start(update, context, args.at_most(2).product(0))
+        return
     if not admin_catalog.editable(field):
         raise args.wrong()
     if field == "photo":

@@ -1,4 +1,4 @@
-"""GET /app/photos/<product id>: a product's picture for the page.
+"""GET /app/photos/<product id>[/<position>]: a product's cover, or another of its photos.
 
 A picture in the shop's media directory is sent from there; one kept as a Telegram file id is
 fetched from Telegram once (getFile), cached on disk and sent from the cache after that; a web
@@ -26,6 +26,7 @@ CACHE_CONTROL = "public, max-age=86400"
 
 def add_photo_route(app: web.Application) -> None:
     app.router.add_get("/app/photos/{id:\\d{1,10}}", product_photo)
+    app.router.add_get("/app/photos/{id:\\d{1,10}}/{at:\\d{1,2}}", product_photo)
 
 
 async def product_photo(request: web.Request) -> web.StreamResponse:
@@ -34,9 +35,10 @@ async def product_photo(request: web.Request) -> web.StreamResponse:
         card = await catalog.product_card(shop.db, product_id=int(request.match_info["id"]))
     except NotFound:
         raise web.HTTPNotFound() from None
-    if not card.photo:
+    at = int(request.match_info.get("at", "0"))
+    if at >= len(card.photos):
         raise web.HTTPNotFound()
-    stored = parse(card.photo)
+    stored = parse(card.photos[at])
     if stored.media is not None:
         path = shop.settings.media_path / stored.media
         if path.is_file():

@@ -5,6 +5,7 @@ Money is formatted here, in the reader's language, so the page shows it as the c
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from bot import texts
@@ -15,6 +16,7 @@ from bot.services.product import CategorySummary
 from bot.services.product_photo import parse
 from bot.services.search import SearchHit
 from bot.texts import webapp as words
+from bot.texts.errors import error_text
 from bot.texts.statuses import status_label
 from bot.usecases.catalog import CategoryProducts, ListedProduct, ProductInfo
 from bot.usecases.checkout import Summary
@@ -24,14 +26,15 @@ Json = dict[str, Any]
 PHOTOS_PATH = "/app/photos"
 
 
-def photo_url(product_id: int, photo: str | None) -> str | None:
-    """A web address stays as it is; a Telegram file or a media picture is served by the shop."""
+def photo_url(product_id: int, photo: str | None, position: int = 0) -> str | None:
+    """A web address stays as it is; a Telegram file or a media picture is served by the shop
+    (the cover at /app/photos/<id>, the gallery's others at /app/photos/<id>/<position>)."""
     if not photo:
         return None
     stored = parse(photo)
     if stored.media is None and stored.file_id and stored.file_id.startswith("https://"):
         return stored.file_id
-    return f"{PHOTOS_PATH}/{product_id}"
+    return f"{PHOTOS_PATH}/{product_id}" + (f"/{position}" if position else "")
 
 
 def categories(found: Page[CategorySummary]) -> Json:
@@ -68,6 +71,7 @@ def product(card: ProductInfo) -> Json:
         "description": card.description,
         "price": texts.money(card.price, card.currency),
         "photo": photo_url(card.id, card.photo),
+        "photos": [photo_url(card.id, photo, at) for at, photo in enumerate(card.photos)],
         "rating": card.average_rating,
         "rating_count": card.rating_count,
         "sizes": [
@@ -128,12 +132,29 @@ def address_text(address: Address) -> str:
 
 def summary(found: Summary) -> Json:
     view = found.cart
+    currency = view.currency or ""
     return {
         "address": address_text(found.address),
         "lines": [_line(line) for line in view.lines],
-        "total": texts.money(view.total, view.currency or ""),
+        "promo": _promo(found, currency),
+        "total": texts.money(found.total, currency),
         "fingerprint": cart_fingerprint(view),
     }
+
+
+def _promo(found: Summary, currency: str) -> list[str]:
+    """The subtotal and the code's discount, or why it gives none, as the chat's summary says
+    them (plain text: the page puts them in as text)."""
+    promo = found.promo
+    if promo is None:
+        return []
+    reason = error_text(promo.refusal) if promo.refusal is not None else None
+    subtotal, discount = (
+        texts.money(found.cart.total, currency),
+        texts.money(promo.discount, currency),
+    )
+    lines = texts.promo_lines(subtotal, promo.code.code, discount, reason)
+    return [html.unescape(line) for line in lines.split("\n")]
 
 
 def order(found: CustomerOrder) -> Json:

@@ -397,7 +397,7 @@ async def test_editproduct_changes_one_field_and_customers_see_it(
         (
             "",
             "Usage: /editproduct <product id or SKU> "
-            "<name|description|price|category|photo> <value>",
+            "<name|description|price|category|photo|photos> <value>",
         ),
         ("1", "Usage"),
         ("1 colour red", "Usage"),

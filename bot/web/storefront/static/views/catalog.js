@@ -154,7 +154,7 @@ export async function product(screen) {
   render();
   fill(
     root,
-    photo(item.photo, item.name, "hero"),
+    gallery(item.photos ?? [], item.name),
     h(
       "div",
       { class: "product" },
@@ -182,4 +182,23 @@ export async function product(screen) {
   );
   screen.setTitle("");
   screen.setMain(add, { hideWhenDisabled: true });
+}
+
+// The product's photos, swiped sideways (snapping to each), with "2 / 4" over them; one photo,
+// or none, is shown alone.
+function gallery(urls, name) {
+  if (urls.length < 2) return photo(urls[0] ?? null, name, "hero");
+  const counter = h("span", { class: "gallery-counter", testid: "gallery-counter" });
+  const strip = h(
+    "div",
+    { class: "gallery-strip", testid: "gallery" },
+    ...urls.map((url, index) => photo(url, `${name} ${index + 1}/${urls.length}`, "hero")),
+  );
+  const shown = () => {
+    const index = Math.round(strip.scrollLeft / Math.max(strip.clientWidth, 1));
+    counter.textContent = `${index + 1} / ${urls.length}`;
+  };
+  strip.addEventListener("scroll", shown, { passive: true });
+  shown();
+  return h("div", { class: "gallery" }, strip, counter);
 }

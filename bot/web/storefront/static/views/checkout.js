@@ -203,6 +203,9 @@ export function summary(screen) {
       h("p", { class: "address-text", testid: "summary-address", text: data.address }),
     ),
     h("ul", { class: "lines" }, data.lines.map(summaryLine)),
+    ...(data.promo || []).map((line) =>
+      h("p", { class: "hint promo", testid: "summary-promo", text: line }),
+    ),
     h(
       "p",
       { class: "total", testid: "summary-total" },
