@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # Customers whose Telegram app's language the shop doesn't speak get this one.
     default_language: str = "en"
     unpaid_order_timeout_minutes: int = Field(default=60, ge=1)
+    # A cart left unchanged this long gets one reminder (0: none); at most 30 days, past which
+    # a reminder would be about a cart its customer has forgotten.
+    abandoned_cart_hours: int = Field(default=24, ge=0, le=720)
 
     payment_provider: PaymentBackend | None = None
     stripe_secret_key: SecretStr | None = None

@@ -1,5 +1,5 @@
 """The shop's background work: delivering the outbox, expiring unpaid orders, broadcasts,
-and daily backups of an SQLite database.
+abandoned-cart reminders and daily backups of an SQLite database.
 
 Each job is one asyncio task running one round at a time. Several bot instances may run them
 at once: delivery leases the rows it sends, expiry locks each order and broadcasts claim each
@@ -25,6 +25,7 @@ from bot.models import utcnow
 from bot.models.outbox import OutboxMessage, OutboxStatus
 from bot.payments.stripe_gateway import StripeGateway
 from bot.services.errors import PaymentError
+from bot.usecases.abandoned_carts import remind_abandoned_carts
 from bot.usecases.backups import DailyBackups, keep_daily_backups
 from bot.usecases.expiry import LATE_PAYMENT_GRACE, expire_unpaid_orders
 from bot.usecases.stripe_sync import SyncResult, sync_stripe_events
@@ -44,6 +45,9 @@ BROADCAST_INTERVAL_S = 1.0
 # How often the shop looks for today's backup (with BACKUP_KEEP): a copy is made at the first
 # look of each day (UTC), so one within ten minutes of midnight, or of the shop starting.
 BACKUP_INTERVAL_S = 600.0
+# How often the shop looks for carts left alone for ABANDONED_CART_HOURS: a reminder comes at
+# most this much later than the hours say.
+ABANDONED_CART_INTERVAL_S = 300.0
 # Long enough for a delivery round to finish: a message sent but not yet marked sent would be
 # sent again once its lease runs out.
 STOP_TIMEOUT_S = 10.0
@@ -109,8 +113,9 @@ class RepeatingJob(Generic[T]):
 
 class BackgroundJobs:
     """Outbox delivery (every second), unpaid-order expiry (every minute), Stripe upkeep
-    (every half minute, with a gateway), broadcasts (batch after batch while one runs) and,
-    with BACKUP_KEEP on SQLite, a backup a day."""
+    (every half minute, with a gateway), broadcasts (batch after batch while one runs),
+    abandoned-cart reminders (every five minutes, unless ABANDONED_CART_HOURS is 0) and, with
+    BACKUP_KEEP on SQLite, a backup a day."""
 
     def __init__(
         self,
@@ -145,6 +150,10 @@ class BackgroundJobs:
         self._backup_keep = settings.backup_keep
         self._backup_dir = settings.backup_path
         self.daily_backup = RepeatingJob("daily backup", self._back_up, BACKUP_INTERVAL_S)
+        self._abandoned_cart_hours = settings.abandoned_cart_hours
+        self.abandoned_carts = RepeatingJob(
+            "abandoned-cart reminders", self._remind_abandoned_carts, ABANDONED_CART_INTERVAL_S
+        )
 
     def start(self) -> None:
         self.delivery.start()
@@ -154,6 +163,8 @@ class BackgroundJobs:
             self.stripe_sync.start()
         self.broadcaster.resume()
         self.broadcasts.start()
+        if self._abandoned_cart_hours:
+            self.abandoned_carts.start()
         if self._backup_keep and self._database.is_sqlite:
             self.daily_backup.start()
         elif self._backup_keep:
@@ -161,6 +172,7 @@ class BackgroundJobs:
 
     async def stop(self) -> None:
         await self.daily_backup.stop()
+        await self.abandoned_carts.stop()
         self.broadcaster.interrupt()
         await self.broadcasts.stop()
         await self.stripe_sync.stop()
@@ -243,6 +255,13 @@ class BackgroundJobs:
         for removed in done.removed:
             log.info("Removed the old daily backup %s (BACKUP_KEEP=%d)", removed, self._backup_keep)
         return done
+
+    async def _remind_abandoned_carts(self) -> int:
+        queued = await remind_abandoned_carts(self._database, hours=self._abandoned_cart_hours)
+        if queued:
+            log.info("Reminded %d customer(s) of the cart they left", queued)
+            self.delivery.wake()
+        return queued
 
     async def _expire(self) -> list[int]:
         expired = await expire_unpaid_orders(

@@ -15,6 +15,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.db import Database
 from bot.keyboards.catalog import Origin, open_card
+from bot.keyboards.checkout import StartCheckout
 from bot.keyboards.profile import Reminders
 from bot.languages import SOURCE
 from bot.metrics import OutboxBacklog
@@ -25,6 +26,7 @@ from bot.services.errors import NotFound
 from bot.services.outbox import Delivery
 from bot.texts.i18n import negotiate
 from bot.texts.notices import (
+    CHECKOUT_ACTION,
     PRODUCT_ACTION,
     REMINDERS_ACTION,
     Buttons,
@@ -46,13 +48,15 @@ def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
 
 
 def _button(button: dict[str, Any]) -> InlineKeyboardButton:
-    """A button opening a product's card is the card's own button, and one under a reminder
-    is the profile's reminders switch: made here, at the edge."""
+    """A button opening a product's card is the card's own button, one under a reminder is
+    the profile's reminders switch, and a checkout button the cart's: made here, at the edge."""
     if PRODUCT_ACTION in button:
         card = open_card(button[PRODUCT_ACTION], Origin())
         return InlineKeyboardButton(button["text"], callback_data=card.pack())
     if REMINDERS_ACTION in button:
         return InlineKeyboardButton(button["text"], callback_data=Reminders(0).pack())
+    if CHECKOUT_ACTION in button:
+        return InlineKeyboardButton(button["text"], callback_data=StartCheckout().pack())
     return InlineKeyboardButton(**button)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.models.base import Base, CreatedAt, Timestamps
+from bot.models.base import Base, CreatedAt, Timestamps, UTCDateTime
 
 if TYPE_CHECKING:
     from bot.models.catalog import Product, Size
@@ -25,6 +26,12 @@ class Cart(Timestamps, Base):
     promo_code_id: Mapped[int | None] = mapped_column(
         ForeignKey("promo_codes.id", ondelete="SET NULL"), index=True
     )
+    # Each change of the lines (an add, a new quantity, a removal) counts up the version and
+    # stamps the time; a cart left as it is for ABANDONED_CART_HOURS is reminded of once, and
+    # reminded_version says which version that was (bot/services/abandoned_carts.py).
+    content_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    content_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reminded_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     user: Mapped[User] = relationship(back_populates="cart", lazy="raise")
     items: Mapped[list[CartItem]] = relationship(

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import MAX_LINE_QUANTITY, Cart, CartItem, Product, ProductTranslation, Size
+from bot.models import (
+    MAX_LINE_QUANTITY,
+    Cart,
+    CartItem,
+    Product,
+    ProductTranslation,
+    Size,
+    utcnow,
+)
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, OutOfStock
 from bot.services.product import NAME_READ, translated_product
 from bot.services.user import get_user, insert_ignoring_conflict
@@ -116,6 +124,7 @@ async def add_item(
         lines = [*lines, (item, product, size, name)]  # the newest: last, as _lines orders them
     else:
         item.quantity = already + quantity
+    _changed(cart)
     await session.flush()
     return _view_of(lines)
 
@@ -142,7 +151,9 @@ async def set_quantity(
     if not product.is_active:
         raise NotAllowed("cart.line_not_sold", product=name)
     _check_available(name, size, quantity, already=0)
-    item.quantity = quantity
+    if item.quantity != quantity:
+        item.quantity = quantity
+        _changed(cart)
     await session.flush()
     return await _view(session, cart.id, language)
 
@@ -152,17 +163,28 @@ async def remove_item(
 ) -> CartView:
     """Removing a line that is already gone is not an error: a double tap must not fail."""
     cart = await get_or_create_cart(session, user_id=user_id)
-    await session.execute(
+    removed = await session.execute(
         delete(CartItem).where(CartItem.cart_id == cart.id, CartItem.size_id == size_id)
     )
+    if getattr(removed, "rowcount", 0):
+        _changed(cart)
     await session.flush()
     return await _view(session, cart.id, language)
 
 
 async def clear_cart(session: AsyncSession, *, user_id: int) -> None:
     cart = await get_or_create_cart(session, user_id=user_id)
-    await session.execute(delete(CartItem).where(CartItem.cart_id == cart.id))
+    removed = await session.execute(delete(CartItem).where(CartItem.cart_id == cart.id))
+    if getattr(removed, "rowcount", 0):
+        _changed(cart)
     await session.flush()
+
+
+def _changed(cart: Cart) -> None:
+    """A new content version: the abandoned-cart reminder counts its hours from now, and may
+    remind of this version once. The cart row is locked (get_or_create_cart): no lost count."""
+    cart.content_version += 1
+    cart.content_changed_at = utcnow()
 
 
 async def view_cart(

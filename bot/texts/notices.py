@@ -25,7 +25,9 @@ _LABEL_FIELDS = frozenset({"label", "params"})
 PRODUCT_ACTION = "product"
 # A button's "reminders": "off" under a reminder turns reminders off (the profile's switch).
 REMINDERS_ACTION = "reminders"
-_ACTIONS = frozenset({"callback_data", "url", PRODUCT_ACTION, REMINDERS_ACTION})
+# A button's "checkout": "start" opens the checkout, as the cart screen's ✅ Checkout does.
+CHECKOUT_ACTION = "checkout"
+_ACTIONS = frozenset({"callback_data", "url", PRODUCT_ACTION, REMINDERS_ACTION, CHECKOUT_ACTION})
 # [[{"label": key, "params": {...}, "callback_data"|"url": ...}]] stored; [[{"text": ...}]] sent.
 Buttons = list[list[dict[str, Any]]]
 
@@ -172,6 +174,25 @@ def _price_drop(
     )
 
 
+def _abandoned_cart(*, lines: Sequence[Mapping[str, Any]], total: int, currency: str) -> str:
+    """Each line's `names`: its product's name by language, where it was translated."""
+    language = current_language()
+    listed = "\n".join(
+        "• <b>{product}</b> · {size} × {quantity}".format(
+            product=esc((line.get("names") or {}).get(language, line["product"])),
+            size=esc(size_name(line["size"])),
+            quantity=int(line["quantity"]),
+        )
+        for line in lines
+    )
+    return "{intro}\n\n{lines}\n\n{total}\n{outro}".format(
+        intro=_("🛒 You left something in your cart:"),
+        lines=listed,
+        total=texts.cart_total(money(total, currency)),
+        outro=_("Your items are still waiting. Check out in one tap while they are in stock."),
+    )
+
+
 def _promoted() -> str:
     return _(
         "🔑 You are now an admin of this shop. Send /admin to see the commands you can use: "
@@ -310,6 +331,7 @@ NOTICES: Mapping[str, Template] = {
     "stock.back": _back_in_stock,
     "support.closed": _support_closed,
     "wishlist.price_drop": _price_drop,
+    "cart.abandoned": _abandoned_cart,
     "role.promoted": _promoted,
     "role.demoted": _demoted,
     "admin.paid": _admin_paid,
@@ -344,11 +366,21 @@ def _reminders_off() -> str:
     return _("⏰ No more reminders")
 
 
+def _dont_remind() -> str:
+    return _("🔕 Don't remind me")
+
+
+def _checkout() -> str:
+    return texts.CART_CHECKOUT
+
+
 LABELS: Mapping[str, Template] = {
     "order.open": _open_order,
     "order.track": _track,
     "product.open": _open_product,
     "reminders.off": _reminders_off,
+    "reminders.dont": _dont_remind,
+    "cart.checkout": _checkout,
     LEGACY_TEXT: _verbatim,
 }
 
