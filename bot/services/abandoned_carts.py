@@ -15,10 +15,11 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
-from bot.models import Cart, CartItem, Order, ProductTranslation, User
+from bot.models import Cart, CartItem, Order, User
 from bot.services import outbox
 from bot.services.cart import CartProblem, CartView, view_cart
 from bot.services.outbox import Buttons, Notice
+from bot.services.product_names import names_by_language
 
 NOTICE = "cart.abandoned"
 # A line that can be bought as it is, or in a smaller quantity.
@@ -75,7 +76,11 @@ async def remind(session: AsyncSession, *, cart_id: int, changed_before: datetim
     view = await view_cart(session, user_id=user_id)
     if view.currency is None or not any(line.problem in _BUYABLE for line in view.lines):
         return False
-    notice = _notice(view, view.currency, await _translated_names(session, view))
+    notice = _notice(
+        view,
+        view.currency,
+        await names_by_language(session, (line.product_id for line in view.lines)),
+    )
     return await outbox.enqueue(
         session, key=f"cart:{cart_id}:{version}", chat_id=user.telegram_id, notice=notice
     )
@@ -105,17 +110,3 @@ def _notice(view: CartView, currency: str, names: dict[int, dict[str, str]]) -> 
         [{"label": "reminders.dont", "reminders": "off"}],
     ]
     return Notice(NOTICE, {"lines": lines, "total": view.total, "currency": currency}, buttons)
-
-
-async def _translated_names(session: AsyncSession, view: CartView) -> dict[int, dict[str, str]]:
-    product_ids = sorted({line.product_id for line in view.lines})
-    rows = await session.execute(
-        select(
-            ProductTranslation.product_id, ProductTranslation.language, ProductTranslation.name
-        ).where(ProductTranslation.product_id.in_(product_ids))
-    )
-    names: dict[int, dict[str, str]] = {}
-    for product_id, language, name in rows:
-        if name is not None:
-            names.setdefault(product_id, {})[language] = name
-    return names

@@ -10,7 +10,7 @@ An alert can only be made while its size is sold out, so that is exactly a size 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, or_, select
@@ -21,6 +21,7 @@ from bot.models import Product, ProductTranslation, Size, StockAlert, User
 from bot.services import outbox
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.outbox import Notice, Outgoing
+from bot.services.product_names import names_by_language
 
 MAX_ALERTS = 20  # per customer: the profile lists them all
 BATCH = 500  # alerts announced per statement: bounded IN lists on both databases
@@ -148,7 +149,7 @@ async def announce_back_in_stock(
     ).all()
     if not due:
         return 0
-    names = await _translated_names(session, {row[2] for row in due})
+    names = await names_by_language(session, {row[2] for row in due})
     for start in range(0, len(due), BATCH):
         batch = due[start : start + BATCH]
         await outbox.enqueue_many(
@@ -174,18 +175,3 @@ def _notice(product_id: int, product: str, size: str, names: dict[str, str]) -> 
     is sent, in whichever language the customer reads then."""
     params = {"product_id": product_id, "product": product, "size": size, "names": names}
     return Notice(NOTICE, params, [[{"label": "product.open", "product": product_id}]])
-
-
-async def _translated_names(
-    session: AsyncSession, product_ids: Sequence[int] | set[int]
-) -> dict[int, dict[str, str]]:
-    rows = await session.execute(
-        select(
-            ProductTranslation.product_id, ProductTranslation.language, ProductTranslation.name
-        ).where(ProductTranslation.product_id.in_(sorted(product_ids)))
-    )
-    names: dict[int, dict[str, str]] = {}
-    for product_id, language, name in rows:
-        if name is not None:
-            names.setdefault(product_id, {})[language] = name
-    return names

@@ -22,6 +22,7 @@ from bot.services.errors import InvalidInput, NotFound
 from bot.services.outbox import Buttons, Notice, Outgoing
 from bot.services.pagination import Page, check_page
 from bot.services.product import NAME_READ, translated_product
+from bot.services.product_names import names_by_language
 
 MAX_SAVED = 200  # per customer: a list to come back to, not a second catalogue
 BATCH = 500  # savers told per statement: bounded IN lists and parameter counts
@@ -167,7 +168,7 @@ async def announce_price_drops(
     ).all()
     if not savers:
         return 0
-    names = await _translated_names(session, {row[0] for row in savers})
+    names = await names_by_language(session, {row[0] for row in savers})
     found = await session.execute(
         select(Product.id, Product.currency).where(Product.id.in_(sorted(lowered)))
     )
@@ -208,18 +209,3 @@ def _notice(drop: PriceDrop, currency: str, product: str, names: dict[str, str])
         [{"label": "reminders.off", "reminders": "off"}],
     ]
     return Notice(NOTICE, params, buttons)
-
-
-async def _translated_names(
-    session: AsyncSession, product_ids: set[int]
-) -> dict[int, dict[str, str]]:
-    rows = await session.execute(
-        select(
-            ProductTranslation.product_id, ProductTranslation.language, ProductTranslation.name
-        ).where(ProductTranslation.product_id.in_(sorted(product_ids)))
-    )
-    names: dict[int, dict[str, str]] = {}
-    for product_id, language, name in rows:
-        if name is not None:
-            names.setdefault(product_id, {})[language] = name
-    return names
