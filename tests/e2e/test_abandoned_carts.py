@@ -7,6 +7,7 @@ delivers the outbox itself, so it sees exactly what was sent.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -104,3 +105,30 @@ async def test_dont_remind_me_turns_reminders_off_as_the_profile_shows(
     # A changed cart, a day later: nothing, now that she asked for no reminders.
     await _press(ann, await _card(ann, hat.id), texts.ADD_TO_CART)
     assert await _a_day_later(quiet_shop, db) == 0
+
+
+async def test_two_instances_running_the_job_at_once_send_one_reminder(
+    quiet_shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    async with db.transaction() as session:
+        hat = await make_product(session, name="Wool Hat", price=1500, sizes={"One size": 3})
+    ann = emulator.user(ANN, "Ann")
+    await _press(ann, await _card(ann, hat.id), texts.ADD_TO_CART)
+    later = utcnow() + timedelta(hours=HOURS, minutes=1)
+
+    # The second instance's jobs: their own engine on the same database, sending as the bot.
+    other = Database(db.url)
+    try:
+        queued = await asyncio.gather(
+            remind_abandoned_carts(db, hours=HOURS, now=later),
+            remind_abandoned_carts(other, hours=HOURS, now=later),
+        )
+        sent = await asyncio.gather(
+            deliver_due(quiet_shop.bot, db), deliver_due(quiet_shop.bot, other)
+        )
+    finally:
+        await other.dispose()
+
+    assert sorted(queued) == [0, 1] and sum(sent) == 1
+    reminders = [m for m in ann.bot_messages if "You left something in your cart" in m.content]
+    assert len(reminders) == 1
