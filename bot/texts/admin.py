@@ -1257,7 +1257,7 @@ _GALLERY_NOT_COLLECTING = N_("No photos are being collected: send /editproduct <
 def gallery_send(product_id: int, name: str, photos: int, limit: int) -> str:
     """Asks for the photos; the product's current count says what they replace."""
     now = ngettext("It has {count} photo now.", "It has {count} photos now.", photos).format(
-        count=photos
+        count=number(photos)
     )
     return _(
         "Send the new photos of {product} (#{product_id}): an album, or one photo at a time, up "
@@ -1271,4 +1271,4 @@ def gallery_set(product_id: int, name: str, photos: int) -> str:
         "✅ {product} (#{product_id}) now has {count} photo.",
         "✅ {product} (#{product_id}) now has {count} photos.",
         photos,
-    ).format(product=esc(name), product_id=product_id, count=photos)
+    ).format(product=esc(name), product_id=product_id, count=number(photos))
