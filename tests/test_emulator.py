@@ -852,7 +852,12 @@ async def test_an_album_holds_two_to_ten_photos(ann: SimulatedUser, count: int) 
         await ann.send_album([b"photo %d" % number for number in range(count)])
 
 
-_SOCKS: dict[str, Any] = {"chat_id": 42, "title": "Socks", "description": "Warm socks", "payload": "order-1"}
+_SOCKS: dict[str, Any] = {
+    "chat_id": 42,
+    "title": "Socks",
+    "description": "Warm socks",
+    "payload": "order-1",
+}
 
 
 @pytest.mark.parametrize(
@@ -875,7 +880,11 @@ async def test_an_invoice_in_stars_has_no_provider_one_price_and_no_tips(
     extra: dict[str, Any],
     reason: str,
 ) -> None:
-    params: dict[str, Any] = {**_SOCKS, "currency": "XTR", "prices": [{"label": "Socks", "amount": 50}]}
+    params: dict[str, Any] = {
+        **_SOCKS,
+        "currency": "XTR",
+        "prices": [{"label": "Socks", "amount": 50}],
+    }
     accepted, _ = await _call(http, f"{emu.api_url}/{method}", **params, provider_token="")
 
     refused, body = await _call(http, f"{emu.api_url}/{method}", **{**params, **extra})
