@@ -96,7 +96,7 @@ def _details_screen(
         page,
         can_cancel=pending,
         reviews=_review_buttons(order),
-        can_pay=pending and payment_connected(context),
+        can_pay=pending and payment_connected(context, order.currency),
         can_request_cancel=order.status is OrderStatus.PAID,
         track=order.tracking.url if order.tracking else None,
     )
@@ -146,10 +146,12 @@ async def details(update: Update, context: ShopContext, data: OrderDetails) -> s
 async def pay(update: Update, context: ShopContext, data: PayOrder) -> str | None:
     """A stale button (the order was paid or cancelled since) shows the order as it is now."""
     order = await orders.own_order(context.db, sender=sender_of(update), order_id=data.order_id)
-    if order.status is not OrderStatus.PENDING_PAYMENT or not payment_connected(context):
+    if order.status is not OrderStatus.PENDING_PAYMENT or not payment_connected(
+        context, order.currency
+    ):
         await show(update, *_details_screen(order, 1, context))
         return None
-    await offer_payment(update, context, order.id)
+    await offer_payment(update, context, order.id, order.currency)
     return None
 
 

@@ -575,15 +575,26 @@ def _shipping_to(address: str) -> str:
 
 
 def checkout_summary(
-    lines: str, total: str, address: str, *, save_card: bool = False, promo: str = ""
+    lines: str, total: str, address: str | None, *, save_card: bool = False, promo: str = ""
 ) -> str:
-    """`promo`: the promo code's lines (promo_lines), between the items and the total."""
-    paragraphs = [_("🧾 <b>Order summary</b>"), lines, cart_total(total), _shipping_to(address)]
+    """`promo`: the promo code's lines (promo_lines), between the items and the total;
+    `address` None: digital goods, sent in the chat and paid in Telegram Stars."""
+    delivery = _shipping_to(address) if address is not None else _(_DIGITAL_DELIVERY)
+    paragraphs = [_("🧾 <b>Order summary</b>"), lines, cart_total(total), delivery]
     if promo:
         paragraphs.insert(2, promo)
     if save_card:
         paragraphs.append(_(_CHECKOUT_CARD_SAVED_NOTE))
     return "\n\n".join([*paragraphs, _("Place the order?")])
+
+
+_DIGITAL_DELIVERY = N_(
+    "📩 No address needed: once the order is paid in Telegram Stars, "
+    "I send what you bought here in this chat."
+)
+
+
+_DIGITAL_SENT = N_("📩 Digital goods: sent here in this chat once paid.")
 
 
 def order_placed(order_id: int, total: str, hold_minutes: int, *, payment_connected: bool) -> str:
@@ -715,7 +726,9 @@ def order_details(
     code's lines (promo_lines), when it had one."""
     title = _("📦 <b>Order #{order_id}</b> · {status}").format(order_id=order_id, status=status)
     history_part = _("<b>History</b>\n{history}").format(history=history)
-    shipping = _shipping_to(address) + (f"\n{tracking}" if tracking else "")
+    shipping = (_shipping_to(address) if address else _(_DIGITAL_SENT)) + (
+        f"\n{tracking}" if tracking else ""
+    )
     parts = [title, lines, promo, cart_total(total), shipping, history_part]
     return "\n\n".join(part for part in parts if part)
 
