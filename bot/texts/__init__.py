@@ -220,6 +220,17 @@ COMMANDS = (
     ("language", N_("Choose the shop's language")),
     ("cancel", N_("Leave the current step")),
     ("help", N_("What this bot can do")),
+    ("paysupport", N_("Help with a payment")),
+)
+
+_PAY_SUPPORT = N_(
+    "💳 <b>Help with a payment</b>\n\n"
+    "For anything about a payment to this shop — one that went through but shows no order, a "
+    "refund, a purchase that didn't arrive — write to us with /support and give the order "
+    "number from /orders. We answer in this chat.\n\n"
+    "Digital products paid in Telegram Stars can be sent again from /orders. A refund of "
+    "Stars goes back to your Telegram balance. Telegram's own support can't help with "
+    "purchases made in this bot: the shop handles them."
 )
 
 
@@ -594,6 +605,7 @@ _DIGITAL_DELIVERY = N_(
 )
 
 
+_ORDER_RESEND = N_("📩 Send it again")
 _DIGITAL_SENT = N_("📩 Digital goods: sent here in this chat once paid.")
 
 

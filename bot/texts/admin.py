@@ -788,6 +788,12 @@ def stripe_failed(command: str, order_id: int, code: str) -> str:
             "was refunded. Send <code>/{command} {order_id}</code> again in a minute; if it "
             "keeps failing, check status.stripe.com and the shop's log."
         )
+    elif code == "refund.stars_refused":
+        text = _(
+            "⚠️ Telegram refused to refund the Stars of order <b>#{order_id}</b>, so it was not "
+            "changed. The shop's log has Telegram's reason; try "
+            "<code>/{command} {order_id}</code> again later."
+        )
     elif code == "payment.already_refunded":
         text = _(
             "↩️ Stripe says the payment for order <b>#{order_id}</b> was already refunded "
@@ -842,6 +848,13 @@ def already_refunded(order_id: int) -> str:
     return _("✅ Stripe has already confirmed the refund of order <b>#{order_id}</b>.").format(
         order_id=order_id
     )
+
+
+def stars_refunded(order_id: int, plan: RefundPlan) -> str:
+    return _(
+        "↩️ Telegram gave {amount} back to the customer for order <b>#{order_id}</b>; the "
+        "order is refunded and the customer told."
+    ).format(amount=money(plan.amount, plan.currency), order_id=order_id)
 
 
 def refund_confirmed(order: Order) -> str:

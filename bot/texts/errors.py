@@ -93,6 +93,9 @@ ERRORS: dict[str, str] = {
     "product.size_name_empty": N_("A size name can't be empty."),
     "product.size_name_too_long": N_("A size name can be at most {limit} characters long."),
     "product.size_twice": N_("The size “{size}” is listed twice."),
+    "refund.stars_refused": N_(
+        "Telegram refused to refund these Stars. Nothing was changed; please try again later."
+    ),
     "digital.no_stars_rate": N_(
         "Digital products are sold in Telegram Stars, and product #{product_id} has a price in "
         "another currency. Set STARS_PER_UNIT (Stars per 1.00) to convert it, rounded up."

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot import texts
 from bot.app import ShopApplication
@@ -25,6 +25,7 @@ from bot.services import cart
 from bot.services import order as orders
 from bot.services.errors import NotAllowed
 from bot.services.user import get_by_telegram_id
+from bot.texts import support as support_texts
 from tests.conftest import shop_settings
 from tests.factories import make_product, make_user
 
@@ -175,3 +176,63 @@ async def test_two_customers_racing_for_the_last_key_one_gets_it(
     async with db.reading() as session:
         orders_made = (await session.scalars(select(Order))).all()
     assert len(orders_made) == 1
+
+
+async def test_the_key_is_sent_again_from_orders_and_a_refund_gives_the_stars_back(
+    shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    game, _ = await _catalogue(db)
+    await _make_digital_with_keys(emulator, game)
+    await _add(db, ANN, game)
+    ann, admin = emulator.user(ANN, "Ann"), emulator.user(ADMIN)
+    _, _, invoice = await _checkout(ann)
+    await ann.pay(invoice)
+    await ann.next_message()
+    assert (await ann.next_message()).content.endswith("AAAA-1111")
+    admin.skip_unread()
+
+    await ann.send("/orders")
+    listing = await ann.next_message()
+    await ann.callback_answer(await ann.press_button(listing, listing.button_texts[0]))
+    details = await ann.next_message()
+    await ann.callback_answer(await ann.press_button(details, texts.ORDER_RESEND))
+    again = await ann.next_message()
+
+    assert "sent here in this chat once paid" in details.content
+    assert again.content == "📩 Game key from order #1\n\nAAAA-1111"
+
+    await admin.send("/refund 1")
+    answer = (await admin.next_message()).content
+    refunded = await ann.next_message()
+    await admin.send("/refund 1")
+    twice = (await admin.next_message()).content
+
+    (call,) = emulator.calls_to("refundStarPayment")
+    assert call.params["user_id"] == ANN
+    assert emulator.star_refunded(call.params["telegram_payment_charge_id"])
+    assert "gave ⭐ 250 back" in answer
+    assert refunded.content.startswith("↩️ We refunded ⭐ 250 for order #1.")
+    assert "already" in twice
+    assert await deliver_due(shop.bot, db) == 0
+    assert [m.content for m in ann.bot_messages].count(refunded.content) == 1
+    async with db.reading() as session:
+        order = await orders.get_order(session, order_id=1)
+        unclaimed = await session.scalar(
+            select(func.count()).select_from(DigitalKey).where(DigitalKey.order_item_id.is_(None))
+        )
+    assert order.status is OrderStatus.REFUNDED
+    assert unclaimed == 1  # the refunded order's key is not sold again
+
+
+async def test_paysupport_says_how_to_get_help_with_a_payment(
+    shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    await _catalogue(db)
+    ann = emulator.user(ANN, "Ann")
+
+    await ann.send("/paysupport")
+    answer = await ann.next_message()
+
+    assert answer.content.startswith("💳 Help with a payment")
+    assert "/support" in answer.content
+    assert answer.button_texts[0] == support_texts.CONTACT_US
