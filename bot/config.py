@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     stripe_webhook_secret: SecretStr | None = None
     stripe_api_base: str = "https://api.stripe.com"
     telegram_provider_token: SecretStr | None = None
+    # Digital goods are paid in Telegram Stars: a product made digital has its price converted
+    # at this many Stars per 1.00 of its currency, rounded up (unset: set each Stars price).
+    stars_per_unit: int | None = Field(default=None, ge=1, le=100_000)
 
     # Telegram lets a bot send about 30 messages a second in all. A broadcast keeps below that,
     # so customers' own replies still get through while it runs. Both count per instance.
@@ -161,7 +164,7 @@ class Settings(BaseSettings):
     def _empty_token_is_none(cls, value: object) -> object:
         return value or None
 
-    @field_validator("metrics_port", "support_chat_id", mode="before")
+    @field_validator("metrics_port", "support_chat_id", "stars_per_unit", mode="before")
     @classmethod
     def _empty_port_is_none(cls, value: object) -> object:
         # `METRICS_PORT=` in .env means unset; 0 stays 0 (a free port, as for WEB_PORT).

@@ -33,6 +33,7 @@ _EXPONENTS = {
             "XAF",
             "XOF",
             "XPF",
+            "XTR",  # Telegram Stars: whole stars
         ],
         0,
     ),
@@ -41,6 +42,8 @@ _EXPONENTS = {
 # The largest order, in minor units: the most Stripe takes in one payment ($999,999.99), and far
 # below the 32-bit columns that hold amounts.
 MAX_ORDER_TOTAL = 99_999_999
+# Telegram Stars, the currency digital goods sold in Telegram are paid in.
+STARS = "XTR"
 _LETTER_THEN_DIGIT = re.compile(r"([^\W\d_])([-\d])")
 _DIGIT_THEN_LETTER = re.compile(r"(\d)([^\W\d_])")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -78,6 +81,8 @@ def format_amount(amount: int, currency: str, language: str = "en") -> str:
     """Minor units for people, the way the reader's locale writes money (CLDR, through Babel):
     4999 EUR is "€49.99" in en, "49,99 €" in de, "€ 49,99" in pt_BR. The decimals are the
     currency's own (JPY none, KWD three), whatever the locale's pattern says."""
+    if currency == STARS:  # not ISO 4217: Telegram's own, written the way its apps write it
+        return f"⭐ {amount:,}".replace(",", "\u00a0")
     exponent = minor_exponent(currency)
     text = _pattern(language, exponent).apply(
         Decimal(amount).scaleb(-exponent), language, currency=currency, currency_digits=False
@@ -98,3 +103,12 @@ def decimal_amount(amount: int, currency: str) -> str:
     """Minor units as the plain number parse_amount reads back: 4999 EUR -> "49.99"."""
     exponent = minor_exponent(currency)
     return f"{Decimal(amount).scaleb(-exponent):.{exponent}f}"
+
+
+def to_stars(amount: int, currency: str, stars_per_unit: int) -> int:
+    """A price in Telegram Stars at `stars_per_unit` Stars per 1.00 of `currency`, rounded up
+    (a customer never pays less than the shop's price): 4999 EUR at 50 is 2500."""
+    if currency == STARS:
+        return amount
+    scale: int = 10 ** minor_exponent(currency)
+    return -(-amount * stars_per_unit // scale)

@@ -850,3 +850,79 @@ async def test_an_album_is_one_update_per_photo_sharing_a_media_group_id(
 async def test_an_album_holds_two_to_ten_photos(ann: SimulatedUser, count: int) -> None:
     with pytest.raises(ValueError, match="2 to 10"):
         await ann.send_album([b"photo %d" % number for number in range(count)])
+
+
+_SOCKS: dict[str, Any] = {
+    "chat_id": 42,
+    "title": "Socks",
+    "description": "Warm socks",
+    "payload": "order-1",
+}
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        ({"provider_token": "tok"}, "PAYMENT_PROVIDER_INVALID"),
+        (
+            {"prices": [{"label": "Socks", "amount": 50}, {"label": "Tip", "amount": 5}]},
+            "INVOICE_PRICES_INVALID",
+        ),
+        ({"max_tip_amount": 10}, "INVOICE_TIPS_UNSUPPORTED"),
+    ],
+)
+@pytest.mark.parametrize("method", ["sendInvoice", "createInvoiceLink"])
+async def test_an_invoice_in_stars_has_no_provider_one_price_and_no_tips(
+    emu: BotApiEmulator,
+    ann: SimulatedUser,
+    http: aiohttp.ClientSession,
+    method: str,
+    extra: dict[str, Any],
+    reason: str,
+) -> None:
+    params: dict[str, Any] = {
+        **_SOCKS,
+        "currency": "XTR",
+        "prices": [{"label": "Socks", "amount": 50}],
+    }
+    accepted, _ = await _call(http, f"{emu.api_url}/{method}", **params, provider_token="")
+
+    refused, body = await _call(http, f"{emu.api_url}/{method}", **{**params, **extra})
+
+    assert (accepted, refused) == (200, 400)
+    assert body["description"] == f"Bad Request: {reason}"
+
+
+async def test_a_star_payment_is_refunded_once_to_its_payer_and_listed(
+    emu: BotApiEmulator, ann: SimulatedUser, http: aiohttp.ClientSession
+) -> None:
+    prices = [{"label": "Socks", "amount": 50}]
+    await _call(http, f"{emu.api_url}/sendInvoice", **_SOCKS, currency="XTR", prices=prices)
+    await ann.successful_payment(await ann.next_message(), telegram_payment_charge_id="ch-1")
+    url = f"{emu.api_url}/refundStarPayment"
+
+    stranger, _ = await _call(http, url, user_id=7, telegram_payment_charge_id="ch-1")
+    unknown, _ = await _call(http, url, user_id=42, telegram_payment_charge_id="ch-2")
+    refunded, _ = await _call(http, url, user_id=42, telegram_payment_charge_id="ch-1")
+    again, body = await _call(http, url, user_id=42, telegram_payment_charge_id="ch-1")
+    _, listed = await _call(http, f"{emu.api_url}/getStarTransactions", limit=10)
+
+    assert (stranger, unknown, refunded, again) == (400, 400, 200, 400)
+    assert body["description"] == "Bad Request: CHARGE_ALREADY_REFUNDED"
+    assert emu.star_refunded("ch-1")
+    paid, given_back = listed["result"]["transactions"]
+    assert (paid["id"], paid["amount"], paid["source"]["user"]["id"]) == ("ch-1", 50, 42)
+    assert paid["source"]["invoice_payload"] == "order-1"
+    assert (given_back["amount"], given_back["receiver"]["user"]["id"]) == (50, 42)
+
+
+async def test_ptb_refunds_stars_and_reads_the_transactions(
+    app: Any, emu: BotApiEmulator, ann: SimulatedUser
+) -> None:
+    await app.bot.send_invoice(42, "Socks", "Warm socks", "order-1", "XTR", [LabeledPrice("S", 9)])
+    await ann.successful_payment(await ann.next_message(), telegram_payment_charge_id="ch-9")
+
+    assert await app.bot.refund_star_payment(42, "ch-9")
+    transactions = (await app.bot.get_star_transactions(limit=5)).transactions
+    assert [(t.id, t.amount) for t in transactions] == [("ch-9", 9), ("ch-9", 9)]
+    assert transactions[0].source is not None and transactions[1].receiver is not None

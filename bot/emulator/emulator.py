@@ -189,6 +189,10 @@ class BotApiEmulator:
         """The invoice behind a link createInvoiceLink returned (payload, currency, total)."""
         return self._state.invoice_links[link]
 
+    def star_refunded(self, charge_id: str) -> bool:
+        """Whether refundStarPayment gave back the Stars of this charge."""
+        return self._state.star_payments[charge_id].refunded
+
     def menu_button(self, chat_id: int | None = None) -> dict[str, Any]:
         """The menu button set for a chat, else the default one, as getChatMenuButton says."""
         return (

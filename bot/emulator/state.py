@@ -145,6 +145,24 @@ class PreCheckoutQuery:
     answer: PreCheckoutAnswer | None = None
 
 
+STARS = "XTR"  # Telegram Stars' currency code
+
+
+@dataclass
+class StarPayment:
+    """A payment in Telegram Stars the emulator took, kept so refundStarPayment can check it."""
+
+    charge_id: str
+    user: JsonDict  # the payer, as a User object
+    amount: int
+    date: int
+    refunded: bool = False
+
+    @property
+    def user_id(self) -> int:
+        return int(self.user["id"])
+
+
 @dataclass(frozen=True)
 class PreCheckoutAnswer:
     query_id: str
@@ -192,6 +210,8 @@ class EmulatorState:
     inline_queries: dict[str, InlineQuery] = field(default_factory=dict)
     commands: dict[tuple[str, str], list[JsonDict]] = field(default_factory=dict)
     invoice_links: dict[str, JsonDict] = field(default_factory=dict)  # createInvoiceLink's
+    star_payments: dict[str, StarPayment] = field(default_factory=dict)  # by charge id
+    star_transactions: list[JsonDict] = field(default_factory=list)  # oldest first
     menu_buttons: dict[int | None, JsonDict] = field(default_factory=dict)
     chat_actions: list[tuple[int, str]] = field(default_factory=list)
     webhook: Webhook = field(default_factory=Webhook)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import secrets
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,12 +12,14 @@ from bot.emulator.inline import InlineAnswer, InlineQuery, check_query, chosen_m
 from bot.emulator.markup import reply_keyboard
 from bot.emulator.messages import JsonDict, Message, NoSuchButton, StoredMessage
 from bot.emulator.state import (
+    STARS,
     CallbackAnswer,
     CallbackQuery,
     Chat,
     EmulatorState,
     PreCheckoutAnswer,
     PreCheckoutQuery,
+    StarPayment,
     UserProfile,
     recent_calls,
 )
@@ -200,7 +203,32 @@ class SimulatedUser:
         }
         if order_info is not None:
             payment["order_info"] = order_info
+        if details["currency"] == STARS:
+            self._record_stars(payment)
         return self._post({"successful_payment": payment})
+
+    def _record_stars(self, payment: JsonDict) -> None:
+        """Stars move inside Telegram: the emulator keeps the charge (for refundStarPayment)
+        and the bot's incoming transaction (for getStarTransactions)."""
+        charge_id = payment["telegram_payment_charge_id"]
+        user = self.profile.as_user()
+        date = int(time.time())
+        self._state.star_payments[charge_id] = StarPayment(
+            charge_id, user, payment["total_amount"], date
+        )
+        self._state.star_transactions.append(
+            {
+                "id": charge_id,
+                "amount": payment["total_amount"],
+                "date": date,
+                "source": {
+                    "type": "user",
+                    "user": user,
+                    "transaction_type": "invoice_payment",
+                    "invoice_payload": payment["invoice_payload"],
+                },
+            }
+        )
 
     async def pay(
         self,

@@ -39,8 +39,10 @@ async def start(update: Update, context: ShopContext, data: StartCheckout) -> st
     )
     if isinstance(result, AddressChoice):
         await show(update, texts.CHECKOUT_CHOOSE_ADDRESS, addresses_keyboard(result.addresses))
-    else:
+    elif isinstance(result, AddressQuestion):
         await show(update, *_question(result))
+    else:  # digital goods: no address to ask for
+        await show(update, *summary_screen(result))
     return None
 
 

@@ -38,13 +38,14 @@ def summary_screen(result: Summary | BackToCart) -> Screen:
         return cart_screen(result.cart)
     view, save_card = result.cart, result.save_card
     assert view.currency is not None, "a summary is only made for a cart that can be ordered"
-    total, address = texts.money(result.total, view.currency), address_text(result.address)
+    total = texts.money(result.total, view.currency)
+    address = address_text(result.address) if result.address is not None else None
     promo = _promo_lines(result, view.currency)
     frame = texts.checkout_summary("", total, address, save_card=bool(save_card), promo=promo)
     lines = lines_text(view, texts.MESSAGE_MAX - len(frame))
     text = texts.checkout_summary(lines, total, address, save_card=bool(save_card), promo=promo)
     keyboard = summary_keyboard(
-        result.address.id,
+        result.address_id,
         view,
         save_card=save_card,
         has_promo=result.promo is not None,
@@ -120,13 +121,13 @@ async def place(update: Update, context: ShopContext, data: PlaceOrder) -> str |
         await show(update, *cart_screen(result.cart, notice))
         return texts.CHECKOUT_NOT_PLACED
     await show(update, *_placed_screen(context, result))
-    await offer_payment(update, context, result.order_id)
+    await offer_payment(update, context, result.order_id, result.currency)
     return None
 
 
 def _placed_screen(context: ShopContext, placed: OrderPlaced) -> Screen:
     hold_minutes = int(context.settings.unpaid_order_hold.total_seconds() // 60)
     total = texts.money(placed.total, placed.currency)
-    connected = payment_connected(context)
+    connected = payment_connected(context, placed.currency)
     text = texts.order_placed(placed.order_id, total, hold_minutes, payment_connected=connected)
     return text, placed_keyboard(placed.order_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 
 from bot import texts
 from bot.handlers.context import ShopContext, sender_of
@@ -19,12 +20,15 @@ from bot.keyboards.orders import (
     OrdersPage,
     PayOrder,
     RequestCancel,
+    ResendDigital,
     cancel_order_keyboard,
     order_keyboard,
     orders_keyboard,
 )
 from bot.keyboards.reviews import ReviewProduct
-from bot.models import OrderStatus
+from bot.models import PURCHASED_STATUSES, DigitalFileType, OrderStatus
+from bot.money import STARS
+from bot.texts import notices as notice_texts
 from bot.texts.i18n import date_and_time, short_date
 from bot.texts.statuses import note_text, status_label
 from bot.usecases import orders
@@ -96,9 +100,10 @@ def _details_screen(
         page,
         can_cancel=pending,
         reviews=_review_buttons(order),
-        can_pay=pending and payment_connected(context),
+        can_pay=pending and payment_connected(context, order.currency),
         can_request_cancel=order.status is OrderStatus.PAID,
         track=order.tracking.url if order.tracking else None,
+        can_resend=order.currency == STARS and order.status in PURCHASED_STATUSES,
     )
     return _order_text(order), keyboard
 
@@ -146,10 +151,32 @@ async def details(update: Update, context: ShopContext, data: OrderDetails) -> s
 async def pay(update: Update, context: ShopContext, data: PayOrder) -> str | None:
     """A stale button (the order was paid or cancelled since) shows the order as it is now."""
     order = await orders.own_order(context.db, sender=sender_of(update), order_id=data.order_id)
-    if order.status is not OrderStatus.PENDING_PAYMENT or not payment_connected(context):
+    if order.status is not OrderStatus.PENDING_PAYMENT or not payment_connected(
+        context, order.currency
+    ):
         await show(update, *_details_screen(order, 1, context))
         return None
-    await offer_payment(update, context, order.id)
+    await offer_payment(update, context, order.id, order.currency)
+    return None
+
+
+@on_button(ResendDigital)
+async def resend(update: Update, context: ShopContext, data: ResendDigital) -> str | None:
+    """The customer asked: sent directly, not through the outbox, each time they ask."""
+    chat = update.effective_chat
+    found = await orders.digital_goods(context.db, sender=sender_of(update), order_id=data.order_id)
+    if chat is None:
+        return None
+    for line in found:
+        text = notice_texts.digital_content(
+            order_id=data.order_id, product=line.product_name, text=line.text, keys=line.keys
+        )
+        if line.file_id and line.file_type is DigitalFileType.PHOTO:
+            await chat.send_photo(line.file_id, caption=text, parse_mode=ParseMode.HTML)
+        elif line.file_id:
+            await chat.send_document(line.file_id, caption=text, parse_mode=ParseMode.HTML)
+        else:
+            await chat.send_message(text, parse_mode=ParseMode.HTML)
     return None
 
 

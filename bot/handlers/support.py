@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot import texts
 from bot.handlers.context import ShopContext, sender_of
 from bot.handlers.render import send, show
 from bot.handlers.router import on_command, on_photo_step, on_screen, on_step
-from bot.keyboards.support import header_keyboard, prompt_keyboard
+from bot.keyboards.menu import back_to_menu
+from bot.keyboards.support import contact_button, header_keyboard, prompt_keyboard
 from bot.services.dialog import Step
 from bot.texts import support as support_texts
 from bot.texts.i18n import using_language
@@ -30,6 +32,13 @@ async def support_screen(update: Update, context: ShopContext) -> None:
         await show(update, support_texts.PROMPT, prompt_keyboard())
     else:
         await show(update, support_texts.MUTED, prompt_keyboard())
+
+
+@on_command("paysupport")
+async def pay_support(update: Update, context: ShopContext) -> None:
+    """Telegram asks every bot that takes Stars to answer /paysupport: how to get help with a
+    payment, which is /support here."""
+    await show(update, texts.PAY_SUPPORT, InlineKeyboardMarkup([contact_button(), back_to_menu()]))
 
 
 @on_step(SUPPORT_FORM)

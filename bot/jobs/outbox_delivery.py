@@ -23,7 +23,7 @@ from bot.models import utcnow
 from bot.services import notifications, outbox
 from bot.services import user as users
 from bot.services.errors import NotFound
-from bot.services.outbox import Delivery
+from bot.services.outbox import ATTACHMENT, Delivery
 from bot.texts.i18n import negotiate
 from bot.texts.notices import (
     CHECKOUT_ACTION,
@@ -141,9 +141,7 @@ async def _deliver(
         await _give_up(database, delivery, str(error), admin_chat_ids)
         return 0
     try:
-        await bot.send_message(
-            delivery.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard(buttons)
-        )
+        await _send(bot, delivery, text, keyboard(buttons))
     except TelegramError as error:
         match failure(error):
             case Failure.BLOCKED:
@@ -161,6 +159,28 @@ async def _deliver(
     async with database.transaction() as session:
         await outbox.mark_sent(session, message_id=delivery.id)
     return 1
+
+
+async def _send(
+    bot: Bot, delivery: Delivery, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """A notice with an ATTACHMENT (a digital product's file) is that file, the text its
+    caption; any other is a text message."""
+    attachment = delivery.notice.params.get(ATTACHMENT)
+    if not isinstance(attachment, dict):
+        await bot.send_message(
+            delivery.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+        return
+    file_id, kind = str(attachment.get("file_id")), attachment.get("type")
+    if kind == "photo":
+        await bot.send_photo(
+            delivery.chat_id, file_id, caption=text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+    else:
+        await bot.send_document(
+            delivery.chat_id, file_id, caption=text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
 
 
 async def _give_up(

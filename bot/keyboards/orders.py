@@ -52,6 +52,14 @@ class PayOrder(Callback):
     order_id: int
 
 
+@register("yd")
+@dataclass(frozen=True, slots=True)
+class ResendDigital(Callback):
+    """Send a paid order's digital goods again (a key, a text, a file)."""
+
+    order_id: int
+
+
 def orders_keyboard(
     page: Page[ListedOrder], labels: Sequence[tuple[int, str]]
 ) -> InlineKeyboardMarkup:
@@ -83,9 +91,13 @@ def order_keyboard(
     can_pay: bool = False,
     can_request_cancel: bool = False,
     track: str | None = None,
+    can_resend: bool = False,
 ) -> InlineKeyboardMarkup:
-    """`track`: the carrier's tracking page for the parcel."""
+    """`track`: the carrier's tracking page for the parcel; `can_resend`: a paid order of
+    digital goods, which the customer may have sent again."""
     rows = [[review] for review in reviews]
+    if can_resend:
+        rows.append([button(texts.ORDER_RESEND, ResendDigital(order_id))])
     if track:
         rows.append([InlineKeyboardButton(texts.TRACK_PARCEL, url=track)])
     if can_pay:

@@ -10,12 +10,17 @@ from bot.models.admin import (
 from bot.models.base import LARGEST_ID, Base, utcnow
 from bot.models.cart import MAX_LINE_QUANTITY, Cart, CartItem
 from bot.models.catalog import (
+    MAX_DIGITAL_KEY,
+    MAX_DIGITAL_TEXT,
     MAX_PRODUCT_PHOTOS,
     CatalogRevision,
     Category,
     CategoryTranslation,
+    DigitalFileType,
+    DigitalKey,
     GalleryPhoto,
     Product,
+    ProductKind,
     ProductTranslation,
     Size,
 )
@@ -46,6 +51,8 @@ from bot.models.wishlist import SavedProduct
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "LARGEST_ID",
+    "MAX_DIGITAL_KEY",
+    "MAX_DIGITAL_TEXT",
     "MAX_LINE_QUANTITY",
     "MAX_PRODUCT_PHOTOS",
     "PROMO_CODE_MAX",
@@ -63,6 +70,8 @@ __all__ = [
     "Category",
     "CategoryTranslation",
     "DialogState",
+    "DigitalFileType",
+    "DigitalKey",
     "GalleryPhoto",
     "Order",
     "OrderItem",
@@ -75,6 +84,7 @@ __all__ = [
     "PaymentProvider",
     "PaymentStatus",
     "Product",
+    "ProductKind",
     "ProductTranslation",
     "PromoCode",
     "PromoRedemption",

@@ -1,6 +1,9 @@
-"""Categories, products and their sizes (where the stock lives)."""
+"""Categories, products and their sizes (where the stock lives); digital products' key pools."""
 
 from __future__ import annotations
+
+import enum
+from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
@@ -14,9 +17,24 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.models.base import Base, CreatedAt, Timestamps
+from bot.models.base import Base, CreatedAt, Timestamps, UTCDateTime, enum_type
 
 MAX_PRODUCT_PHOTOS = 10  # an album holds at most 10 photos, and so does a gallery
+MAX_DIGITAL_TEXT = 3500  # a licence text, sent in one message with a line around it
+MAX_DIGITAL_KEY = 256
+
+
+class ProductKind(enum.StrEnum):
+    """A physical product is shipped to an address; a digital one is sent by the bot once paid,
+    and priced in Telegram Stars (currency XTR), as Telegram requires of digital goods."""
+
+    PHYSICAL = "physical"
+    DIGITAL = "digital"
+
+
+class DigitalFileType(enum.StrEnum):
+    DOCUMENT = "document"
+    PHOTO = "photo"
 
 
 class Category(CreatedAt, Base):
@@ -45,6 +63,18 @@ class Product(Timestamps, Base):
     currency: Mapped[str] = mapped_column(String(3))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    kind: Mapped[ProductKind] = mapped_column(
+        enum_type(ProductKind, name="product_kind", length=10),
+        default=ProductKind.PHYSICAL,
+        server_default=ProductKind.PHYSICAL.value,
+    )
+    # A digital product's content: a text (a licence key, a link), or a file the admin sent,
+    # or neither when it sells keys from its pool (DigitalKey), one per unit.
+    digital_text: Mapped[str | None] = mapped_column(Text)
+    digital_file_id: Mapped[str | None] = mapped_column(String(255))
+    digital_file_type: Mapped[DigitalFileType | None] = mapped_column(
+        enum_type(DigitalFileType, name="digital_file_type", length=10)
+    )
 
     category: Mapped[Category] = relationship(back_populates="products", lazy="raise")
     sizes: Mapped[list[Size]] = relationship(
@@ -57,6 +87,10 @@ class Product(Timestamps, Base):
     photos: Mapped[list[GalleryPhoto]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="GalleryPhoto.position"
     )
+
+    @property
+    def is_digital(self) -> bool:
+        return self.kind is ProductKind.DIGITAL
 
     @property
     def photo(self) -> str | None:
@@ -142,3 +176,23 @@ class CatalogRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     revision: Mapped[int] = mapped_column(default=0)
+
+
+class DigitalKey(CreatedAt, Base):
+    """One key of a digital product's pool, sold once: `order_item_id` is set when a paid order
+    claims it (a conditional UPDATE, so two orders never get one key) and never cleared, so a
+    refunded order's key is not sold again."""
+
+    __tablename__ = "digital_keys"
+    __table_args__ = (
+        UniqueConstraint("product_id", "value"),
+        Index("ix_digital_keys_unclaimed", "product_id", "order_item_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    value: Mapped[str] = mapped_column(String(MAX_DIGITAL_KEY))
+    order_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("order_items.id", ondelete="SET NULL"), index=True
+    )
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 class PaymentProvider(enum.StrEnum):
     STRIPE = "stripe"
     TELEGRAM = "telegram"
+    STARS = "stars"  # Telegram Stars (XTR), for digital goods: no provider, refundStarPayment
 
 
 class PaymentStatus(enum.StrEnum):

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.money import STARS
+
+STARS_PROVIDER = "stars"  # Telegram Stars: digital goods, no provider token
+
 STRIPE_MINIMUMS = {
     "USD": 50,
     "AED": 200,
@@ -38,11 +42,17 @@ STRIPE_MINIMUMS = {
 }
 
 
+def payment_provider(currency: str | None, configured: str) -> str:
+    """Who is asked for an order's money: Telegram Stars for digital goods (priced in XTR, as
+    Telegram requires), the shop's configured provider for everything else."""
+    return STARS_PROVIDER if currency == STARS else configured
+
+
 def smallest_payment(provider: str, currency: str) -> int:
     """In minor units; 0 when the shop takes no payments (orders wait for the merchant)."""
     if provider == "stripe":
         return STRIPE_MINIMUMS.get(currency.upper(), 1)
-    if provider == "telegram":
+    if provider in ("telegram", STARS_PROVIDER):
         return 1
     return 0
 

@@ -1,4 +1,6 @@
-"""Telegram Payments: invoice payloads, the pre-checkout re-check, applying a payment once.
+"""Telegram Payments and Telegram Stars: invoice payloads, the pre-checkout re-check, applying
+a payment once (a payment in Stars, currency XTR, is recorded under the STARS provider and
+queues the digital goods it paid for in the same transaction).
 
 The payload names the order and carries a short HMAC of the order id, amount and currency, keyed
 from the bot token: a payload this shop did not issue, or an invoice whose amount was changed,
@@ -23,9 +25,11 @@ from sqlalchemy.orm import selectinload
 
 from bot.db import dialect_insert
 from bot.models import Order, OrderStatus, PaymentProvider, ProviderEvent, utcnow
-from bot.services import ledger, notifications
+from bot.money import STARS
+from bot.services import digital, ledger, notifications
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, PaymentError
 from bot.services.order import PAYMENT_TIMEOUT_NOTE
+from bot.services.payment_outcome import PaymentOutcome
 
 PROVIDER = "telegram"
 ACTOR = "telegram"
@@ -128,10 +132,11 @@ async def apply_successful_payment(
     if row_id is None:
         return TelegramPaymentResult(TelegramPaymentOutcome.DUPLICATE, order_id)
     admins = tuple(dict.fromkeys(admin_chat_ids))
+    stars = currency.upper() == STARS
     try:
         result = await ledger.mark_paid(
             session,
-            provider=PaymentProvider.TELEGRAM,
+            provider=PaymentProvider.STARS if stars else PaymentProvider.TELEGRAM,
             reference=telegram_charge_id,
             amount=amount,
             currency=currency,
@@ -160,6 +165,12 @@ async def apply_successful_payment(
         admin_chat_ids=admins,
         payment_ref=str(row_id),
     )
+    if result.outcome is PaymentOutcome.PAID:  # digital goods go out with the "paid" notice
+        short = await digital.queue_delivery(session, order_id=result.order_id)
+        if short:
+            await notifications.alert_keys_ran_out(
+                session, order_id=result.order_id, products=short, admin_chat_ids=admins
+            )
     return TelegramPaymentResult(TelegramPaymentOutcome(result.outcome.value), result.order_id)
 
 

@@ -45,6 +45,7 @@ class CartLine:
     currency: str
     stock: int
     problem: CartProblem | None
+    digital: bool = False  # sent by the bot once paid: needs no address
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,12 @@ class CartView:
     @property
     def can_checkout(self) -> bool:
         return not self.is_empty and all(line.problem is None for line in self.lines)
+
+
+def needs_delivery(view: CartView) -> bool:
+    """Whether the checkout asks for an address: some line is a parcel to ship. The one place
+    that decides it (digital goods need none)."""
+    return any(not line.digital for line in view.lines)
 
 
 _Line = tuple[CartItem, Product, Size, str]  # and the product's name in the reader's language
@@ -107,6 +114,12 @@ async def add_item(
         raise NotAllowed("cart.not_sold", product=name)
     cart = await get_or_create_cart(session, user_id=user_id)
     lines = await _lines(session, cart.id, language)
+    if lines and lines[0][1].is_digital != product.is_digital:
+        # Digital goods are paid in Telegram Stars, physical ones with the shop's provider:
+        # one cart, one payment, so one kind (see the README's "Digital goods").
+        if product.is_digital:
+            raise NotAllowed("cart.digital_after_physical", product=name)
+        raise NotAllowed("cart.physical_after_digital", product=name)
     cart_currency = _currency(lines)
     if cart_currency not in (None, product.currency):
         raise InvalidInput(
@@ -266,6 +279,7 @@ def _line(row: _Line, cart_currency: str | None) -> CartLine:
         currency=product.currency,
         stock=size.stock,
         problem=_problem(item, product, size, cart_currency),
+        digital=product.is_digital,
     )
 
 

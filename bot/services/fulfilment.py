@@ -43,6 +43,7 @@ _REFUND_ASKED = frozenset({PaymentStatus.REFUND_PENDING, PaymentStatus.REFUNDED}
 class RefundRoute(enum.StrEnum):
     STRIPE = "stripe"  # Stripe's refunds API; Stripe's webhook confirms it
     MANUAL = "manual"  # the admin refunds in the provider's dashboard, then confirms it here
+    STARS = "stars"  # refundStarPayment gives the Stars back at once; no dashboard step
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,14 +177,20 @@ def _plan(order: Order, stripe_connected: bool) -> RefundPlan:
         and payment.stripe_payment_intent_id is not None
         and stripe_connected
     )
+    if payment.provider is PaymentProvider.STARS and payment.telegram_payment_charge_id:
+        route = RefundRoute.STARS
+    else:
+        route = RefundRoute.STRIPE if through_stripe else RefundRoute.MANUAL
     return RefundPlan(
         order_id=order.id,
-        route=RefundRoute.STRIPE if through_stripe else RefundRoute.MANUAL,
+        route=route,
         provider=payment.provider,
         amount=payment.received_amount if payment.received_amount is not None else payment.amount,
         currency=payment.received_currency or payment.currency,
         payment_intent_id=payment.stripe_payment_intent_id,
-        reference=payment.provider_payment_charge_id
+        reference=payment.telegram_payment_charge_id
+        if route is RefundRoute.STARS
+        else payment.provider_payment_charge_id
         or payment.stripe_payment_intent_id
         or payment.telegram_payment_charge_id,
     )
@@ -234,6 +241,23 @@ async def confirm_refund(
     await notifications.announce_refund(session, order_id, plan.amount, plan.currency)
     await _record(session, admin_telegram_id, "refund_confirmed", order_id, _details(plan, None))
     return order
+
+
+async def record_star_refund(
+    session: AsyncSession, *, plan: RefundPlan, admin_telegram_id: int
+) -> Order:
+    """refundStarPayment gave the Stars back: the order is refunded and the customer told, once
+    (the outbox key is the order's). A key the order claimed stays claimed: it was seen."""
+    order = await ledger.mark_refunded(
+        session, order_id=plan.order_id, actor=actor(admin_telegram_id)
+    )
+    await notifications.announce_refund(session, plan.order_id, plan.amount, plan.currency)
+    await _record(session, admin_telegram_id, "refund", plan.order_id, _details(plan, None))
+    return order
+
+
+async def payer_telegram_id(session: AsyncSession, *, order_id: int) -> int:
+    return (await notifications.recipient(session, order_id)).chat_id
 
 
 # ---------------------------------------------------------------- /cancelorder

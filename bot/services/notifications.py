@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Order, User
+from bot.money import STARS
 from bot.services import admin, outbox
 from bot.services.outbox import Buttons, Notice
 from bot.services.payment_outcome import PaymentOutcome
@@ -72,7 +73,8 @@ async def announce_payment(
     received = {**order, "amount": amount, "currency": currency}
     if outcome is PaymentOutcome.PAID:
         key = f"order:{order_id}:paid"
-        told = Notice("order.paid", received)
+        # Digital goods (paid in Stars) are sent by the bot: nothing will ship.
+        told = Notice("order.paid_digital" if currency.upper() == STARS else "order.paid", received)
         alert = Notice("admin.paid", {**received, "customer": who.name})
     elif outcome is PaymentOutcome.MISMATCH:
         key = f"order:{order_id}:mismatch"
@@ -90,6 +92,15 @@ async def announce_payment(
         return  # already paid: said when it was paid
     await tell_customer(session, who, key, told)
     await alert_admins(session, admin_chat_ids, key, alert)
+
+
+async def alert_keys_ran_out(
+    session: AsyncSession, *, order_id: int, products: Sequence[str], admin_chat_ids: Sequence[int]
+) -> None:
+    """A paid order's key pool had fewer keys than units (stock set above the keys by hand):
+    the admins send the rest themselves."""
+    notice = Notice("admin.keys_ran_out", {"order_id": order_id, "products": list(products)})
+    await alert_admins(session, admin_chat_ids, f"order:{order_id}:keys_ran_out", notice)
 
 
 async def announce_payment_failed(session: AsyncSession, order_id: int) -> None:

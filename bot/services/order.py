@@ -44,21 +44,26 @@ async def place_order(
     session: AsyncSession,
     *,
     user_id: int,
-    address_id: int,
+    address_id: int | None,
     actor: str = "customer",
     promo_code_id: int | None = None,
 ) -> Order:
     """Turn the cart into an order. Any error leaves the caller's transaction to roll back
     everything, including stock already taken for earlier lines. With `promo_code_id` the
     order takes one use of that code (or is refused, NotAllowed with the reason) and keeps the
-    discount it gave, worked out once from the lines as sold."""
+    discount it gave, worked out once from the lines as sold. `address_id` None: digital
+    goods only, sent by the bot, so the order keeps no address."""
     cart = await _locked_cart(session, user_id)
     if cart is None or not cart.items:
         raise InvalidInput("order.cart_empty")
-    address = await session.scalar(
-        select(Address).where(Address.id == address_id, Address.user_id == user_id)
-    )
-    if address is None:
+    address = None
+    if address_id is not None:
+        address = await session.scalar(
+            select(Address).where(Address.id == address_id, Address.user_id == user_id)
+        )
+        if address is None:
+            raise NotFound("order.address_not_found")
+    elif any(not item.product.is_digital for item in cart.items):
         raise NotFound("order.address_not_found")
     currency = _check_lines(cart.items)
     # A fixed lock order (by size) keeps two multi-line checkouts from deadlocking.
@@ -86,6 +91,32 @@ async def place_order(
         await promos.record_use(session, code_id=promo_code_id, user_id=user_id, order_id=order.id)
     on_commit(session, lambda metrics: metrics.order_placed(currency))
     return await _load_order(session, order.id)
+
+
+_SHIP_FIELDS = (
+    "ship_recipient_name",
+    "ship_phone",
+    "ship_street",
+    "ship_city",
+    "ship_region",
+    "ship_postal_code",
+    "ship_country",
+)
+
+
+def _shipping(address: Address | None) -> dict[str, str]:
+    """The address copied onto the order; all empty for digital goods (shipping_address "")."""
+    if address is None:
+        return dict.fromkeys(_SHIP_FIELDS, "")
+    return {
+        "ship_recipient_name": address.recipient_name,
+        "ship_phone": address.phone,
+        "ship_street": address.street,
+        "ship_city": address.city,
+        "ship_region": address.region,
+        "ship_postal_code": address.postal_code,
+        "ship_country": address.country,
+    }
 
 
 async def _locked_cart(session: AsyncSession, user_id: int) -> Cart | None:
@@ -148,7 +179,7 @@ def _out_of_stock(item: CartItem, left: int) -> OutOfStock:
 
 
 def _new_order(
-    user_id: int, address: Address, items: Iterable[CartItem], currency: str, actor: str
+    user_id: int, address: Address | None, items: Iterable[CartItem], currency: str, actor: str
 ) -> Order:
     lines = [
         OrderItem(
@@ -167,13 +198,7 @@ def _new_order(
         status=OrderStatus.PENDING_PAYMENT,
         total=order_total(subtotal=sum(line.line_total for line in lines)),
         currency=currency,
-        ship_recipient_name=address.recipient_name,
-        ship_phone=address.phone,
-        ship_street=address.street,
-        ship_city=address.city,
-        ship_region=address.region,
-        ship_postal_code=address.postal_code,
-        ship_country=address.country,
+        **_shipping(address),
         items=lines,
         history=[
             OrderStatusChange(from_status=None, to_status=OrderStatus.PENDING_PAYMENT, actor=actor)

@@ -26,6 +26,9 @@ LONGEST_RETRY = timedelta(minutes=10)
 
 # [[{"label": label key, "params": {...}, "callback_data"|"url": ...}]]
 Buttons = list[list[dict[str, Any]]]
+# A notice's parameter naming a file sent with it, the text its caption:
+# {"file_id": a Telegram file id, "type": "document" | "photo"}.
+ATTACHMENT = "attachment"
 
 
 @dataclass(frozen=True, slots=True)

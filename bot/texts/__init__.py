@@ -220,6 +220,17 @@ COMMANDS = (
     ("language", N_("Choose the shop's language")),
     ("cancel", N_("Leave the current step")),
     ("help", N_("What this bot can do")),
+    ("paysupport", N_("Help with a payment")),
+)
+
+_PAY_SUPPORT = N_(
+    "💳 <b>Help with a payment</b>\n\n"
+    "For anything about a payment to this shop — one that went through but shows no order, a "
+    "refund, a purchase that didn't arrive — write to us with /support and give the order "
+    "number from /orders. We answer in this chat.\n\n"
+    "Digital products paid in Telegram Stars can be sent again from /orders. A refund of "
+    "Stars goes back to your Telegram balance. Telegram's own support can't help with "
+    "purchases made in this bot: the shop handles them."
 )
 
 
@@ -575,15 +586,27 @@ def _shipping_to(address: str) -> str:
 
 
 def checkout_summary(
-    lines: str, total: str, address: str, *, save_card: bool = False, promo: str = ""
+    lines: str, total: str, address: str | None, *, save_card: bool = False, promo: str = ""
 ) -> str:
-    """`promo`: the promo code's lines (promo_lines), between the items and the total."""
-    paragraphs = [_("🧾 <b>Order summary</b>"), lines, cart_total(total), _shipping_to(address)]
+    """`promo`: the promo code's lines (promo_lines), between the items and the total;
+    `address` None: digital goods, sent in the chat and paid in Telegram Stars."""
+    delivery = _shipping_to(address) if address is not None else _(_DIGITAL_DELIVERY)
+    paragraphs = [_("🧾 <b>Order summary</b>"), lines, cart_total(total), delivery]
     if promo:
         paragraphs.insert(2, promo)
     if save_card:
         paragraphs.append(_(_CHECKOUT_CARD_SAVED_NOTE))
     return "\n\n".join([*paragraphs, _("Place the order?")])
+
+
+_DIGITAL_DELIVERY = N_(
+    "📩 No address needed: once the order is paid in Telegram Stars, "
+    "I send what you bought here in this chat."
+)
+
+
+_ORDER_RESEND = N_("📩 Send it again")
+_DIGITAL_SENT = N_("📩 Digital goods: sent here in this chat once paid.")
 
 
 def order_placed(order_id: int, total: str, hold_minutes: int, *, payment_connected: bool) -> str:
@@ -715,7 +738,9 @@ def order_details(
     code's lines (promo_lines), when it had one."""
     title = _("📦 <b>Order #{order_id}</b> · {status}").format(order_id=order_id, status=status)
     history_part = _("<b>History</b>\n{history}").format(history=history)
-    shipping = _shipping_to(address) + (f"\n{tracking}" if tracking else "")
+    shipping = (_shipping_to(address) if address else _(_DIGITAL_SENT)) + (
+        f"\n{tracking}" if tracking else ""
+    )
     parts = [title, lines, promo, cart_total(total), shipping, history_part]
     return "\n\n".join(part for part in parts if part)
 

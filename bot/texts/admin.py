@@ -103,7 +103,17 @@ COMMANDS: Mapping[str, CommandHelp] = {
             "the cover photo by replying to one; name:de or description:de for its German text, "
             "and so on for each language (- removes a translation). "
             "/editproduct <id> photos, then an album or photos one by one and Done, "
-            "replaces its whole gallery (up to 10 photos, the first is the cover)"
+            "replaces its whole gallery (up to 10 photos, the first is the cover). "
+            "digital <text>, digital keys, or digital replying to a file makes it a digital "
+            "product the bot sends once paid in Telegram Stars; stars <n> sets its Stars price"
+        ),
+    ),
+    "importkeys": CommandHelp(
+        N_("Catalogue"),
+        N_("/importkeys <product id or SKU> (as the caption of a CSV file)"),
+        N_(
+            "add one-time keys to a digital product's pool, one per row in the first column; "
+            "each unit sold gets one, and its stock is the keys not yet sold"
         ),
     ),
     "setstock": CommandHelp(
@@ -583,6 +593,7 @@ CARD_MAX_HISTORY = 15
 PROVIDER_NAMES = {  # translated where they are shown
     PaymentProvider.STRIPE: "Stripe",
     PaymentProvider.TELEGRAM: N_("Telegram Payments"),
+    PaymentProvider.STARS: N_("Telegram Stars"),
 }
 _PAYMENT_STATUSES: dict[str, str] = {  # translated where they are shown
     PaymentStatus.PENDING: N_("pending"),
@@ -636,7 +647,11 @@ def order_card(order: Order) -> str:
                     placed=when(order.created_at),
                 ),
                 _("<b>Customer</b>\n{customer}").format(customer=_customer(order)),
-                _("<b>Shipping to</b>\n{address}").format(address=esc(order.shipping_address))
+                (
+                    _("<b>Shipping to</b>\n{address}").format(address=esc(order.shipping_address))
+                    if order.shipping_address
+                    else _("<b>Digital goods</b>: sent by the bot, no address")
+                )
                 + _tracking(order),
                 _("<b>Items</b>\n{items}\nTotal: <b>{total}</b>").format(
                     items=items + _discount(order), total=money(order.total, order.currency)
@@ -773,6 +788,12 @@ def stripe_failed(command: str, order_id: int, code: str) -> str:
             "was refunded. Send <code>/{command} {order_id}</code> again in a minute; if it "
             "keeps failing, check status.stripe.com and the shop's log."
         )
+    elif code == "refund.stars_refused":
+        text = _(
+            "⚠️ Telegram refused to refund the Stars of order <b>#{order_id}</b>, so it was not "
+            "changed. The shop's log has Telegram's reason; try "
+            "<code>/{command} {order_id}</code> again later."
+        )
     elif code == "payment.already_refunded":
         text = _(
             "↩️ Stripe says the payment for order <b>#{order_id}</b> was already refunded "
@@ -827,6 +848,13 @@ def already_refunded(order_id: int) -> str:
     return _("✅ Stripe has already confirmed the refund of order <b>#{order_id}</b>.").format(
         order_id=order_id
     )
+
+
+def stars_refunded(order_id: int, plan: RefundPlan) -> str:
+    return _(
+        "↩️ Telegram gave {amount} back to the customer for order <b>#{order_id}</b>; the "
+        "order is refunded and the customer told."
+    ).format(amount=money(plan.amount, plan.currency), order_id=order_id)
 
 
 def refund_confirmed(order: Order) -> str:
@@ -1021,6 +1049,37 @@ FIELD_LABELS = {  # translated where they are shown
     "category": N_("category"),
     "photo": N_("photo"),
 }
+
+
+_DIGITAL_CONTENTS = {
+    "text": N_("the text you gave"),
+    "document": N_("the file you sent"),
+    "photo": N_("the picture you sent"),
+    "keys": N_("one key from its pool per unit (/importkeys)"),
+}
+
+
+def made_digital(product_id: int, name: str, content: str, price: str, stock: int) -> str:
+    """After `/editproduct <id> digital …` or `… stars <n>`."""
+    return _(
+        "✅ {product} (#{product_id}) is digital: once paid, the bot sends {content}.\n"
+        "Price: <b>{price}</b> (Telegram Stars) · in stock: {stock}"
+    ).format(
+        product=esc(name),
+        product_id=product_id,
+        content=_(_DIGITAL_CONTENTS.get(content, content)),
+        price=esc(price),
+        stock=stock,
+    )
+
+
+def keys_imported(product_id: int, name: str, added: int, skipped: int, unclaimed: int) -> str:
+    return _(
+        "🔑 {product} (#{product_id}): {added} keys added, {skipped} skipped "
+        "(blank or already in the pool). Unsold keys: <b>{unclaimed}</b>."
+    ).format(
+        product=esc(name), product_id=product_id, added=added, skipped=skipped, unclaimed=unclaimed
+    )
 
 
 def product_edited(product_id: int, name: str, field: str, value: str) -> str:

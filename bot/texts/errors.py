@@ -93,6 +93,34 @@ ERRORS: dict[str, str] = {
     "product.size_name_empty": N_("A size name can't be empty."),
     "product.size_name_too_long": N_("A size name can be at most {limit} characters long."),
     "product.size_twice": N_("The size “{size}” is listed twice."),
+    "refund.stars_refused": N_(
+        "Telegram refused to refund these Stars. Nothing was changed; please try again later."
+    ),
+    "digital.no_stars_rate": N_(
+        "Digital products are sold in Telegram Stars, and product #{product_id} has a price in "
+        "another currency. Set STARS_PER_UNIT (Stars per 1.00) to convert it, rounded up."
+    ),
+    "digital.text_length": N_("The text to send must be 1 to {limit} characters long."),
+    "digital.content_missing": N_(
+        "Say what the bot sends: /editproduct <id> digital <text>, /editproduct <id> digital "
+        "keys (then /importkeys), or reply to a file or picture with /editproduct <id> digital."
+    ),
+    "digital.stars_for_digital_only": N_(
+        "Only digital products are priced in Telegram Stars: make product #{product_id} "
+        "digital first (/editproduct {product_id} digital …)."
+    ),
+    "digital.stars_invalid": N_("A price in Stars is a whole number from 1 to 100000."),
+    "digital.not_key_product": N_(
+        "Product #{product_id} doesn't sell keys: make it so with "
+        "/editproduct {product_id} digital keys, then import its keys."
+    ),
+    "digital.no_keys": N_("The file has no keys: put one key per row, in the first column."),
+    "digital.keys_invalid": N_(
+        "At most {limit} keys at once, each at most {length} characters long."
+    ),
+    "digital.keys_not_text": N_("The keys file must be a CSV or text file in UTF-8."),
+    "digital.not_paid": N_("Order #{order_id} isn't paid, so there is nothing to send yet."),
+    "digital.nothing_to_send": N_("Order #{order_id} has no digital products to send."),
     "product.photo_missing": N_(
         "Send the photo with the caption /editproduct <id> photo, "
         "or reply to a photo with that command."
@@ -158,6 +186,16 @@ ERRORS: dict[str, str] = {
     "cart.other_currency": N_(
         "Your cart is in {cart_currency} but {product} is priced in {currency}. "
         "Please check out or empty your cart first."
+    ),
+    "cart.digital_after_physical": N_(
+        "{product} is a digital product, paid in Telegram Stars and sent here in the chat, "
+        "while your cart holds items we ship, paid another way. One order can't be paid both "
+        "ways: check out your cart first, then buy {product}."
+    ),
+    "cart.physical_after_digital": N_(
+        "{product} is shipped to you, while your cart holds digital products paid in Telegram "
+        "Stars. One order can't be paid both ways: check out your cart first, then add "
+        "{product}."
     ),
     "cart.line_gone": N_("That item is no longer in your cart."),
     "cart.size_unavailable": N_("That product or size isn't available."),

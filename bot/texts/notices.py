@@ -46,6 +46,42 @@ def _paid(*, order_id: int, amount: int, currency: str) -> str:
     ).format(amount=money(amount, currency.upper()), order_id=order_id)
 
 
+def _paid_digital(*, order_id: int, amount: int, currency: str) -> str:
+    return _(
+        "✅ Thank you! We received {amount} for order <b>#{order_id}</b>. "
+        "What you bought follows here in this chat; you can have it sent again from /orders."
+    ).format(amount=money(amount, currency.upper()), order_id=order_id)
+
+
+def digital_content(
+    *, order_id: int, product: str, text: str | None = None, keys: Sequence[str] = ()
+) -> str:
+    """A digital line's content: its text or its keys, each on a line of its own to copy."""
+    parts = [
+        _("📩 <b>{product}</b> from order <b>#{order_id}</b>").format(
+            product=esc(product), order_id=order_id
+        )
+    ]
+    if text:
+        parts.append(f"<code>{esc(text)}</code>" if "\n" not in text else esc(text))
+    if keys:
+        parts.append("\n".join(f"<code>{esc(key)}</code>" for key in keys))
+    return "\n\n".join(parts)
+
+
+def _delivery(
+    *,
+    order_id: int,
+    product: str,
+    product_id: int | None = None,
+    text: str | None = None,
+    keys: Sequence[str] = (),
+    attachment: Mapping[str, str] | None = None,
+) -> str:
+    """The file itself, when there is one, is attached by the sender (outbox ATTACHMENT)."""
+    return digital_content(order_id=order_id, product=product, text=text, keys=keys)
+
+
 def _payment_failed(*, order_id: int) -> str:
     return _(
         "❌ The payment for order <b>#{order_id}</b> did not go through. Your order is still "
@@ -61,6 +97,11 @@ def _expired(*, order_id: int) -> str:
 
 
 def _refunded(*, order_id: int, amount: int, currency: str) -> str:
+    if currency.upper() == "XTR":
+        return _(
+            "↩️ We refunded {amount} for order <b>#{order_id}</b>. "
+            "The Stars are back on your Telegram balance."
+        ).format(amount=money(amount, currency.upper()), order_id=order_id)
     return _(
         "↩️ We refunded {amount} for order <b>#{order_id}</b>. "
         "Depending on your bank it can take a few days to show."
@@ -311,12 +352,22 @@ def _admin_sold_out(*, product_id: int, product: str, size: str, order_id: int) 
     ).format(product=esc(product), product_id=product_id, size=esc(size), order_id=order_id)
 
 
+def _admin_keys_ran_out(*, order_id: int, products: Sequence[str]) -> str:
+    return _(
+        "🔑 <b>Keys ran out</b> for paid order #{order_id}: {products}. The customer got the keys "
+        "there were; import more with /importkeys and send them the rest yourself."
+    ).format(order_id=order_id, products=esc(", ".join(products)))
+
+
 def _verbatim(*, text: str) -> str:
     return text
 
 
 NOTICES: Mapping[str, Template] = {
     "order.paid": _paid,
+    "order.paid_digital": _paid_digital,
+    "digital.delivery": _delivery,
+    "admin.keys_ran_out": _admin_keys_ran_out,
     "order.payment_failed": _payment_failed,
     "order.expired": _expired,
     "order.refunded": _refunded,

@@ -27,6 +27,7 @@ _STATUS_NOTES: dict[str, str] = {
     "checkout_expired": N_("Stripe checkout expired"),
     "paid_stripe": N_("stripe payment"),
     "paid_telegram": N_("telegram payment"),
+    "paid_stars": N_("Telegram Stars payment"),
 }
 
 

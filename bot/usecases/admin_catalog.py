@@ -5,11 +5,17 @@ The services write the entry; the transaction here is what makes the two one.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 
 from bot.db import Database
 from bot.payments.limits import SmallestPayment, unpayable
-from bot.services import inventory
+from bot.services import digital, inventory
+from bot.services.digital import DigitalContent, MadeDigital
+
+__all__ = ["DigitalContent"]  # handed to the handlers, who read it from the admin's message
+from bot.services.errors import InvalidInput
 from bot.services.inventory import ProductRef
 
 editable = inventory.editable
@@ -106,3 +112,87 @@ async def set_visibility(
             session, admin_id=admin_telegram_id, product_id=product_id, visible=visible
         )
         return VisibilitySet(shown.id, shown.name, visible, changed)
+
+
+@dataclass(frozen=True, slots=True)
+class DigitalSet:
+    """A product made digital (or its Stars price set): what it delivers and its price."""
+
+    product_id: int
+    name: str
+    content: str  # "text", "document", "photo" or "keys"
+    stars: int
+    stock: int  # units it can sell now (a key product: its unclaimed keys)
+
+
+@dataclass(frozen=True, slots=True)
+class KeysAdded:
+    product_id: int
+    name: str
+    added: int
+    skipped: int
+    unclaimed: int
+
+
+async def make_digital(
+    db: Database,
+    *,
+    admin_telegram_id: int,
+    product: ProductRef,
+    content: DigitalContent,
+    stars_per_unit: int | None,
+) -> DigitalSet:
+    """`/editproduct <id> digital …`: delivered by the bot from now on, priced in Stars."""
+    async with db.transaction() as session:
+        product_id = await inventory.find_product(session, product)
+        made = await digital.make_digital(
+            session,
+            admin_id=admin_telegram_id,
+            product_id=product_id,
+            content=content,
+            stars_per_unit=stars_per_unit,
+        )
+        return _digital_set(made)
+
+
+async def set_stars_price(
+    db: Database, *, admin_telegram_id: int, product: ProductRef, stars: int
+) -> DigitalSet:
+    async with db.transaction() as session:
+        product_id = await inventory.find_product(session, product)
+        made = await digital.set_stars_price(
+            session, admin_id=admin_telegram_id, product_id=product_id, stars=stars
+        )
+        return _digital_set(made)
+
+
+async def import_keys(
+    db: Database, *, admin_telegram_id: int, product: ProductRef, data: bytes
+) -> KeysAdded:
+    """`/importkeys <id>` with a CSV (or plain text) file: the first column of each row is a
+    key; a header row named "key" is skipped."""
+    keys = read_keys(data)
+    async with db.transaction() as session:
+        product_id = await inventory.find_product(session, product)
+        done = await digital.import_keys(
+            session, admin_id=admin_telegram_id, product_id=product_id, keys=keys
+        )
+        found = done.product
+        return KeysAdded(found.id, found.name, done.added, done.skipped, done.unclaimed)
+
+
+def read_keys(data: bytes) -> list[str]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("digital.keys_not_text") from None
+    rows = [row[0].strip() for row in csv.reader(io.StringIO(text)) if row and row[0].strip()]
+    if rows and rows[0].casefold() in ("key", "keys", "code", "licence", "license"):
+        rows = rows[1:]
+    return rows
+
+
+def _digital_set(made: MadeDigital) -> DigitalSet:
+    product = made.product
+    stock = sum(size.stock for size in product.sizes)
+    return DigitalSet(product.id, product.name, made.content, made.price, stock)

@@ -23,13 +23,13 @@ from bot.db import Database
 from bot.languages import reader
 from bot.models import Address
 from bot.money import MAX_ORDER_TOTAL
-from bot.payments.limits import smallest_payment
+from bot.payments.limits import payment_provider, smallest_payment
 from bot.services import cart as carts
 from bot.services import dialog, inventory, ledger
 from bot.services import order as orders
 from bot.services import promo as promos
 from bot.services import user as users
-from bot.services.cart import CartView, cart_fingerprint
+from bot.services.cart import CartView, cart_fingerprint, needs_delivery
 from bot.services.errors import (
     AddressFieldInvalid,
     InvalidInput,
@@ -46,6 +46,7 @@ FLOW = "checkout"
 CHOOSING = "address"  # waits for an address button
 CONFIRMING = "confirm"  # waits on the summary
 PROMO = "promo"  # waits for a promo code typed at the summary
+NO_ADDRESS = 0  # the "address" of a cart of digital goods: the bot sends them, none is asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +66,10 @@ class AddressQuestion:
 @dataclass(frozen=True, slots=True)
 class Summary:
     """`save_card` is None where the payment provider cannot save cards; `promo` is the code
-    on the cart, if any, with what it takes off (or why it takes nothing)."""
+    on the cart, if any, with what it takes off (or why it takes nothing); `address` is None
+    for digital goods, which the bot sends in the chat."""
 
-    address: Address
+    address: Address | None
     cart: CartView
     save_card: bool | None
     promo: CartPromo | None = None
@@ -79,6 +81,10 @@ class Summary:
     @property
     def total(self) -> int:
         return order_total(subtotal=self.cart.total, discount=self.discount)
+
+    @property
+    def address_id(self) -> int:
+        return self.address.id if self.address is not None else NO_ADDRESS
 
     @property
     def promo_id(self) -> int:
@@ -132,7 +138,7 @@ def check_ready(view: CartView, provider: str) -> None:
         raise InvalidInput("checkout.cart_empty")
     if not view.can_checkout:
         raise NotAllowed("checkout.blocked")
-    check_payable(view.total, view.currency or "", provider)
+    check_payable(view.total, view.currency or "", payment_provider(view.currency, provider))
     if view.total > MAX_ORDER_TOTAL:
         raise NotAllowed(
             "checkout.total_too_large", limit=MAX_ORDER_TOTAL, currency=view.currency or ""
@@ -148,10 +154,14 @@ def check_payable(total: int, currency: str, provider: str) -> None:
 
 async def start_checkout(
     db: Database, *, sender: Sender, provider: str
-) -> AddressChoice | AddressQuestion:
+) -> AddressChoice | AddressQuestion | Summary | BackToCart:
+    """The address comes first, unless nothing in the cart is shipped: then the summary."""
     async with db.transaction() as session:
         user = await shopper(session, sender)
-        check_ready(await carts.view_cart(session, user_id=user.id, language=reader()), provider)
+        view = await carts.view_cart(session, user_id=user.id, language=reader())
+        check_ready(view, provider)
+        if not needs_delivery(view):
+            return await _summary(session, user.id, NO_ADDRESS, None)
         addresses = await users.list_addresses(session, user_id=user.id)
         if not addresses:
             return await _ask(session, user.id, ADDRESS_FIELDS[0], {})
@@ -283,6 +293,8 @@ async def _place(
     cart = await carts.get_or_create_cart(session, user_id=user_id)
     view = await carts.view_cart(session, user_id=user_id, language=reader())
     check_ready(view, provider)
+    if not needs_delivery(view):
+        cards_savable = False  # Stars: Telegram keeps no card for the shop
     save_card = cards_savable and await _card_choice(session, user_id, address_id)
     code_id = cart.promo_code_id
     if cart_fingerprint(view) != fingerprint or promo_id not in (None, 0, code_id):
@@ -294,9 +306,12 @@ async def _place(
         )
         promo_id = code_id if shown and shown.refusal is None else 0
     order = await orders.place_order(
-        session, user_id=user_id, address_id=address_id, promo_code_id=promo_id or None
+        session,
+        user_id=user_id,
+        address_id=address_id if needs_delivery(view) else None,
+        promo_code_id=promo_id or None,
     )
-    check_payable(order.total, order.currency, provider)
+    check_payable(order.total, order.currency, payment_provider(order.currency, provider))
     if save_card:
         await ledger.choose_to_save_card(session, order_id=order.id)
     await dialog.clear_step(session, user_id=user_id)
@@ -351,9 +366,14 @@ async def _ask(
 async def _summary(
     session: AsyncSession, user_id: int, address_id: int, save_card: bool | None
 ) -> Summary | BackToCart:
-    """The summary to confirm, or the cart when it can't be ordered as it is."""
-    address = await users.get_address(session, user_id=user_id, address_id=address_id)
+    """The summary to confirm, or the cart when it can't be ordered as it is. A cart of
+    digital goods has no address (NO_ADDRESS) and no card to save."""
     view = await carts.view_cart(session, user_id=user_id, language=reader())
+    address: Address | None = None
+    if needs_delivery(view) or address_id != NO_ADDRESS:
+        address = await users.get_address(session, user_id=user_id, address_id=address_id)
+    if not needs_delivery(view):
+        address, address_id, save_card = None, NO_ADDRESS, None
     if not view.can_checkout or view.currency is None:
         await dialog.clear_step(session, user_id=user_id)
         return BackToCart(view)

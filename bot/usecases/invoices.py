@@ -55,10 +55,17 @@ class Charge:
     payer_chat_id: int
 
 
-async def prepare_invoice(db: Database, *, order_id: int, bot_token: str) -> Invoice:
-    """The order is marked as paid through Telegram before its invoice is sent."""
+async def prepare_invoice(
+    db: Database,
+    *,
+    order_id: int,
+    bot_token: str,
+    provider: PaymentProvider = PaymentProvider.TELEGRAM,
+) -> Invoice:
+    """The order is marked as paid through Telegram (Payments, or Stars for digital goods)
+    before its invoice is sent."""
     async with db.transaction() as session:
-        await ledger.attach_reference(session, order_id=order_id, provider=PaymentProvider.TELEGRAM)
+        await ledger.attach_reference(session, order_id=order_id, provider=provider)
         order = await orders.get_order(session, order_id=order_id)
         items = (item.product_id for item in order.items)
         names = await catalog.product_names(session, items, reader())

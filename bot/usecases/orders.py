@@ -14,13 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import Database
 from bot.languages import reader
 from bot.models import Order, OrderStatus
-from bot.services import notifications
+from bot.services import digital, notifications
 from bot.services import order as orders
 from bot.services import product as catalog
+from bot.services.digital import Delivered
 from bot.services.errors import NotAllowed
 from bot.services.pagination import Page
 from bot.services.tracking import Tracking
 from bot.usecases.customers import Sender, shopper
+
+__all__ = ["Delivered"]  # the handlers send what it holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,3 +150,10 @@ async def customer_order(session: AsyncSession, order: Order) -> CustomerOrder:
         order.discount,
         order.promo_code,
     )
+
+
+async def digital_goods(db: Database, *, sender: Sender, order_id: int) -> list[Delivered]:
+    """What a paid order of the customer's delivered, to send again at their request."""
+    async with db.reading() as session:
+        user = await shopper(session, sender)
+        return await digital.delivered(session, order_id=order_id, user_id=user.id)

@@ -1,15 +1,17 @@
-"""sendInvoice and answerPreCheckoutQuery."""
+"""sendInvoice, createInvoiceLink, answerPreCheckoutQuery and the Telegram Stars methods
+(refundStarPayment, getStarTransactions)."""
 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from bot.emulator.errors import QUERY_TOO_OLD, bad_request
 from bot.emulator.methods.common import deliver, target_chat
 from bot.emulator.methods.registry import method
 from bot.emulator.params import Params
-from bot.emulator.state import EmulatorState, PreCheckoutAnswer
+from bot.emulator.state import STARS, EmulatorState, PreCheckoutAnswer
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -46,16 +48,66 @@ def _invoice(params: Params) -> tuple[dict[str, Any], str]:
     currency = params.required_string("currency", "CURRENCY_INVALID")
     if not _CURRENCY.match(currency):
         raise bad_request("CURRENCY_INVALID")
-    if currency == "XTR" and params.string("provider_token"):
-        raise bad_request("PAYMENT_PROVIDER_INVALID")
+    prices = params.json_value("prices")
+    if currency == STARS:
+        _check_stars(params, prices)
     invoice = {
         "title": title,
         "description": description,
         "start_parameter": params.string("start_parameter", ""),
         "currency": currency,
-        "total_amount": _total(params.json_value("prices")),
+        "total_amount": _total(prices),
     }
     return invoice, payload
+
+
+def _check_stars(params: Params, prices: Any) -> None:
+    """Telegram's rules for an invoice in Stars: the provider token is empty or omitted,
+    there is exactly one price, and tips are not supported."""
+    if params.string("provider_token"):
+        raise bad_request("PAYMENT_PROVIDER_INVALID")
+    if isinstance(prices, list) and len(prices) > 1:
+        raise bad_request("INVOICE_PRICES_INVALID")  # Stars take exactly one price
+    if params.integer("max_tip_amount"):
+        raise bad_request("INVOICE_TIPS_UNSUPPORTED")
+
+
+@method("refundStarPayment")
+async def refund_star_payment(state: EmulatorState, params: Params) -> Any:
+    """Gives the Stars of a successful payment back to the user who paid; once only."""
+    user_id = params.required_integer("user_id")
+    charge_id = params.required_string("telegram_payment_charge_id", "CHARGE_ID_EMPTY")
+    payment = state.star_payments.get(charge_id)
+    if payment is None or payment.user_id != user_id:
+        raise bad_request("CHARGE_NOT_FOUND")
+    if payment.refunded:
+        raise bad_request("CHARGE_ALREADY_REFUNDED")
+    payment.refunded = True
+    state.star_transactions.append(
+        {
+            "id": charge_id,
+            "amount": payment.amount,
+            "date": int(time.time()),
+            "receiver": {
+                "type": "user",
+                "user": payment.user,
+                "transaction_type": "invoice_payment",
+            },
+        }
+    )
+    return True
+
+
+@method("getStarTransactions")
+async def get_star_transactions(state: EmulatorState, params: Params) -> Any:
+    """The bot's Star transactions, oldest first, `limit` (1-100, default 100) from `offset`."""
+    offset = params.integer("offset", 0) or 0
+    limit = params.integer("limit", 100)
+    if limit is None or not 1 <= limit <= 100:
+        raise bad_request("LIMIT_INVALID")
+    if offset < 0:
+        raise bad_request("OFFSET_INVALID")
+    return {"transactions": state.star_transactions[offset : offset + limit]}
 
 
 @method("answerPreCheckoutQuery")

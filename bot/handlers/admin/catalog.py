@@ -1,18 +1,26 @@
 """The catalogue commands: /addcategory, /addproduct (its conversation: new_product.py),
-/editproduct, /setstock, /hide and /show."""
+/editproduct (digital goods too), /importkeys, /setstock, /hide and /show."""
 
 from __future__ import annotations
 
 from telegram import Message, Update
 
+from bot import texts
 from bot.handlers.admin import gallery, new_product
 from bot.handlers.admin.args import Args
 from bot.handlers.context import ShopContext
 from bot.handlers.render import send
-from bot.handlers.router import on_admin_command
+from bot.handlers.router import caption_command, on_admin_caption_command, on_admin_command
+from bot.models import DigitalFileType
+from bot.money import STARS
 from bot.services.errors import InvalidInput
 from bot.texts import admin as admin_texts
 from bot.usecases import admin_catalog
+from bot.usecases.admin_catalog import DigitalContent
+
+DIGITAL = "digital"  # /editproduct <id> digital <text> | keys | (a file)
+STARS_FIELD = "stars"  # /editproduct <id> stars <n>
+KEYS = "keys"
 
 
 @on_admin_command("addcategory")
@@ -38,6 +46,9 @@ async def edit_product(update: Update, context: ShopContext) -> None:
     if field == admin_catalog.PHOTOS:
         await gallery.start(update, context, args.at_most(2).product(0))
         return
+    if field in (DIGITAL, STARS_FIELD):
+        await _digital(update, context, args, field)
+        return
     if not admin_catalog.editable(field):
         raise args.wrong()
     if field == "photo":
@@ -56,6 +67,69 @@ async def edit_product(update: Update, context: ShopContext) -> None:
     )
     edited = admin_texts.product_edited(edit.product_id, edit.name, edit.field, edit.value)
     await send(update, edited + admin_texts.unpayable_price(edit.unpayable))
+
+
+async def _digital(update: Update, context: ShopContext, args: Args, field: str) -> None:
+    """`digital` + a text, `digital keys`, or `digital` replying to (or as the caption of) a
+    file or photo; `stars <n>`: a digital product's price in Telegram Stars."""
+    product = args.product(0)
+    if field == STARS_FIELD:
+        stars = args.at_most(3).integer(2)
+        done = await admin_catalog.set_stars_price(
+            context.db, admin_telegram_id=_admin(update), product=product, stars=stars
+        )
+    else:
+        done = await admin_catalog.make_digital(
+            context.db,
+            admin_telegram_id=_admin(update),
+            product=product,
+            content=_digital_content(update.effective_message),
+            stars_per_unit=context.settings.stars_per_unit,
+        )
+    price = texts.money(done.stars, STARS)
+    await send(
+        update,
+        admin_texts.made_digital(done.product_id, done.name, done.content, price, done.stock),
+    )
+
+
+def _digital_content(message: Message | None) -> DigitalContent:
+    typed = _typed_after(message, words=3).strip()
+    if typed.casefold() == KEYS:
+        return DigitalContent()
+    if typed:
+        return DigitalContent(text=typed)
+    for candidate in (message, message.reply_to_message if message else None):
+        if candidate is None:
+            continue
+        if candidate.document is not None:
+            return DigitalContent(
+                file_id=candidate.document.file_id, file_type=DigitalFileType.DOCUMENT
+            )
+        if candidate.photo:
+            return DigitalContent(
+                file_id=candidate.photo[-1].file_id, file_type=DigitalFileType.PHOTO
+            )
+    raise InvalidInput("digital.content_missing")
+
+
+@on_admin_caption_command("importkeys")
+async def import_keys(update: Update, context: ShopContext) -> None:
+    """A CSV file of keys, one a row, with the caption `/importkeys <id>`."""
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    command = caption_command(message)
+    args = Args("importkeys", command[1] if command else [])
+    product = args.at_most(1).product(0)
+    file = await message.document.get_file()
+    data = bytes(await file.download_as_bytearray())
+    done = await admin_catalog.import_keys(
+        context.db, admin_telegram_id=_admin(update), product=product, data=data
+    )
+    reply = admin_texts.keys_imported(
+        done.product_id, done.name, done.added, done.skipped, done.unclaimed
+    )
+    await send(update, reply)
 
 
 @on_admin_command("setstock")

@@ -6,7 +6,10 @@ woken after the commit so they arrive at once.
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
+from telegram.error import BadRequest
 
 from bot.handlers.admin.args import Args
 from bot.handlers.admin.orders import status_argument
@@ -17,6 +20,8 @@ from bot.models import PaymentStatus
 from bot.services.errors import PaymentError
 from bot.texts import admin as admin_texts
 from bot.usecases import fulfilment, refunds
+
+log = logging.getLogger(__name__)
 
 SETTABLE = {status.value: status for status in fulfilment.SETTABLE}
 
@@ -81,14 +86,28 @@ async def refund(update: Update, context: ShopContext) -> None:
             context.bot_data.stripe_gateway,
             order_id=order_id,
             admin_telegram_id=_admin(update),
+            refund_stars=lambda user_id, charge_id: _refund_stars(context, user_id, charge_id),
         )
     except PaymentError as error:
         await send(update, admin_texts.stripe_failed("refund", order_id, error.code))
         return
-    if request.status is PaymentStatus.REFUNDED:
+    if request.in_stars:
+        _deliver_now(context)
+        await send(update, admin_texts.stars_refunded(order_id, request.plan))
+    elif request.status is PaymentStatus.REFUNDED:
         await send(update, admin_texts.already_refunded(order_id))
     else:
         await send(update, admin_texts.refund_requested(request.plan))
+
+
+async def _refund_stars(context: ShopContext, user_id: int, charge_id: str) -> None:
+    """refundStarPayment; a charge Telegram already refunded counts as refunded now."""
+    try:
+        await context.bot.refund_star_payment(user_id, charge_id)
+    except BadRequest as error:
+        if "CHARGE_ALREADY_REFUNDED" not in error.message.upper():
+            log.warning("refundStarPayment refused for %s: %s", charge_id, error.message)
+            raise PaymentError("refund.stars_refused") from error
 
 
 async def _confirm_refund(update: Update, context: ShopContext, order_id: int) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from telegram import Update
 
 from bot.handlers.context import ShopContext
+from bot.payments.limits import payment_provider
 
 PaymentOffer = Callable[[Update, ShopContext, int], Coroutine[Any, Any, None]]
 
@@ -26,8 +27,13 @@ def offers_payment(provider: str) -> Callable[[PaymentOffer], PaymentOffer]:
     return wrap
 
 
-def payment_connected(context: ShopContext) -> bool:
-    return context.settings.effective_payment_provider in _offers
+def payment_connected(context: ShopContext, currency: str | None = None) -> bool:
+    """Whether an order in `currency` can be paid now: one in Stars always can."""
+    return _provider(context, currency) in _offers
+
+
+def _provider(context: ShopContext, currency: str | None) -> str:
+    return payment_provider(currency, context.settings.effective_payment_provider)
 
 
 def can_save_cards(context: ShopContext) -> bool:
@@ -35,7 +41,10 @@ def can_save_cards(context: ShopContext) -> bool:
     return context.settings.effective_payment_provider == "stripe"
 
 
-async def offer_payment(update: Update, context: ShopContext, order_id: int) -> None:
-    offer = _offers.get(context.settings.effective_payment_provider)
+async def offer_payment(
+    update: Update, context: ShopContext, order_id: int, currency: str | None = None
+) -> None:
+    """`currency`: the order's; an order in Telegram Stars gets a Stars invoice."""
+    offer = _offers.get(_provider(context, currency))
     if offer is not None:
         await offer(update, context, order_id)

@@ -19,6 +19,8 @@ from bot import texts
 from bot.botapi.invoices import invoice_request
 from bot.handlers.context import ShopContext
 from bot.handlers.paying.offer import offers_payment
+from bot.models import PaymentProvider
+from bot.payments.limits import STARS_PROVIDER
 from bot.payments.telegram_payments import TelegramPaymentOutcome
 from bot.services.errors import ShopError
 from bot.texts.errors import error_text
@@ -34,17 +36,38 @@ log = logging.getLogger(__name__)
 
 @offers_payment("telegram")
 async def send_invoice(update: Update, context: ShopContext, order_id: int) -> None:
-    chat, token = update.effective_chat, context.settings.telegram_provider_token
-    if chat is None or token is None:
+    token = context.settings.telegram_provider_token
+    if token is not None:
+        await _send(update, context, order_id, PaymentProvider.TELEGRAM, token.get_secret_value())
+
+
+@offers_payment(STARS_PROVIDER)
+async def send_stars_invoice(update: Update, context: ShopContext, order_id: int) -> None:
+    """Digital goods: an invoice in Telegram Stars, with no provider token. The pre-checkout
+    answer and the payment go through the same handlers as Telegram Payments."""
+    await _send(update, context, order_id, PaymentProvider.STARS, None)
+
+
+async def _send(
+    update: Update,
+    context: ShopContext,
+    order_id: int,
+    provider: PaymentProvider,
+    provider_token: str | None,
+) -> None:
+    chat = update.effective_chat
+    if chat is None:
         return
-    invoice = await prepare_invoice(context.db, order_id=order_id, bot_token=context.bot.token)
+    invoice = await prepare_invoice(
+        context.db, order_id=order_id, bot_token=context.bot.token, provider=provider
+    )
     request = invoice_request(invoice)
     try:
         await chat.send_invoice(
             title=request.title,
             description=request.description,
             payload=request.payload,
-            provider_token=token.get_secret_value(),
+            provider_token=provider_token,
             currency=request.currency,
             prices=request.prices,
         )

@@ -134,7 +134,7 @@ def summary(found: Summary) -> Json:
     view = found.cart
     currency = view.currency or ""
     return {
-        "address": address_text(found.address),
+        "address": address_text(found.address) if found.address is not None else "",
         "lines": [_line(line) for line in view.lines],
         "promo": _promo(found, currency),
         "total": texts.money(found.total, currency),
