@@ -272,6 +272,7 @@ async def order_summary(request: web.Request, sender: Sender) -> web.Response:
         sender=sender,
         address_id=_number(body.get("address_id")),
         cards_savable=False,
+        sells_digital=False,
     )
     if isinstance(found, checkout.BackToCart):
         raise NotAllowed("checkout.blocked")
@@ -289,6 +290,7 @@ async def place_order(request: web.Request, sender: Sender) -> web.Response:
         cards_savable=False,
         admin_chat_ids=shop.settings.alert_chat_ids,
         provider=shop.settings.effective_payment_provider,
+        sells_digital=False,
     )
     if isinstance(placed, checkout.CartChanged):
         raise NotAllowed("checkout.cart_changed")
