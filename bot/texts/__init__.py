@@ -220,6 +220,7 @@ COMMANDS = (
     ("language", N_("Choose the shop's language")),
     ("cancel", N_("Leave the current step")),
     ("help", N_("What this bot can do")),
+    ("support", N_("Write to the shop")),
     ("paysupport", N_("Help with a payment")),
 )
 

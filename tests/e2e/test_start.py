@@ -37,6 +37,8 @@ async def test_the_command_list_is_registered_with_telegram(
         "language",
         "cancel",
         "help",
+        "support",
+        "paysupport",
     ]
 
 
