@@ -36,6 +36,7 @@ async def make_category(session: AsyncSession, name: str | None = None) -> Categ
     category = Category(name=name or f"Category {next(_ids)}")
     session.add(category)
     await session.flush()
+    await bump_catalog_revision(session)
     return category
 
 
@@ -79,6 +80,7 @@ async def make_product(
     for position, (size_name, stock) in enumerate((sizes or {"M": 3}).items()):
         session.add(Size(product_id=product.id, name=size_name, stock=stock, position=position))
     await session.flush()
+    await bump_catalog_revision(session)  # as every catalogue change does
     return product
 
 

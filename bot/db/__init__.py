@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.db import sqlite_driver
+from bot.db.revisions import CATALOG_CHANGED, RevisionWatch, read_revision
 from bot.metrics import ShopMetrics
 
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -94,6 +95,10 @@ class Database:
         self._writer: asyncio.Task[Any] | None = None
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        # The catalogue's revision as this process last saw it (bot.db.revisions).
+        self.revisions = RevisionWatch(
+            self._read_revision, listen_url=None if self.is_sqlite else self.url
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -152,7 +157,13 @@ class Database:
         finally:
             self._timed("read", started)
 
+    async def _read_revision(self) -> tuple[int, int]:
+        async with self.reading() as session:
+            return await read_revision(session)
+
     def _committed(self, session: AsyncSession) -> None:
+        if session.info.pop(CATALOG_CHANGED, False):
+            self.revisions.forget()
         records: list[Record] = session.info.pop(_ON_COMMIT, [])
         if self.metrics is not None:
             for record in records:
@@ -164,6 +175,7 @@ class Database:
             self.metrics.db_transaction_seconds.labels(kind).observe(elapsed)
 
     async def dispose(self) -> None:
+        await self.revisions.close()
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()

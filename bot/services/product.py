@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.db import revisions
 from bot.models import (
     CatalogRevision,
     Category,
@@ -33,7 +34,7 @@ from bot.services import product_photo, stock_alert
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.pagination import Page, check_page
 from bot.services.product_fields import ONE_SIZE
-from bot.services.search import CATALOG_CHANGED, CatalogSearch, SearchHit
+from bot.services.search import CatalogSearch, SearchHit
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,13 +264,15 @@ async def set_photos(session: AsyncSession, *, product: Product, photos: Sequenc
             ],
         )
     await session.refresh(product, ["photos"])
+    await bump_showcase_revision(session)
 
 
 async def remember_photo_upload(
     session: AsyncSession, *, product_id: int, photo: str, file_id: str
 ) -> bool:
     """Keep the file id Telegram gave the product's uploaded picture, so it is uploaded once;
-    not if the photo was changed meanwhile. No catalogue revision: search doesn't read photos."""
+    not if the photo was changed meanwhile. Search doesn't read photos: only the screens'
+    revision moves."""
     remembered = product_photo.with_file_id(photo, file_id)
     if len(remembered) > fields.PHOTO_MAX_LENGTH:
         return False
@@ -279,7 +282,10 @@ async def remember_photo_upload(
         .values(value=remembered)
         .execution_options(synchronize_session=False)
     )
-    return bool(getattr(result, "rowcount", 0))
+    if not getattr(result, "rowcount", 0):
+        return False
+    await bump_showcase_revision(session)
+    return True
 
 
 async def set_active(session: AsyncSession, *, product_id: int, active: bool) -> Product:
@@ -466,20 +472,31 @@ async def product_summaries(
 
 
 async def bump_catalog_revision(session: AsyncSession) -> None:
-    """Mark the catalogue as changed; commits or rolls back with the caller's change.
+    """Mark the catalogue as changed; commits or rolls back with the caller's change."""
+    await _bump(session, revisions.CATALOG)
 
-    An upsert, so that the first bump on an empty database is safe against a concurrent one.
-    """
+
+async def bump_showcase_revision(session: AsyncSession) -> None:
+    """Mark what only the catalogue's screens show (photos, ratings) as changed: search is not
+    rebuilt for it."""
+    await _bump(session, revisions.SHOWCASE)
+
+
+async def _bump(session: AsyncSession, row: int) -> None:
+    """An upsert, so that the first bump on an empty database is safe against a concurrent
+    one; on PostgreSQL every process hears of it when the transaction commits."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(CatalogRevision).values(id=1, revision=1)
+    statement = insert(CatalogRevision).values(id=row, revision=1)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[CatalogRevision.id],
             set_={CatalogRevision.revision: CatalogRevision.revision + 1},
         )
     )
-    session.info[CATALOG_CHANGED] = True
+    if dialect == "postgresql" and not session.info.get(revisions.CATALOG_CHANGED):
+        await session.execute(select(func.pg_notify(revisions.CHANNEL, "")))
+    session.info[revisions.CATALOG_CHANGED] = True
 
 
 async def _load_product(session: AsyncSession, product_id: int) -> Product:

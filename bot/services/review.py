@@ -26,6 +26,7 @@ from bot.models import (
 from bot.services import admin
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.pagination import Page, check_page
+from bot.services.product import bump_showcase_revision
 
 _Own = TypeVar("_Own", Rating, Review)
 
@@ -94,6 +95,7 @@ async def rate(session: AsyncSession, *, user_id: int, product_id: int, value: i
             where=Rating.value != value,
         )
     )
+    await bump_showcase_revision(session)
     return (await session.scalars(_own(Rating, user_id=user_id, product_id=product_id))).one()
 
 
@@ -119,6 +121,7 @@ async def write_review(
             where=Review.text != cleaned,
         )
     )
+    await bump_showcase_revision(session)
     return (await session.scalars(_own(Review, user_id=user_id, product_id=product_id))).one()
 
 
@@ -210,6 +213,7 @@ async def delete_review(session: AsyncSession, *, review_id: int, by: int) -> Re
     product_id, author_id, text = review.product_id, review.user_id, review.text
     await session.delete(review)
     await session.flush()
+    await bump_showcase_revision(session)
     await admin.record(
         session,
         admin_telegram_id=by,

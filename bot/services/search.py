@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.revisions import CATALOG, CATALOG_CHANGED
 from bot.metrics import ShopMetrics
 from bot.models import (
     CatalogRevision,
@@ -61,7 +62,6 @@ MIN_RELATIVE_SCORE = 0.5  # hits scoring less than half the best one are noise
 WORD_CACHE_ENTRIES = 1_000_000  # product scores kept for recent query words (~40 MB)
 
 # Set in session.info by a transaction that changed the catalogue and has not committed yet.
-CATALOG_CHANGED = "shopbot.catalog_changed"
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -392,22 +392,31 @@ class CatalogSearch:
         self.metrics = metrics
 
     async def search(
-        self, session: AsyncSession, query: str, *, page: int = 1, per_page: int = 8
+        self,
+        session: AsyncSession,
+        query: str,
+        *,
+        page: int = 1,
+        per_page: int = 8,
+        revision: int | None = None,
     ) -> Page[SearchHit]:
+        """`revision`: the catalogue's, when the caller knows it (bot.db.revisions); else it is
+        read."""
         check_page(page, per_page)
         text = clean_query(query)
         started = time.perf_counter()
-        index = await self._current_index(session)
+        index = await self._current_index(session, revision)
         found = index.page(text, page=page, per_page=per_page)
         if self.metrics is not None:
             self.metrics.search_seconds.observe(time.perf_counter() - started)
         return found
 
-    async def _current_index(self, session: AsyncSession) -> SearchIndex:
+    async def _current_index(self, session: AsyncSession, revision: int | None) -> SearchIndex:
         if session.info.get(CATALOG_CHANGED):
             # Uncommitted changes may still roll back, so an index of them is never kept.
             return await _build_index(session)
-        revision = await catalog_revision(session)
+        if revision is None:
+            revision = await catalog_revision(session)
         if revision != self._revision:
             async with self._lock:
                 if revision != self._revision:
@@ -417,7 +426,7 @@ class CatalogSearch:
 
 
 async def catalog_revision(session: AsyncSession) -> int:
-    statement = select(CatalogRevision.revision).where(CatalogRevision.id == 1)
+    statement = select(CatalogRevision.revision).where(CatalogRevision.id == CATALOG)
     return (await session.scalar(statement)) or 0
 
 

@@ -3,12 +3,15 @@ a size from the card to the cart."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import asyncio
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from bot.db import Database
 from bot.languages import reader
-from bot.services import cart, product, stock_alert, wishlist
-from bot.services.pagination import Page
+from bot.services import cart, catalogue_view, product
+from bot.services.catalogue_view import CatalogueSnapshot
+from bot.services.pagination import Page, check_page
 from bot.services.product import CategorySummary, ProductDetails
 from bot.usecases.customers import Sender, shopper
 
@@ -69,72 +72,77 @@ class AddedToCart:
 
 async def categories(db: Database, *, page: int, per_page: int) -> Page[CategorySummary]:
     """Categories with something to buy; a page past the end shows the last one."""
-    async with db.reading() as session:
-        summaries = await product.list_categories(session, language=reader())
-    pages = max(1, -(-len(summaries) // per_page))
+    language = reader()
+    listed = (await _snapshot(db)).category_list(language)
+    pages = max(1, -(-len(listed) // per_page))
     number = min(max(page, 1), pages)
-    shown = summaries[(number - 1) * per_page : number * per_page]
-    return Page(items=shown, page=number, per_page=per_page, total=len(summaries))
+    shown = [
+        CategorySummary(category.id, category.name_in(language), len(category.product_ids))
+        for category in listed[(number - 1) * per_page : number * per_page]
+    ]
+    return Page(items=shown, page=number, per_page=per_page, total=len(listed))
 
 
 async def category_products(
     db: Database, *, category_id: int, page: int, per_page: int, with_ratings: bool = False
 ) -> CategoryProducts:
     """A page of the category's products; products hidden since the button was made may
-    shorten the list, and then its last page is shown."""
+    shorten the list, and then its last page is shown. Only stock is read: one statement."""
+    check_page(max(page, 1), per_page)
+    language = reader()
+    snapshot = await _snapshot(db)
+    category = snapshot.category(category_id)
+    listing = snapshot.listing(category.id, language)
+    pages = max(1, -(-len(listing) // per_page))
+    number = min(max(page, 1), pages)
+    shown = listing[(number - 1) * per_page : number * per_page]
     async with db.reading() as session:
-        language = reader()
-        category, category_name = await product.get_category_named(session, category_id, language)
-        listing = await product.list_products(
-            session,
-            category_id=category.id,
-            page=max(page, 1),
-            per_page=per_page,
-            language=language,
-            with_ratings=with_ratings,
-        )
-        if listing.page > listing.pages:
-            listing = await product.list_products(
-                session,
-                category_id=category.id,
-                page=listing.pages,
-                per_page=per_page,
-                language=language,
-                with_ratings=with_ratings,
-            )
+        stocked = await catalogue_view.in_stock(session, (item.id for item in shown))
     listed = [
         ListedProduct(
-            item.product.id,
-            item.name,
-            item.product.price,
-            item.product.currency,
-            all(size.stock <= 0 for size in item.product.sizes),
-            item.product.photo,
-            item.average_rating,
+            item.id,
+            item.name_in(language),
+            item.price,
+            item.currency,
+            item.id not in stocked,
+            item.photos[0] if item.photos else None,
+            item.average_rating if with_ratings else None,
         )
-        for item in listing.items
+        for item in shown
     ]
-    found = Page(listed, listing.page, listing.per_page, listing.total)
-    return CategoryProducts(category.id, category_name, found)
+    found = Page(listed, number, per_page, len(listing))
+    return CategoryProducts(category.id, category.name_in(language), found)
 
 
 async def product_card(
     db: Database, *, product_id: int, telegram_id: int | None = None
 ) -> ProductInfo:
     """`telegram_id`: the reader, whose back-in-stock alerts on a sold-out size it shows, and
-    whether they saved the product."""
+    whether they saved the product. Only stock and the reader's marks are read: one
+    statement."""
+    shown = (await _snapshot(db)).product(product_id)
     async with db.reading() as session:
-        info = _info(await product.get_product(session, product_id, language=reader()))
-        if telegram_id is None:
-            return info
-        saved = await wishlist.is_saved(session, telegram_id=telegram_id, product_id=product_id)
-        info = replace(info, saved=saved)
-        if all(size.stock > 0 for size in info.sizes):
-            return info
-        waiting = await stock_alert.waiting_sizes(
-            session, telegram_id=telegram_id, product_id=product_id
+        live = await catalogue_view.card_stock(
+            session, product_id=product_id, telegram_id=telegram_id
         )
-    return replace(info, waiting=frozenset(waiting))
+    language = reader()
+    return ProductInfo(
+        id=shown.id,
+        sku=shown.sku,
+        name=shown.name_in(language),
+        description=shown.description_in(language),
+        price=shown.price,
+        currency=shown.currency,
+        photos=shown.photos,
+        sizes=tuple(
+            SizeStock(size.id, size.name, live.stock.get(size.id, 0)) for size in shown.sizes
+        ),
+        average_rating=shown.average_rating,
+        rating_count=shown.rating_count,
+        review_count=shown.review_count,
+        waiting=live.waiting,
+        saved=live.saved,
+    )
 
 
 async def add_to_cart(
@@ -179,3 +187,41 @@ def _info(details: ProductDetails) -> ProductInfo:
         rating_count=details.rating_count,
         review_count=details.review_count,
     )
+
+
+class _Snapshots:
+    """The catalogue snapshot of each database this process serves, rebuilt by the first
+    screen that finds the revision moved while the others wait for it."""
+
+    def __init__(self) -> None:
+        self._found: WeakKeyDictionary[Database, CatalogueSnapshot] = WeakKeyDictionary()
+        self._locks: WeakKeyDictionary[Database, tuple[asyncio.AbstractEventLoop, asyncio.Lock]]
+        self._locks = WeakKeyDictionary()
+
+    async def current(self, db: Database) -> CatalogueSnapshot:
+        revision = await db.revisions.current()
+        found = self._found.get(db)
+        if found is not None and found.revision == revision:
+            return found
+        async with self._lock(db):
+            found = self._found.get(db)
+            if found is None or found.revision != revision:
+                async with db.reading() as session:
+                    found = await catalogue_view.load_snapshot(session)
+                self._found[db] = found
+            return found
+
+    def _lock(self, db: Database) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        held = self._locks.get(db)
+        if held is None or held[0] is not loop:
+            held = (loop, asyncio.Lock())
+            self._locks[db] = held
+        return held[1]
+
+
+_snapshots = _Snapshots()
+
+
+async def _snapshot(db: Database) -> CatalogueSnapshot:
+    return await _snapshots.current(db)
