@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -95,6 +95,7 @@ class Database:
         self._writer: asyncio.Task[Any] | None = None
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self._before_dispose: list[Callable[[], Awaitable[None]]] = []
         # The catalogue's revision as this process last saw it (bot.db.revisions).
         self.revisions = RevisionWatch(
             self._read_revision, listen_url=None if self.is_sqlite else self.url
@@ -174,7 +175,15 @@ class Database:
             elapsed = time.perf_counter() - started
             self.metrics.db_transaction_seconds.labels(kind).observe(elapsed)
 
+    def before_dispose(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run `callback` when the shop stops using the database: to write what was kept
+        back for a batch."""
+        self._before_dispose.append(callback)
+
     async def dispose(self) -> None:
+        for callback in self._before_dispose:
+            await callback()
+        self._before_dispose.clear()
         await self.revisions.close()
         await self.engine.dispose()
         if self.read_engine is not self.engine:

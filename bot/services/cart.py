@@ -85,11 +85,11 @@ async def get_or_create_cart(session: AsyncSession, *, user_id: int) -> Cart:
 
     INSERT … ON CONFLICT DO NOTHING keeps two simultaneous first adds from colliding.
     """
-    await get_user(session, user_id)
     locked = select(Cart).where(Cart.user_id == user_id).with_for_update()
     cart = await session.scalar(locked)  # most customers have one: no INSERT to try
     if cart is not None:
         return cart
+    await get_user(session, user_id)
     await session.execute(
         insert_ignoring_conflict(session, Cart, {"user_id": user_id}, conflict_columns=("user_id",))
     )

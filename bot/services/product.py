@@ -409,10 +409,11 @@ async def search_products(
     page: int = 1,
     per_page: int = 8,
     language: str | None = None,
+    revision: int | None = None,
 ) -> Page[SearchHit]:
     """Typo-tolerant search over active products in all their names, best match first; the
-    hits named in `language` where translated."""
-    found = await catalog.search(session, query, page=page, per_page=per_page)
+    hits named in `language` where translated. `revision`: the catalogue's, if known."""
+    found = await catalog.search(session, query, page=page, per_page=per_page, revision=revision)
     if language is None or not found.items:
         return found
     names = await product_names(session, (hit.product_id for hit in found.items), language)

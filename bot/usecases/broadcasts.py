@@ -11,7 +11,7 @@ from bot.db import Database
 from bot.services import broadcast as broadcasts
 from bot.services import dialog
 from bot.services.errors import InvalidInput
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper_id
 
 FLOW = "broadcast"
 
@@ -52,14 +52,14 @@ async def preview_broadcast(
         recipients = await broadcasts.audience(session, exclude_telegram_id=sender.telegram_id)
         if not recipients:
             raise InvalidInput("broadcast.nobody")
-        user = await shopper(session, sender)
+        user_id = await shopper_id(session, sender)
         draft = {
             "chat_id": chat_id,
             "command_message_id": command_message_id,
             "text": text,
             "copy_message_id": copy_message_id or 0,
         }
-        await dialog.set_step(session, user_id=user.id, flow=FLOW, step="confirm", data=draft)
+        await dialog.set_step(session, user_id=user_id, flow=FLOW, step="confirm", data=draft)
     return BroadcastDraft(recipients)
 
 
@@ -69,12 +69,12 @@ async def send_previewed(
     """Start the previewed broadcast whose /broadcast message was `draft`; None when none is
     waiting (sent or cancelled), InvalidInput when a newer preview replaced that one."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        step = await dialog.current_step(session, user_id=user.id, lock=True)
+        user_id = await shopper_id(session, sender)
+        step = await dialog.current_step(session, user_id=user_id, lock=True)
         if step is None or step.flow != FLOW:
             return None
         _check_latest(step.data, draft)
-        await dialog.clear_step(session, user_id=user.id)
+        await dialog.clear_step(session, user_id=user_id)
     waiting = step.data
     return await start_broadcast(
         db,
@@ -91,12 +91,12 @@ async def cancel_previewed(db: Database, *, sender: Sender, draft: int) -> bool:
     """Drop the preview whose /broadcast message was `draft`; False when none is waiting,
     InvalidInput when a newer preview replaced it (that one stays)."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        step = await dialog.current_step(session, user_id=user.id, lock=True)
+        user_id = await shopper_id(session, sender)
+        step = await dialog.current_step(session, user_id=user_id, lock=True)
         if step is None or step.flow != FLOW:
             return False
         _check_latest(step.data, draft)
-        return await dialog.clear_step(session, user_id=user.id)
+        return await dialog.clear_step(session, user_id=user_id)
 
 
 def _check_latest(waiting: dict[str, object], draft: int) -> None:

@@ -13,7 +13,7 @@ from bot.services import cart, catalogue_view, product
 from bot.services.catalogue_view import CatalogueSnapshot
 from bot.services.pagination import Page, check_page
 from bot.services.product import CategorySummary, ProductDetails
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,12 +149,12 @@ async def add_to_cart(
     db: Database, *, sender: Sender, product_id: int, size_id: int, quantity: int
 ) -> AddedToCart:
     async with db.transaction() as session:
-        user = await shopper(session, sender)
+        user_id = await shopper_id(session, sender)
         language = reader()
         details = await product.get_product(session, product_id, language=language)
         await cart.add_item(
             session,
-            user_id=user.id,
+            user_id=user_id,
             product_id=details.product.id,
             size_id=size_id,
             quantity=quantity,

@@ -19,7 +19,7 @@ from bot.db import Database
 from bot.services import catalog_csv, dialog
 from bot.services.catalog_csv import CatalogExport, CatalogFile, ImportResult
 from bot.services.errors import InvalidInput, NotAllowed
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper_id
 
 FLOW = "import"
 CONFIRM = "confirm"
@@ -83,8 +83,8 @@ async def preview_import(
         "plan": result.fingerprint,
     }
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await dialog.set_step(session, user_id=user.id, flow=FLOW, step=CONFIRM, data=pending)
+        user_id = await shopper_id(session, sender)
+        await dialog.set_step(session, user_id=user_id, flow=FLOW, step=CONFIRM, data=pending)
     return ImportPreview(file_name, result)
 
 
@@ -108,8 +108,8 @@ async def apply_import(
     _check_latest(pending, preview_id)
     catalog = await _read(db, await fetch(str(pending["file_id"])), default_currency)
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        step = await dialog.current_step(session, user_id=user.id, lock=True)
+        user_id = await shopper_id(session, sender)
+        step = await dialog.current_step(session, user_id=user_id, lock=True)
         if step is None or step.flow != FLOW or step.data != pending:
             return None  # a second press: the first applied it
         result = await catalog_csv.apply_catalog(
@@ -121,7 +121,7 @@ async def apply_import(
         )
         if result.fingerprint != pending["plan"]:
             raise NotAllowed("catalog_file.changed_since_preview")
-        await dialog.clear_step(session, user_id=user.id)
+        await dialog.clear_step(session, user_id=user_id)
         return ImportPreview(str(pending["file_name"]), result)
 
 
@@ -129,12 +129,12 @@ async def cancel_import(db: Database, *, sender: Sender, preview_id: int) -> boo
     """Whether there was a previewed import to forget; InvalidInput when a newer file's
     preview replaced this one (that one stays)."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        step = await dialog.current_step(session, user_id=user.id, lock=True)
+        user_id = await shopper_id(session, sender)
+        step = await dialog.current_step(session, user_id=user_id, lock=True)
         if step is None or step.flow != FLOW:
             return False
         _check_latest(step.data, preview_id)
-        await dialog.clear_step(session, user_id=user.id)
+        await dialog.clear_step(session, user_id=user_id)
         return True
 
 
@@ -144,8 +144,8 @@ def _check_latest(pending: dict[str, object], preview_id: int) -> None:
 
 
 async def _pending(session: AsyncSession, sender: Sender) -> dict[str, object] | None:
-    user = await shopper(session, sender)
-    step = await dialog.current_step(session, user_id=user.id)
+    user_id = await shopper_id(session, sender)
+    step = await dialog.current_step(session, user_id=user_id)
     if step is None or step.flow != FLOW or "file_id" not in step.data:
         return None
     return dict(step.data)

@@ -40,7 +40,7 @@ from bot.services.errors import (
 from bot.services.pricing import order_total
 from bot.services.promo import CartPromo
 from bot.services.user import ADDRESS_FIELDS, AddressInput, validate_address_field
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper, shopper_id
 
 FLOW = "checkout"
 CHOOSING = "address"  # waits for an address button
@@ -157,23 +157,23 @@ async def start_checkout(
 ) -> AddressChoice | AddressQuestion | Summary | BackToCart:
     """The address comes first, unless nothing in the cart is shipped: then the summary."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        view = await carts.view_cart(session, user_id=user.id, language=reader())
+        user_id = await shopper_id(session, sender)
+        view = await carts.view_cart(session, user_id=user_id, language=reader())
         check_ready(view, provider)
         if not needs_delivery(view):
-            return await _summary(session, user.id, NO_ADDRESS, None)
-        addresses = await users.list_addresses(session, user_id=user.id)
+            return await _summary(session, user_id, NO_ADDRESS, None)
+        addresses = await users.list_addresses(session, user_id=user_id)
         if not addresses:
-            return await _ask(session, user.id, ADDRESS_FIELDS[0], {})
-        await dialog.set_step(session, user_id=user.id, flow=FLOW, step=CHOOSING)
+            return await _ask(session, user_id, ADDRESS_FIELDS[0], {})
+        await dialog.set_step(session, user_id=user_id, flow=FLOW, step=CHOOSING)
         return AddressChoice(tuple(addresses))
 
 
 async def saved_addresses(db: Database, *, sender: Sender) -> AddressChoice:
     """The addresses to deliver to, for a front door that asks for a whole address at once."""
     async with db.reading() as session:
-        user = await shopper(session, sender)
-        return AddressChoice(tuple(await users.list_addresses(session, user_id=user.id)))
+        user_id = await shopper_id(session, sender)
+        return AddressChoice(tuple(await users.list_addresses(session, user_id=user_id)))
 
 
 async def add_address(db: Database, *, sender: Sender, address: AddressInput) -> Address:
@@ -186,14 +186,14 @@ async def add_address(db: Database, *, sender: Sender, address: AddressInput) ->
         except InvalidInput as wrong:
             raise AddressFieldInvalid(wrong.code, field=name, **wrong.params) from None
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        return await users.add_address(session, user_id=user.id, address=address)
+        user_id = await shopper_id(session, sender)
+        return await users.add_address(session, user_id=user_id, address=address)
 
 
 async def new_address(db: Database, *, sender: Sender) -> AddressQuestion:
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        return await _ask(session, user.id, ADDRESS_FIELDS[0], {})
+        user_id = await shopper_id(session, sender)
+        return await _ask(session, user_id, ADDRESS_FIELDS[0], {})
 
 
 async def answer_address(
@@ -213,12 +213,12 @@ async def answer_address(
     position = ADDRESS_FIELDS.index(field) + 1
     try:
         async with db.transaction() as session:
-            user = await shopper(session, sender)
+            user_id = await shopper_id(session, sender)
             if position < len(ADDRESS_FIELDS):
-                return await _ask(session, user.id, ADDRESS_FIELDS[position], answers)
+                return await _ask(session, user_id, ADDRESS_FIELDS[position], answers)
             fields = AddressInput(**{name: str(answers.get(name, "")) for name in ADDRESS_FIELDS})
-            address = await users.add_address(session, user_id=user.id, address=fields)
-            return await _summary(session, user.id, address.id, _first_choice(cards_savable))
+            address = await users.add_address(session, user_id=user_id, address=fields)
+            return await _summary(session, user_id, address.id, _first_choice(cards_savable))
     except AddressFieldInvalid as wrong:  # e.g. a postal code of another country
         kept = {name: value for name, value in answers.items() if name != wrong.field}
         async with db.transaction() as session:
@@ -237,8 +237,8 @@ async def choose_address(
     """`sells_digital`: False for a front door that cannot take Stars (the storefront), which
     then refuses a cart of digital goods with the reason (they are bought in the chat)."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        summary = await _summary(session, user.id, address_id, _first_choice(cards_savable))
+        user_id = await shopper_id(session, sender)
+        summary = await _summary(session, user_id, address_id, _first_choice(cards_savable))
     if not sells_digital and isinstance(summary, Summary):
         _refuse_digital(summary.cart)
     return summary
@@ -253,15 +253,15 @@ async def choose_card_saving(
     db: Database, *, sender: Sender, address_id: int, save: bool, cards_savable: bool
 ) -> Summary | BackToCart:
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        return await _summary(session, user.id, address_id, save if cards_savable else None)
+        user_id = await shopper_id(session, sender)
+        return await _summary(session, user_id, address_id, save if cards_savable else None)
 
 
 async def leave_checkout(db: Database, *, sender: Sender) -> BackToCart:
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await dialog.clear_step(session, user_id=user.id)
-        return BackToCart(await carts.view_cart(session, user_id=user.id, language=reader()))
+        user_id = await shopper_id(session, sender)
+        await dialog.clear_step(session, user_id=user_id)
+        return BackToCart(await carts.view_cart(session, user_id=user_id, language=reader()))
 
 
 async def place_order(
@@ -282,10 +282,10 @@ async def place_order(
     admins hear, in the same transaction, of every size it sold out."""
     try:
         async with db.transaction() as session:
-            user = await shopper(session, sender)
+            user_id = await shopper_id(session, sender)
             placed = await _place(
                 session,
-                user.id,
+                user_id,
                 address_id,
                 fingerprint,
                 cards_savable,
@@ -347,11 +347,11 @@ async def _place(
 async def ask_promo_code(db: Database, *, sender: Sender, address_id: int) -> PromoQuestion:
     """The summary waits for a code to be typed; the card choice it showed is kept."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        step = await dialog.current_step(session, user_id=user.id, lock=True)
+        user_id = await shopper_id(session, sender)
+        step = await dialog.current_step(session, user_id=user_id, lock=True)
         save_card = bool(step and step.flow == FLOW and step.data.get("save_card"))
         data = {"address_id": address_id, "save_card": save_card}
-        await dialog.set_step(session, user_id=user.id, flow=FLOW, step=PROMO, data=data)
+        await dialog.set_step(session, user_id=user_id, flow=FLOW, step=PROMO, data=data)
         return PromoQuestion(address_id)
 
 
@@ -361,20 +361,20 @@ async def enter_promo_code(
     """A code the customer typed at the summary, put on the cart; one that can't be used
     raises the reason (NotFound, NotAllowed) and the summary keeps waiting for a code."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await promos.apply_to_cart(session, user_id=user.id, code=text)
+        user_id = await shopper_id(session, sender)
+        await promos.apply_to_cart(session, user_id=user_id, code=text)
         save_card = bool(answers.get("save_card")) if cards_savable else None
-        return await _summary(session, user.id, int(answers["address_id"]), save_card)
+        return await _summary(session, user_id, int(answers["address_id"]), save_card)
 
 
 async def remove_promo_code(
     db: Database, *, sender: Sender, address_id: int, cards_savable: bool
 ) -> Summary | BackToCart:
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        save_card = cards_savable and await _card_choice(session, user.id, address_id)
-        await promos.remove_from_cart(session, user_id=user.id)
-        return await _summary(session, user.id, address_id, save_card if cards_savable else None)
+        user_id = await shopper_id(session, sender)
+        save_card = cards_savable and await _card_choice(session, user_id, address_id)
+        await promos.remove_from_cart(session, user_id=user_id)
+        return await _summary(session, user_id, address_id, save_card if cards_savable else None)
 
 
 def _first_choice(cards_savable: bool) -> bool | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,47 @@ class Sender:
     first_name: str
     username: str | None = None
     language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    database: str
+    telegram_id: int
+    user_id: int
+    is_admin: bool  # promoted (owners are in the settings)
+
+
+# Who the front door already looked up for the update being handled (bot.handlers.context
+# remember_sender runs first). A context variable, so each update's task sees its own.
+_known: ContextVar[_Known | None] = ContextVar("shopbot_known", default=None)
+
+
+def _database_of(session: AsyncSession) -> str:
+    return str(session.get_bind().engine.url)
+
+
+def _recognise(session: AsyncSession, user: User) -> None:
+    _known.set(_Known(_database_of(session), user.telegram_id, user.id, user.is_admin))
+
+
+def known_sender(db: Database, telegram_id: int) -> _Known | None:
+    """What this update's lookup found about `telegram_id`, if it made one."""
+    found = _known.get()
+    if found is None or found.telegram_id != telegram_id:
+        return None
+    return found if found.database == str(db.engine.url) else None
+
+
+async def shopper_id(session: AsyncSession, sender: Sender) -> int:
+    """The sender's user id: without a statement when this update already looked them up."""
+    found = _known.get()
+    if (
+        found is not None
+        and found.telegram_id == sender.telegram_id
+        and found.database == _database_of(session)
+    ):
+        return found.user_id
+    return (await shopper(session, sender)).id
 
 
 async def shopper(session: AsyncSession, sender: Sender) -> User:
@@ -48,6 +90,7 @@ async def remember(db: Database, sender: Sender) -> str | None:
             username=sender.username,
             language_code=sender.language_code,
         ):
+            _recognise(session, known)
             return known.language
     async with db.transaction() as session:
         user = await users.register(
@@ -57,6 +100,7 @@ async def remember(db: Database, sender: Sender) -> str | None:
             username=sender.username,
             language_code=sender.language_code,
         )
+        _recognise(session, user)
         return user.language
 
 
@@ -71,5 +115,5 @@ async def known_language(db: Database, telegram_id: int) -> str | None:
 async def current_step(db: Database, sender: Sender) -> Step | None:
     """The form or flow the sender is in, if any: it decides where their typed text goes."""
     async with db.reading() as session:
-        user = await shopper(session, sender)
-        return await dialog.current_step(session, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        return await dialog.current_step(session, user_id=user_id)

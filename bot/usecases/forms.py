@@ -15,7 +15,7 @@ from typing import Any
 from bot.db import Database
 from bot.services import dialog
 from bot.services.dialog import Step
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper_id
 
 # Flows that are not forms to type into: a previewed import or broadcast waits for its buttons.
 KEPT = frozenset({"import", "broadcast"})
@@ -38,40 +38,40 @@ async def leave_for(db: Database, *, sender: Sender, waiting: dict[str, Any]) ->
     """`waiting` is what to run once the form is left (the update, as JSON), kept if asked.
     Most commands come with no form open: a read finds that, without taking the write lock."""
     async with db.reading() as session:
-        user = await shopper(session, sender)
-        step = await dialog.current_step(session, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        step = await dialog.current_step(session, user_id=user_id)
     if step is None or step.flow in KEPT:
         return FormExit(Exit.NO_FORM)
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        step = await dialog.current_step(session, user_id=user.id, lock=True)
+        user_id = await shopper_id(session, sender)
+        step = await dialog.current_step(session, user_id=user_id, lock=True)
         if step is None or step.flow in KEPT:
             return FormExit(Exit.NO_FORM)
         if _typed(step):
-            await dialog.remember(session, user_id=user.id, key=WAITING, value=waiting)
+            await dialog.remember(session, user_id=user_id, key=WAITING, value=waiting)
             return FormExit(Exit.ASK, step.flow)
-        await dialog.clear_step(session, user_id=user.id)
+        await dialog.clear_step(session, user_id=user_id)
         return FormExit(Exit.LEFT, step.flow)
 
 
 async def confirm_leave(db: Database, *, sender: Sender) -> dict[str, Any] | None:
     """Leave the form; returns what was waiting to run, None if nothing was (asked already)."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        waiting = await dialog.recall(session, user_id=user.id, key=WAITING)
+        user_id = await shopper_id(session, sender)
+        waiting = await dialog.recall(session, user_id=user_id, key=WAITING)
         if not isinstance(waiting, dict):
             return None
-        await dialog.remember(session, user_id=user.id, key=WAITING, value=None)
-        await dialog.clear_step(session, user_id=user.id)
+        await dialog.remember(session, user_id=user_id, key=WAITING, value=None)
+        await dialog.clear_step(session, user_id=user_id)
         return waiting
 
 
 async def stay(db: Database, *, sender: Sender) -> Step | None:
     """Forget the waiting command; returns the form, to ask its question again."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await dialog.remember(session, user_id=user.id, key=WAITING, value=None)
-        return await dialog.current_step(session, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        await dialog.remember(session, user_id=user_id, key=WAITING, value=None)
+        return await dialog.current_step(session, user_id=user_id)
 
 
 def _typed(step: Step) -> bool:

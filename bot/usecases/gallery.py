@@ -16,7 +16,7 @@ from bot.services import dialog, inventory
 from bot.services import product_fields as fields
 from bot.services.errors import InvalidInput
 from bot.services.inventory import ProductRef
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper_id
 
 FLOW = "gallery"
 STEP = "collect"
@@ -48,9 +48,9 @@ async def start(db: Database, *, sender: Sender, product: ProductRef) -> Gallery
     async with db.transaction() as session:
         product_id = await inventory.find_product(session, product)
         found = await inventory.get_product(session, product_id)
-        user = await shopper(session, sender)
+        user_id = await shopper_id(session, sender)
         data = {"product_id": found.id, "photos": [], "albums": []}
-        await dialog.set_step(session, user_id=user.id, flow=FLOW, step=STEP, data=data)
+        await dialog.set_step(session, user_id=user_id, flow=FLOW, step=STEP, data=data)
         return GalleryStarted(found.id, found.name, len(found.photos))
 
 
@@ -60,8 +60,8 @@ async def take_photo(
     """Keep one more photo, in the order they came; None when no gallery is being collected.
     Photos past the limit are kept too, so that Done can say how many were sent."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        step = await dialog.current_step(session, user_id=user.id, lock=True)
+        user_id = await shopper_id(session, sender)
+        step = await dialog.current_step(session, user_id=user_id, lock=True)
         if step is None or (step.flow, step.step) != (FLOW, STEP):
             return None
         photos = [*step.data.get("photos", []), file_id]
@@ -70,7 +70,7 @@ async def take_photo(
         if album is not None and answer:
             albums.append(album)
         data = {**step.data, "photos": photos, "albums": albums}
-        await dialog.set_step(session, user_id=user.id, flow=FLOW, step=STEP, data=data)
+        await dialog.set_step(session, user_id=user_id, flow=FLOW, step=STEP, data=data)
         return PhotoTaken(len(photos), answer)
 
 
@@ -78,11 +78,11 @@ async def done(db: Database, *, sender: Sender) -> GallerySet | None:
     """The photos sent become the product's gallery; None when none is being collected. More
     than the limit, or none at all, changes nothing (InvalidInput) and ends the collecting."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        step = await dialog.current_step(session, user_id=user.id, lock=True)
+        user_id = await shopper_id(session, sender)
+        step = await dialog.current_step(session, user_id=user_id, lock=True)
         if step is None or (step.flow, step.step) != (FLOW, STEP):
             return None
-        await dialog.clear_step(session, user_id=user.id)
+        await dialog.clear_step(session, user_id=user_id)
         photos = [str(photo) for photo in step.data.get("photos", [])]
     # Refused after the step was left: the admin starts again rather than guess what was kept.
     fields.photos(photos)

@@ -21,7 +21,7 @@ from bot.services.dialog import Step
 from bot.services.errors import InvalidInput, NotFound, ShopError
 from bot.services.inventory import ProductDraft
 from bot.services.product import CategorySummary
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper, shopper_id
 
 FLOW = "addproduct"
 QUESTIONS = ("category", "name", "price", "description", "photo", "sizes")
@@ -128,11 +128,11 @@ async def save(
 async def cancel(db: Database, *, sender: Sender) -> bool:
     """Whether there was a conversation to cancel."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        step = await dialog.current_step(session, user_id=user.id, lock=True)
+        user_id = await shopper_id(session, sender)
+        step = await dialog.current_step(session, user_id=user_id, lock=True)
         if step is None or step.flow != FLOW:
             return False
-        await dialog.clear_step(session, user_id=user.id)
+        await dialog.clear_step(session, user_id=user_id)
         return True
 
 

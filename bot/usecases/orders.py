@@ -21,7 +21,7 @@ from bot.services.digital import Delivered
 from bot.services.errors import NotAllowed
 from bot.services.pagination import Page
 from bot.services.tracking import Tracking
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper, shopper_id
 
 __all__ = ["Delivered"]  # the handlers send what it holds
 
@@ -71,8 +71,8 @@ async def order_history(
 ) -> Page[ListedOrder]:
     """Newest first."""
     async with db.reading() as session:
-        user = await shopper(session, sender)
-        found = await orders.list_orders(session, user_id=user.id, page=page, per_page=per_page)
+        user_id = await shopper_id(session, sender)
+        found = await orders.list_orders(session, user_id=user_id, page=page, per_page=per_page)
     listed = [ListedOrder(o.id, o.created_at, o.status, o.total, o.currency) for o in found.items]
     return Page(listed, found.page, found.per_page, found.total)
 
@@ -80,17 +80,17 @@ async def order_history(
 async def own_order(db: Database, *, sender: Sender, order_id: int) -> CustomerOrder:
     """The order with its lines and its status history."""
     async with db.reading() as session:
-        user = await shopper(session, sender)
-        order = await orders.get_order(session, order_id=order_id, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        order = await orders.get_order(session, order_id=order_id, user_id=user_id)
         return await customer_order(session, order)
 
 
 async def cancel_unpaid_order(db: Database, *, sender: Sender, order_id: int) -> CustomerOrder:
     """The order as it reads cancelled; one paid for already is refused (NotAllowed)."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await orders.cancel_order(session, order_id=order_id, user_id=user.id)
-        order = await orders.get_order(session, order_id=order_id, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        await orders.cancel_order(session, order_id=order_id, user_id=user_id)
+        order = await orders.get_order(session, order_id=order_id, user_id=user_id)
         return await customer_order(session, order)
 
 
@@ -155,5 +155,5 @@ async def customer_order(session: AsyncSession, order: Order) -> CustomerOrder:
 async def digital_goods(db: Database, *, sender: Sender, order_id: int) -> list[Delivered]:
     """What a paid order of the customer's delivered, to send again at their request."""
     async with db.reading() as session:
-        user = await shopper(session, sender)
-        return await digital.delivered(session, order_id=order_id, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        return await digital.delivered(session, order_id=order_id, user_id=user_id)

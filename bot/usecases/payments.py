@@ -35,7 +35,7 @@ from bot.payments.stripe_gateway import CheckoutSession, StripeGateway
 from bot.services import ledger
 from bot.services import order as orders
 from bot.services.errors import NotAllowed, PaymentError
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper_id
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +70,8 @@ async def start_payment(
     the card, the customer's Stripe customer then). PaymentError when Stripe fails: the order
     stays reserved and the customer can ask again."""
     async with database.reading() as session:
-        user = await shopper(session, sender)
-        order = await orders.get_order(session, order_id=order_id, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        order = await orders.get_order(session, order_id=order_id, user_id=user_id)
         save_card = order.payment is not None and order.payment.save_card
         customer_id = await _stripe_customer(session, order)
     if gateway is None:

@@ -19,7 +19,7 @@ from bot.services import user as users
 from bot.services.dialog import Step
 from bot.services.errors import AddressFieldInvalid, InvalidInput, ShopError
 from bot.services.stock_alert import Waiting
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper, shopper_id
 
 EMAIL_FORM = "email"
 ADDRESS_FORM = "address"
@@ -87,24 +87,24 @@ async def profile(db: Database, *, sender: Sender) -> Profile:
 async def remove_alert(db: Database, *, sender: Sender, alert_id: int) -> Profile:
     """No more waiting for that size; one already gone (announced meanwhile) is no error."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await stock_alert.remove(session, user_id=user.id, alert_id=alert_id)
+        user_id = await shopper_id(session, sender)
+        await stock_alert.remove(session, user_id=user_id, alert_id=alert_id)
     return await profile(db, sender=sender)
 
 
 async def set_announcements(db: Database, *, sender: Sender, wanted: bool) -> Profile:
     """Announcements on or off; notices about the customer's own orders come either way."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await users.set_announcements(session, user_id=user.id, wanted=wanted)
+        user_id = await shopper_id(session, sender)
+        await users.set_announcements(session, user_id=user_id, wanted=wanted)
     return await profile(db, sender=sender)
 
 
 async def set_reminders(db: Database, *, sender: Sender, wanted: bool) -> Profile:
     """Reminders on or off: the messages a customer did not ask for, other than announcements."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await users.set_reminders(session, user_id=user.id, wanted=wanted)
+        user_id = await shopper_id(session, sender)
+        await users.set_reminders(session, user_id=user_id, wanted=wanted)
     return await profile(db, sender=sender)
 
 
@@ -124,18 +124,18 @@ async def choose_language(db: Database, *, sender: Sender, language: str | None)
     """Kept on the customer, so it applies at once and on every instance; None goes back to
     their Telegram app's language."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await users.set_language(session, user_id=user.id, language=language)
+        user_id = await shopper_id(session, sender)
+        await users.set_language(session, user_id=user_id, language=language)
     return LanguageChoice(language, languages.SHIPPED)
 
 
 async def leave_form(db: Database, *, sender: Sender) -> Profile:
     """An old Cancel button must not end another feature's flow (a checkout, say)."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        step = await dialog.current_step(session, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        step = await dialog.current_step(session, user_id=user_id)
         if step is not None and step.flow in (EMAIL_FORM, ADDRESS_FORM):
-            await dialog.clear_step(session, user_id=user.id)
+            await dialog.clear_step(session, user_id=user_id)
     return await profile(db, sender=sender)
 
 
@@ -153,9 +153,9 @@ async def ask_for_email(db: Database, *, sender: Sender) -> str | None:
 async def save_email(db: Database, *, sender: Sender, email: str | None) -> Profile:
     """None forgets the email; a refused one (InvalidInput) keeps the form open."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await users.set_email(session, user_id=user.id, email=email)
-        await dialog.clear_step(session, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        await users.set_email(session, user_id=user_id, email=email)
+        await dialog.clear_step(session, user_id=user_id)
     return await profile(db, sender=sender)
 
 
@@ -164,21 +164,21 @@ async def save_email(db: Database, *, sender: Sender, email: str | None) -> Prof
 
 async def address(db: Database, *, sender: Sender, address_id: int) -> SavedAddress:
     async with db.reading() as session:
-        user = await shopper(session, sender)
-        return _saved(await users.get_address(session, user_id=user.id, address_id=address_id))
+        user_id = await shopper_id(session, sender)
+        return _saved(await users.get_address(session, user_id=user_id, address_id=address_id))
 
 
 async def delete_address(db: Database, *, sender: Sender, address_id: int) -> Profile:
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await users.delete_address(session, user_id=user.id, address_id=address_id)
+        user_id = await shopper_id(session, sender)
+        await users.delete_address(session, user_id=user_id, address_id=address_id)
     return await profile(db, sender=sender)
 
 
 async def make_default(db: Database, *, sender: Sender, address_id: int) -> SavedAddress:
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        address = await users.set_default_address(session, user_id=user.id, address_id=address_id)
+        user_id = await shopper_id(session, sender)
+        address = await users.set_default_address(session, user_id=user_id, address_id=address_id)
     return _saved(address)
 
 
@@ -187,15 +187,15 @@ async def start_address_form(db: Database, *, sender: Sender, address_id: int) -
     allowed; any other edits that address, prefilled with its saved values."""
     values: dict[str, str] = {}
     async with db.transaction() as session:
-        user = await shopper(session, sender)
+        user_id = await shopper_id(session, sender)
         if address_id:
-            saved = await users.get_address(session, user_id=user.id, address_id=address_id)
+            saved = await users.get_address(session, user_id=user_id, address_id=address_id)
             values = _saved(saved).fields
-        elif len(await users.list_addresses(session, user_id=user.id)) >= users.MAX_ADDRESSES:
+        elif len(await users.list_addresses(session, user_id=user_id)) >= users.MAX_ADDRESSES:
             raise InvalidInput("address.too_many", limit=users.MAX_ADDRESSES)
         await dialog.set_step(
             session,
-            user_id=user.id,
+            user_id=user_id,
             flow=ADDRESS_FORM,
             step=FIELDS[0],
             data=_form(address_id, values),
@@ -220,10 +220,10 @@ async def answer_address_form(
         return await _save(db, sender, address_id, values)
     following = FIELDS[position + 1]
     async with db.transaction() as session:
-        user = await shopper(session, sender)
+        user_id = await shopper_id(session, sender)
         await dialog.set_step(
             session,
-            user_id=user.id,
+            user_id=user_id,
             flow=ADDRESS_FORM,
             step=following,
             data=_form(address_id, values),
@@ -252,14 +252,14 @@ async def _save(
     entered = users.AddressInput(**{field: values.get(field, "") for field in FIELDS})
     try:
         async with db.transaction() as session:
-            user = await shopper(session, sender)
+            user_id = await shopper_id(session, sender)
             if address_id:
                 await users.update_address(
-                    session, user_id=user.id, address_id=address_id, address=entered
+                    session, user_id=user_id, address_id=address_id, address=entered
                 )
             else:
-                await users.add_address(session, user_id=user.id, address=entered)
-            await dialog.clear_step(session, user_id=user.id)
+                await users.add_address(session, user_id=user_id, address=entered)
+            await dialog.clear_step(session, user_id=user_id)
     except AddressFieldInvalid as wrong:  # e.g. a postal code of another country
         await _back_to(db, sender, address_id, values, wrong.field)
         raise
@@ -275,9 +275,9 @@ async def _back_to(
     """Ask `field` again, keeping every other answer."""
     kept = {name: value for name, value in values.items() if name != field}
     async with db.transaction() as session:
-        user = await shopper(session, sender)
+        user_id = await shopper_id(session, sender)
         await dialog.set_step(
-            session, user_id=user.id, flow=ADDRESS_FORM, step=field, data=_form(address_id, kept)
+            session, user_id=user_id, flow=ADDRESS_FORM, step=field, data=_form(address_id, kept)
         )
 
 
@@ -285,6 +285,6 @@ async def _end_form(
     db: Database, sender: Sender, end: FormEnd, refusal: ShopError | None = None
 ) -> AddressFormEnded:
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await dialog.clear_step(session, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        await dialog.clear_step(session, user_id=user_id)
     return AddressFormEnded(end, await profile(db, sender=sender), refusal)

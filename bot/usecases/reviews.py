@@ -15,7 +15,7 @@ from bot.services import dialog, product, review
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.pagination import Page
 from bot.services.review import RatingSummary, ReviewView
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper_id
 
 FLOW = "review"
 
@@ -42,19 +42,19 @@ async def product_reviews(
 ) -> ProductReviews:
     """A page of reviews, newest first; past the end (reviews were removed) the last page."""
     async with db.reading() as session:
-        user = await shopper(session, sender)
+        user_id = await shopper_id(session, sender)
         details = await product.get_product(session, product_id, language=reader())
         ratings = await review.rating_summary(session, product_id=product_id)
         listing = await _page(session, product_id, page, per_page)
-        own = await review.get_own_review(session, user_id=user.id, product_id=product_id)
+        own = await review.get_own_review(session, user_id=user_id, product_id=product_id)
     return ProductReviews(details.name, ratings, listing, own is not None)
 
 
 async def ask_for_rating(db: Database, *, sender: Sender, product_id: int) -> Invitation:
     async with db.reading() as session:
-        user = await shopper(session, sender)
-        name = await _bought(session, user.id, product_id)
-        current = await review.get_own_rating(session, user_id=user.id, product_id=product_id)
+        user_id = await shopper_id(session, sender)
+        name = await _bought(session, user_id, product_id)
+        current = await review.get_own_rating(session, user_id=user_id, product_id=product_id)
     return Invitation(name, own_rating=current)
 
 
@@ -63,9 +63,9 @@ async def rate(
 ) -> ProductReviews:
     """The reviews as they read with the new rating."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
+        user_id = await shopper_id(session, sender)
         await product.get_product(session, product_id)  # hidden products take no ratings
-        await review.rate(session, user_id=user.id, product_id=product_id, value=stars)
+        await review.rate(session, user_id=user_id, product_id=product_id, value=stars)
     return await product_reviews(db, sender=sender, product_id=product_id, per_page=per_page)
 
 
@@ -76,10 +76,10 @@ async def ask_for_review(
     find the screen it came from."""
     target = {**way_back, "product_id": product_id}
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        name = await _bought(session, user.id, product_id)
-        own = await review.get_own_review(session, user_id=user.id, product_id=product_id)
-        await dialog.set_step(session, user_id=user.id, flow=FLOW, step="text", data=target)
+        user_id = await shopper_id(session, sender)
+        name = await _bought(session, user_id, product_id)
+        own = await review.get_own_review(session, user_id=user_id, product_id=product_id)
+        await dialog.set_step(session, user_id=user_id, flow=FLOW, step="text", data=target)
     return Invitation(name, own_text=own.text if own else None)
 
 
@@ -97,9 +97,9 @@ async def save_review(
     no longer a buyer, or a product gone, leaves the flow."""
     try:
         async with db.transaction() as session:
-            user = await shopper(session, sender)
-            await review.write_review(session, user_id=user.id, product_id=product_id, text=text)
-            await dialog.clear_step(session, user_id=user.id)
+            user_id = await shopper_id(session, sender)
+            await review.write_review(session, user_id=user_id, product_id=product_id, text=text)
+            await dialog.clear_step(session, user_id=user_id)
     except (NotAllowed, NotFound):
         await _leave_flow(db, sender)
         raise
@@ -108,8 +108,8 @@ async def save_review(
 
 async def _leave_flow(db: Database, sender: Sender) -> None:
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await dialog.clear_step(session, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        await dialog.clear_step(session, user_id=user_id)
 
 
 async def _page(

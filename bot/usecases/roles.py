@@ -7,10 +7,17 @@ from dataclasses import dataclass
 
 from bot.db import Database
 from bot.services import admin, notifications
+from bot.usecases import customers
 
 
 async def is_admin(db: Database, *, telegram_id: int, owners: Collection[int]) -> bool:
-    """An owner, or someone an owner promoted."""
+    """An owner, or someone an owner promoted; known without a statement when this update
+    already looked the sender up."""
+    if telegram_id in owners:
+        return True
+    found = customers.known_sender(db, telegram_id)
+    if found is not None:
+        return found.is_admin
     async with db.reading() as session:
         return await admin.is_admin(session, telegram_id=telegram_id, owners=owners)
 

@@ -15,7 +15,7 @@ from bot.models import PaymentDetails, PaymentProvider
 from bot.payments.stripe_gateway import StripeGateway
 from bot.services import ledger
 from bot.services.errors import PaymentError
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper, shopper_id
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 async def list_saved_cards(database: Database, *, sender: Sender) -> Sequence[PaymentDetails]:
     """Newest first."""
     async with database.reading() as session:
-        user = await shopper(session, sender)
-        return await ledger.list_payment_methods(session, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        return await ledger.list_payment_methods(session, user_id=user_id)
 
 
 async def find_saved_card(

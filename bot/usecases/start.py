@@ -20,7 +20,7 @@ from bot.services import dialog
 from bot.services import order as orders
 from bot.services import promo as promos
 from bot.services.errors import NotFound, ShopError
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper, shopper_id
 from bot.usecases.orders import CustomerOrder, customer_order
 from bot.usecases.payments import CANCELLED_START, PAID_START
 
@@ -101,9 +101,9 @@ async def _apply_promo(db: Database, user_id: int, code: str) -> PromoApplied | 
 async def leave_flow(db: Database, *, sender: Sender) -> str | None:
     """The flow left, None when there was none; the cart is untouched."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        step = await dialog.current_step(session, user_id=user.id, lock=True)
-        await dialog.clear_step(session, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        step = await dialog.current_step(session, user_id=user_id, lock=True)
+        await dialog.clear_step(session, user_id=user_id)
         return step.flow if step else None
 
 

@@ -9,7 +9,7 @@ from bot.db import Database
 from bot.services import stock_alert
 from bot.services.stock_alert import Subscribed
 from bot.usecases.catalog import ProductInfo, product_card
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +22,9 @@ class AlertAsked:
 async def notify_me(db: Database, *, sender: Sender, product_id: int, size_id: int) -> AlertAsked:
     """Wait for a sold-out size; asking twice keeps one alert. A size back meanwhile needs none."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
+        user_id = await shopper_id(session, sender)
         outcome = await stock_alert.subscribe(
-            session, user_id=user.id, product_id=product_id, size_id=size_id
+            session, user_id=user_id, product_id=product_id, size_id=size_id
         )
     card = await product_card(db, product_id=product_id, telegram_id=sender.telegram_id)
     size = next((size.name for size in card.sizes if size.id == size_id), "")

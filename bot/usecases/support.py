@@ -20,7 +20,7 @@ from bot.services import user as users
 from bot.services.errors import NotFound
 from bot.services.outbox import Notice
 from bot.services.support import Conversation, Customer
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper_id
 
 SUPPORT_FORM = "support"
 MESSAGE_STEP = "message"
@@ -38,10 +38,10 @@ class Relay:
 async def start(db: Database, *, sender: Sender) -> bool:
     """Open the form; False when the shop no longer takes the customer's messages."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        if await support.is_muted(session, user_id=user.id):
+        user_id = await shopper_id(session, sender)
+        if await support.is_muted(session, user_id=user_id):
             return False
-        await dialog.set_step(session, user_id=user.id, flow=SUPPORT_FORM, step=MESSAGE_STEP)
+        await dialog.set_step(session, user_id=user_id, flow=SUPPORT_FORM, step=MESSAGE_STEP)
         return True
 
 
@@ -49,21 +49,21 @@ async def relay(db: Database, *, sender: Sender, admin_chat_ids: Sequence[int]) 
     """A message in the form: its conversation and destinations; None when muted (the form
     is left). `admin_chat_ids`: the admins' group, else the owners (see admin_chat_ids)."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        step = await dialog.current_step(session, user_id=user.id, lock=True)
-        if await support.is_muted(session, user_id=user.id):
-            await dialog.clear_step(session, user_id=user.id)
+        user_id = await shopper_id(session, sender)
+        step = await dialog.current_step(session, user_id=user_id, lock=True)
+        if await support.is_muted(session, user_id=user_id):
+            await dialog.clear_step(session, user_id=user_id)
             return None
-        conversation_id, new = await support.open_conversation(session, user_id=user.id)
+        conversation_id, new = await support.open_conversation(session, user_id=user_id)
         told = step is not None and step.data.get("conversation") == conversation_id
         await dialog.set_step(
             session,
-            user_id=user.id,
+            user_id=user_id,
             flow=SUPPORT_FORM,
             step=MESSAGE_STEP,
             data={"conversation": conversation_id},
         )
-        header = None if told and not new else await support.customer(session, user_id=user.id)
+        header = None if told and not new else await support.customer(session, user_id=user_id)
         chat_ids = await admin.admin_chat_ids(session, admin_chat_ids)
         return Relay(conversation_id, tuple(chat_ids), header)
 

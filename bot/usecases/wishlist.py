@@ -13,7 +13,7 @@ from bot.services import cart, product, wishlist
 from bot.services.pagination import Page
 from bot.services.wishlist import Saved
 from bot.usecases.catalog import ProductInfo, product_card
-from bot.usecases.customers import Sender, shopper
+from bot.usecases.customers import Sender, shopper_id
 
 
 class QuickAdd(enum.StrEnum):
@@ -33,20 +33,20 @@ async def set_saved(db: Database, *, sender: Sender, product_id: int, saved: boo
     """Save the product (saving twice keeps one), or remove it; returns the card as it reads
     now. A button pressed twice does what it said the first time, not the opposite."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
+        user_id = await shopper_id(session, sender)
         if saved:
-            await wishlist.save(session, user_id=user.id, product_id=product_id)
+            await wishlist.save(session, user_id=user_id, product_id=product_id)
         else:
-            await wishlist.remove(session, user_id=user.id, product_id=product_id)
+            await wishlist.remove(session, user_id=user_id, product_id=product_id)
     return await product_card(db, product_id=product_id, telegram_id=sender.telegram_id)
 
 
 async def saved_products(db: Database, *, sender: Sender, page: int, per_page: int) -> Page[Saved]:
     """A page of the customer's saved products on sale, newest first."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
+        user_id = await shopper_id(session, sender)
         return await wishlist.list_saved(
-            session, user_id=user.id, language=reader(), page=max(page, 1), per_page=per_page
+            session, user_id=user_id, language=reader(), page=max(page, 1), per_page=per_page
         )
 
 
@@ -55,8 +55,8 @@ async def remove(
 ) -> Page[Saved]:
     """No longer saved (already gone is no error); returns the page as it reads after."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
-        await wishlist.remove(session, user_id=user.id, product_id=product_id)
+        user_id = await shopper_id(session, sender)
+        await wishlist.remove(session, user_id=user_id, product_id=product_id)
     return await saved_products(db, sender=sender, page=page, per_page=per_page)
 
 
@@ -64,7 +64,7 @@ async def add_to_cart(db: Database, *, sender: Sender, product_id: int) -> Added
     """One tap: one of the product's only size in stock goes in the cart; with several sizes in
     stock the customer picks one on the card, and nothing is added."""
     async with db.transaction() as session:
-        user = await shopper(session, sender)
+        user_id = await shopper_id(session, sender)
         language = reader()
         details = await product.get_product(session, product_id, language=language)
         in_stock = [size for size in details.sizes if size.stock > 0]
@@ -74,7 +74,7 @@ async def add_to_cart(db: Database, *, sender: Sender, product_id: int) -> Added
             return AddedFromWishlist(QuickAdd.PICK_SIZE, details.name)
         await cart.add_item(
             session,
-            user_id=user.id,
+            user_id=user_id,
             product_id=product_id,
             size_id=in_stock[0].id,
             quantity=1,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot import texts
 from bot.app import ShopApplication
@@ -254,3 +254,29 @@ async def test_a_long_description_is_shortened_to_fit_under_the_photo(
     assert len(card.content) <= 1024
     assert "word…" in card.content
     assert "EU 47 — 47 in stock" in card.content
+
+
+async def test_each_update_looks_its_customer_up_once(
+    shop: ShopApplication, emulator: BotApiEmulator, db: Database
+) -> None:
+    """The sender is recorded before every handler; the handler reuses that lookup."""
+    await _sneakers(db)
+    ann = emulator.user(ANN, "Ann")
+    card = await _open_card(ann)
+    lookups: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("SELECT users.") and "WHERE users.telegram_id" in statement:
+            lookups.append(statement)
+
+    engines = {db.engine.sync_engine, db.read_engine.sync_engine}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
+    try:
+        card, _ = await _press(ann, card, "M")
+        card, toast = await _press(ann, card, texts.ADD_TO_CART)
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
+    assert toast is not None and "Classic Sneakers" in toast
+    assert len(lookups) == 2, "\n\n".join(lookups)  # one per button
