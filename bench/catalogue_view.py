@@ -144,16 +144,20 @@ async def measure(spec: str, products: int) -> Result:
         finally:
             await reader.dispose()
             await admin.dispose()
+    card_p50, card_p99 = ms_percentiles(card_s, 50, 99)
+    page_p50, page_p99 = ms_percentiles(page_s, 50, 99)
     return Result(
-        database_kind(spec),
-        products,
-        sizes,
-        round(build_s, 2),
-        round(retained / MB, 1),
-        round(rss_delta, 1),
-        *[round(value, 2) for value in ms_percentiles(card_s, 50, 99)],
-        *[round(value, 2) for value in ms_percentiles(page_s, 50, 99)],
-        round(fresh_ms, 1),
+        database=database_kind(spec),
+        products=products,
+        sizes=sizes,
+        build_s=round(build_s, 2),
+        retained_mb=round(retained / MB, 1),
+        rss_delta_mb=round(rss_delta, 1),
+        card_p50_ms=round(card_p50, 2),
+        card_p99_ms=round(card_p99, 2),
+        page_p50_ms=round(page_p50, 2),
+        page_p99_ms=round(page_p99, 2),
+        fresh_after_ms=round(fresh_ms, 1),
     )
 
 
