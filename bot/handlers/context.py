@@ -14,7 +14,7 @@ from bot.metrics import ShopMetrics
 from bot.services.search import CatalogSearch
 from bot.texts.i18n import negotiate, set_language
 from bot.usecases import roles
-from bot.usecases.customers import Sender, known_language, remember
+from bot.usecases.customers import Sender, forget_sender, known_language, remember
 from bot.usecases.inline import OfferCache
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ class ShopContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
 async def remember_sender(update: Update, context: ShopContext) -> None:
     """Runs before every handler, so handlers can look their customer up in read-only sessions,
     and sets the language this update is answered in."""
+    forget_sender()
     default = context.settings.default_language
     chat = update.effective_chat
     if update.inline_query is not None:  # from anyone, anywhere: looked up, never recorded

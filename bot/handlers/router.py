@@ -244,7 +244,7 @@ def leaves_forms(handler: Handler) -> Handler:
 async def leave_form_first(update: Update, context: ShopContext) -> bool:
     """Whether to go on with the update now: there was no form, or it was left at once.
     Otherwise the person was asked, and the update waits for their answer."""
-    left = await forms.leave_for(context.db, sender=sender_of(update), waiting=update.to_dict())
+    left = await forms.leave_for(context.db, sender=sender_of(update), waiting=update.to_dict)
     if left.exit is not forms.Exit.ASK:
         return True
     if update.effective_chat is not None:

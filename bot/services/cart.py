@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
 
 from bot.models import (
     MAX_LINE_QUANTITY,
@@ -168,7 +169,7 @@ async def set_quantity(
         item.quantity = quantity
         _changed(cart)
     await session.flush()
-    return await _view(session, cart.id, language)
+    return _view_of(lines)  # the lines' items are the rows just updated
 
 
 async def remove_item(
@@ -217,6 +218,7 @@ async def _product_and_size(
         .join(Size, Size.product_id == Product.id)
         .outerjoin(ProductTranslation, translated_product(language))
         .where(Product.id == product_id, Size.id == size_id)
+        .options(raiseload(Product.photos))  # a cart shows none
     )
     row = result.one_or_none()
     if row is None:
@@ -246,6 +248,7 @@ async def _lines(session: AsyncSession, cart_id: int, language: str | None) -> S
         .outerjoin(ProductTranslation, translated_product(language))
         .where(CartItem.cart_id == cart_id)
         .order_by(CartItem.id)  # ids grow with time: the order lines were added in
+        .options(raiseload(Product.photos))  # a cart shows none
     )
     return result.all()
 

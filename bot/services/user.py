@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import languages
 from bot.db import dialect_insert
-from bot.models import Address, User
+from bot.models import Address, DialogState, User
 from bot.services.errors import AddressFieldInvalid, InvalidInput, NotFound
 
 MAX_ADDRESSES: Final = 20
@@ -100,8 +100,60 @@ async def find_by_telegram_id(session: AsyncSession, telegram_id: int) -> User |
     return await session.scalar(select(User).where(User.telegram_id == telegram_id))
 
 
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """What every update needs of its sender first: who they are, whether their profile
+    changed, and the flow (a form or checkout step) they are in."""
+
+    id: int
+    telegram_id: int
+    first_name: str
+    username: str | None
+    language_code: str | None
+    language: str | None
+    is_admin: bool
+    is_blocked: bool
+    flow: str | None
+
+
+async def arrival(session: AsyncSession, telegram_id: int) -> Arrival | None:
+    """In one statement of plain columns: it runs on every update."""
+    row = (
+        await session.execute(
+            select(
+                User.id,
+                User.telegram_id,
+                User.first_name,
+                User.username,
+                User.language_code,
+                User.language,
+                User.is_admin,
+                User.is_blocked,
+                DialogState.flow,
+                DialogState.step,
+            )
+            .outerjoin(DialogState, DialogState.user_id == User.id)
+            .where(User.telegram_id == telegram_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    id, telegram, first_name, username, language_code, language, admin, blocked, flow, step = row
+    return Arrival(
+        id=id,
+        telegram_id=telegram,
+        first_name=first_name,
+        username=username,
+        language_code=language_code,
+        language=language,
+        is_admin=admin,
+        is_blocked=blocked,
+        flow=flow if flow is not None and step is not None else None,
+    )
+
+
 def profile_matches(
-    user: User, *, first_name: str, username: str | None, language_code: str | None
+    user: User | Arrival, *, first_name: str, username: str | None, language_code: str | None
 ) -> bool:
     """Whether register() would change nothing (it also unblocks a returning customer)."""
     return (

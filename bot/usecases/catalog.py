@@ -10,9 +10,9 @@ from weakref import WeakKeyDictionary
 from bot.db import Database
 from bot.languages import reader
 from bot.services import cart, catalogue_view, product
-from bot.services.catalogue_view import CatalogueSnapshot
+from bot.services.catalogue_view import CardStock, CatalogueSnapshot, ShownProduct
 from bot.services.pagination import Page, check_page
-from bot.services.product import CategorySummary, ProductDetails
+from bot.services.product import CategorySummary
 from bot.usecases.customers import Sender, shopper_id
 
 
@@ -125,7 +125,42 @@ async def product_card(
         live = await catalogue_view.card_stock(
             session, product_id=product_id, telegram_id=telegram_id
         )
+    return _card(shown, live, reader())
+
+
+async def add_to_cart(
+    db: Database, *, sender: Sender, product_id: int, size_id: int, quantity: int
+) -> AddedToCart:
+    """The card after the addition comes from the snapshot; the cart's own checks (on sale,
+    in stock, one currency) read the rows under its lock."""
+    shown = (await _snapshot(db)).product(product_id)
     language = reader()
+    async with db.transaction() as session:
+        user_id = await shopper_id(session, sender)
+        await cart.add_item(
+            session,
+            user_id=user_id,
+            product_id=product_id,
+            size_id=size_id,
+            quantity=quantity,
+            language=language,
+        )
+        live = await catalogue_view.card_stock(
+            session, product_id=product_id, telegram_id=sender.telegram_id
+        )
+    size_name = next((size.name for size in shown.sizes if size.id == size_id), "")
+    return AddedToCart(_card(shown, live, language), size_name)
+
+
+async def remember_photo_upload(db: Database, *, product_id: int, photo: str, file_id: str) -> None:
+    """One of the card's pictures was uploaded: later cards send Telegram's file id instead."""
+    async with db.transaction() as session:
+        await product.remember_photo_upload(
+            session, product_id=product_id, photo=photo, file_id=file_id
+        )
+
+
+def _card(shown: ShownProduct, live: CardStock, language: str | None) -> ProductInfo:
     return ProductInfo(
         id=shown.id,
         sku=shown.sku,
@@ -142,50 +177,6 @@ async def product_card(
         review_count=shown.review_count,
         waiting=live.waiting,
         saved=live.saved,
-    )
-
-
-async def add_to_cart(
-    db: Database, *, sender: Sender, product_id: int, size_id: int, quantity: int
-) -> AddedToCart:
-    async with db.transaction() as session:
-        user_id = await shopper_id(session, sender)
-        language = reader()
-        details = await product.get_product(session, product_id, language=language)
-        await cart.add_item(
-            session,
-            user_id=user_id,
-            product_id=details.product.id,
-            size_id=size_id,
-            quantity=quantity,
-            language=language,
-        )
-    size = next(size for size in details.sizes if size.id == size_id)
-    return AddedToCart(_info(details), size.name)
-
-
-async def remember_photo_upload(db: Database, *, product_id: int, photo: str, file_id: str) -> None:
-    """One of the card's pictures was uploaded: later cards send Telegram's file id instead."""
-    async with db.transaction() as session:
-        await product.remember_photo_upload(
-            session, product_id=product_id, photo=photo, file_id=file_id
-        )
-
-
-def _info(details: ProductDetails) -> ProductInfo:
-    item = details.product
-    return ProductInfo(
-        id=item.id,
-        sku=item.sku,
-        name=details.name,
-        description=details.description,
-        price=item.price,
-        currency=item.currency,
-        photos=tuple(photo.value for photo in item.photos),
-        sizes=tuple(SizeStock(size.id, size.name, size.stock) for size in details.sizes),
-        average_rating=details.average_rating,
-        rating_count=details.rating_count,
-        review_count=details.review_count,
     )
 
 

@@ -41,8 +41,29 @@ def _database_of(session: AsyncSession) -> str:
     return str(session.get_bind().engine.url)
 
 
-def _recognise(session: AsyncSession, user: User) -> None:
+def _recognise(session: AsyncSession, user: User | users.Arrival) -> None:
     _known.set(_Known(_database_of(session), user.telegram_id, user.id, user.is_admin))
+
+
+# The flow the sender was in when the update arrived, read with them; taken by the first
+# check of this update (leaving a form, routing a text), as later ones may follow a change.
+_flow: ContextVar[tuple[str, int, str | None] | None] = ContextVar("shopbot_flow", default=None)
+
+
+def forget_sender() -> None:
+    """A new update: nothing is known of its sender yet."""
+    _known.set(None)
+    _flow.set(None)
+
+
+def flow_on_arrival(db: Database, sender: Sender) -> tuple[bool, str | None]:
+    """(known, flow): whether this update already read the sender's flow, and which it was
+    (None: no form or step open). Answers once per update."""
+    found = _flow.get()
+    if found is None or found[1] != sender.telegram_id or found[0] != str(db.engine.url):
+        return False, None
+    _flow.set(None)
+    return True, found[2]
 
 
 def known_sender(db: Database, telegram_id: int) -> _Known | None:
@@ -82,8 +103,9 @@ async def shopper(session: AsyncSession, sender: Sender) -> User:
 async def remember(db: Database, sender: Sender) -> str | None:
     """Record a new customer or a changed profile, writing only when something changed;
     returns the language they chose in the shop, if they did."""
+    forget_sender()
     async with db.reading() as session:
-        known = await users.find_by_telegram_id(session, sender.telegram_id)
+        known = await users.arrival(session, sender.telegram_id)
         if known is not None and users.profile_matches(
             known,
             first_name=sender.first_name,
@@ -91,6 +113,7 @@ async def remember(db: Database, sender: Sender) -> str | None:
             language_code=sender.language_code,
         ):
             _recognise(session, known)
+            _flow.set((_database_of(session), sender.telegram_id, known.flow))
             return known.language
     async with db.transaction() as session:
         user = await users.register(
@@ -114,6 +137,9 @@ async def known_language(db: Database, telegram_id: int) -> str | None:
 
 async def current_step(db: Database, sender: Sender) -> Step | None:
     """The form or flow the sender is in, if any: it decides where their typed text goes."""
+    known, flow = flow_on_arrival(db, sender)
+    if known and flow is None:
+        return None
     async with db.reading() as session:
         user_id = await shopper_id(session, sender)
         return await dialog.current_step(session, user_id=user_id)

@@ -9,12 +9,14 @@ waits (in the database too) to run if they choose to leave.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bot.db import Database
 from bot.services import dialog
 from bot.services.dialog import Step
+from bot.usecases import customers
 from bot.usecases.customers import Sender, shopper_id
 
 # Flows that are not forms to type into: a previewed import or broadcast waits for its buttons.
@@ -34,9 +36,16 @@ class FormExit:
     flow: str | None = None
 
 
-async def leave_for(db: Database, *, sender: Sender, waiting: dict[str, Any]) -> FormExit:
-    """`waiting` is what to run once the form is left (the update, as JSON), kept if asked.
-    Most commands come with no form open: a read finds that, without taking the write lock."""
+async def leave_for(
+    db: Database, *, sender: Sender, waiting: Callable[[], dict[str, Any]]
+) -> FormExit:
+    """`waiting` gives what to run once the form is left (the update, as JSON), kept if asked:
+    made only then.
+    Most commands come with no form open: the update's first read found that, or a read finds
+    it, without taking the write lock."""
+    known, flow = customers.flow_on_arrival(db, sender)
+    if known and (flow is None or flow in KEPT):
+        return FormExit(Exit.NO_FORM)
     async with db.reading() as session:
         user_id = await shopper_id(session, sender)
         step = await dialog.current_step(session, user_id=user_id)
@@ -48,7 +57,7 @@ async def leave_for(db: Database, *, sender: Sender, waiting: dict[str, Any]) ->
         if step is None or step.flow in KEPT:
             return FormExit(Exit.NO_FORM)
         if _typed(step):
-            await dialog.remember(session, user_id=user_id, key=WAITING, value=waiting)
+            await dialog.remember(session, user_id=user_id, key=WAITING, value=waiting())
             return FormExit(Exit.ASK, step.flow)
         await dialog.clear_step(session, user_id=user_id)
         return FormExit(Exit.LEFT, step.flow)
