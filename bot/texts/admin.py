@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -234,18 +236,13 @@ COMMANDS: Mapping[str, CommandHelp] = {
     "addshipping": CommandHelp(
         N_("Shipping"),
         N_("/addshipping <name> <4.90> [free over 50.00] [countries DE,AT]"),
-        N_(
-            "a delivery option customers pick at checkout: its price, free from an order's "
-            "subtotal, only to some countries (otherwise everywhere)"
-        ),
+        N_("a delivery option offered at checkout"),
     ),
-    "shipping": CommandHelp(
-        N_("Shipping"), N_("/shipping"), N_("the delivery options, their prices and countries")
-    ),
+    "shipping": CommandHelp(N_("Shipping"), N_("/shipping"), N_("the delivery options")),
     "endshipping": CommandHelp(
         N_("Shipping"),
         N_("/endshipping <name or id>"),
-        N_("stop offering a delivery option; orders already placed keep theirs"),
+        N_("stop offering one"),
     ),
     "reviews": CommandHelp(N_("Reviews"), N_("/reviews"), N_("the latest reviews, newest first")),
     "delreview": CommandHelp(
@@ -280,16 +277,37 @@ def usage_line(command: str) -> str:
 
 def admin_help(commands: Collection[str]) -> str:
     """The registered `commands`, grouped by section in SECTIONS order."""
+    return "\n".join(admin_help_messages(commands, limit=None))
+
+
+def admin_help_messages(commands: Collection[str], *, limit: int | None = MESSAGE_MAX) -> list[str]:
+    """The listing cut between sections into messages Telegram takes: whole sections, each
+    message within `limit` (counted as Telegram counts: the text without its tags, in UTF-16
+    units). In English it is one message; longer languages take two."""
     listed = [(name, help) for name, help in COMMANDS.items() if name in commands]
-    lines = [_("🛠 <b>Admin commands</b>")]
+    messages = [_("🛠 <b>Admin commands</b>")]
     for section in sorted(dict.fromkeys(h.section for name, h in listed), key=_section_rank):
-        lines.append(f"\n<b>{esc(_(section))}</b>")
+        lines = [f"<b>{esc(_(section))}</b>"]
         lines += [
             f"<code>{esc(usage_line(name))}</code> — {esc(_(h.summary))}"
             for name, h in listed
             if h.section == section
         ]
-    return "\n".join(lines)
+        block = "\n".join(lines)
+        joined = f"{messages[-1]}\n\n{block}"
+        if limit is None or _utf16_length(joined) <= limit:
+            messages[-1] = joined
+        else:
+            messages.append(block)
+    return messages
+
+
+def _utf16_length(html_text: str) -> int:
+    visible = html.unescape(_TAG.sub("", html_text))
+    return len(visible.encode("utf-16-le")) // 2
+
+
+_TAG = re.compile(r"<[^>]+>")
 
 
 def _section_rank(section: str) -> int:
