@@ -228,7 +228,7 @@ function deliveryChoice(screen, addressId, shipping) {
       "button",
       {
         type: "button",
-        class: option.id === shipping.chosen ? "address chosen" : "address",
+        class: "address",
         testid: `shipping-${option.id}`,
         "aria-pressed": String(option.id === shipping.chosen),
       },
