@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot import texts
 from bot.app import ShopApplication
 from bot.db import Database
+from bot.devtools import stripe_simulator as simulate
 from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.messages import Message
@@ -23,7 +24,7 @@ from bot.services.shipping import ShippingTerms
 from bot.usecases import promos, shipping
 from tests.conftest import shop_settings
 from tests.fakes.orders import ready_to_check_out
-from tests.fakes.stripe_shop import HOME, paid_event, post_event, stripe_settings
+from tests.fakes.stripe_shop import HOME, post_event, stripe_settings
 
 ANN, ADMIN = 42, 7
 PROVIDER_TOKEN = "TEST:PROVIDER"
@@ -127,14 +128,24 @@ async def test_a_german_address_is_offered_the_options_serving_germany_and_strip
     [(session_id, page)] = stripe_api.sessions.items()
     assert page["amount_total"] == order.total
     assert pay.button("💳 Pay €119.88").url == page["url"]
-    paid = paid_event(session_id=session_id, order_id=1, amount=order.total, currency="EUR")
-    assert await post_event(stripe_shop, paid) == 200
+    paid = stripe_api.pay(session_id)
+    assert paid["amount_total"] == 11988
+    completed = simulate.stripe_event("checkout.session.completed", paid)
+    assert await post_event(stripe_shop, completed) == 200
     assert (await placed_order(db)).status is OrderStatus.PAID
 
     await ann.send("/orders")
     listing = await ann.next_message()
     details = await tap(ann, listing, listing.button_texts[0])
     assert "🚚 Delivery (DHL): €4.90\n\nTotal: €119.88" in details.content
+
+    admin = emulator.user(ADMIN, "Admin")
+    admin.skip_unread()
+    await admin.send("/refund 1")
+    refunding = await admin.next_message()
+    assert "Stripe is refunding €119.88 for order #1" in refunding.content  # shipping too
+    [refund] = stripe_api.refunds.values()
+    assert refund["payment_intent"] == paid["payment_intent"]
 
 
 async def test_the_only_option_serving_the_country_is_chosen_and_shown_at_once(
