@@ -463,6 +463,7 @@ async def test_the_page_picks_a_delivery_option_and_refuses_an_order_without_one
     assert picked["shipping"]["line"] == "🚚 Delivery (DHL): €4.90"
     assert picked["total"] == "€54.89"
     assert placed_status == 201 and order["total"] == "€54.89"
+    assert order["shipping"] == "🚚 Delivery (DHL): €4.90"
     session_id = payment["url"].rsplit("/", 1)[-1]
     assert stripe_api.sessions[session_id]["amount_total"] == 5489
 

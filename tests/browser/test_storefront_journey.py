@@ -200,6 +200,7 @@ async def test_a_customer_picks_a_delivery_option_on_the_page_s_summary(
     await screenshot(page, "storefront-shipping")
     await _tap(page, "place-order")
     await expect(page.get_by_test_id("pay")).to_be_visible()
+    await expect(page.get_by_test_id("order-shipping")).to_have_text("🚚 Delivery (DHL): €4.90")
 
     async with db.reading() as session:
         order = (await session.scalars(select(Order))).one()

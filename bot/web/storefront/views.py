@@ -189,6 +189,7 @@ def order(found: CustomerOrder) -> Json:
         "status": found.status.value,
         "status_label": status_label(found.status),
         "total": texts.money(found.total, found.currency),
+        "shipping": _order_shipping(found),
         "paid": found.status in PURCHASED_STATUSES,
         "awaiting_payment": found.status is OrderStatus.PENDING_PAYMENT,
         "items": [
@@ -201,6 +202,14 @@ def order(found: CustomerOrder) -> Json:
             for item in found.items
         ],
     }
+
+
+def _order_shipping(found: CustomerOrder) -> str:
+    """The delivery option's line, as /orders says it (plain text), or "" for none."""
+    if found.shipping_name is None:
+        return ""
+    price = texts.shipping_price(found.shipping_price, found.currency)
+    return html.unescape(texts.shipping_line(found.shipping_name, price))
 
 
 def _page(found: Page[Any]) -> Json:
