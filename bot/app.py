@@ -31,6 +31,7 @@ import bot.handlers.admin.orders
 import bot.handlers.admin.promos
 import bot.handlers.admin.reviews
 import bot.handlers.admin.roles
+import bot.handlers.admin.shipping
 import bot.handlers.admin.stats
 import bot.handlers.admin.support
 import bot.handlers.admin.users

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import bot.app  # noqa: F401  (registers the commands)
 from bot.handlers.router import admin_commands, usage_line
 from bot.texts import admin as admin_texts
@@ -32,3 +35,15 @@ def test_the_admin_listing_tells_how_to_replace_a_products_photos() -> None:
 
     assert "&lt;name|description|price|category|photo|photos&gt;" in listing
     assert "/editproduct &lt;id&gt; photos, then an album or photos one by one and Done" in listing
+
+
+def test_the_admin_listing_fits_telegram_s_messages_in_every_language() -> None:
+    for language in ("en", "ru", "es", "pt_BR", "de"):
+        with using_language(language):
+            messages = admin_texts.admin_help_messages(admin_commands())
+            whole = admin_texts.admin_help(admin_commands())
+
+        visible = [html.unescape(re.sub(r"<[^>]+>", "", m)) for m in messages]
+        assert all(len(m.encode("utf-16-le")) // 2 <= 4096 for m in visible), language
+        assert "\n\n".join(messages) == whole
+        assert len(messages) == 1 or language != "en"

@@ -16,13 +16,14 @@ from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.emulator import BotApiEmulator
 from bot.models import CartItem, Order, OrderStatus, Product, Rating, Size
 from bot.runner import running_shop
-from bot.services import digital
+from bot.services import digital, shipping
 from bot.services import product as products
 from bot.services import promo as promos
 from bot.services import user as users
 from bot.services.digital import DigitalContent
 from bot.services.product_photo import media_reference
 from bot.services.promo import PromoTerms
+from bot.services.shipping import ShippingTerms
 from tests.conftest import shop_settings
 from tests.factories import make_category, make_product, make_user
 from tests.fakes.stripe_shop import paid_event, post_event, stripe_settings
@@ -408,3 +409,81 @@ async def test_with_telegram_payments_the_page_gets_an_invoice_link_for_the_orde
     assert (status, payment["kind"]) == (200, "telegram")
     invoice = emulator.invoice_link(payment["invoice_link"])
     assert (invoice["currency"], invoice["total_amount"]) == ("EUR", 9998)
+
+
+async def test_the_page_picks_a_delivery_option_and_refuses_an_order_without_one(
+    storefront: ShopApplication,
+    http: aiohttp.ClientSession,
+    db: Database,
+    stripe_api: FakeStripeApi,
+) -> None:
+    court, size = await _sneakers(db)
+    async with db.transaction() as session:
+        for name, price, countries in (("DHL", 490, ("DE",)), ("Express", 1200, ())):
+            await shipping.add_option(
+                session,
+                admin_id=1,
+                terms=ShippingTerms(name=name, price=price, countries=countries),
+                currency="EUR",
+            )
+        await shipping.add_option(
+            session,
+            admin_id=1,
+            terms=ShippingTerms(name="Royal Mail", price=300, countries=("GB",)),
+            currency="EUR",
+        )
+    ann = customer(storefront, http)
+    await ann.call("POST", "/cart/items", {"product_id": court, "size_id": size, "quantity": 1})
+    _, address = await ann.call("POST", "/addresses", NEW_ADDRESS)
+
+    _, open_summary = await ann.call("POST", "/checkout", {"address_id": address["id"]})
+    fingerprint = open_summary["fingerprint"]
+    refused_status, refused = await ann.call(
+        "POST", "/orders", {"address_id": address["id"], "fingerprint": fingerprint}
+    )
+    _, picked = await ann.call("POST", "/checkout", {"address_id": address["id"], "shipping_id": 1})
+    placed_status, order = await ann.call(
+        "POST",
+        "/orders",
+        {"address_id": address["id"], "fingerprint": fingerprint, "shipping_id": 1},
+    )
+    _, payment = await ann.call("POST", f"/orders/{order['id']}/pay")
+
+    assert open_summary["shipping"] == {
+        "options": [
+            {"id": 1, "name": "DHL", "price": "€4.90"},
+            {"id": 2, "name": "Express", "price": "€12.00"},
+        ],
+        "chosen": 0,
+        "line": "",
+    }
+    assert open_summary["total"] == "€49.99"
+    assert refused_status == 409 and refused["code"] == "shipping.choose"
+    assert picked["shipping"]["chosen"] == 1
+    assert picked["shipping"]["line"] == "🚚 Delivery (DHL): €4.90"
+    assert picked["total"] == "€54.89"
+    assert placed_status == 201 and order["total"] == "€54.89"
+    assert order["shipping"] == "🚚 Delivery (DHL): €4.90"
+    session_id = payment["url"].rsplit("/", 1)[-1]
+    assert stripe_api.sessions[session_id]["amount_total"] == 5489
+
+
+async def test_the_page_says_when_no_option_serves_the_address_s_country(
+    storefront: ShopApplication, http: aiohttp.ClientSession, db: Database
+) -> None:
+    court, size = await _sneakers(db)
+    async with db.transaction() as session:
+        await shipping.add_option(
+            session,
+            admin_id=1,
+            terms=ShippingTerms(name="Royal Mail", price=300, countries=("GB",)),
+            currency="EUR",
+        )
+    ann = customer(storefront, http)
+    await ann.call("POST", "/cart/items", {"product_id": court, "size_id": size, "quantity": 1})
+    _, address = await ann.call("POST", "/addresses", NEW_ADDRESS)
+
+    status, refused = await ann.call("POST", "/checkout", {"address_id": address["id"]})
+
+    assert status == 409 and refused["code"] == "shipping.no_option"
+    assert refused["error"] == "Sorry, we don't deliver to Germany. Please choose another address."

@@ -43,6 +43,9 @@ def invoice_request(invoice: Invoice) -> InvoiceRequest:
     if invoice.discount:
         label = texts.tg_discount_label(invoice.promo_code or "")
         prices.append(LabeledPrice(label, -invoice.discount))
+    if invoice.shipping_price and invoice.shipping_name is not None:
+        label = texts.tg_shipping_label(invoice.shipping_name)
+        prices.append(LabeledPrice(label, invoice.shipping_price))
     return InvoiceRequest(
         title=title,
         description=texts.tg_invoice_description(labels),

@@ -18,6 +18,7 @@ from bot.handlers.router import on_button, on_step
 from bot.keyboards.checkout import (
     CancelCheckout,
     ChooseAddress,
+    ChooseShipping,
     NewAddress,
     StartCheckout,
     addresses_keyboard,
@@ -52,6 +53,19 @@ async def choose(update: Update, context: ShopContext, data: ChooseAddress) -> s
         context.db,
         sender=sender_of(update),
         address_id=data.address_id,
+        cards_savable=can_save_cards(context),
+    )
+    await show(update, *summary_screen(result))
+    return None
+
+
+@on_button(ChooseShipping)
+async def choose_shipping(update: Update, context: ShopContext, data: ChooseShipping) -> str | None:
+    result = await checkout.choose_shipping(
+        context.db,
+        sender=sender_of(update),
+        address_id=data.address_id,
+        shipping_id=data.shipping_id,
         cards_savable=can_save_cards(context),
     )
     await show(update, *summary_screen(result))

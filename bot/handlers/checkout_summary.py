@@ -1,5 +1,5 @@
 """The last checkout step: the order summary, the choice to save the card, a promo code,
-placing the order.
+placing the order; before it, the delivery option when the shop has several for the address.
 
 The choice to save the card is offered only where the payment provider can keep cards; placing
 the order hands it on to every payment page made for it (bot.usecases.checkout). A promo code is
@@ -23,35 +23,63 @@ from bot.keyboards.checkout import (
     RemovePromo,
     SaveCardChoice,
     address_text,
+    addresses_keyboard,
     placed_keyboard,
     promo_prompt_keyboard,
+    shipping_keyboard,
     summary_keyboard,
 )
 from bot.texts.errors import error_text
 from bot.usecases import checkout
-from bot.usecases.checkout import BackToCart, CartChanged, NotPlaced, OrderPlaced, Summary
+from bot.usecases.checkout import (
+    BackToCart,
+    CartChanged,
+    NoDelivery,
+    NotPlaced,
+    OrderPlaced,
+    Summary,
+    SummaryScreen,
+)
 
 
-def summary_screen(result: Summary | BackToCart) -> Screen:
-    """The summary to confirm, or the cart when it can't be ordered as it is."""
+def summary_screen(result: SummaryScreen) -> Screen:
+    """The summary to confirm; the delivery options while none is picked; the addresses when
+    none is served; or the cart when it can't be ordered as it is."""
     if isinstance(result, BackToCart):
         return cart_screen(result.cart)
+    if isinstance(result, NoDelivery):
+        return texts.no_delivery(result.country), addresses_keyboard(result.addresses)
     view, save_card = result.cart, result.save_card
     assert view.currency is not None, "a summary is only made for a cart that can be ordered"
+    delivery = result.delivery
+    if delivery is not None and delivery.chosen is None and result.address is not None:
+        items = texts.money(view.total, view.currency)
+        question = texts.shipping_choice(result.address.country, items)
+        return question, shipping_keyboard(result.address_id, delivery.options, view.currency)
     total = texts.money(result.total, view.currency)
     address = address_text(result.address) if result.address is not None else None
-    promo = _promo_lines(result, view.currency)
-    frame = texts.checkout_summary("", total, address, save_card=bool(save_card), promo=promo)
+    extra = {"promo": _promo_lines(result, view.currency), "shipping": _shipping_line(result)}
+    frame = texts.checkout_summary("", total, address, save_card=bool(save_card), **extra)
     lines = lines_text(view, texts.MESSAGE_MAX - len(frame))
-    text = texts.checkout_summary(lines, total, address, save_card=bool(save_card), promo=promo)
+    text = texts.checkout_summary(lines, total, address, save_card=bool(save_card), **extra)
     keyboard = summary_keyboard(
         result.address_id,
         view,
         save_card=save_card,
         has_promo=result.promo is not None,
         promo_id=result.promo_id,
+        shipping_id=result.shipping_id,
+        other_shipping=delivery is not None and len(delivery.options) > 1,
     )
     return text, keyboard
+
+
+def _shipping_line(summary: Summary) -> str:
+    chosen = summary.delivery.chosen if summary.delivery is not None else None
+    if chosen is None or summary.cart.currency is None:
+        return ""
+    price = texts.shipping_price(chosen.price, summary.cart.currency)
+    return texts.shipping_line(chosen.option.name, price)
 
 
 def _promo_lines(summary: Summary, currency: str) -> str:
@@ -112,6 +140,7 @@ async def place(update: Update, context: ShopContext, data: PlaceOrder) -> str |
         admin_chat_ids=context.settings.alert_chat_ids,
         provider=context.settings.effective_payment_provider,
         promo_id=data.promo_id,
+        shipping_id=data.shipping_id,
     )
     if isinstance(result, CartChanged):
         await show(update, *summary_screen(result.screen))

@@ -69,9 +69,20 @@ def _order_text(order: CustomerOrder) -> str:
     parcel = order.tracking
     tracking = texts.tracking_line(parcel.number, parcel.carrier) if parcel else None
     promo = _promo_lines(order)
-    frame = texts.order_details(order.id, status, "", total, address, history, tracking, promo)
+    delivery = (
+        texts.shipping_line(
+            order.shipping_name, texts.shipping_price(order.shipping_price, order.currency)
+        )
+        if order.shipping_name is not None
+        else ""
+    )
+    frame = texts.order_details(
+        order.id, status, "", total, address, history, tracking, promo, delivery
+    )
     shown = texts.fit_lines(lines, texts.MESSAGE_MAX - len(frame))
-    return texts.order_details(order.id, status, shown, total, address, history, tracking, promo)
+    return texts.order_details(
+        order.id, status, shown, total, address, history, tracking, promo, delivery
+    )
 
 
 def _promo_lines(order: CustomerOrder) -> str:

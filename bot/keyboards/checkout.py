@@ -13,6 +13,7 @@ from bot.keyboards.menu import Menu, back_to_menu, button
 from bot.keyboards.orders import OrderDetails
 from bot.models import Address
 from bot.services.cart import CartView, cart_fingerprint
+from bot.services.shipping import ShippingQuote
 
 ADDRESS_LABEL_MAX = 48
 
@@ -44,6 +45,7 @@ class PlaceOrder(Callback):
     address_id: int
     fingerprint: int
     promo_id: int = 0
+    shipping_id: int = 0  # the delivery option the summary showed (0: no shipping charged)
 
 
 @register("xq")
@@ -56,6 +58,15 @@ class EnterPromo(Callback):
 @dataclass(frozen=True, slots=True)
 class RemovePromo(Callback):
     address_id: int
+
+
+@register("xd")
+@dataclass(frozen=True, slots=True)
+class ChooseShipping(Callback):
+    """The summary with this delivery option; 0 lists the options to pick another."""
+
+    address_id: int
+    shipping_id: int
 
 
 @register("xc")
@@ -104,10 +115,15 @@ def summary_keyboard(
     save_card: bool | None = None,
     has_promo: bool = False,
     promo_id: int = 0,
+    shipping_id: int = 0,
+    other_shipping: bool = False,
 ) -> InlineKeyboardMarkup:
     """`save_card` is None where the payment provider cannot save cards; `promo_id` is the code
-    whose discount the summary shows, `has_promo` whether the cart has a code at all."""
+    whose discount the summary shows, `has_promo` whether the cart has a code at all;
+    `shipping_id` the delivery option it shows, `other_shipping` whether there are others."""
     rows = []
+    if other_shipping:
+        rows.append([button(texts.CHECKOUT_CHANGE_SHIPPING, ChooseShipping(address_id, 0))])
     if save_card is not None:
         label = texts.CHECKOUT_SAVE_CARD_ON if save_card else texts.CHECKOUT_SAVE_CARD_OFF
         rows.append([button(label, SaveCardChoice(address_id, int(not save_card)))])
@@ -115,8 +131,29 @@ def summary_keyboard(
         rows.append([button(texts.CHECKOUT_REMOVE_PROMO, RemovePromo(address_id))])
     else:
         rows.append([button(texts.CHECKOUT_PROMO, EnterPromo(address_id))])
-    place = PlaceOrder(address_id, cart_fingerprint(view), promo_id)
+    place = PlaceOrder(address_id, cart_fingerprint(view), promo_id, shipping_id)
     rows.append([button(texts.CHECKOUT_PLACE, place)])
+    rows.append([button(texts.CHECKOUT_CANCEL, CancelCheckout())])
+    return InlineKeyboardMarkup(rows)
+
+
+def shipping_keyboard(
+    address_id: int, options: Sequence[ShippingQuote], currency: str
+) -> InlineKeyboardMarkup:
+    """One button an option, cheapest first, then back to the addresses."""
+    rows = []
+    for quote in options:
+        option = quote.option
+        free_over = (
+            texts.money(option.free_over, currency)
+            if option.free_over is not None and quote.price
+            else None
+        )
+        label = texts.shipping_button(
+            option.name, texts.shipping_price(quote.price, currency), free_over
+        )
+        rows.append([button(label, ChooseShipping(address_id, option.id))])
+    rows.append([button(texts.CHECKOUT_CHOOSE_OTHER_ADDRESS, StartCheckout())])
     rows.append([button(texts.CHECKOUT_CANCEL, CancelCheckout())])
     return InlineKeyboardMarkup(rows)
 

@@ -43,6 +43,7 @@ from bot.models.payment import (
 from bot.models.promo import PROMO_CODE_MAX, PromoCode, PromoRedemption
 from bot.models.provider_event import ProviderEvent
 from bot.models.review import REVIEW_MAX_LENGTH, Rating, Review
+from bot.models.shipping import SHIPPING_NAME_MAX, ShippingOption
 from bot.models.stock_alert import StockAlert
 from bot.models.support import SupportConversation, SupportMessage, SupportMute
 from bot.models.user import Address, User
@@ -58,6 +59,7 @@ __all__ = [
     "PROMO_CODE_MAX",
     "PURCHASED_STATUSES",
     "REVIEW_MAX_LENGTH",
+    "SHIPPING_NAME_MAX",
     "Address",
     "AdminAction",
     "Base",
@@ -93,6 +95,7 @@ __all__ = [
     "RecipientStatus",
     "Review",
     "SavedProduct",
+    "ShippingOption",
     "Size",
     "StockAlert",
     "SupportConversation",

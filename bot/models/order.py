@@ -45,6 +45,7 @@ class Order(Timestamps, Base):
     __table_args__ = (
         CheckConstraint("total >= 0", name="total_not_negative"),
         CheckConstraint("discount >= 0", name="discount_not_negative"),
+        CheckConstraint("shipping_price >= 0", name="shipping_price_not_negative"),
         Index("ix_orders_user_created", "user_id", "created_at"),
         Index("ix_orders_status_created", "status", "created_at"),
     )
@@ -54,10 +55,13 @@ class Order(Timestamps, Base):
     status: Mapped[OrderStatus] = mapped_column(
         enum_type(OrderStatus, name="status", length=20), default=OrderStatus.PENDING_PAYMENT
     )
-    # What is charged: bot.services.pricing.order_total of the lines and the discount.
+    # What is charged: bot.services.pricing.order_total of the lines, the discount, the shipping.
     total: Mapped[int] = mapped_column()
     discount: Mapped[int] = mapped_column(default=0, server_default="0")
     promo_code: Mapped[str | None] = mapped_column(String(32))  # as it was when ordered
+    # The delivery option chosen, as it was when ordered (None: the shop charged no shipping).
+    shipping_name: Mapped[str | None] = mapped_column(String(64))
+    shipping_price: Mapped[int] = mapped_column(default=0, server_default="0")
     currency: Mapped[str] = mapped_column(String(3))
     ship_recipient_name: Mapped[str] = mapped_column(String(128))
     ship_phone: Mapped[str] = mapped_column(String(32))

@@ -302,7 +302,8 @@ def _session_params(
         # Cards (and the wallets that pay by card) settle at once. Bank debits and vouchers
         # settle days later, long after the order's hold has released its stock.
         "allowed_payment_method_types": ["card"],
-        "line_items": [_line_item(order.currency, item) for item in order.items],
+        "line_items": [_line_item(order.currency, item) for item in order.items]
+        + _shipping_items(order),
         "client_reference_id": str(order.id),
         "metadata": order_ref | ({"save_card": "true"} if save_card else {}),
         "payment_intent_data": {"metadata": order_ref},
@@ -328,6 +329,24 @@ def _line_item(currency: str, item: OrderItem) -> SessionCreateParamsLineItem:
             "product_data": {"name": f"{item.product_name} ({item.size_name})"},
         },
     }
+
+
+def _shipping_items(order: Order) -> list[SessionCreateParamsLineItem]:
+    """The delivery option as a line of its own after the items, so Checkout shows it and the
+    session's amount_total is the order's total. The promo coupon is a fixed amount no larger
+    than the items, so it never comes off the shipping. Free delivery adds no line."""
+    if not order.shipping_price or order.shipping_name is None:
+        return []
+    return [
+        {
+            "quantity": 1,
+            "price_data": {
+                "currency": order.currency.lower(),
+                "unit_amount": order.shipping_price,
+                "product_data": {"name": order.shipping_name},
+            },
+        }
+    ]
 
 
 def _customer_id(method: Any) -> str | None:

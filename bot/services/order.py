@@ -26,7 +26,7 @@ from bot.models import (
 )
 from bot.money import MAX_ORDER_TOTAL
 from bot.services import promo as promos
-from bot.services import stock_alert
+from bot.services import shipping, stock_alert
 from bot.services.errors import (
     IllegalTransition,
     InvalidInput,
@@ -47,12 +47,15 @@ async def place_order(
     address_id: int | None,
     actor: str = "customer",
     promo_code_id: int | None = None,
+    shipping_option_id: int | None = None,
 ) -> Order:
     """Turn the cart into an order. Any error leaves the caller's transaction to roll back
     everything, including stock already taken for earlier lines. With `promo_code_id` the
     order takes one use of that code (or is refused, NotAllowed with the reason) and keeps the
     discount it gave, worked out once from the lines as sold. `address_id` None: digital
-    goods only, sent by the bot, so the order keeps no address."""
+    goods only, sent by the bot, so the order keeps no address. With `shipping_option_id` the
+    order keeps that option's name and price for these lines (refused, NotAllowed, if it was
+    ended or does not serve the address's country); a promo discount never reduces it."""
     cart = await _locked_cart(session, user_id)
     if cart is None or not cart.items:
         raise InvalidInput("order.cart_empty")
@@ -79,7 +82,18 @@ async def place_order(
             currency=currency,
         )
         order.discount, order.promo_code = used.discount, used.code.code
-        order.total = order_total(subtotal=order.subtotal, discount=used.discount)
+    if shipping_option_id is not None and address is not None:
+        quoted = await shipping.quote_for_order(
+            session,
+            option_id=shipping_option_id,
+            country=address.country,
+            currency=currency,
+            subtotal=order.subtotal,
+        )
+        order.shipping_name, order.shipping_price = quoted.option.name, quoted.price
+    order.total = order_total(
+        subtotal=order.subtotal, discount=order.discount, shipping=order.shipping_price
+    )
     session.add(order)
     await session.execute(
         delete(CartItem).where(CartItem.cart_id == cart.id),
@@ -197,6 +211,8 @@ def _new_order(
         user_id=user_id,
         status=OrderStatus.PENDING_PAYMENT,
         total=order_total(subtotal=sum(line.line_total for line in lines)),
+        discount=0,
+        shipping_price=0,
         currency=currency,
         **_shipping(address),
         items=lines,

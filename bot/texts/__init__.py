@@ -18,6 +18,7 @@ from bot.services.product_fields import ONE_SIZE
 from bot.texts.i18n import (
     N_,
     _,
+    country_name,
     current_language,
     long_date,
     ngettext,
@@ -587,14 +588,22 @@ def _shipping_to(address: str) -> str:
 
 
 def checkout_summary(
-    lines: str, total: str, address: str | None, *, save_card: bool = False, promo: str = ""
+    lines: str,
+    total: str,
+    address: str | None,
+    *,
+    save_card: bool = False,
+    promo: str = "",
+    shipping: str = "",
 ) -> str:
-    """`promo`: the promo code's lines (promo_lines), between the items and the total;
-    `address` None: digital goods, sent in the chat and paid in Telegram Stars."""
+    """`promo`: the promo code's lines (promo_lines), `shipping`: the delivery line
+    (shipping_line), between the items and the total; `address` None: digital goods, sent in
+    the chat and paid in Telegram Stars."""
     delivery = _shipping_to(address) if address is not None else _(_DIGITAL_DELIVERY)
     paragraphs = [_("🧾 <b>Order summary</b>"), lines, cart_total(total), delivery]
-    if promo:
-        paragraphs.insert(2, promo)
+    extra = "\n".join(part for part in (promo, shipping) if part)
+    if extra:
+        paragraphs.insert(2, extra)
     if save_card:
         paragraphs.append(_(_CHECKOUT_CARD_SAVED_NOTE))
     return "\n\n".join([*paragraphs, _("Place the order?")])
@@ -636,6 +645,46 @@ def order_placed(order_id: int, total: str, hold_minutes: int, *, payment_connec
             hold_minutes,
         )
     return text.format(order_id=order_id, total=total, minutes=_number(hold_minutes))
+
+
+# ---------------------------------------------------------------- shipping
+
+_CHECKOUT_CHANGE_SHIPPING = N_("🚚 Change the delivery option")
+_CHECKOUT_CHOOSE_OTHER_ADDRESS = N_("📍 Another address")
+
+
+def shipping_price(price: int, currency: str) -> str:
+    return money(price, currency) if price else _("free")
+
+
+def shipping_line(name: str, price: str) -> str:
+    """The delivery option under the items: "🚚 Delivery (DHL): €4.90"."""
+    return _("🚚 Delivery ({name}): {price}").format(name=esc(name), price=price)
+
+
+def shipping_choice(country: str, total: str) -> str:
+    return _(
+        "🚚 <b>Delivery to {country}</b>\n"
+        "Your items come to {total}. How should we send them? The price is added to the total."
+    ).format(country=esc(country_name(country)), total=total)
+
+
+def shipping_button(name: str, price: str, free_over: str | None) -> str:
+    if free_over is None:
+        return f"{name} · {price}"
+    return _("{name} · {price} (free from {minimum})").format(
+        name=name, price=price, minimum=free_over
+    )
+
+
+def no_delivery(country: str) -> str:
+    return _(
+        "🚚 Sorry, we don't deliver to {country}. Please choose another address, or add a new one."
+    ).format(country=esc(country_name(country)))
+
+
+def tg_shipping_label(name: str) -> str:
+    return _("Delivery: {name}").format(name=name)
 
 
 # ---------------------------------------------------------------- promo codes
@@ -734,15 +783,18 @@ def order_details(
     history: str,
     tracking: str | None = None,
     promo: str = "",
+    delivery: str = "",
 ) -> str:
     """`tracking`: the tracking_line of a shipped order, when it has one; `promo`: its promo
-    code's lines (promo_lines), when it had one."""
+    code's lines (promo_lines), when it had one; `delivery`: its shipping_line, when it had a
+    delivery option."""
     title = _("📦 <b>Order #{order_id}</b> · {status}").format(order_id=order_id, status=status)
     history_part = _("<b>History</b>\n{history}").format(history=history)
     shipping = (_shipping_to(address) if address else _(_DIGITAL_SENT)) + (
         f"\n{tracking}" if tracking else ""
     )
-    parts = [title, lines, promo, cart_total(total), shipping, history_part]
+    extra = "\n".join(part for part in (promo, delivery) if part)
+    parts = [title, lines, extra, cart_total(total), shipping, history_part]
     return "\n\n".join(part for part in parts if part)
 
 

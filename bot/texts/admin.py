@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +18,7 @@ from bot.models import (
     PaymentProvider,
     PaymentStatus,
     PromoCode,
+    ShippingOption,
 )
 from bot.payments.limits import SmallestPayment
 from bot.services.broadcast import Progress
@@ -40,6 +43,8 @@ from bot.texts import (
     per_customer_limit,
     promo_lines,
     promo_offer,
+    shipping_line,
+    shipping_price,
     tracking_line,
 )
 from bot.texts.backups import file_size
@@ -68,6 +73,7 @@ SECTIONS = (
     N_("Orders"),
     N_("Customers"),
     N_("Promo codes"),
+    N_("Shipping"),
     N_("Reviews"),
     N_("Shop"),
     N_("Admins"),
@@ -227,6 +233,17 @@ COMMANDS: Mapping[str, CommandHelp] = {
         N_("/endpromo <code>"),
         N_("stop a promo code; orders already placed keep their discount"),
     ),
+    "addshipping": CommandHelp(
+        N_("Shipping"),
+        N_("/addshipping <name> <4.90> [free over 50.00] [countries DE,AT]"),
+        N_("a delivery option offered at checkout"),
+    ),
+    "shipping": CommandHelp(N_("Shipping"), N_("/shipping"), N_("the delivery options")),
+    "endshipping": CommandHelp(
+        N_("Shipping"),
+        N_("/endshipping <name or id>"),
+        N_("stop offering one"),
+    ),
     "reviews": CommandHelp(N_("Reviews"), N_("/reviews"), N_("the latest reviews, newest first")),
     "delreview": CommandHelp(
         N_("Reviews"), N_("/delreview <review id>"), N_("remove a review (its author is not told)")
@@ -260,16 +277,37 @@ def usage_line(command: str) -> str:
 
 def admin_help(commands: Collection[str]) -> str:
     """The registered `commands`, grouped by section in SECTIONS order."""
+    return "\n".join(admin_help_messages(commands, limit=None))
+
+
+def admin_help_messages(commands: Collection[str], *, limit: int | None = MESSAGE_MAX) -> list[str]:
+    """The listing cut between sections into messages Telegram takes: whole sections, each
+    message within `limit` (counted as Telegram counts: the text without its tags, in UTF-16
+    units). In English it is one message; longer languages take two."""
     listed = [(name, help) for name, help in COMMANDS.items() if name in commands]
-    lines = [_("🛠 <b>Admin commands</b>")]
+    messages = [_("🛠 <b>Admin commands</b>")]
     for section in sorted(dict.fromkeys(h.section for name, h in listed), key=_section_rank):
-        lines.append(f"\n<b>{esc(_(section))}</b>")
+        lines = [f"<b>{esc(_(section))}</b>"]
         lines += [
             f"<code>{esc(usage_line(name))}</code> — {esc(_(h.summary))}"
             for name, h in listed
             if h.section == section
         ]
-    return "\n".join(lines)
+        block = "\n".join(lines)
+        joined = f"{messages[-1]}\n\n{block}"
+        if limit is None or _utf16_length(joined) <= limit:
+            messages[-1] = joined
+        else:
+            messages.append(block)
+    return messages
+
+
+def _utf16_length(html_text: str) -> int:
+    visible = html.unescape(_TAG.sub("", html_text))
+    return len(visible.encode("utf-16-le")) // 2
+
+
+_TAG = re.compile(r"<[^>]+>")
 
 
 def _section_rank(section: str) -> int:
@@ -654,7 +692,8 @@ def order_card(order: Order) -> str:
                 )
                 + _tracking(order),
                 _("<b>Items</b>\n{items}\nTotal: <b>{total}</b>").format(
-                    items=items + _discount(order), total=money(order.total, order.currency)
+                    items=items + _discount(order) + _delivery(order),
+                    total=money(order.total, order.currency),
                 ),
                 _("<b>Payment</b>\n{payment}").format(payment=_payment(order.payment)),
                 _("<b>History</b>\n{history}").format(history=_history(order)),
@@ -674,6 +713,14 @@ def _discount(order: Order) -> str:
         money(order.discount, order.currency),
     )
     return "\n" + promo_lines(subtotal, order.promo_code, discount, None)
+
+
+def _delivery(order: Order) -> str:
+    """The delivery option's line under the items, when the order had one."""
+    if order.shipping_name is None:
+        return ""
+    price = shipping_price(order.shipping_price, order.currency)
+    return "\n" + shipping_line(order.shipping_name, price)
 
 
 def _tracking(order: Order) -> str:
@@ -1331,3 +1378,51 @@ def gallery_set(product_id: int, name: str, photos: int) -> str:
         "✅ {product} (#{product_id}) now has {count} photos.",
         photos,
     ).format(product=esc(name), product_id=product_id, count=number(photos))
+
+
+# ---------------------------------------------------------------- shipping
+
+
+def _shipping_terms(option: ShippingOption) -> str:
+    parts = [shipping_price(option.price, option.currency)]
+    if option.free_over is not None:
+        parts.append(
+            _("free from {minimum}").format(minimum=money(option.free_over, option.currency))
+        )
+    if option.countries:
+        parts.append(_("to {countries}").format(countries=", ".join(option.country_codes)))
+    else:
+        parts.append(_("to every country"))
+    return ", ".join(parts)
+
+
+def shipping_added(option: ShippingOption) -> str:
+    return _(
+        "✅ Delivery option #{id} <b>{name}</b>: {terms}.\n"
+        "Customers see it at checkout; /endshipping {id} stops it."
+    ).format(id=option.id, name=esc(option.name), terms=_shipping_terms(option))
+
+
+def shipping_list(options: Sequence[ShippingOption]) -> str:
+    if not options:
+        return _(
+            "There are no delivery options: checkout charges no shipping. /addshipping adds one."
+        )
+    lines = [
+        f"#{option.id} <b>{esc(option.name)}</b> — {_shipping_terms(option)}"
+        + ("" if option.ended_at is None else f" ({_('ended')})")
+        for option in options
+    ]
+    header = _("🚚 <b>Delivery options</b>, those offered first:")
+    return "\n".join([header, fit_lines(lines, MESSAGE_MAX - len(header) - 1)])
+
+
+def shipping_ended(option: ShippingOption, *, changed: bool) -> str:
+    if not changed:
+        return _("The delivery option <b>{name}</b> had already ended.").format(
+            name=esc(option.name)
+        )
+    return _(
+        "✅ Delivery option #{id} <b>{name}</b> is no longer offered. "
+        "Orders placed with it keep it."
+    ).format(id=option.id, name=esc(option.name))

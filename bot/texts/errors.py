@@ -7,7 +7,7 @@ Templates are plain format strings with named placeholders, and a few conversion
 that need words of their own: `{x!q}` quotes a person's words (shortened), `{x!l}` is an order
 status's label, `{x!m}` an amount in the error's `currency`, `{x!f}` an address field's name,
 `{x!n}` a number written the reader's way (1,234 or 1.234), `{x!d}` a day (an ISO date) the
-reader's way.
+reader's way, `{x!c}` a country (an ISO code) named in the reader's language.
 """
 
 from __future__ import annotations
@@ -21,7 +21,16 @@ from bot.money import format_amount
 from bot.services.catalog_csv import CatalogFileInvalid, LineError
 from bot.services.errors import ShopError
 from bot.texts import size_name
-from bot.texts.i18n import N_, N_plural, _, current_language, long_date, ngettext, number
+from bot.texts.i18n import (
+    N_,
+    N_plural,
+    _,
+    country_name,
+    current_language,
+    long_date,
+    ngettext,
+    number,
+)
 from bot.texts.statuses import status_label
 
 QUOTE_LIMIT = 60
@@ -229,6 +238,24 @@ ERRORS: dict[str, str] = {
     "checkout.total_too_large": N_(
         "An order can be at most {limit!m}, the most one payment can take. "
         "Please split your cart into smaller orders."
+    ),
+    # --- shipping
+    "shipping.bad_name": N_("A delivery option's name is 1 to {limit} characters long."),
+    "shipping.bad_price": N_(
+        "A delivery price is 0 or more, and the amount it is free from is more than 0."
+    ),
+    "shipping.unknown_country": N_(
+        "{country!q} is not a country code. Use two letters, like DE or AT."
+    ),
+    "shipping.name_taken": N_("There is already a delivery option {name!q}. /shipping lists them."),
+    "shipping.unknown": N_("There is no delivery option {name!q}. /shipping lists them."),
+    "shipping.choose": N_("Please choose how your order should be delivered."),
+    "shipping.ended": N_(
+        "The delivery option {name} is no longer offered. Please choose another one."
+    ),
+    "shipping.not_to_country": N_("The delivery option {name} does not deliver to {country!c}."),
+    "shipping.no_option": N_(
+        "Sorry, we don't deliver to {country!c}. Please choose another address."
     ),
     # --- promo codes
     "promo.bad_code": N_(
@@ -523,6 +550,8 @@ class _Formatter(string.Formatter):
             return number(int(value))
         if conversion == "d":
             return long_date(date.fromisoformat(str(value)))
+        if conversion == "c":
+            return country_name(str(value))
         return super().convert_field(value, conversion)
 
 

@@ -154,3 +154,9 @@ def date_and_time(moment: datetime) -> str:
     time = format_skeleton("Hm", moment, locale=locale)
     glue = str(locale.datetime_formats["medium"])
     return glue.replace("{1}", long_date(moment)).replace("{0}", time) + " UTC"
+
+
+def country_name(code: str) -> str:
+    """A country by its ISO code, named in the reader's language (CLDR): DE is Germany,
+    Deutschland, Alemania; an unknown code is shown as it is."""
+    return str(_date_locale().territories.get(code.upper(), code))

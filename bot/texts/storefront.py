@@ -73,6 +73,8 @@ _SAVE_ADDRESS = N_("Save address")
 _SUMMARY_TITLE = N_("Order summary")
 _SHIPPING_TO = N_("Shipping to")
 _PLACE_ORDER = N_("Place order")
+_DELIVERY_OPTION = N_("Delivery")
+_CHOOSE_DELIVERY = N_("Choose how we should deliver your order.")
 
 # ---------------------------------------------------------------- order and payment
 _ORDER_TITLE = N_("Order #{order_id}")

@@ -41,6 +41,8 @@ class Invoice:
     lines: tuple[InvoiceLine, ...]
     discount: int = 0  # taken off the lines' sum: the promo code's, as the order keeps it
     promo_code: str | None = None
+    shipping_name: str | None = None  # the delivery option, added to the lines' sum
+    shipping_price: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,8 @@ async def prepare_invoice(
         ),
         discount=order.discount,
         promo_code=order.promo_code,
+        shipping_name=order.shipping_name,
+        shipping_price=order.shipping_price,
     )
 
 

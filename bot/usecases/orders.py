@@ -64,6 +64,8 @@ class CustomerOrder:
     tracking: Tracking | None = None  # the parcel's, once shipped with a tracking number
     discount: int = 0  # a promo code's, taken off the lines
     promo_code: str | None = None
+    shipping_name: str | None = None  # the delivery option, as it was when ordered
+    shipping_price: int = 0
 
 
 async def order_history(
@@ -149,6 +151,8 @@ async def customer_order(session: AsyncSession, order: Order) -> CustomerOrder:
         parcel,
         order.discount,
         order.promo_code,
+        order.shipping_name,
+        order.shipping_price,
     )
 
 

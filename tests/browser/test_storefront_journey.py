@@ -14,10 +14,15 @@ from bot.app import ShopApplication
 from bot.db import Database
 from bot.emulator.emulator import BotApiEmulator
 from bot.models import CartItem, Order, OrderStatus, Size
+from bot.services import cart as carts
 from bot.services import product as products
+from bot.services import shipping
+from bot.services import user as users
+from bot.services.shipping import ShippingTerms
+from bot.usecases.customers import Sender, shopper
 from tests.browser.conftest import open_storefront, screenshot
 from tests.factories import make_category, make_product
-from tests.fakes.stripe_shop import paid_event, post_event
+from tests.fakes.stripe_shop import HOME, paid_event, post_event
 from tests.fakes.webapp import init_data
 
 ANN = 42
@@ -158,3 +163,45 @@ async def test_a_product_with_several_photos_shows_them_as_a_strip_to_swipe(
 
     await expect(page.get_by_test_id("gallery").locator(".photo")).to_have_count(3)
     await expect(page.get_by_test_id("gallery-counter")).to_have_text("1 / 3")
+
+
+async def test_a_customer_picks_a_delivery_option_on_the_page_s_summary(
+    storefront_shop: ShopApplication, browser: Browser, db: Database
+) -> None:
+    _, court, size = await _catalogue(db)
+    async with db.transaction() as session:
+        ann = await shopper(session, Sender(ANN, "Ann"))
+        address = await users.add_address(session, user_id=ann.id, address=HOME)
+        await carts.add_item(session, user_id=ann.id, product_id=court, size_id=size)
+        for name, price, countries in (("DHL", 490, ("DE",)), ("Royal Mail", 300, ("GB",))):
+            await shipping.add_option(
+                session,
+                admin_id=1,
+                terms=ShippingTerms(name=name, price=price, countries=countries),
+                currency="EUR",
+            )
+        express = await shipping.add_option(
+            session, admin_id=1, terms=ShippingTerms(name="Express", price=1200), currency="EUR"
+        )
+    page = await open_storefront(
+        browser, storefront_shop, init_data(storefront_shop.bot.token, telegram_id=ANN)
+    )
+
+    await _tap(page, "cart-pill")
+    await _tap(page, "checkout")
+    await _tap(page, f"address-{address.id}")
+    await expect(page.get_by_test_id("shipping-1")).to_contain_text("DHL · €4.90")
+    await expect(page.get_by_test_id(f"shipping-{express.id}")).to_be_visible()
+    await expect(page.get_by_test_id("shipping-2")).to_have_count(0)  # Royal Mail: not to DE
+    await expect(page.get_by_test_id("place-order")).to_be_disabled()
+    await _tap(page, "shipping-1")
+    await expect(page.get_by_test_id("summary-shipping")).to_have_text("🚚 Delivery (DHL): €4.90")
+    await expect(page.get_by_test_id("summary-total")).to_contain_text("€54.89")
+    await screenshot(page, "storefront-shipping")
+    await _tap(page, "place-order")
+    await expect(page.get_by_test_id("pay")).to_be_visible()
+    await expect(page.get_by_test_id("order-shipping")).to_have_text("🚚 Delivery (DHL): €4.90")
+
+    async with db.reading() as session:
+        order = (await session.scalars(select(Order))).one()
+    assert (order.shipping_name, order.shipping_price, order.total) == ("DHL", 490, 5489)

@@ -221,7 +221,7 @@ async def test_a_customer_without_an_address_types_one_in_and_reaches_the_summar
 
     first = await checkout.start_checkout(db, sender=bob, provider="stripe")
     assert isinstance(first, checkout.AddressQuestion)
-    asked: checkout.AddressQuestion | Summary | checkout.BackToCart | None = first
+    asked: checkout.AddressQuestion | checkout.SummaryScreen | None = first
     collected: dict[str, str] = {}
     while isinstance(asked, checkout.AddressQuestion):
         assert asked.of == len(users.ADDRESS_FIELDS)

@@ -14,7 +14,8 @@ from bot.usecases import roles
 
 @on_admin_command("admin")
 async def admin_help(update: Update, context: ShopContext) -> None:
-    await send(update, admin_texts.admin_help(admin_commands()))
+    for message in admin_texts.admin_help_messages(admin_commands()):
+        await send(update, message)
 
 
 @on_admin_command("promote")

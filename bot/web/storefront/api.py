@@ -267,15 +267,19 @@ async def add_address(request: web.Request, sender: Sender) -> web.Response:
 async def order_summary(request: web.Request, sender: Sender) -> web.Response:
     body = await _body(request)
     shop = _shop(request)
+    shipping_id = body.get("shipping_id")
     found = await checkout.choose_address(
         shop.db,
         sender=sender,
         address_id=_number(body.get("address_id")),
         cards_savable=False,
         sells_digital=False,
+        shipping_id=None if shipping_id is None else _number(shipping_id),
     )
     if isinstance(found, checkout.BackToCart):
         raise NotAllowed("checkout.blocked")
+    if isinstance(found, checkout.NoDelivery):
+        raise NotAllowed("shipping.no_option", country=found.country)
     return reply(200, **views.summary(found))
 
 
@@ -291,6 +295,7 @@ async def place_order(request: web.Request, sender: Sender) -> web.Response:
         admin_chat_ids=shop.settings.alert_chat_ids,
         provider=shop.settings.effective_payment_provider,
         sells_digital=False,
+        shipping_id=_number(body.get("shipping_id", 0)),
     )
     if isinstance(placed, checkout.CartChanged):
         raise NotAllowed("checkout.cart_changed")

@@ -137,8 +137,34 @@ def summary(found: Summary) -> Json:
         "address": address_text(found.address) if found.address is not None else "",
         "lines": [_line(line) for line in view.lines],
         "promo": _promo(found, currency),
+        "shipping": _shipping(found, currency),
         "total": texts.money(found.total, currency),
         "fingerprint": cart_fingerprint(view),
+    }
+
+
+def _shipping(found: Summary, currency: str) -> Json:
+    """The options serving the address (none when the shop charges no shipping), the one
+    chosen (0 while the customer is to pick one) and its line, as the chat's summary says it."""
+    delivery = found.delivery
+    if delivery is None:
+        return {"options": [], "chosen": 0, "line": ""}
+    chosen = delivery.chosen
+    line = ""
+    if chosen is not None:
+        price = texts.shipping_price(chosen.price, currency)
+        line = html.unescape(texts.shipping_line(chosen.option.name, price))
+    return {
+        "options": [
+            {
+                "id": quote.option.id,
+                "name": quote.option.name,
+                "price": texts.shipping_price(quote.price, currency),
+            }
+            for quote in delivery.options
+        ],
+        "chosen": delivery.option_id,
+        "line": line,
     }
 
 
@@ -163,6 +189,7 @@ def order(found: CustomerOrder) -> Json:
         "status": found.status.value,
         "status_label": status_label(found.status),
         "total": texts.money(found.total, found.currency),
+        "shipping": _order_shipping(found),
         "paid": found.status in PURCHASED_STATUSES,
         "awaiting_payment": found.status is OrderStatus.PENDING_PAYMENT,
         "items": [
@@ -175,6 +202,14 @@ def order(found: CustomerOrder) -> Json:
             for item in found.items
         ],
     }
+
+
+def _order_shipping(found: CustomerOrder) -> str:
+    """The delivery option's line, as /orders says it (plain text), or "" for none."""
+    if found.shipping_name is None:
+        return ""
+    price = texts.shipping_price(found.shipping_price, found.currency)
+    return html.unescape(texts.shipping_line(found.shipping_name, price))
 
 
 def _page(found: Page[Any]) -> Json:

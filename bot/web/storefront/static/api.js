@@ -69,9 +69,14 @@ export const api = {
     request("PUT", `cart/items/${id(sizeId)}`, { body: { quantity } }),
   addresses: () => request("GET", "addresses"),
   saveAddress: (fields) => request("POST", "addresses", { body: fields }),
-  checkout: (addressId) => request("POST", "checkout", { body: { address_id: addressId } }),
-  placeOrder: (addressId, fingerprint) =>
-    request("POST", "orders", { body: { address_id: addressId, fingerprint } }),
+  checkout: (addressId, shippingId) =>
+    request("POST", "checkout", {
+      body: shippingId ? { address_id: addressId, shipping_id: shippingId } : { address_id: addressId },
+    }),
+  placeOrder: (addressId, fingerprint, shippingId) =>
+    request("POST", "orders", {
+      body: { address_id: addressId, fingerprint, shipping_id: shippingId || 0 },
+    }),
   pay: (orderId) => request("POST", `orders/${id(orderId)}/pay`),
   order: (orderId) => request("GET", `orders/${id(orderId)}`),
 };

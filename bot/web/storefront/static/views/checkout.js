@@ -175,10 +175,11 @@ export function summary(screen) {
     return;
   }
   screen.setTitle(t("summary_title"));
+  const shipping = data.shipping || { options: [], chosen: 0, line: "" };
   const place = primary(t("place_order"), "place-order", () =>
     busy(place, async () => {
       try {
-        const placed = await api.placeOrder(params.addressId, data.fingerprint);
+        const placed = await api.placeOrder(params.addressId, data.fingerprint, shipping.chosen);
         haptic("success");
         screen.reset([["home"], ["order", { id: placed.id, order: placed }]]);
         api.cart().then((cart) => screen.setCartCount(cart.count), () => {});
@@ -203,9 +204,11 @@ export function summary(screen) {
       h("p", { class: "address-text", testid: "summary-address", text: data.address }),
     ),
     h("ul", { class: "lines" }, data.lines.map(summaryLine)),
+    shipping.options.length ? deliveryChoice(screen, params.addressId, shipping) : null,
     ...(data.promo || []).map((line) =>
       h("p", { class: "hint promo", testid: "summary-promo", text: line }),
     ),
+    shipping.line ? h("p", { class: "hint", testid: "summary-shipping", text: shipping.line }) : null,
     h(
       "p",
       { class: "total", testid: "summary-total" },
@@ -214,7 +217,40 @@ export function summary(screen) {
     ),
     actionBar(place),
   );
+  place.disabled = shipping.options.length > 0 && !shipping.chosen;
   screen.setMain(place);
+}
+
+// The delivery options serving the address: picking one asks for the summary with it.
+function deliveryChoice(screen, addressId, shipping) {
+  const choices = shipping.options.map((option) => {
+    const choice = h(
+      "button",
+      {
+        type: "button",
+        class: "address",
+        testid: `shipping-${option.id}`,
+        "aria-pressed": String(option.id === shipping.chosen),
+      },
+      h("span", { class: "address-text", text: `${option.name} · ${option.price}` }),
+    );
+    choice.addEventListener("click", () =>
+      busy(choice, async () => {
+        const summary = await api.checkout(addressId, option.id);
+        if (!screen.alive()) return;
+        screen.params.summary = summary;
+        screen.reload();
+      }).catch(screen.fail),
+    );
+    return choice;
+  });
+  return h(
+    "div",
+    { class: "panel" },
+    h("h2", { class: "label", text: t("delivery_option") }),
+    shipping.chosen ? null : h("p", { class: "hint", text: t("choose_delivery") }),
+    h("div", { class: "addresses" }, choices),
+  );
 }
 
 function summaryLine(line) {

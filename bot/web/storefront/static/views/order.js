@@ -65,6 +65,9 @@ export async function order(screen) {
           ),
         ),
       ),
+      current.shipping
+        ? h("p", { class: "hint", testid: "order-shipping", text: current.shipping })
+        : null,
       h(
         "p",
         { class: "total", testid: "order-total" },
