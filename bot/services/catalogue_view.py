@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.revisions import Revision, read_revision
@@ -143,42 +143,49 @@ class CatalogueSnapshot:
         return found
 
 
-async def load_snapshot(session: AsyncSession) -> CatalogueSnapshot:
-    """The catalogue on sale now. The revision is read first: a change committed while the
-    rest is read makes the snapshot look older than it is, never newer."""
+async def load_snapshot(
+    session: AsyncSession,
+    *,
+    category_id: int | None = None,
+    product_id: int | None = None,
+    details: bool = True,
+) -> CatalogueSnapshot:
+    """The catalogue on sale now, or the part of it one screen shows (a category's products,
+    one product; without `details`, the categories and which products each has). The revision
+    is read first: a change committed while the rest is read makes the snapshot look older than
+    it is, never newer."""
     revision = await read_revision(session)
     categories = {
         id: ShownCategory(id, name)
         for id, name in await session.execute(select(Category.id, Category.name))
     }
-    for category_id, language, name in await session.execute(
+    for category, language, name in await session.execute(
         select(
             CategoryTranslation.category_id, CategoryTranslation.language, CategoryTranslation.name
         )
     ):
-        _put(categories[category_id], "names", language, name)
+        _put(categories[category], "names", language, name)
+    conditions: list[ColumnElement[bool]] = [Product.is_active.is_(True)]
+    if category_id is not None:
+        conditions.append(Product.category_id == category_id)
+    if product_id is not None:
+        conditions.append(Product.id == product_id)
+    on_sale = and_(*conditions)
     products: dict[int, ShownProduct] = {}
+    columns = (Product.id, Product.sku, Product.category_id, Product.name, Product.description)
     for row in await session.execute(
-        select(
-            Product.id,
-            Product.sku,
-            Product.category_id,
-            Product.name,
-            Product.description,
-            Product.price,
-            Product.currency,
-        )
-        .where(Product.is_active)
-        .order_by(Product.id)
+        select(*columns, Product.price, Product.currency).where(on_sale).order_by(Product.id)
     ):
         products[row[0]] = ShownProduct(*row)
         categories[row[2]].product_ids.append(row[0])
-    await _add_details(session, products)
+    if details:
+        await _add_details(session, products, on_sale)
     return CatalogueSnapshot(revision, categories, products)
 
 
-async def _add_details(session: AsyncSession, products: dict[int, ShownProduct]) -> None:
-    on_sale = Product.is_active
+async def _add_details(
+    session: AsyncSession, products: dict[int, ShownProduct], on_sale: ColumnElement[bool]
+) -> None:
     sizes: dict[int, list[ShownSize]] = {}
     for product_id, size_id, name in await session.execute(
         select(Size.product_id, Size.id, Size.name)
@@ -212,23 +219,27 @@ async def _add_details(session: AsyncSession, products: dict[int, ShownProduct])
         shown = products[product_id]
         _put(shown, "names", language, translated)
         _put(shown, "descriptions", language, description)
-    await _add_ratings(session, products)
+    await _add_ratings(session, products, on_sale)
 
 
-async def _add_ratings(session: AsyncSession, products: dict[int, ShownProduct]) -> None:
+async def _add_ratings(
+    session: AsyncSession, products: dict[int, ShownProduct], on_sale: ColumnElement[bool]
+) -> None:
     for product_id, count, total in await session.execute(
-        select(Rating.product_id, func.count(Rating.id), func.sum(Rating.value)).group_by(
-            Rating.product_id
-        )
+        select(Rating.product_id, func.count(Rating.id), func.sum(Rating.value))
+        .join(Product, Product.id == Rating.product_id)
+        .where(on_sale)
+        .group_by(Rating.product_id)
     ):
-        if product_id in products:
-            products[product_id].rating_count = int(count)
-            products[product_id].rating_sum = int(total or 0)
+        products[product_id].rating_count = int(count)
+        products[product_id].rating_sum = int(total or 0)
     for product_id, count in await session.execute(
-        select(Review.product_id, func.count(Review.id)).group_by(Review.product_id)
+        select(Review.product_id, func.count(Review.id))
+        .join(Product, Product.id == Review.product_id)
+        .where(on_sale)
+        .group_by(Review.product_id)
     ):
-        if product_id in products:
-            products[product_id].review_count = int(count)
+        products[product_id].review_count = int(count)
 
 
 def _put(

@@ -4,16 +4,21 @@ a size from the card to the cart."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from bot.db import Database
+from bot.db.revisions import Revision
 from bot.languages import reader
 from bot.services import cart, catalogue_view, product
 from bot.services.catalogue_view import CardStock, CatalogueSnapshot, ShownProduct
 from bot.services.pagination import Page, check_page
 from bot.services.product import CategorySummary
 from bot.usecases.customers import Sender, shopper_id
+
+# How long a screen waits for a rebuilding snapshot before reading its part itself.
+WAIT_FOR_SNAPSHOT_S = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +95,7 @@ async def category_products(
     shorten the list, and then its last page is shown. Only stock is read: one statement."""
     check_page(max(page, 1), per_page)
     language = reader()
-    snapshot = await _snapshot(db)
+    snapshot = await _snapshot(db, category_id=category_id)
     category = snapshot.category(category_id)
     listing = snapshot.listing(category.id, language)
     pages = max(1, -(-len(listing) // per_page))
@@ -120,7 +125,7 @@ async def product_card(
     """`telegram_id`: the reader, whose back-in-stock alerts on a sold-out size it shows, and
     whether they saved the product. Only stock and the reader's marks are read: one
     statement."""
-    shown = (await _snapshot(db)).product(product_id)
+    shown = (await _snapshot(db, product_id=product_id)).product(product_id)
     async with db.reading() as session:
         live = await catalogue_view.card_stock(
             session, product_id=product_id, telegram_id=telegram_id
@@ -133,7 +138,7 @@ async def add_to_cart(
 ) -> AddedToCart:
     """The card after the addition comes from the snapshot; the cart's own checks (on sale,
     in stock, one currency) read the rows under its lock."""
-    shown = (await _snapshot(db)).product(product_id)
+    shown = (await _snapshot(db, product_id=product_id)).product(product_id)
     language = reader()
     async with db.transaction() as session:
         user_id = await shopper_id(session, sender)
@@ -181,38 +186,65 @@ def _card(shown: ShownProduct, live: CardStock, language: str | None) -> Product
 
 
 class _Snapshots:
-    """The catalogue snapshot of each database this process serves, rebuilt by the first
-    screen that finds the revision moved while the others wait for it."""
+    """The catalogue snapshot of each database this process serves. When the revision moves,
+    one rebuild starts; a screen waits for it briefly (a shop's catalogue rebuilds in tens of
+    milliseconds) and otherwise reads just what it shows from the database meanwhile, so a
+    large catalogue is never shown stale while it rebuilds."""
 
     def __init__(self) -> None:
         self._found: WeakKeyDictionary[Database, CatalogueSnapshot] = WeakKeyDictionary()
-        self._locks: WeakKeyDictionary[Database, tuple[asyncio.AbstractEventLoop, asyncio.Lock]]
-        self._locks = WeakKeyDictionary()
+        self._building: WeakKeyDictionary[Database, asyncio.Task[CatalogueSnapshot]]
+        self._building = WeakKeyDictionary()
 
-    async def current(self, db: Database) -> CatalogueSnapshot:
+    async def current(self, db: Database) -> CatalogueSnapshot | None:
         revision = await db.revisions.current()
         found = self._found.get(db)
         if found is not None and found.revision == revision:
             return found
-        async with self._lock(db):
-            found = self._found.get(db)
-            if found is None or found.revision != revision:
-                async with db.reading() as session:
-                    found = await catalogue_view.load_snapshot(session)
-                self._found[db] = found
-            return found
+        building = self._building.get(db)
+        if building is None or building.done():
+            if building is None:
+                db.before_dispose(lambda: self._stop(db))
+            building = asyncio.get_running_loop().create_task(self._build(db))
+            self._building[db] = building
+        try:
+            built = await asyncio.wait_for(asyncio.shield(building), WAIT_FOR_SNAPSHOT_S)
+        except TimeoutError:
+            return None
+        return built if _not_older(built.revision, revision) else None
 
-    def _lock(self, db: Database) -> asyncio.Lock:
-        loop = asyncio.get_running_loop()
-        held = self._locks.get(db)
-        if held is None or held[0] is not loop:
-            held = (loop, asyncio.Lock())
-            self._locks[db] = held
-        return held[1]
+    async def _build(self, db: Database) -> CatalogueSnapshot:
+        async with db.reading() as session:
+            built = await catalogue_view.load_snapshot(session)
+        self._found[db] = built
+        return built
+
+    async def _stop(self, db: Database) -> None:
+        building = self._building.pop(db, None)
+        if building is not None and not building.done():
+            building.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await building
+
+
+def _not_older(built: Revision, known: Revision) -> bool:
+    return all(mine >= theirs for mine, theirs in zip(built, known, strict=True))
 
 
 _snapshots = _Snapshots()
 
 
-async def _snapshot(db: Database) -> CatalogueSnapshot:
-    return await _snapshots.current(db)
+async def _snapshot(
+    db: Database, *, category_id: int | None = None, product_id: int | None = None
+) -> CatalogueSnapshot:
+    """The process's snapshot, or, while it rebuilds, the part a screen shows read now."""
+    found = await _snapshots.current(db)
+    if found is not None:
+        return found
+    async with db.reading() as session:
+        return await catalogue_view.load_snapshot(
+            session,
+            category_id=category_id,
+            product_id=product_id,
+            details=category_id is not None or product_id is not None,
+        )

@@ -130,3 +130,29 @@ async def test_browsing_costs_one_statement_a_screen_once_the_catalogue_is_loade
         card = await catalog.product_card(db, product_id=boots.id, telegram_id=901)
         assert len(seen) == 2
     assert [(size.name, size.stock) for size in card.sizes] == [("41", 2)]
+
+
+async def test_while_the_snapshot_rebuilds_screens_read_their_part_and_are_current(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large catalogue takes seconds to rebuild: meanwhile each screen reads what it shows,
+    in the same order, rather than show the old snapshot."""
+    monkeypatch.setattr(catalog, "WAIT_FOR_SNAPSHOT_S", 0)
+    async with db.transaction() as session:
+        shoes = await make_category(session, "Shoes")
+        boots = await make_product(session, name="boots", category=shoes, price=9_000)
+        await make_product(session, name="Clogs", category=shoes)
+        await make_product(session, name="Hat", category=await make_category(session, "Hats"))
+    async with db.transaction() as session:
+        await inventory.edit_product(
+            session, admin_id=1, product_id=boots.id, field="price", value="80.00"
+        )
+    card = await catalog.product_card(db, product_id=boots.id)
+    listing = await catalog.category_products(db, category_id=shoes.id, page=1, per_page=8)
+    categories = await catalog.categories(db, page=1, per_page=8)
+    assert card.price == 8_000
+    assert [(item.name, item.price) for item in listing.products.items] == [
+        ("boots", 8_000),
+        ("Clogs", 4_999),
+    ]
+    assert [(c.name, c.product_count) for c in categories.items] == [("Hats", 1), ("Shoes", 2)]
