@@ -227,26 +227,11 @@ async def answer_address(
 
 
 async def choose_address(
-    db: Database,
-    *,
-    sender: Sender,
-    address_id: int,
-    cards_savable: bool,
-    sells_digital: bool = True,
+    db: Database, *, sender: Sender, address_id: int, cards_savable: bool
 ) -> Summary | BackToCart:
-    """`sells_digital`: False for a front door that cannot take Stars (the storefront), which
-    then refuses a cart of digital goods with the reason (they are bought in the chat)."""
     async with db.transaction() as session:
         user = await shopper(session, sender)
-        summary = await _summary(session, user.id, address_id, _first_choice(cards_savable))
-    if not sells_digital and isinstance(summary, Summary):
-        _refuse_digital(summary.cart)
-    return summary
-
-
-def _refuse_digital(view: CartView) -> None:
-    if not needs_delivery(view):
-        raise NotAllowed("checkout.digital_in_chat")
+        return await _summary(session, user.id, address_id, _first_choice(cards_savable))
 
 
 async def choose_card_saving(
@@ -274,7 +259,6 @@ async def place_order(
     admin_chat_ids: Sequence[int],
     provider: str,
     promo_id: int | None = None,
-    sells_digital: bool = True,
 ) -> Placement:
     """Places the order only if the cart still matches the summary's `fingerprint`, and its
     promo code the summary's `promo_id` (0: the summary showed no discount, so none is taken;
@@ -284,14 +268,7 @@ async def place_order(
         async with db.transaction() as session:
             user = await shopper(session, sender)
             placed = await _place(
-                session,
-                user.id,
-                address_id,
-                fingerprint,
-                cards_savable,
-                provider,
-                promo_id,
-                sells_digital,
+                session, user.id, address_id, fingerprint, cards_savable, provider, promo_id
             )
             if isinstance(placed, OrderPlaced):
                 await inventory.alert_sold_out(
@@ -310,15 +287,12 @@ async def _place(
     cards_savable: bool,
     provider: str,
     promo_id: int | None,
-    sells_digital: bool,
 ) -> OrderPlaced | CartChanged:
     # Locked: what is checked here is what is ordered, and the customer's promo code uses are
     # counted while no other checkout of theirs can take one.
     cart = await carts.get_or_create_cart(session, user_id=user_id)
     view = await carts.view_cart(session, user_id=user_id, language=reader())
     check_ready(view, provider)
-    if not sells_digital:
-        _refuse_digital(view)
     if not needs_delivery(view):
         cards_savable = False  # Stars: Telegram keeps no card for the shop
     save_card = cards_savable and await _card_choice(session, user_id, address_id)
