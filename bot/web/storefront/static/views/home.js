@@ -2,7 +2,7 @@
 
 import { api } from "../api.js";
 import { h, number, t } from "../dom.js";
-import { empty, loading, secondary } from "../ui.js";
+import { button, empty, loading, secondary } from "../ui.js";
 
 const DEBOUNCE_MS = 250;
 
@@ -30,6 +30,11 @@ export async function home(screen) {
       h("label", { for: "search", class: "sr-only", text: t("search_label") }),
       input,
     ),
+    button(`♥ ${t("wishlist")}`, {
+      class: "btn btn-secondary wishlist-link",
+      testid: "wishlist-link",
+      onclick: () => screen.go("wishlist"),
+    }),
     results,
     categories,
   );
