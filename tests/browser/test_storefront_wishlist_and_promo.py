@@ -1,16 +1,22 @@
 """A customer saves a product and asks about a sold-out size on its page, finds it in the
-wishlist, and checks it out with a promo code (a wrong one refused under the field first)."""
+wishlist, and checks it out with a promo code (a wrong one refused under the field first);
+a cart of digital goods goes without an address to an invoice in Telegram Stars."""
 
 from __future__ import annotations
 
-from playwright.async_api import Browser, expect
+import asyncio
+
+from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select
 
 from bot.app import ShopApplication
 from bot.db import Database
+from bot.emulator.emulator import BotApiEmulator
 from bot.models import Order, Size
+from bot.services import digital
 from bot.services import product as products
 from bot.services import promo as promos
+from bot.services.digital import DigitalContent
 from bot.services.promo import PromoTerms
 from tests.browser.conftest import open_storefront, screenshot
 from tests.factories import make_category, make_product
@@ -93,3 +99,49 @@ async def test_a_customer_saves_a_product_and_checks_it_out_with_a_promo_code(
     async with db.reading() as session:
         order = (await session.scalars(select(Order))).one()
     assert (order.total, order.promo_code) == (4499, "SPRING10")
+
+
+async def test_a_digital_cart_skips_the_address_and_is_paid_in_stars_from_the_page(
+    storefront_shop: ShopApplication, browser: Browser, db: Database, emulator: BotApiEmulator
+) -> None:
+    async with db.transaction() as session:
+        games = await make_category(session, "Games")
+        game = await make_product(
+            session, name="Game key", category=games, price=250, currency="XTR"
+        )
+        await digital.make_digital(
+            session,
+            admin_id=1,
+            product_id=game.id,
+            content=DigitalContent(text="Thank you for playing"),
+            stars_per_unit=None,
+        )
+        await products.bump_catalog_revision(session)
+    page = await open_storefront(
+        browser, storefront_shop, init_data(storefront_shop.bot.token, telegram_id=ANN)
+    )
+
+    await page.get_by_test_id(f"category-{games.id}").click()
+    await page.get_by_test_id(f"product-{game.id}").click()
+    await page.get_by_test_id("add-to-cart").click()
+    await page.get_by_test_id("cart-pill").click()
+    await page.get_by_test_id("checkout").click()
+    await expect(page.get_by_test_id("delivered-in-chat")).to_be_visible()
+    await expect(page.get_by_test_id("summary-address")).to_have_count(0)
+    await page.get_by_test_id("place-order").click()
+    await page.get_by_test_id("pay").click()
+    link = await _opened_invoice(page)
+    await emulator.user(ANN, "Ann").pay(link)
+
+    assert emulator.invoice_link(link)["currency"] == "XTR"
+    await expect(page.get_by_test_id("order-paid")).to_be_visible(timeout=15_000)
+    await screenshot(page, "storefront-stars-paid")
+
+
+async def _opened_invoice(page: Page) -> str:
+    for _ in range(100):
+        invoices: list[str] = await page.evaluate("window.__telegram.invoices")
+        if invoices:
+            return invoices[0]
+        await asyncio.sleep(0.1)
+    raise AssertionError("the page opened no invoice")
