@@ -926,3 +926,24 @@ async def test_ptb_refunds_stars_and_reads_the_transactions(
     transactions = (await app.bot.get_star_transactions(limit=5)).transactions
     assert [(t.id, t.amount) for t in transactions] == [("ch-9", 9), ("ch-9", 9)]
     assert transactions[0].source is not None and transactions[1].receiver is not None
+
+
+async def test_an_invoice_link_opened_in_a_mini_app_is_paid_into_the_chat_with_the_bot(
+    emu: BotApiEmulator, ann: SimulatedUser, http: aiohttp.ClientSession
+) -> None:
+    params = {key: value for key, value in _SOCKS.items() if key != "chat_id"}
+    prices = [{"label": "Socks", "amount": 50}]
+    _, created = await _call(
+        http, f"{emu.api_url}/createInvoiceLink", **params, currency="XTR", prices=prices
+    )
+    link = created["result"]
+
+    query = await ann.pre_checkout(link)
+    paid = await ann.successful_payment(link, telegram_payment_charge_id="ch-3")
+
+    assert (query.currency, query.total_amount, query.invoice_payload) == ("XTR", 50, "order-1")
+    payment = paid.json["successful_payment"]
+    assert (payment["total_amount"], payment["invoice_payload"]) == (50, "order-1")
+    assert paid.chat_id == 42
+    with pytest.raises(LookupError):
+        await ann.pre_checkout("https://t.me/$invoice-unknown")

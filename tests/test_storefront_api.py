@@ -16,11 +16,10 @@ from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.emulator import BotApiEmulator
 from bot.models import CartItem, Order, OrderStatus, Product, Rating, Size
 from bot.runner import running_shop
-from bot.services import digital, shipping
 from bot.services import product as products
 from bot.services import promo as promos
+from bot.services import shipping
 from bot.services import user as users
-from bot.services.digital import DigitalContent
 from bot.services.product_photo import media_reference
 from bot.services.promo import PromoTerms
 from bot.services.shipping import ShippingTerms
@@ -215,7 +214,13 @@ async def test_a_customer_checks_out_in_the_page_and_pays_through_stripe(
     assert placed_status == 201 and order["awaiting_payment"] and order["total"] == "€49.99"
     assert payment["kind"] == "stripe" and payment["url"].startswith(stripe_api.base_url)
     assert paid["paid"] and paid["status"] == OrderStatus.PAID.value
-    assert await ann.get("/cart") == {"lines": [], "total": None, "count": 0, "can_checkout": False}
+    assert await ann.get("/cart") == {
+        "lines": [],
+        "total": None,
+        "count": 0,
+        "can_checkout": False,
+        "needs_address": False,
+    }
 
 
 async def test_the_page_s_summary_shows_the_cart_s_promo_code_and_the_total_it_charges(
@@ -240,34 +245,6 @@ async def test_the_page_s_summary_shows_the_cart_s_promo_code_and_the_total_it_c
 
     assert summary["promo"] == ["Subtotal: €49.99", "🏷 Promo code SPRING10: −€5.00"]
     assert summary["total"] == "€44.99" == order["total"]
-
-
-async def test_digital_goods_are_sent_to_the_chat_to_be_paid_in_stars(
-    storefront: ShopApplication, http: aiohttp.ClientSession, db: Database
-) -> None:
-    async with db.transaction() as session:
-        game = await make_product(session, name="Game key", price=250, currency="XTR")
-        await digital.make_digital(
-            session,
-            admin_id=1,
-            product_id=game.id,
-            content=DigitalContent(text="Thank you for playing"),
-            stars_per_unit=None,
-        )
-        size = await session.scalar(select(Size.id).where(Size.product_id == game.id))
-    ann = customer(storefront, http)
-    await ann.call("POST", "/cart/items", {"product_id": game.id, "size_id": size, "quantity": 1})
-    _, address = await ann.call("POST", "/addresses", NEW_ADDRESS)
-
-    status, refused = await ann.call("POST", "/checkout", {"address_id": address["id"]})
-    placed_status, _ = await ann.call(
-        "POST", "/orders", {"address_id": address["id"], "fingerprint": 0}
-    )
-
-    assert status == 409 and "open /cart in the chat" in refused["error"]
-    assert placed_status == 409
-    async with db.reading() as session:
-        assert await session.scalar(select(func.count()).select_from(Order)) == 0
 
 
 async def test_a_summary_confirmed_after_the_cart_changed_orders_nothing(

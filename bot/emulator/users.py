@@ -30,6 +30,7 @@ ALBUM_MIN, ALBUM_MAX = 2, 10
 
 DEFAULT_TIMEOUT = 5.0
 MessageRef = Message | int
+InvoiceRef = MessageRef | str  # an invoice message, or a link createInvoiceLink returned
 
 
 class SimulatedUser:
@@ -155,19 +156,19 @@ class SimulatedUser:
 
     async def pre_checkout(
         self,
-        invoice: MessageRef,
+        invoice: InvoiceRef,
         *,
         order_info: JsonDict | None = None,
         shipping_option_id: str | None = None,
     ) -> PreCheckoutQuery:
         """The user confirmed payment of an invoice; the bot must answer the query."""
-        stored, details = self._invoice(invoice)
+        invoice_payload, details = self._invoice(invoice)
         query = PreCheckoutQuery(
             id=self._state.new_query_id(),
             chat_id=self.chat_id,
             currency=details["currency"],
             total_amount=details["total_amount"],
-            invoice_payload=stored.invoice_payload or "",
+            invoice_payload=invoice_payload,
         )
         self._state.pre_checkout_queries[query.id] = query
         payload: JsonDict = {
@@ -186,18 +187,18 @@ class SimulatedUser:
 
     async def successful_payment(
         self,
-        invoice: MessageRef,
+        invoice: InvoiceRef,
         *,
         telegram_payment_charge_id: str | None = None,
         provider_payment_charge_id: str | None = None,
         order_info: JsonDict | None = None,
     ) -> Message:
         """The service message Telegram sends after the money moved."""
-        stored, details = self._invoice(invoice)
+        invoice_payload, details = self._invoice(invoice)
         payment: JsonDict = {
             "currency": details["currency"],
             "total_amount": details["total_amount"],
-            "invoice_payload": stored.invoice_payload or "",
+            "invoice_payload": invoice_payload,
             "telegram_payment_charge_id": telegram_payment_charge_id or _charge_id("tg"),
             "provider_payment_charge_id": provider_payment_charge_id or _charge_id("pr"),
         }
@@ -232,7 +233,7 @@ class SimulatedUser:
 
     async def pay(
         self,
-        invoice: MessageRef,
+        invoice: InvoiceRef,
         *,
         order_info: JsonDict | None = None,
         timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
@@ -400,12 +401,19 @@ class SimulatedUser:
             raise LookupError(f"message {message_id} was sent by the user, not the bot")
         return stored
 
-    def _invoice(self, message: MessageRef) -> tuple[StoredMessage, JsonDict]:
-        stored = self._bot_message(message)
-        details = stored.json.get("invoice")
-        if details is None:
+    def _invoice(self, invoice: InvoiceRef) -> tuple[str, JsonDict]:
+        """The invoice's payload and details (currency, total_amount); a link is paid as
+        Telegram pays one opened in a Mini App: the payment lands in the chat with the bot."""
+        if isinstance(invoice, str):
+            details = self._state.invoice_links.get(invoice)
+            if details is None:
+                raise LookupError(f"{invoice} is no link createInvoiceLink returned")
+            return details["payload"], details
+        stored = self._bot_message(invoice)
+        found = stored.json.get("invoice")
+        if found is None:
             raise LookupError(f"message {stored.json['message_id']} is not an invoice")
-        return stored, details
+        return stored.invoice_payload or "", found
 
     def _unread_message(self) -> Message | None:
         events = self._chat.events

@@ -121,6 +121,15 @@ async def remove(session: AsyncSession, *, user_id: int, alert_id: int) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
+async def remove_size(session: AsyncSession, *, user_id: int, size_id: int) -> bool:
+    """No more waiting for that size (the card's alert pressed again); False when none was."""
+    result = await session.execute(
+        delete(StockAlert).where(StockAlert.size_id == size_id, StockAlert.user_id == user_id),
+        execution_options={"synchronize_session": False},
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
 async def announce_back_in_stock(
     session: AsyncSession, *, size_ids: Iterable[int] = (), product_ids: Iterable[int] = ()
 ) -> int:

@@ -336,10 +336,6 @@ ERRORS: dict[str, str] = {
         "Order #{order_id} is being refunded, so it can't be shipped."
     ),
     "order.bad_status": N_("Usage: {usage}\nStatuses: {statuses}"),
-    "checkout.digital_in_chat": N_(
-        "Digital goods are paid in Telegram Stars, which this page cannot take yet: open /cart "
-        "in the chat with the shop to check out."
-    ),
     "tracking.only_when_shipped": N_(
         "A tracking number goes with a shipment: /setstatus {order_id} shipped <tracking number> "
         "[carrier]."

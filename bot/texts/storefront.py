@@ -32,6 +32,7 @@ _SEARCH_NOTHING = N_("Nothing found for “{query}”. Try other words, or brows
 _CATEGORIES = N_("Categories")
 _PRODUCTS_COUNT = N_("Products: {count}")
 _CATALOGUE_EMPTY = N_("The catalogue is empty right now. Please come back soon.")
+_WISHLIST = N_("Wishlist")
 
 # ---------------------------------------------------------------- category and product
 _CATEGORY_EMPTY = N_("Nothing here right now.")
@@ -50,6 +51,18 @@ _DECREASE = N_("Decrease quantity")
 _INCREASE = N_("Increase quantity")
 _ADD_TO_CART = N_("Add to cart")
 _ADDED_TO_CART = N_("Added to your cart")
+_SAVE = N_("♡ Save")
+_SAVED = N_("♥ Saved")
+_NOTIFY_ME = N_("🔔 Notify me when {size} is back")
+_WAITING = N_("🔔 We'll tell you when {size} is back")
+_STOP_WAITING = N_("Tap it again if you no longer want to hear.")
+
+# ---------------------------------------------------------------- wishlist
+_WISHLIST_TITLE = N_("Your wishlist")
+_WISHLIST_EMPTY = N_(
+    "Your wishlist is empty. Tap ♡ Save on a product to keep it here: we'll tell you when its "
+    "price drops."
+)
 
 # ---------------------------------------------------------------- cart
 _CART_TITLE = N_("Your cart")
@@ -75,6 +88,10 @@ _SHIPPING_TO = N_("Shipping to")
 _PLACE_ORDER = N_("Place order")
 _DELIVERY_OPTION = N_("Delivery")
 _CHOOSE_DELIVERY = N_("Choose how we should deliver your order.")
+_PROMO_CODE = N_("Promo code")
+_APPLY = N_("Apply")
+_REMOVE_CODE = N_("Remove code")
+_DELIVERED_IN_CHAT = N_("Digital goods: the bot sends them to you in the chat once you've paid.")
 
 # ---------------------------------------------------------------- order and payment
 _ORDER_TITLE = N_("Order #{order_id}")

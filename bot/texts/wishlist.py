@@ -38,14 +38,17 @@ def empty() -> str:
 
 def line(number: int, name: str, price: str, sizes: Sequence[tuple[str, int]]) -> str:
     """A saved product: its price, and which sizes are in stock ("sold out" when none is)."""
-    in_stock = [size for size, stock in sizes if stock > 0]
+    return f"{number}. <b>{esc(name)}</b> — {price} · {esc(stock(sizes))}"
+
+
+def stock(sizes: Sequence[tuple[str, int]]) -> str:
+    """Which sizes are in stock, "in stock" for a product of one size, or "sold out"."""
+    in_stock = [size for size, count in sizes if count > 0]
     if not in_stock:
-        stock = _("sold out")
-    elif [size for size, _stock in sizes] == [ONE_SIZE]:
-        stock = _("in stock")
-    else:
-        stock = _("in stock: {sizes}").format(sizes=", ".join(map(size_name, in_stock)))
-    return f"{number}. <b>{esc(name)}</b> — {price} · {esc(stock)}"
+        return _("sold out")
+    if [size for size, _count in sizes] == [ONE_SIZE]:
+        return _("in stock")
+    return _("in stock: {sizes}").format(sizes=", ".join(map(size_name, in_stock)))
 
 
 def open_button(number: int, name: str) -> str:

@@ -283,24 +283,13 @@ async def choose_address(
     sender: Sender,
     address_id: int,
     cards_savable: bool,
-    sells_digital: bool = True,
     shipping_id: int | None = None,
 ) -> SummaryScreen:
-    """`sells_digital`: False for a front door that cannot take Stars (the storefront), which
-    then refuses a cart of digital goods with the reason (they are bought in the chat).
-    `shipping_id`: the option picked (None: the one picked before for this address, if any)."""
+    """`shipping_id`: the option picked (None: the one picked before for this address, if any)."""
     async with db.transaction() as session:
         user_id = await shopper_id(session, sender)
         first = _first_choice(cards_savable)
-        summary = await _summary(session, user_id, address_id, first, shipping_id)
-    if not sells_digital and isinstance(summary, Summary):
-        _refuse_digital(summary.cart)
-    return summary
-
-
-def _refuse_digital(view: CartView) -> None:
-    if not needs_delivery(view):
-        raise NotAllowed("checkout.digital_in_chat")
+        return await _summary(session, user_id, address_id, first, shipping_id)
 
 
 async def choose_shipping(
@@ -340,7 +329,6 @@ async def place_order(
     admin_chat_ids: Sequence[int],
     provider: str,
     promo_id: int | None = None,
-    sells_digital: bool = True,
     shipping_id: int | None = None,
 ) -> Placement:
     """Places the order only if the cart still matches the summary's `fingerprint`, and its
@@ -361,7 +349,6 @@ async def place_order(
                 cards_savable,
                 provider,
                 promo_id,
-                sells_digital,
                 shipping_id,
             )
             if isinstance(placed, OrderPlaced):
@@ -381,7 +368,6 @@ async def _place(
     cards_savable: bool,
     provider: str,
     promo_id: int | None,
-    sells_digital: bool,
     shipping_id: int | None,
 ) -> OrderPlaced | CartChanged:
     # Locked: what is checked here is what is ordered, and the customer's promo code uses are
@@ -389,8 +375,6 @@ async def _place(
     cart = await carts.get_or_create_cart(session, user_id=user_id)
     view = await carts.view_cart(session, user_id=user_id, language=reader())
     check_ready(view, provider)
-    if not sells_digital:
-        _refuse_digital(view)
     if not needs_delivery(view):
         cards_savable = False  # Stars: Telegram keeps no card for the shop
     save_card = cards_savable and await _card_choice(session, user_id, address_id)

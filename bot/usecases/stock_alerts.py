@@ -29,3 +29,13 @@ async def notify_me(db: Database, *, sender: Sender, product_id: int, size_id: i
     card = await product_card(db, product_id=product_id, telegram_id=sender.telegram_id)
     size = next((size.name for size in card.sizes if size.id == size_id), "")
     return AlertAsked(outcome, size, card)
+
+
+async def stop_waiting(
+    db: Database, *, sender: Sender, product_id: int, size_id: int
+) -> ProductInfo:
+    """The alert on that size is dropped (none there is no error); the card as it reads now."""
+    async with db.transaction() as session:
+        user_id = await shopper_id(session, sender)
+        await stock_alert.remove_size(session, user_id=user_id, size_id=size_id)
+    return await product_card(db, product_id=product_id, telegram_id=sender.telegram_id)

@@ -18,6 +18,8 @@ from telegram import Bot
 from bot.botapi.invoices import invoice_request
 from bot.config import Settings
 from bot.db import Database
+from bot.models import PaymentProvider
+from bot.money import STARS
 from bot.payments.stripe_gateway import StripeGateway
 from bot.services.errors import (
     AddressFieldInvalid,
@@ -29,12 +31,25 @@ from bot.services.errors import (
     ShopError,
 )
 from bot.services.search import CatalogSearch
+from bot.services.stock_alert import Subscribed
 from bot.services.user import ADDRESS_FIELDS, AddressInput
+from bot.texts import stock_alerts as alert_texts
 from bot.texts import webapp as words
+from bot.texts import wishlist as wishlist_texts
 from bot.texts.errors import error_text
 from bot.texts.i18n import current_language, negotiate, using_language
 from bot.texts.storefront import page_texts
-from bot.usecases import cart, catalog, checkout, invoices, orders, payments, search
+from bot.usecases import (
+    cart,
+    catalog,
+    checkout,
+    invoices,
+    orders,
+    payments,
+    search,
+    stock_alerts,
+    wishlist,
+)
 from bot.usecases.customers import Sender, remember
 from bot.web.common import SETTINGS, parse_json, reply
 from bot.web.storefront import views
@@ -45,6 +60,7 @@ log = logging.getLogger(__name__)
 API_PATH = "/app/api"
 PER_PAGE = 12
 MAX_BODY_BYTES = 16 * 1024  # the largest request the page sends is an address
+MAX_CODE_LENGTH = 64  # longer than any promo code: the use case says what is wrong with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +86,12 @@ def add_api_routes(app: web.Application) -> None:
         ("GET", "/categories", category_list),
         ("GET", "/categories/{id:\\d{1,10}}", category_page),
         ("GET", "/products/{id:\\d{1,10}}", product_card),
+        ("PUT", "/products/{id:\\d{1,10}}/saved", save_product),
+        ("DELETE", "/products/{id:\\d{1,10}}/saved", unsave_product),
+        ("PUT", "/products/{id:\\d{1,10}}/sizes/{size_id:\\d{1,10}}/alert", notify_me),
+        ("DELETE", "/products/{id:\\d{1,10}}/sizes/{size_id:\\d{1,10}}/alert", stop_alert),
+        ("GET", "/wishlist", saved_products),
+        ("DELETE", "/wishlist/{id:\\d{1,10}}", remove_saved),
         ("GET", "/search", search_products),
         ("GET", "/cart", view_cart),
         ("POST", "/cart/items", add_to_cart),
@@ -77,6 +99,8 @@ def add_api_routes(app: web.Application) -> None:
         ("GET", "/addresses", list_addresses),
         ("POST", "/addresses", add_address),
         ("POST", "/checkout", order_summary),
+        ("POST", "/checkout/promo", apply_promo_code),
+        ("DELETE", "/checkout/promo", remove_promo_code),
         ("POST", "/orders", place_order),
         ("GET", "/orders/{id:\\d{1,10}}", order_status),
         ("POST", "/orders/{id:\\d{1,10}}/pay", pay),
@@ -198,8 +222,17 @@ async def category_page(request: web.Request, sender: Sender) -> web.Response:
 
 
 async def product_card(request: web.Request, sender: Sender) -> web.Response:
-    card = await catalog.product_card(_shop(request).db, product_id=int(request.match_info["id"]))
+    card = await catalog.product_card(
+        _shop(request).db, product_id=_id(request), telegram_id=sender.telegram_id
+    )
     return reply(200, **views.product(card))
+
+
+async def saved_products(request: web.Request, sender: Sender) -> web.Response:
+    found = await wishlist.saved_products(
+        _shop(request).db, sender=sender, page=_page_number(request), per_page=PER_PAGE
+    )
+    return reply(200, **views.wishlist(found))
 
 
 async def search_products(request: web.Request, sender: Sender) -> web.Response:
@@ -227,6 +260,57 @@ async def order_status(request: web.Request, sender: Sender) -> web.Response:
 
 
 # --- changing -----------------------------------------------------------------------------
+
+
+async def save_product(request: web.Request, sender: Sender) -> web.Response:
+    card = await wishlist.set_saved(
+        _shop(request).db, sender=sender, product_id=_id(request), saved=True
+    )
+    return reply(200, notice=wishlist_texts.saved_toast(), product=views.product(card))
+
+
+async def unsave_product(request: web.Request, sender: Sender) -> web.Response:
+    card = await wishlist.set_saved(
+        _shop(request).db, sender=sender, product_id=_id(request), saved=False
+    )
+    return reply(200, notice=wishlist_texts.unsaved_toast(), product=views.product(card))
+
+
+async def remove_saved(request: web.Request, sender: Sender) -> web.Response:
+    found = await wishlist.remove(
+        _shop(request).db,
+        sender=sender,
+        product_id=_id(request),
+        page=_page_number(request),
+        per_page=PER_PAGE,
+    )
+    return reply(200, **views.wishlist(found))
+
+
+async def notify_me(request: web.Request, sender: Sender) -> web.Response:
+    asked = await stock_alerts.notify_me(
+        _shop(request).db,
+        sender=sender,
+        product_id=_id(request),
+        size_id=int(request.match_info["size_id"]),
+    )
+    notices = {
+        Subscribed.NEW: alert_texts.subscribed,
+        Subscribed.ALREADY: alert_texts.already_subscribed,
+        Subscribed.IN_STOCK: alert_texts.back_already,
+    }
+    notice = notices[asked.outcome](asked.size_name)
+    return reply(200, notice=notice, product=views.product(asked.card))
+
+
+async def stop_alert(request: web.Request, sender: Sender) -> web.Response:
+    card = await stock_alerts.stop_waiting(
+        _shop(request).db,
+        sender=sender,
+        product_id=_id(request),
+        size_id=int(request.match_info["size_id"]),
+    )
+    return reply(200, product=views.product(card))
 
 
 async def add_to_cart(request: web.Request, sender: Sender) -> web.Response:
@@ -265,17 +349,47 @@ async def add_address(request: web.Request, sender: Sender) -> web.Response:
 
 
 async def order_summary(request: web.Request, sender: Sender) -> web.Response:
+    """`address_id` 0 (checkout.NO_ADDRESS) for a cart of digital goods, delivered in the chat."""
     body = await _body(request)
-    shop = _shop(request)
     shipping_id = body.get("shipping_id")
     found = await checkout.choose_address(
-        shop.db,
+        _shop(request).db,
         sender=sender,
         address_id=_number(body.get("address_id")),
         cards_savable=False,
-        sells_digital=False,
         shipping_id=None if shipping_id is None else _number(shipping_id),
     )
+    return _summary(found)
+
+
+async def apply_promo_code(request: web.Request, sender: Sender) -> web.Response:
+    """A code refused (unknown, ended, used up…) comes back with its reason; none is put on."""
+    body = await _body(request)
+    code = body.get("code")
+    if not isinstance(code, str) or len(code) > MAX_CODE_LENGTH:
+        raise InvalidInput("webapp.bad_request")
+    found = await checkout.enter_promo_code(
+        _shop(request).db,
+        sender=sender,
+        answers={"address_id": _number(body.get("address_id"))},
+        text=code,
+        cards_savable=False,
+    )
+    return _summary(found)
+
+
+async def remove_promo_code(request: web.Request, sender: Sender) -> web.Response:
+    body = await _body(request)
+    found = await checkout.remove_promo_code(
+        _shop(request).db,
+        sender=sender,
+        address_id=_number(body.get("address_id")),
+        cards_savable=False,
+    )
+    return _summary(found)
+
+
+def _summary(found: checkout.SummaryScreen) -> web.Response:
     if isinstance(found, checkout.BackToCart):
         raise NotAllowed("checkout.blocked")
     if isinstance(found, checkout.NoDelivery):
@@ -286,6 +400,8 @@ async def order_summary(request: web.Request, sender: Sender) -> web.Response:
 async def place_order(request: web.Request, sender: Sender) -> web.Response:
     body = await _body(request)
     shop = _shop(request)
+    # The promo code the summary showed (0: none); a page that sends none takes the cart's.
+    promo_id = body.get("promo_id")
     placed = await checkout.place_order(
         shop.db,
         sender=sender,
@@ -294,8 +410,8 @@ async def place_order(request: web.Request, sender: Sender) -> web.Response:
         cards_savable=False,
         admin_chat_ids=shop.settings.alert_chat_ids,
         provider=shop.settings.effective_payment_provider,
-        sells_digital=False,
         shipping_id=_number(body.get("shipping_id", 0)),
+        promo_id=None if promo_id is None else _number(promo_id),
     )
     if isinstance(placed, checkout.CartChanged):
         raise NotAllowed("checkout.cart_changed")
@@ -310,7 +426,10 @@ async def place_order(request: web.Request, sender: Sender) -> web.Response:
 async def pay(request: web.Request, sender: Sender) -> web.Response:
     shop = _shop(request)
     order_id = int(request.match_info["id"])
-    await orders.own_order(shop.db, sender=sender, order_id=order_id)  # theirs, or NotFound
+    order = await orders.own_order(shop.db, sender=sender, order_id=order_id)  # or NotFound
+    if order.currency == STARS:  # digital goods: Telegram Stars, whatever the shop's provider
+        link = await _invoice_link(shop, order_id, PaymentProvider.STARS, "")
+        return reply(200, kind="telegram", invoice_link=link)
     provider = shop.settings.effective_payment_provider
     if provider == "stripe":
         page = await payments.start_payment(
@@ -322,22 +441,33 @@ async def pay(request: web.Request, sender: Sender) -> web.Response:
             hold=shop.settings.unpaid_order_hold,
         )
         return reply(200, kind="stripe", url=page.url)
-    if provider == "telegram" and shop.settings.telegram_provider_token is not None:
-        return reply(200, kind="telegram", invoice_link=await _invoice_link(shop, order_id))
+    token = shop.settings.telegram_provider_token
+    if provider == "telegram" and token is not None:
+        link = await _invoice_link(
+            shop, order_id, PaymentProvider.TELEGRAM, token.get_secret_value()
+        )
+        return reply(200, kind="telegram", invoice_link=link)
     raise PaymentError("payment.unavailable")
 
 
-async def _invoice_link(shop: Storefront, order_id: int) -> str:
-    """The same invoice the chat sends, as a link the page opens with openInvoice."""
-    token = shop.settings.telegram_provider_token
-    assert token is not None
-    invoice = await invoices.prepare_invoice(shop.db, order_id=order_id, bot_token=shop.bot.token)
+async def _invoice_link(
+    shop: Storefront, order_id: int, provider: PaymentProvider, provider_token: str
+) -> str:
+    """The same invoice the chat sends, as a link the page opens with openInvoice; in Stars
+    the provider token is empty, as Telegram requires."""
+    invoice = await invoices.prepare_invoice(
+        shop.db, order_id=order_id, bot_token=shop.bot.token, provider=provider
+    )
     request = invoice_request(invoice)
     return await shop.bot.create_invoice_link(
         title=request.title,
         description=request.description,
         payload=request.payload,
-        provider_token=token.get_secret_value(),
+        provider_token=provider_token,
         currency=request.currency,
         prices=request.prices,
     )
+
+
+def _id(request: web.Request) -> int:
+    return int(request.match_info["id"])

@@ -10,12 +10,15 @@ from typing import Any
 
 from bot import texts
 from bot.models import PURCHASED_STATUSES, Address, OrderStatus
-from bot.services.cart import CartLine, CartView, cart_fingerprint
+from bot.money import STARS
+from bot.services.cart import CartLine, CartView, cart_fingerprint, needs_delivery
 from bot.services.pagination import Page
 from bot.services.product import CategorySummary
 from bot.services.product_photo import parse
 from bot.services.search import SearchHit
+from bot.services.wishlist import Saved
 from bot.texts import webapp as words
+from bot.texts import wishlist as wishlist_texts
 from bot.texts.errors import error_text
 from bot.texts.statuses import status_label
 from bot.usecases.catalog import CategoryProducts, ListedProduct, ProductInfo
@@ -75,8 +78,31 @@ def product(card: ProductInfo) -> Json:
         "rating": card.average_rating,
         "rating_count": card.rating_count,
         "sizes": [
-            {"id": size.id, "name": texts.size_name(size.name), "stock": size.stock}
+            {
+                "id": size.id,
+                "name": texts.size_name(size.name),
+                "stock": size.stock,
+                "waiting": size.id in card.waiting,
+            }
             for size in card.sizes
+        ],
+        "saved": card.saved,
+    }
+
+
+def wishlist(found: Page[Saved]) -> Json:
+    """The reader's saved products: price, and which sizes are in stock, in their words."""
+    return {
+        **_page(found),
+        "products": [
+            {
+                "id": item.product_id,
+                "name": item.name,
+                "price": texts.money(item.price, item.currency),
+                "stock": wishlist_texts.stock([(size.name, size.stock) for size in item.sizes]),
+                "sold_out": not item.in_stock,
+            }
+            for item in found.items
         ],
     }
 
@@ -99,6 +125,7 @@ def cart(view: CartView) -> Json:
         "total": total,
         "count": sum(line.quantity for line in view.lines),
         "can_checkout": view.can_checkout,
+        "needs_address": needs_delivery(view),
     }
 
 
@@ -138,6 +165,8 @@ def summary(found: Summary) -> Json:
         "lines": [_line(line) for line in view.lines],
         "promo": _promo(found, currency),
         "shipping": _shipping(found, currency),
+        "promo_code": found.promo.code.code if found.promo is not None else None,
+        "promo_id": found.promo_id,
         "total": texts.money(found.total, currency),
         "fingerprint": cart_fingerprint(view),
     }
@@ -192,6 +221,7 @@ def order(found: CustomerOrder) -> Json:
         "shipping": _order_shipping(found),
         "paid": found.status in PURCHASED_STATUSES,
         "awaiting_payment": found.status is OrderStatus.PENDING_PAYMENT,
+        "stars": found.currency == STARS,  # paid in Telegram Stars, whatever the shop's provider
         "items": [
             {
                 "name": item.product_name,

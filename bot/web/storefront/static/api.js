@@ -59,6 +59,13 @@ export const api = {
   category: (categoryId, page) =>
     request("GET", `categories/${id(categoryId)}`, { query: { page } }),
   product: (productId) => request("GET", `products/${id(productId)}`),
+  save: (productId, saved) =>
+    request(saved ? "PUT" : "DELETE", `products/${id(productId)}/saved`),
+  notifyMe: (productId, sizeId, wanted) =>
+    request(wanted ? "PUT" : "DELETE", `products/${id(productId)}/sizes/${id(sizeId)}/alert`),
+  wishlist: (page) => request("GET", "wishlist", { query: { page } }),
+  unsave: (productId, page) =>
+    request("DELETE", `wishlist/${id(productId)}`, { query: { page } }),
   search: (q, page, signal) => request("GET", "search", { query: { q, page }, signal }),
   cart: () => request("GET", "cart"),
   addToCart: (productId, sizeId, quantity) =>
@@ -73,10 +80,14 @@ export const api = {
     request("POST", "checkout", {
       body: shippingId ? { address_id: addressId, shipping_id: shippingId } : { address_id: addressId },
     }),
-  placeOrder: (addressId, fingerprint, shippingId) =>
+  placeOrder: (addressId, fingerprint, shippingId, promoId) =>
     request("POST", "orders", {
-      body: { address_id: addressId, fingerprint, shipping_id: shippingId || 0 },
+      body: { address_id: addressId, fingerprint, shipping_id: shippingId || 0, promo_id: promoId },
     }),
+  applyPromo: (addressId, code) =>
+    request("POST", "checkout/promo", { body: { address_id: addressId, code } }),
+  removePromo: (addressId) =>
+    request("DELETE", "checkout/promo", { body: { address_id: addressId } }),
   pay: (orderId) => request("POST", `orders/${id(orderId)}/pay`),
   order: (orderId) => request("GET", `orders/${id(orderId)}`),
 };

@@ -9,9 +9,10 @@ import { category, product } from "./views/catalog.js";
 import { checkout, summary } from "./views/checkout.js";
 import { home } from "./views/home.js";
 import { order } from "./views/order.js";
+import { wishlist } from "./views/wishlist.js";
 
-const SCREENS = { home, category, product, cart, checkout, summary, order };
-const WITH_CART_PILL = new Set(["home", "category", "product"]);
+const SCREENS = { home, category, product, cart, checkout, summary, order, wishlist };
+const WITH_CART_PILL = new Set(["home", "category", "product", "wishlist"]);
 
 const state = { firstName: "", payment: "none", cartCount: 0 };
 let stack = [];

@@ -4,6 +4,8 @@ import { api } from "../api.js";
 import { fill, h, number, t } from "../dom.js";
 import { actionBar, busy, button, empty, icon, loading, primary, stepper } from "../ui.js";
 
+const NO_ADDRESS = 0;
+
 export async function cart(screen) {
   const { root } = screen;
   screen.setTitle(t("cart_title"));
@@ -21,7 +23,10 @@ function render(screen, data) {
     screen.setMain(browse);
     return;
   }
-  const checkout = primary(t("checkout"), "checkout", () => screen.go("checkout"));
+  const checkout = primary(t("checkout"), "checkout", () => {
+    if (data.needs_address) screen.go("checkout");
+    else busy(checkout, () => toSummary(screen)).catch(screen.fail);
+  });
   checkout.disabled = !data.can_checkout;
   fill(
     root,
@@ -40,6 +45,12 @@ function render(screen, data) {
     actionBar(checkout),
   );
   screen.setMain(checkout);
+}
+
+// Digital goods are sent in the chat: no address to ask for, straight to the summary.
+async function toSummary(screen) {
+  const summary = await api.checkout(NO_ADDRESS);
+  if (screen.alive()) screen.go("summary", { addressId: NO_ADDRESS, summary });
 }
 
 function cartLine(line, screen) {

@@ -16,6 +16,8 @@ import {
   stepper,
 } from "../ui.js";
 import { haptic } from "../telegram.js";
+import { stockAlerts } from "./stock-alert.js";
+import { saveToggle } from "./wishlist.js";
 
 export async function category(screen) {
   const { root, params } = screen;
@@ -159,7 +161,12 @@ export async function product(screen) {
       "div",
       { class: "product" },
       h("h2", { class: "product-name", testid: "product-name", text: item.name }),
-      h("p", { class: "product-price price", text: item.price }),
+      h(
+        "div",
+        { class: "product-price-row" },
+        h("p", { class: "product-price price", text: item.price }),
+        saveToggle(item, screen),
+      ),
       h(
         "p",
         { class: "product-rating" },
@@ -177,6 +184,7 @@ export async function product(screen) {
           )
         : null,
       inStock.length ? quantity : h("p", { class: "warning", text: t("product_sold_out") }),
+      stockAlerts(item, screen),
     ),
     actionBar(hint, add),
   );

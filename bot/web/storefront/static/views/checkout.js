@@ -4,6 +4,7 @@ import { ApiError, api } from "../api.js";
 import { fill, h, number, t } from "../dom.js";
 import { actionBar, busy, loading, primary, secondary, showError } from "../ui.js";
 import { haptic } from "../telegram.js";
+import { promoCode } from "./promo.js";
 
 // What the browser may fill in each field with, and how a phone keyboard should look.
 const FIELD_INPUT = {
@@ -179,7 +180,9 @@ export function summary(screen) {
   const place = primary(t("place_order"), "place-order", () =>
     busy(place, async () => {
       try {
-        const placed = await api.placeOrder(params.addressId, data.fingerprint, shipping.chosen);
+        const placed = await api.placeOrder(
+          params.addressId, data.fingerprint, shipping.chosen, data.promo_id,
+        );
         haptic("success");
         screen.reset([["home"], ["order", { id: placed.id, order: placed }]]);
         api.cart().then((cart) => screen.setCartCount(cart.count), () => {});
@@ -197,18 +200,21 @@ export function summary(screen) {
   );
   fill(
     root,
-    h(
-      "div",
-      { class: "panel" },
-      h("h2", { class: "label", text: t("shipping_to") }),
-      h("p", { class: "address-text", testid: "summary-address", text: data.address }),
-    ),
+    data.address
+      ? h(
+          "div",
+          { class: "panel" },
+          h("h2", { class: "label", text: t("shipping_to") }),
+          h("p", { class: "address-text", testid: "summary-address", text: data.address }),
+        )
+      : h("p", { class: "hint", testid: "delivered-in-chat", text: t("delivered_in_chat") }),
     h("ul", { class: "lines" }, data.lines.map(summaryLine)),
     shipping.options.length ? deliveryChoice(screen, params.addressId, shipping) : null,
     ...(data.promo || []).map((line) =>
       h("p", { class: "hint promo", testid: "summary-promo", text: line }),
     ),
     shipping.line ? h("p", { class: "hint", testid: "summary-shipping", text: shipping.line }) : null,
+    promoCode(screen),
     h(
       "p",
       { class: "total", testid: "summary-total" },

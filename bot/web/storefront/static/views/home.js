@@ -2,7 +2,7 @@
 
 import { api } from "../api.js";
 import { h, number, t } from "../dom.js";
-import { empty, loading, secondary } from "../ui.js";
+import { button, empty, loading, secondary } from "../ui.js";
 
 const DEBOUNCE_MS = 250;
 
@@ -23,6 +23,11 @@ export async function home(screen) {
   });
   const results = h("div", { class: "search-results", testid: "search-results" });
   const categories = h("div", { class: "categories" }, loading());
+  const saved = button(`♥ ${t("wishlist")}`, {
+    class: "btn btn-secondary wishlist-link",
+    testid: "wishlist-link",
+    onclick: () => screen.go("wishlist"),
+  });
   root.append(
     h(
       "form",
@@ -30,6 +35,7 @@ export async function home(screen) {
       h("label", { for: "search", class: "sr-only", text: t("search_label") }),
       input,
     ),
+    saved,
     results,
     categories,
   );
@@ -70,6 +76,7 @@ export async function home(screen) {
     const searching = query.length > 0;
     results.hidden = !searching;
     categories.hidden = searching;
+    saved.hidden = searching;
     if (!searching) {
       pending?.abort();
       results.replaceChildren();

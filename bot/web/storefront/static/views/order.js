@@ -29,7 +29,8 @@ export async function order(screen) {
       text: current.status_label,
     });
     const pay = primary(t("pay", { total: current.total }), "pay", () => startPayment(pay));
-    const payable = current.awaiting_payment && screen.state.payment !== "none";
+    // Stars (digital goods) are taken whatever the shop's provider for parcels.
+    const payable = current.awaiting_payment && (current.stars || screen.state.payment !== "none");
     fill(
       root,
       current.paid
