@@ -17,10 +17,11 @@ from bot.devtools.stripe_fake import FakeStripeApi
 from bot.emulator.emulator import BotApiEmulator
 from bot.models import PURCHASED_STATUSES, Order, Size
 from bot.runner import running_shop
-from bot.services import digital
+from bot.services import digital, shipping
 from bot.services import promo as promos
 from bot.services.digital import DigitalContent
 from bot.services.promo import PromoTerms
+from bot.services.shipping import ShippingTerms
 from tests.factories import make_product
 from tests.fakes.stripe_shop import stripe_settings
 from tests.fakes.webapp import StorefrontClient
@@ -318,3 +319,32 @@ async def test_a_cart_that_is_shipped_is_not_ordered_without_an_address(
 
     assert cart["needs_address"]
     assert status == 404 and refused["error"]
+
+
+async def test_a_promo_code_and_a_delivery_option_both_count_and_the_code_spares_the_delivery(
+    storefront: ShopApplication, http: aiohttp.ClientSession, db: Database
+) -> None:
+    ann, address = await _at_summary(db, storefront, http)
+    async with db.transaction() as session:
+        await shipping.add_option(
+            session, admin_id=1, terms=ShippingTerms(name="DHL", price=490), currency="EUR"
+        )
+
+    _, chosen = await ann.call("POST", "/checkout", {"address_id": address})
+    _, summary = await ann.call(
+        "POST", "/checkout/promo", {"address_id": address, "code": "SPRING10"}
+    )
+    _, order = await ann.call(
+        "POST",
+        "/orders",
+        {
+            "address_id": address,
+            "fingerprint": summary["fingerprint"],
+            "promo_id": summary["promo_id"],
+            "shipping_id": summary["shipping"]["chosen"],
+        },
+    )
+
+    assert chosen["shipping"]["line"] == "🚚 Delivery (DHL): €4.90"  # the only option
+    assert summary["shipping"]["line"] == "🚚 Delivery (DHL): €4.90"  # kept with the code
+    assert summary["total"] == "€49.89" == order["total"]  # 49.99 − 5.00 + 4.90
