@@ -9,15 +9,15 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.config import Settings
 from bot.db import Database
@@ -837,3 +837,45 @@ async def test_no_card_is_saved_unless_the_customer_asked(
     async with db.reading() as session:
         assert (await session.scalars(select(PaymentDetails))).all() == []
     assert (await shop(db, placed)).status is OrderStatus.PAID
+
+
+# What a paid event costs the database
+
+
+# The SQL statements one event costs end to end (SQLite's BEGIN IMMEDIATE aside, so that both
+# databases count alike): bounds a regression that loads or writes more would cross.
+PAID_STATEMENTS = 11
+DUPLICATE_STATEMENTS = 1
+
+
+@contextmanager
+def statements(db: Database) -> Iterator[list[str]]:
+    """Every SQL statement the shop's database runs while the block runs, but BEGIN."""
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        if not str(args[2]).startswith("BEGIN"):
+            seen.append(str(args[2]))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def test_a_paid_event_and_its_duplicate_cost_few_statements(
+    db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder
+) -> None:
+    event_ = completed(placed)
+
+    with statements(db) as paid:
+        assert (await post(http, webhook, event_))[0] == 200
+    with statements(db) as duplicate:
+        assert (await post(http, webhook, event_))[0] == 200
+
+    assert len(paid) <= PAID_STATEMENTS, paid
+    assert len(duplicate) <= DUPLICATE_STATEMENTS, duplicate
+    assert await shop(db, placed) == Shop(
+        OrderStatus.PAID, PaymentStatus.PAID, [8], 1, notified(placed, "paid", admins=True)
+    )
