@@ -31,7 +31,7 @@ from bot.models import (
 from bot.services import ledger, notifications
 from bot.services import order as orders
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, ShopError
-from bot.services.payment_outcome import PaymentOutcome
+from bot.services.payment_outcome import PaymentResult
 
 log = logging.getLogger(__name__)
 
@@ -178,30 +178,36 @@ async def _session_paid(event: _Event) -> EventResult:
             admin_chat_ids=event.admin_chat_ids,
         )
         return EventResult.UNKNOWN_SESSION
-    await _save_card(event, result.order_id)
-    await _announce_payment(event, result.outcome, result.order_id)
+    await _save_card(event, result)
+    await _announce_payment(event, result)
     return EventResult(result.outcome.value)
 
 
-async def _announce_payment(event: _Event, outcome: PaymentOutcome, order_id: int) -> None:
+async def _announce_payment(event: _Event, result: PaymentResult) -> None:
     await notifications.announce_payment(
         event.session,
-        order_id=order_id,
-        outcome=outcome,
+        order_id=result.order_id,
+        outcome=result.outcome,
         amount=_int(event.object.get("amount_total")),
         currency=_currency(event.object),
         admin_chat_ids=event.admin_chat_ids,
         payment_ref=str(event.row_id),
         refunds_itself=True,  # the Stripe upkeep job refunds money for an unpayable order
+        payer=result.payer,
     )
 
 
-async def _save_card(event: _Event, order_id: int) -> None:
+async def _save_card(event: _Event, result: PaymentResult) -> None:
     """Best effort: a card that cannot be saved must never undo the payment it made."""
     card = event.card or _expanded_card(event.object)
     if card is None or not _wants_card_saved(event.object):
         return
-    user_id = await event.session.scalar(select(Order.user_id).where(Order.id == order_id))
+    order_id = result.order_id
+    user_id = (
+        result.payer.user_id
+        if result.payer is not None
+        else await event.session.scalar(select(Order.user_id).where(Order.id == order_id))
+    )
     if user_id is None:
         return
     try:
