@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Executable, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import dialect_insert
@@ -131,14 +131,21 @@ def _parts(event: Mapping[str, Any]) -> tuple[str, str, Mapping[str, Any]]:
 
 
 async def _record(session: AsyncSession, event_id: str, event_type: str) -> int | None:
-    """On PostgreSQL a concurrent duplicate waits here until the first commits or rolls back."""
-    result = await session.execute(
-        dialect_insert(session, ProviderEvent)
-        .values(provider=PROVIDER, event_id=event_id, event_type=event_type[:64])
-        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
-        .returning(ProviderEvent.id)
-    )
-    return result.scalar()
+    """On PostgreSQL a concurrent duplicate waits here until the first commits or rolls back.
+    The statement is built once per database kind: every delivery, duplicates too, runs it."""
+    dialect = session.get_bind().dialect.name
+    statement = _RECORDS.get(dialect)
+    if statement is None:
+        statement = _RECORDS[dialect] = (
+            dialect_insert(session, ProviderEvent)
+            .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+            .returning(ProviderEvent.id)
+        )
+    row = {"provider": PROVIDER, "event_id": event_id, "event_type": event_type[:64]}
+    return (await session.execute(statement, row)).scalar()
+
+
+_RECORDS: dict[str, Executable] = {}
 
 
 # ---------------------------------------------------------------- checkout.session.*

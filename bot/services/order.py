@@ -10,6 +10,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Table,
+    bindparam,
     delete,
     func,
     insert,
@@ -52,6 +53,9 @@ PAYMENT_TIMEOUT_NOTE = "payment_timeout"  # status-history notes are keys: bot.t
 # The tables themselves, for statements on a hot path that need none of the ORM's bookkeeping.
 _ORDERS = cast(Table, Order.__table__)
 _HISTORY = cast(Table, OrderStatusChange.__table__)
+# advance_row's statements, built once; the columns to set are the parameters' keys.
+_ADVANCE = update(_ORDERS).where(_ORDERS.c.id == bindparam("id_"))
+_RECORD_CHANGE = insert(_HISTORY)
 
 
 async def place_order(
@@ -313,14 +317,9 @@ async def advance_row(
             "order.cannot_become", order_id=order_id, status=status.value, to=to.value
         )
     now = utcnow()
-    await session.execute(
-        update(_ORDERS).where(_ORDERS.c.id == order_id).values(status=to, updated_at=now)
-    )
-    await session.execute(
-        insert(_HISTORY).values(
-            order_id=order_id, from_status=status, to_status=to, actor=actor, note=note
-        )
-    )
+    await session.execute(_ADVANCE, {"id_": order_id, "status": to, "updated_at": now})
+    change = {"order_id": order_id, "from_status": status, "to_status": to, "actor": actor}
+    await session.execute(_RECORD_CHANGE, change | {"note": note})
     loaded = session.identity_map.get(identity_key(Order, order_id))
     if isinstance(loaded, Order):  # loaded earlier in this transaction: keep it truthful
         set_committed_value(loaded, "status", to)
