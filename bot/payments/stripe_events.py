@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Executable, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import dialect_insert
@@ -31,7 +31,7 @@ from bot.models import (
 from bot.services import ledger, notifications
 from bot.services import order as orders
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, ShopError
-from bot.services.payment_outcome import PaymentOutcome
+from bot.services.payment_outcome import PaymentResult
 
 log = logging.getLogger(__name__)
 
@@ -131,14 +131,21 @@ def _parts(event: Mapping[str, Any]) -> tuple[str, str, Mapping[str, Any]]:
 
 
 async def _record(session: AsyncSession, event_id: str, event_type: str) -> int | None:
-    """On PostgreSQL a concurrent duplicate waits here until the first commits or rolls back."""
-    result = await session.execute(
-        dialect_insert(session, ProviderEvent)
-        .values(provider=PROVIDER, event_id=event_id, event_type=event_type[:64])
-        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
-        .returning(ProviderEvent.id)
-    )
-    return result.scalar()
+    """On PostgreSQL a concurrent duplicate waits here until the first commits or rolls back.
+    The statement is built once per database kind: every delivery, duplicates too, runs it."""
+    dialect = session.get_bind().dialect.name
+    statement = _RECORDS.get(dialect)
+    if statement is None:
+        statement = _RECORDS[dialect] = (
+            dialect_insert(session, ProviderEvent)
+            .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+            .returning(ProviderEvent.id)
+        )
+    row = {"provider": PROVIDER, "event_id": event_id, "event_type": event_type[:64]}
+    return (await session.execute(statement, row)).scalar()
+
+
+_RECORDS: dict[str, Executable] = {}
 
 
 # ---------------------------------------------------------------- checkout.session.*
@@ -178,30 +185,36 @@ async def _session_paid(event: _Event) -> EventResult:
             admin_chat_ids=event.admin_chat_ids,
         )
         return EventResult.UNKNOWN_SESSION
-    await _save_card(event, result.order_id)
-    await _announce_payment(event, result.outcome, result.order_id)
+    await _save_card(event, result)
+    await _announce_payment(event, result)
     return EventResult(result.outcome.value)
 
 
-async def _announce_payment(event: _Event, outcome: PaymentOutcome, order_id: int) -> None:
+async def _announce_payment(event: _Event, result: PaymentResult) -> None:
     await notifications.announce_payment(
         event.session,
-        order_id=order_id,
-        outcome=outcome,
+        order_id=result.order_id,
+        outcome=result.outcome,
         amount=_int(event.object.get("amount_total")),
         currency=_currency(event.object),
         admin_chat_ids=event.admin_chat_ids,
         payment_ref=str(event.row_id),
         refunds_itself=True,  # the Stripe upkeep job refunds money for an unpayable order
+        payer=result.payer,
     )
 
 
-async def _save_card(event: _Event, order_id: int) -> None:
+async def _save_card(event: _Event, result: PaymentResult) -> None:
     """Best effort: a card that cannot be saved must never undo the payment it made."""
     card = event.card or _expanded_card(event.object)
     if card is None or not _wants_card_saved(event.object):
         return
-    user_id = await event.session.scalar(select(Order.user_id).where(Order.id == order_id))
+    order_id = result.order_id
+    user_id = (
+        result.payer.user_id
+        if result.payer is not None
+        else await event.session.scalar(select(Order.user_id).where(Order.id == order_id))
+    )
     if user_id is None:
         return
     try:

@@ -29,8 +29,12 @@ async def admin_chat_ids(session: AsyncSession, owners: Sequence[int]) -> list[i
     groups = [chat_id for chat_id in owners if chat_id < 0]
     if groups:
         return list(dict.fromkeys(groups))
-    promoted = await session.scalars(select(User.telegram_id).where(User.is_admin))
+    promoted = await session.scalars(_PROMOTED)
     return list(dict.fromkeys([*owners, *promoted]))
+
+
+# Built once: every payment webhook asks.
+_PROMOTED = select(User.telegram_id).where(User.is_admin)
 
 
 async def record(

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from bot.models import (
     Order,
@@ -19,17 +23,20 @@ from bot.models import (
     PaymentInformation,
     PaymentProvider,
     PaymentStatus,
+    User,
     utcnow,
 )
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.order import advance, lock_order, lock_order_where, transition
-from bot.services.payment_outcome import PaymentOutcome, PaymentResult
+from bot.services.order import advance, advance_row, lock_order, lock_order_where, transition
+from bot.services.payment_outcome import Payer, PaymentOutcome, PaymentResult
 
 _LAST4_RE = re.compile(r"[0-9]{4}")
 _CARD_NUMBER_RE = re.compile(r"[0-9]{12,19}")
 _CARD_SEPARATORS_RE = re.compile(r"[\s-]")
 _NOTHING_RECEIVED = frozenset({PaymentStatus.PENDING, PaymentStatus.FAILED})
 _REFUNDABLE = frozenset({PaymentStatus.PAID, PaymentStatus.MISMATCH, PaymentStatus.REFUND_PENDING})
+# The table itself, for the webhook's hot path, which needs none of the ORM's bookkeeping.
+_PAYMENTS = cast(Table, PaymentInformation.__table__)
 
 
 async def save_payment_method(
@@ -194,6 +201,19 @@ async def mark_paid(
     Every outcome is returned rather than raised, so that what was recorded (a mismatch,
     money for a cancelled order) is committed by the caller for an admin to act on.
     """
+    if order_id is None:
+        paid = await _pay_by_reference(
+            session,
+            provider,
+            reference,
+            amount,
+            currency,
+            payment_intent_id,
+            provider_charge_id,
+            actor,
+        )
+        if paid is not None:
+            return paid
     order = await _lock_paid_order(session, provider, reference, order_id)
     payment = order.payment  # reloaded under the lock: a concurrent duplicate is seen here
     if payment is not None and payment.status not in _NOTHING_RECEIVED:
@@ -213,16 +233,108 @@ async def mark_paid(
     return PaymentResult(outcome, order.id)
 
 
+async def _pay_by_reference(
+    session: AsyncSession,
+    provider: PaymentProvider,
+    reference: str,
+    amount: int,
+    currency: str,
+    payment_intent_id: str | None,
+    provider_charge_id: str | None,
+    actor: str,
+) -> PaymentResult | None:
+    """mark_paid for money that names only its reference (a Stripe webhook, hundreds a second),
+    so its payment row exists: the order, the payment and the customer are read and locked in
+    one statement, then written with plain UPDATEs and an INSERT, no objects loaded. None when
+    nothing matches under the lock (no such page, or it was replaced meanwhile): the general
+    path decides then, as it always did.
+
+    Both rows are locked (the order first, as everywhere): PostgreSQL then re-reads both as
+    committed by a concurrent payment it waited for, not the payment as its snapshot had it."""
+    row = (await session.execute(_PAID_ROWS[provider], {"reference": reference})).one_or_none()
+    if row is None:
+        return None
+    order_id, status, total, order_currency, payment_id, payment_status, user_id, chat_id, name = (
+        row
+    )
+    payer = Payer(user_id, chat_id, name, total, order_currency)
+    if payment_status not in _NOTHING_RECEIVED:  # found by this very reference: a duplicate
+        return PaymentResult(PaymentOutcome.ALREADY_PAID, order_id, payer)
+    if status is not OrderStatus.PENDING_PAYMENT:
+        outcome, payment_status = PaymentOutcome.NOT_PAYABLE, PaymentStatus.REFUND_PENDING
+    elif amount != total or currency.upper() != order_currency.upper():
+        outcome, payment_status = PaymentOutcome.MISMATCH, PaymentStatus.MISMATCH
+    else:
+        outcome, payment_status = PaymentOutcome.PAID, PaymentStatus.PAID
+    now = utcnow()
+    values: dict[str, object] = {
+        "provider": provider,
+        "status": payment_status,
+        "received_amount": amount,
+        "received_currency": currency.upper(),
+        "paid_at": now,
+        "updated_at": now,
+    }
+    if payment_intent_id:
+        values["stripe_payment_intent_id"] = payment_intent_id
+    if provider_charge_id:
+        values["provider_payment_charge_id"] = provider_charge_id
+    await session.execute(_RECEIVE, {"payment_id": payment_id, **values})
+    loaded = session.identity_map.get(identity_key(PaymentInformation, payment_id))
+    if isinstance(loaded, PaymentInformation):  # loaded earlier in this transaction
+        for name, value in values.items():
+            set_committed_value(loaded, name, value)
+    if outcome is PaymentOutcome.PAID:
+        await advance_row(
+            session,
+            order_id=order_id,
+            status=status,
+            total=total,
+            currency=order_currency,
+            to=OrderStatus.PAID,
+            actor=actor,
+            note=f"paid_{provider.value}",
+        )
+    return PaymentResult(outcome, order_id, payer)
+
+
+def _reference_column(provider: PaymentProvider) -> InstrumentedAttribute[str | None]:
+    if provider is PaymentProvider.STRIPE:
+        return PaymentInformation.stripe_checkout_session_id
+    return PaymentInformation.telegram_payment_charge_id
+
+
+# _pay_by_reference's statements, built once: on a path taken hundreds of times a second,
+# building a statement and its cache key costs more than running it.
+_PAID_ROWS = {
+    provider: select(
+        Order.id,
+        Order.status,
+        Order.total,
+        Order.currency,
+        PaymentInformation.id,
+        PaymentInformation.status,
+        User.id,
+        User.telegram_id,
+        User.first_name,
+    )
+    .select_from(Order)
+    .join(PaymentInformation, PaymentInformation.order_id == Order.id)
+    .join(User, User.id == Order.user_id)
+    .where(_reference_column(provider) == bindparam("reference"))
+    .with_for_update(of=[Order, PaymentInformation])
+    for provider in PaymentProvider
+}
+# The columns to set are the parameters' other keys.
+_RECEIVE = update(_PAYMENTS).where(_PAYMENTS.c.id == bindparam("payment_id"))
+
+
 async def _lock_paid_order(
     session: AsyncSession, provider: PaymentProvider, reference: str, order_id: int | None
 ) -> Order:
     """The reference wins over the order id: it is the provider's own unique key. The order is
     found by either and locked in one statement."""
-    column = (
-        PaymentInformation.stripe_checkout_session_id
-        if provider is PaymentProvider.STRIPE
-        else PaymentInformation.telegram_payment_charge_id
-    )
+    column = _reference_column(provider)
     by_reference = select(PaymentInformation.order_id).where(column == reference).scalar_subquery()
     target = by_reference if order_id is None else func.coalesce(by_reference, order_id)
     order = await lock_order_where(session, Order.id == target)

@@ -20,7 +20,7 @@ from bot.models import Order, User
 from bot.money import STARS
 from bot.services import admin, outbox
 from bot.services.outbox import Buttons, Notice
-from bot.services.payment_outcome import PaymentOutcome
+from bot.services.payment_outcome import Payer, PaymentOutcome
 from bot.services.tracking import Tracking
 
 
@@ -50,9 +50,31 @@ async def tell_customer(session: AsyncSession, who: Recipient, key: str, notice:
 async def alert_admins(
     session: AsyncSession, admin_chat_ids: Sequence[int], key: str, notice: Notice
 ) -> None:
-    """To the owners in ADMIN_IDS and to every admin they promoted."""
-    for chat_id in await admin.admin_chat_ids(session, admin_chat_ids):
-        await outbox.enqueue(session, key=f"{key}:admin:{chat_id}", chat_id=chat_id, notice=notice)
+    """To the owners in ADMIN_IDS and to every admin they promoted, in one INSERT."""
+    await outbox.enqueue_many(session, await _to_admins(session, admin_chat_ids, key, notice))
+
+
+async def _tell_all(
+    session: AsyncSession,
+    who: Recipient,
+    key: str,
+    told: Notice,
+    admin_chat_ids: Sequence[int],
+    alert: Notice,
+) -> None:
+    """tell_customer and alert_admins in one INSERT: the customer's row first, as before."""
+    customer = outbox.Outgoing(f"{key}:customer", who.chat_id, told)
+    admins = await _to_admins(session, admin_chat_ids, key, alert)
+    await outbox.enqueue_many(session, [customer, *admins])
+
+
+async def _to_admins(
+    session: AsyncSession, admin_chat_ids: Sequence[int], key: str, notice: Notice
+) -> list[outbox.Outgoing]:
+    return [
+        outbox.Outgoing(f"{key}:admin:{chat_id}", chat_id, notice)
+        for chat_id in await admin.admin_chat_ids(session, admin_chat_ids)
+    ]
 
 
 async def announce_payment(
@@ -65,10 +87,18 @@ async def announce_payment(
     admin_chat_ids: Sequence[int],
     payment_ref: str,
     refunds_itself: bool = False,
+    payer: Payer | None = None,
 ) -> None:
     """`payment_ref` tells late payments apart: each one needs its own refund, which the shop
-    asks for itself when `refunds_itself` (Stripe), and the admins must make otherwise."""
-    who = await recipient(session, order_id)
+    asks for itself when `refunds_itself` (Stripe), and the admins must make otherwise.
+    `payer`, when the ledger read it with the order, spares reading the customer again."""
+    if outcome is PaymentOutcome.ALREADY_PAID:
+        return  # said when it was paid
+    who = (
+        await recipient(session, order_id)
+        if payer is None
+        else Recipient(payer.chat_id, payer.name, payer.total, payer.currency)
+    )
     order = {"order_id": order_id}
     received = {**order, "amount": amount, "currency": currency}
     if outcome is PaymentOutcome.PAID:
@@ -89,9 +119,8 @@ async def announce_payment(
         told = Notice("order.late_payment", order)
         alert = Notice("admin.refunding" if refunds_itself else "admin.refund_needed", received)
     else:
-        return  # already paid: said when it was paid
-    await tell_customer(session, who, key, told)
-    await alert_admins(session, admin_chat_ids, key, alert)
+        return
+    await _tell_all(session, who, key, told, admin_chat_ids, alert)
 
 
 async def alert_keys_ran_out(

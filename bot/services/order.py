@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import ColumnElement, Select, delete, func, inspect, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -38,6 +50,12 @@ from bot.services.pagination import Page, check_page
 from bot.services.pricing import order_total
 
 PAYMENT_TIMEOUT_NOTE = "payment_timeout"  # status-history notes are keys: bot.texts.statuses
+# The tables themselves, for statements on a hot path that need none of the ORM's bookkeeping.
+_ORDERS = cast(Table, Order.__table__)
+_HISTORY = cast(Table, OrderStatusChange.__table__)
+# advance_row's statements, built once; the columns to set are the parameters' keys.
+_ADVANCE = update(_ORDERS).where(_ORDERS.c.id == bindparam("id_"))
+_RECORD_CHANGE = insert(_HISTORY)
 
 
 async def place_order(
@@ -296,6 +314,35 @@ async def advance(
     await _apply(session, order, to, actor, note)
 
 
+async def advance_row(
+    session: AsyncSession,
+    *,
+    order_id: int,
+    status: OrderStatus,
+    total: int,
+    currency: str,
+    to: OrderStatus,
+    actor: str,
+    note: str | None = None,
+) -> None:
+    """advance() for an order the caller locked and read as plain values (`status`, `total`,
+    `currency`) rather than as an object: one UPDATE and one INSERT, no load, for hot paths
+    such as a payment webhook. Not for cancelling, which needs the order's lines for stock."""
+    if to not in ALLOWED_TRANSITIONS[status] or to is OrderStatus.CANCELLED:
+        raise IllegalTransition(
+            "order.cannot_become", order_id=order_id, status=status.value, to=to.value
+        )
+    now = utcnow()
+    await session.execute(_ADVANCE, {"id_": order_id, "status": to, "updated_at": now})
+    change = {"order_id": order_id, "from_status": status, "to_status": to, "actor": actor}
+    await session.execute(_RECORD_CHANGE, change | {"note": note})
+    loaded = session.identity_map.get(identity_key(Order, order_id))
+    if isinstance(loaded, Order):  # loaded earlier in this transaction: keep it truthful
+        set_committed_value(loaded, "status", to)
+        set_committed_value(loaded, "updated_at", now)
+    _count(session, currency, total, to)
+
+
 async def cancel_order(
     session: AsyncSession, *, order_id: int, user_id: int, actor: str = "customer"
 ) -> Order:
@@ -402,7 +449,7 @@ async def _apply(
         await _return_stock(session, order.items)
         await promos.give_back(session, order_id=order.id)
     order.status = to
-    _count(session, order, to)
+    _count(session, order.currency, order.total, to)
     change = OrderStatusChange(from_status=current, to_status=to, actor=actor, note=note)
     if "history" in inspect(order).unloaded:  # locked without its lines and history
         change.order_id = order.id
@@ -412,9 +459,8 @@ async def _apply(
     await session.flush()
 
 
-def _count(session: AsyncSession, order: Order, to: OrderStatus) -> None:
+def _count(session: AsyncSession, currency: str, total: int, to: OrderStatus) -> None:
     """Every path to paid or cancelled comes through here, so each is counted once it commits."""
-    currency, total = order.currency, order.total
     if to is OrderStatus.PAID:
         on_commit(session, lambda metrics: metrics.order_paid(currency, total))
     elif to is OrderStatus.CANCELLED:

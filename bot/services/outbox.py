@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import dialect_insert
@@ -94,10 +94,16 @@ async def enqueue_many(session: AsyncSession, messages: Iterable[Outgoing]) -> N
         for message in messages
     ]
     if rows:
-        insert = dialect_insert(session, OutboxMessage).on_conflict_do_nothing(
-            index_elements=["key"]
-        )
+        dialect = session.get_bind().dialect.name
+        insert = _ENQUEUE_MANY.get(dialect)
+        if insert is None:  # built once per database kind: every paid order comes here
+            insert = _ENQUEUE_MANY[dialect] = dialect_insert(
+                session, OutboxMessage
+            ).on_conflict_do_nothing(index_elements=["key"])
         await session.execute(insert, rows)
+
+
+_ENQUEUE_MANY: dict[str, Executable] = {}
 
 
 @dataclass(frozen=True, slots=True)
