@@ -114,12 +114,10 @@ async def announce_payment(
             "admin.mismatch",
             {**order, **expected, "received_amount": amount, "received_currency": currency},
         )
-    elif outcome is PaymentOutcome.NOT_PAYABLE:
+    else:  # not payable: money for an order that can no longer be paid
         key = f"order:{order_id}:not_payable:{payment_ref}"
         told = Notice("order.late_payment", order)
         alert = Notice("admin.refunding" if refunds_itself else "admin.refund_needed", received)
-    else:
-        return
     await _tell_all(session, who, key, told, admin_chat_ids, alert)
 
 
