@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.engine import URL
 
 from bot.config import Settings
 from bot.db import Database
@@ -865,7 +866,7 @@ async def test_no_card_is_saved_unless_the_customer_asked(
 # databases count alike): bounds a regression that loads or writes more would cross. Paid: the
 # event row; the order, its payment and its customer read and locked together; the payment; the
 # order; its history; the promoted admins; every notice in one INSERT (11 before issue #17).
-# A duplicate stops at the event row.
+# A duplicate stops at the event row; in the process that recorded it, before the database.
 PAID_STATEMENTS = 7
 DUPLICATE_STATEMENTS = 1
 
@@ -887,17 +888,46 @@ def statements(db: Database) -> Iterator[list[str]]:
 
 
 async def test_a_paid_event_and_its_duplicate_cost_few_statements(
-    db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder
+    db: Database,
+    http: aiohttp.ClientSession,
+    webhook: str,
+    placed: PlacedOrder,
+    database_url: URL,
 ) -> None:
     event_ = completed(placed)
+    elsewhere = Database(database_url)  # another instance behind the same webhook
 
     with statements(db) as paid:
         assert (await post(http, webhook, event_))[0] == 200
     with statements(db) as duplicate:
         assert (await post(http, webhook, event_))[0] == 200
+    try:
+        async with serving(elsewhere) as other_webhook:
+            with statements(elsewhere) as duplicate_elsewhere:
+                assert (await post(http, other_webhook, event_))[0] == 200
+    finally:
+        await elsewhere.dispose()
 
     assert len(paid) <= PAID_STATEMENTS, paid
-    assert len(duplicate) <= DUPLICATE_STATEMENTS, duplicate
+    assert duplicate == []  # this process recorded it
+    assert len(duplicate_elsewhere) <= DUPLICATE_STATEMENTS, duplicate_elsewhere
+    assert await shop(db, placed) == Shop(
+        OrderStatus.PAID, PaymentStatus.PAID, [8], 1, notified(placed, "paid", admins=True)
+    )
+
+
+async def test_copies_of_an_event_arriving_together_wait_for_it_and_change_nothing_more(
+    db: Database, http: aiohttp.ClientSession, webhook: str, placed: PlacedOrder
+) -> None:
+    """A storm: Stripe's copies of one event at the same moment are applied once, and only
+    the first touches the database."""
+    event_ = completed(placed)
+
+    with statements(db) as seen:
+        answers = await asyncio.gather(*(post(http, webhook, event_) for _ in range(5)))
+
+    assert [status for status, _ in answers] == [200] * 5
+    assert len(seen) <= PAID_STATEMENTS, seen
     assert await shop(db, placed) == Shop(
         OrderStatus.PAID, PaymentStatus.PAID, [8], 1, notified(placed, "paid", admins=True)
     )

@@ -11,10 +11,13 @@ page never closes while the order still holds stock.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -159,15 +162,70 @@ async def apply_stripe_event(
     """Apply a verified Stripe event once, with its notifications, in one transaction. A card
     the customer asked to save is looked up at Stripe first, so no lock waits on Stripe.
     InvalidInput for an event that is unusable (retrying it will not help); TOO_EARLY, with
-    nothing recorded, for one that overtook the payment it is about."""
-    card = await _card_to_save(gateway, event)
-    try:
-        async with database.transaction() as session:
-            return await stripe_events.apply_event(
-                session, event=event, admin_chat_ids=admin_chat_ids, card=card
-            )
-    except TooEarly:
-        return EventResult.TOO_EARLY
+    nothing recorded, for one that overtook the payment it is about. Copies of an event this
+    process is applying or has recorded are answered from that (see _Deliveries)."""
+
+    async def apply() -> EventResult:
+        card = await _card_to_save(gateway, event)
+        try:
+            async with database.transaction() as session:
+                return await stripe_events.apply_event(
+                    session, event=event, admin_chat_ids=admin_chat_ids, card=card
+                )
+        except TooEarly:
+            return EventResult.TOO_EARLY
+
+    event_id = event.get("id")
+    if not isinstance(event_id, str):
+        return await apply()
+    deliveries = _deliveries.get(database)
+    if deliveries is None:
+        deliveries = _deliveries[database] = _Deliveries()
+    return await deliveries.once(event_id, apply)
+
+
+RECORDED_EVENTS_REMEMBERED = 10_000  # ids of events this process recorded lately
+
+
+class _Deliveries:
+    """Stripe delivers an event again when an answer is late, and a storm delivers it many
+    times at once. One process applies each event id once at a time, and remembers the ids it
+    recorded lately, so their copies are answered without the database: a copy arriving while
+    the event is applied waits for that and is a duplicate, unless nothing was recorded
+    (TOO_EARLY, or an error), which it shares. Across processes the event's unique key in the
+    database still decides."""
+
+    def __init__(self, remembered: int = RECORDED_EVENTS_REMEMBERED) -> None:
+        self._running: dict[str, asyncio.Future[EventResult]] = {}
+        self._recorded: OrderedDict[str, None] = OrderedDict()
+        self._remembered = remembered
+
+    async def once(self, event_id: str, apply: Callable[[], Awaitable[EventResult]]) -> EventResult:
+        if event_id in self._recorded:
+            return EventResult.DUPLICATE
+        running = self._running.get(event_id)
+        if running is not None:
+            first = await asyncio.shield(running)
+            return first if first is EventResult.TOO_EARLY else EventResult.DUPLICATE
+        future: asyncio.Future[EventResult] = asyncio.get_running_loop().create_future()
+        self._running[event_id] = future
+        try:
+            result = await apply()
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # retrieved: copies waiting on it raise it themselves
+            raise
+        finally:
+            del self._running[event_id]
+        future.set_result(result)
+        if result is not EventResult.TOO_EARLY:
+            self._recorded[event_id] = None
+            if len(self._recorded) > self._remembered:
+                self._recorded.popitem(last=False)
+        return result
+
+
+_deliveries: WeakKeyDictionary[Database, _Deliveries] = WeakKeyDictionary()
 
 
 async def _card_to_save(
