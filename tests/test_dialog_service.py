@@ -30,3 +30,20 @@ async def test_leaving_a_flow_keeps_what_was_remembered_outside_it(db: Database)
         assert await dialog.current_step(session, user_id=user.id) is None
         assert await dialog.recall(session, user_id=user.id, key="last_search") == "snekers"
         assert await dialog.clear_step(session, user_id=user.id) is False
+
+
+async def test_values_kept_for_many_customers_at_once_leave_their_steps_alone(
+    db: Database,
+) -> None:
+    async with db.transaction() as session:
+        in_checkout, newcomer = await make_user(session), await make_user(session)
+        await dialog.set_step(session, user_id=in_checkout.id, flow="checkout", step="city")
+    async with db.transaction() as session:
+        await dialog.remember_many(
+            session, key="last_search", values={in_checkout.id: "boots", newcomer.id: "hat"}
+        )
+    async with db.reading() as session:
+        assert await dialog.recall(session, user_id=in_checkout.id, key="last_search") == "boots"
+        assert await dialog.recall(session, user_id=newcomer.id, key="last_search") == "hat"
+        step = await dialog.current_step(session, user_id=in_checkout.id)
+    assert step is not None and (step.flow, step.step) == ("checkout", "city")

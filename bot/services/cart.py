@@ -7,7 +7,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
@@ -110,11 +110,11 @@ async def add_item(
     refusal) names products in `language` where the catalogue has them translated."""
     if not 1 <= quantity <= MAX_LINE_QUANTITY:
         raise InvalidInput("cart.add_range", limit=MAX_LINE_QUANTITY)
+    cart_id = await _changed_cart(session, user_id)
     product, size, name = await _product_and_size(session, product_id, size_id, language)
     if not product.is_active:
         raise NotAllowed("cart.not_sold", product=name)
-    cart = await get_or_create_cart(session, user_id=user_id)
-    lines = await _lines(session, cart.id, language)
+    lines = await _lines(session, cart_id, language)
     if lines and lines[0][1].is_digital != product.is_digital:
         # Digital goods are paid in Telegram Stars, physical ones with the shop's provider:
         # one cart, one payment, so one kind (see the README's "Digital goods").
@@ -133,12 +133,11 @@ async def add_item(
     already = item.quantity if item else 0
     _check_available(name, size, already + quantity, already=already)
     if item is None:
-        item = CartItem(cart_id=cart.id, product_id=product.id, size_id=size.id, quantity=quantity)
+        item = CartItem(cart_id=cart_id, product_id=product.id, size_id=size.id, quantity=quantity)
         session.add(item)
         lines = [*lines, (item, product, size, name)]  # the newest: last, as _lines orders them
     else:
         item.quantity = already + quantity
-    _changed(cart)
     await session.flush()
     return _view_of(lines)
 
@@ -192,6 +191,23 @@ async def clear_cart(session: AsyncSession, *, user_id: int) -> None:
     if getattr(removed, "rowcount", 0):
         _changed(cart)
     await session.flush()
+
+
+async def _changed_cart(session: AsyncSession, user_id: int) -> int:
+    """The customer's cart, locked and counted as changed in one statement (an addition always
+    changes it, and if it is refused everything rolls back); made if they have none."""
+    now = utcnow()
+    bumped: int | None = await session.scalar(
+        update(Cart)
+        .where(Cart.user_id == user_id)
+        .values(content_version=Cart.content_version + 1, content_changed_at=now, updated_at=now)
+        .returning(Cart.id)
+    )
+    if bumped is not None:
+        return bumped
+    cart = await get_or_create_cart(session, user_id=user_id)
+    _changed(cart)
+    return cart.id
 
 
 def _changed(cart: Cart) -> None:

@@ -150,6 +150,7 @@ async def add_to_cart(
             quantity=quantity,
             language=language,
         )
+    async with db.reading() as session:  # after the commit: the write lock is not held for it
         live = await catalogue_view.card_stock(
             session, product_id=product_id, telegram_id=sender.telegram_id
         )

@@ -152,8 +152,7 @@ class _LastQueries:
         batch = dict(unwritten)
         try:
             async with db.transaction() as session:
-                for user_id, query in sorted(batch.items()):
-                    await dialog.remember(session, user_id=user_id, key=LAST_SEARCH, value=query)
+                await dialog.remember_many(session, key=LAST_SEARCH, values=batch)
         except Exception:
             log.exception("Could not keep %d customers' last searches; trying again", len(batch))
             return
