@@ -51,7 +51,8 @@ from bot.services import ledger
 from bot.services import order as orders
 from bot.web import STRIPE_WEBHOOK_PATH
 
-TARGET_EVENTS_PER_S = 300.0
+TARGET_EVENTS_PER_S = 300.0  # steady: each event once
+TARGET_STORM_REQUESTS_PER_S = 1000.0  # storm: every copy of every event answered
 SECRET = f"whsec_bench_{secrets.token_hex(8)}"
 ORDERS_PER_TRANSACTION = 100
 STEADY, STORM = "steady", "storm"
@@ -240,13 +241,22 @@ def verdicts(results: Sequence[PhaseResult]) -> list[Verdict]:
     judged = []
     for r in results:
         name = f"{r.database} {r.phase}"
-        judged.append(
-            Verdict(
-                f"{name}: ≥ {TARGET_EVENTS_PER_S:g} events/s",
-                f"{r.events_per_s:,.0f}",
-                r.events_per_s >= TARGET_EVENTS_PER_S,
+        if r.phase == STORM:
+            judged.append(
+                Verdict(
+                    f"{name}: ≥ {TARGET_STORM_REQUESTS_PER_S:,.0f} requests/s",
+                    f"{r.requests_per_s:,.0f}",
+                    r.requests_per_s >= TARGET_STORM_REQUESTS_PER_S,
+                )
             )
-        )
+        else:
+            judged.append(
+                Verdict(
+                    f"{name}: ≥ {TARGET_EVENTS_PER_S:g} events/s",
+                    f"{r.events_per_s:,.0f}",
+                    r.events_per_s >= TARGET_EVENTS_PER_S,
+                )
+            )
         judged.append(
             Verdict(
                 f"{name}: one effect and one notification per event",

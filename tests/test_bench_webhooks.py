@@ -36,3 +36,17 @@ def test_a_doubled_notification_or_a_refused_request_is_a_miss() -> None:
     assert not replace(fine, notifications=11).exactly_once
     assert not replace(fine, events_recorded=9).exactly_once
     assert not replace(fine, statuses={"200": 49, "500": 1}).all_accepted
+
+
+def test_the_storm_is_judged_by_requests_and_the_steady_phase_by_events() -> None:
+    storm = bench.PhaseResult(
+        database="sqlite", phase="storm", events=200, requests=1000, seconds=1.0,
+        events_per_s=200, requests_per_s=1000, p50_ms=1, p99_ms=2, statuses={"200": 1000},
+        orders_paid=200, events_recorded=200, notifications=200, server_cpu=0.5,
+    )  # fmt: skip
+    steady = replace(storm, phase="steady", requests=200, requests_per_s=200)
+
+    assert [v.met for v in bench.verdicts([storm])] == [True, True, True]
+    assert [v.met for v in bench.verdicts([replace(storm, requests_per_s=999)])][0] is False
+    assert [v.met for v in bench.verdicts([steady])][0] is False
+    assert [v.met for v in bench.verdicts([replace(steady, events_per_s=300)])][0] is True
