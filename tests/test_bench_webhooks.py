@@ -47,6 +47,6 @@ def test_the_storm_is_judged_by_requests_and_the_steady_phase_by_events() -> Non
     steady = replace(storm, phase="steady", requests=200, requests_per_s=200)
 
     assert [v.met for v in bench.verdicts([storm])] == [True, True, True]
-    assert [v.met for v in bench.verdicts([replace(storm, requests_per_s=999)])][0] is False
-    assert [v.met for v in bench.verdicts([steady])][0] is False
-    assert [v.met for v in bench.verdicts([replace(steady, events_per_s=300)])][0] is True
+    assert bench.verdicts([replace(storm, requests_per_s=999)])[0].met is False
+    assert bench.verdicts([steady])[0].met is False
+    assert bench.verdicts([replace(steady, events_per_s=300)])[0].met is True
