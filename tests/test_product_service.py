@@ -297,42 +297,6 @@ async def test_a_product_nobody_rated_has_no_average(db: Database) -> None:
     assert (details.average_rating, details.review_count) == (None, 0)
 
 
-async def test_pages_list_active_products_by_name_then_id(db: Database) -> None:
-    async with db.transaction() as session:
-        category = await make_category(session, "Caps")
-        other = await make_category(session, "Other")
-        names = ["Delta", "Alpha", "Echo", "Bravo", "Alpha", "Golf", "Charlie", "Foxtrot"]
-        made = [await make_product(session, name=name, category=category) for name in names]
-        await make_product(session, name="Aardvark", category=category, is_active=False)
-        await make_product(session, name="Abacus", category=other)
-    expected = sorted(made, key=lambda product: (product.name, product.id))
-    listed: list[Product] = []
-    for page_number in (1, 2, 3):
-        async with db.transaction() as session:
-            page = await catalog.list_products(
-                session, category_id=category.id, page=page_number, per_page=3
-            )
-        assert (page.total, page.pages) == (8, 3)
-        assert all(len(item.product.sizes) == 1 for item in page.items)  # loaded eagerly
-        assert all(item.name == item.product.name for item in page.items)  # none translated
-        listed.extend(item.product for item in page.items)
-    assert [product.id for product in listed] == [product.id for product in expected]
-
-
-async def test_listing_checks_the_category_and_the_page(db: Database) -> None:
-    async with db.transaction() as session:
-        category = await make_category(session)
-    with pytest.raises(NotFound):
-        async with db.transaction() as session:
-            await catalog.list_products(session, category_id=404)
-    with pytest.raises(InvalidInput):
-        async with db.transaction() as session:
-            await catalog.list_products(session, category_id=category.id, page=0)
-    async with db.transaction() as session:
-        page = await catalog.list_products(session, category_id=category.id, page=5)
-    assert (list(page.items), page.total) == ([], 0)
-
-
 # --- the catalogue revision ---------------------------------------------------------------
 
 

@@ -45,13 +45,6 @@ class CategorySummary:
 
 
 @dataclass(frozen=True, slots=True)
-class ListedProduct:
-    product: Product
-    name: str  # in the reader's language
-    average_rating: float | None
-
-
-@dataclass(frozen=True, slots=True)
 class ProductDetails:
     """A product as one language reads it: name, description and category translated where
     the catalogue has them."""
@@ -107,22 +100,6 @@ async def product_names(
         )
     )
     return {product_id: name for product_id, name in rows if name is not None}
-
-
-async def get_category_named(
-    session: AsyncSession, category_id: int, language: str | None
-) -> tuple[Category, str]:
-    """The category and its name in `language`, in one statement."""
-    row = (
-        await session.execute(
-            select(Category, CATEGORY_NAME_READ)
-            .outerjoin(CategoryTranslation, translated_category(language))
-            .where(Category.id == category_id)
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound("category.gone")
-    return row[0], row[1]
 
 
 # --- categories ---------------------------------------------------------------------------
@@ -366,39 +343,6 @@ _RATINGS_AND_REVIEWS = (
     .scalar_subquery(),
     select(func.count(Review.id)).where(Review.product_id == Product.id).scalar_subquery(),
 )
-
-
-async def list_products(
-    session: AsyncSession,
-    *,
-    category_id: int,
-    page: int = 1,
-    per_page: int = 8,
-    language: str | None = None,
-    with_ratings: bool = False,
-) -> Page[ListedProduct]:
-    """Active products of a category by their name in `language`, with their sizes loaded, and
-    their average ratings `with_ratings` (the storefront's grid shows them, the chat's list
-    does not)."""
-    offset = check_page(page, per_page)
-    await get_category(session, category_id)
-    visible = and_(Product.category_id == category_id, Product.is_active)
-    total = await session.scalar(select(func.count(Product.id)).where(visible))
-    ratings = _RATINGS_AND_REVIEWS[:2] if with_ratings else ()
-    rows = await session.execute(
-        select(Product, NAME_READ, *ratings)
-        .outerjoin(ProductTranslation, translated_product(language))
-        .options(selectinload(Product.sizes))
-        .where(visible)
-        .order_by(NAME_READ, Product.id)
-        .offset(offset)
-        .limit(per_page)
-    )
-    items = [
-        ListedProduct(row[0], row[1], _average(int(row[3]), int(row[2])) if ratings else None)
-        for row in rows
-    ]
-    return Page(items=items, page=page, per_page=per_page, total=total or 0)
 
 
 async def search_products(

@@ -77,17 +77,6 @@ async def subscribe(
     return Subscribed.NEW if added is not None else Subscribed.ALREADY
 
 
-async def waiting_sizes(session: AsyncSession, *, telegram_id: int, product_id: int) -> set[int]:
-    """The product's sizes this customer waits for, for the product card."""
-    rows = await session.scalars(
-        select(StockAlert.size_id)
-        .join(User, User.id == StockAlert.user_id)
-        .join(Size, Size.id == StockAlert.size_id)
-        .where(User.telegram_id == telegram_id, Size.product_id == product_id)
-    )
-    return set(rows)
-
-
 async def list_alerts(
     session: AsyncSession, *, user_id: int, language: str | None
 ) -> list[Waiting]:

@@ -93,16 +93,6 @@ async def remove(session: AsyncSession, *, user_id: int, product_id: int) -> boo
     return bool(getattr(result, "rowcount", 0))
 
 
-async def is_saved(session: AsyncSession, *, telegram_id: int, product_id: int) -> bool:
-    """For the product card's ♡ / ♥ button."""
-    found = await session.scalar(
-        select(SavedProduct.id)
-        .join(User, User.id == SavedProduct.user_id)
-        .where(User.telegram_id == telegram_id, SavedProduct.product_id == product_id)
-    )
-    return found is not None
-
-
 async def list_saved(
     session: AsyncSession, *, user_id: int, language: str | None, page: int, per_page: int
 ) -> Page[Saved]:

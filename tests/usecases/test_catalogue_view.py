@@ -16,6 +16,7 @@ from bot.db import Database
 from bot.db.revisions import MAX_AGE_S
 from bot.models import OrderStatus, Size
 from bot.services import inventory, review
+from bot.services.errors import NotFound
 from bot.usecases import catalog
 from tests.factories import make_category, make_order, make_product, make_user
 
@@ -156,3 +157,26 @@ async def test_while_the_snapshot_rebuilds_screens_read_their_part_and_are_curre
         ("Clogs", 4_999),
     ]
     assert [(c.name, c.product_count) for c in categories.items] == [("Hats", 1), ("Shoes", 2)]
+
+
+async def test_a_category_lists_its_products_on_sale_by_name_then_id_page_by_page(
+    db: Database,
+) -> None:
+    async with db.transaction() as session:
+        caps = await make_category(session, "Caps")
+        names = ["Delta", "alpha", "Echo", "Bravo", "Alpha", "Golf", "charlie", "Foxtrot"]
+        made = [await make_product(session, name=name, category=caps) for name in names]
+        await make_product(session, name="Aardvark", category=caps, is_active=False)
+        await make_product(session, name="Abacus", category=await make_category(session))
+    expected = sorted(made, key=lambda product: (product.name.casefold(), product.id))
+    listed = []
+    for number in (1, 2, 3):
+        found = await catalog.category_products(db, category_id=caps.id, page=number, per_page=3)
+        assert (found.products.total, found.products.pages) == (8, 3)
+        listed += [item.id for item in found.products.items]
+    assert listed == [product.id for product in expected]
+
+
+async def test_an_unknown_category_is_refused(db: Database) -> None:
+    with pytest.raises(NotFound):
+        await catalog.category_products(db, category_id=404, page=1, per_page=8)
