@@ -274,6 +274,13 @@ def _currency(lines: Sequence[_Line]) -> str | None:
     return lines[0][1].currency if lines else None
 
 
+async def view_of_cart(
+    session: AsyncSession, *, cart_id: int, language: str | None = None
+) -> CartView:
+    """view_cart() for a cart the caller already holds (locked, say)."""
+    return await _view(session, cart_id, language)
+
+
 async def _view(session: AsyncSession, cart_id: int, language: str | None) -> CartView:
     return _view_of(await _lines(session, cart_id, language))
 

@@ -33,6 +33,7 @@ from bot.models import (
     OrderItem,
     OrderStatus,
     OrderStatusChange,
+    Product,
     Size,
     utcnow,
 )
@@ -122,7 +123,9 @@ async def place_order(
     if promo_code_id is not None:
         await promos.record_use(session, code_id=promo_code_id, user_id=user_id, order_id=order.id)
     on_commit(session, lambda metrics: metrics.order_placed(currency))
-    return await _load_order(session, order.id)
+    # Every column and line was just written: the order is returned as loaded, not read again.
+    set_committed_value(order, "payment", None)
+    return order
 
 
 _SHIP_FIELDS = (
@@ -157,7 +160,11 @@ async def _locked_cart(session: AsyncSession, user_id: int) -> Cart | None:
         select(Cart)
         .where(Cart.user_id == user_id)
         .with_for_update()
-        .options(selectinload(Cart.items).selectinload(CartItem.product))
+        .options(
+            selectinload(Cart.items)
+            .selectinload(CartItem.product)
+            .raiseload(Product.photos)  # an order keeps no photo
+        )
         .options(selectinload(Cart.items).selectinload(CartItem.size))
         .execution_options(populate_existing=True)
     )
@@ -230,12 +237,18 @@ def _new_order(
         status=OrderStatus.PENDING_PAYMENT,
         total=order_total(subtotal=sum(line.line_total for line in lines)),
         discount=0,
+        promo_code=None,
+        shipping_name=None,
         shipping_price=0,
+        tracking_number=None,
+        tracking_carrier=None,
         currency=currency,
         **_shipping(address),
         items=lines,
         history=[
-            OrderStatusChange(from_status=None, to_status=OrderStatus.PENDING_PAYMENT, actor=actor)
+            OrderStatusChange(
+                from_status=None, to_status=OrderStatus.PENDING_PAYMENT, actor=actor, note=None
+            )
         ],
     )
 

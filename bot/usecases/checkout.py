@@ -373,7 +373,7 @@ async def _place(
     # Locked: what is checked here is what is ordered, and the customer's promo code uses are
     # counted while no other checkout of theirs can take one.
     cart = await carts.get_or_create_cart(session, user_id=user_id)
-    view = await carts.view_cart(session, user_id=user_id, language=reader())
+    view = await carts.view_of_cart(session, cart_id=cart.id, language=reader())
     check_ready(view, provider)
     if not needs_delivery(view):
         cards_savable = False  # Stars: Telegram keeps no card for the shop

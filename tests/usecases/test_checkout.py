@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from bot.db import Database
 from bot.devtools.stripe_fake import FakeStripeApi
@@ -328,3 +328,26 @@ async def test_a_free_cart_is_refused_by_every_payment_provider_but_not_without_
     started = await checkout.start_checkout(db, sender=ANN, provider="none")
 
     assert isinstance(started, checkout.AddressChoice)
+
+
+# Statements one order costs (BEGIN aside), as counted for issue #17 (24 before): the cart
+# locked and read, the address, the stock taken per size by a conditional UPDATE, the order,
+# its lines and history written, the cart emptied, the step cleared, the sold-out check.
+PLACE_ORDER_STATEMENTS = 18
+
+
+async def test_placing_an_order_costs_few_statements(db: Database, shop: Shop) -> None:
+    shown = await summary(db, shop, 2)
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if not statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        placed = await place(db, shop, shown)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    assert isinstance(placed, OrderPlaced) and placed.total == 9998
+    assert len(seen) <= PLACE_ORDER_STATEMENTS, "\n\n".join(seen)
