@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from bot.db import Database
 from bot.services import product as catalog
 from bot.services.errors import InvalidInput
 from bot.services.search import CatalogSearch, IndexRow, SearchIndex
 from tests.factories import rename_category
+from tests.statements import statements
 
 SHOP = [
     ("Northwind Court Sneakers", "Sneakers", "Leather low-tops."),
@@ -242,21 +241,9 @@ async def search(db: Database, engine: CatalogSearch, query: str, **paging: Any)
     return [hit.name for hit in page.items]
 
 
-@contextmanager
-def product_reads(db: Database) -> Iterator[list[str]]:
+def product_reads(db: Database) -> AbstractContextManager[list[str]]:
     """The SQL statements that read the products table while the block runs."""
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statement = str(args[2])
-        if "FROM products" in statement:
-            statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+    return statements(db, keep=lambda sql: "FROM products" in sql, reads_too=False)
 
 
 async def test_hidden_products_are_never_found(db: Database) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot import texts
 from bot.app import ShopApplication
@@ -13,6 +13,7 @@ from bot.models import CartItem, Category, Product, Size, User
 from bot.services import cart as carts
 from bot.services import review
 from tests.factories import make_category, make_order, make_product, make_user
+from tests.statements import statements
 
 ANN = 42
 PHOTO = "https://shop.example/sneakers.jpg"
@@ -256,6 +257,10 @@ async def test_a_long_description_is_shortened_to_fit_under_the_photo(
     assert "EU 47 — 47 in stock" in card.content
 
 
+def _looks_a_customer_up(statement: str) -> bool:
+    return statement.startswith("SELECT users.") and "WHERE users.telegram_id" in statement
+
+
 async def test_each_update_looks_its_customer_up_once(
     shop: ShopApplication, emulator: BotApiEmulator, db: Database
 ) -> None:
@@ -263,20 +268,8 @@ async def test_each_update_looks_its_customer_up_once(
     await _sneakers(db)
     ann = emulator.user(ANN, "Ann")
     card = await _open_card(ann)
-    lookups: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if statement.startswith("SELECT users.") and "WHERE users.telegram_id" in statement:
-            lookups.append(statement)
-
-    engines = {db.engine.sync_engine, db.read_engine.sync_engine}
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements(db, keep=_looks_a_customer_up) as lookups:
         card, _ = await _press(ann, card, "M")
         card, toast = await _press(ann, card, texts.ADD_TO_CART)
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", count)
     assert toast is not None and "Classic Sneakers" in toast
     assert len(lookups) == 2, "\n\n".join(lookups)  # one per button

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import URL
 
 from bot.db import Database
@@ -19,6 +18,7 @@ from bot.services import inventory, review
 from bot.services.errors import NotFound
 from bot.usecases import catalog
 from tests.factories import make_category, make_order, make_product, make_user
+from tests.statements import not_transaction_control, statements
 
 FRESHNESS_BOUND_S = 1.0
 
@@ -33,25 +33,9 @@ async def other_instance(database_url: URL) -> AsyncIterator[Database]:
         await other.dispose()
 
 
-@contextmanager
-def statements(db: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        # The revision is read at most twice a second by the whole process, not by a screen.
-        if "catalog_revision" in statement:
-            return
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
-            seen.append(statement)
-
-    engines = {db.engine.sync_engine, db.read_engine.sync_engine}
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", count)
+def _screen_statement(statement: str) -> bool:
+    # The revision is read at most twice a second by the whole process, not by a screen.
+    return "catalog_revision" not in statement and not_transaction_control(statement)
 
 
 async def test_a_price_changed_on_one_instance_shows_on_another_within_a_second(
@@ -123,7 +107,7 @@ async def test_browsing_costs_one_statement_a_screen_once_the_catalogue_is_loade
         for name in ("Clogs", "Loafers"):
             await make_product(session, name=name, category=shoes)
     await catalog.categories(db, page=1, per_page=8)  # loads the catalogue
-    with statements(db) as seen:
+    with statements(db, keep=_screen_statement) as seen:
         await catalog.categories(db, page=1, per_page=8)
         assert seen == []
         await catalog.category_products(db, category_id=shoes.id, page=1, per_page=8)

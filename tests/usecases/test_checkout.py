@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from bot.db import Database
 from bot.devtools.stripe_fake import FakeStripeApi
@@ -26,6 +26,7 @@ from bot.usecases.customers import Sender, shopper
 from bot.usecases.payments import start_payment
 from tests.factories import make_product
 from tests.fakes.stripe_shop import HOME
+from tests.statements import statements
 
 ANN = Sender(4242, "Ann")
 OWNER = 7
@@ -338,16 +339,7 @@ PLACE_ORDER_STATEMENTS = 18
 
 async def test_placing_an_order_costs_few_statements(db: Database, shop: Shop) -> None:
     shown = await summary(db, shop, 2)
-    seen: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if not statement.startswith("BEGIN"):
-            seen.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
-    try:
+    with statements(db, keep=lambda sql: not sql.startswith("BEGIN"), reads_too=False) as seen:
         placed = await place(db, shop, shown)
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
     assert isinstance(placed, OrderPlaced) and placed.total == 9998
     assert len(seen) <= PLACE_ORDER_STATEMENTS, "\n\n".join(seen)

@@ -3,9 +3,7 @@ than the catalogue stays as it was."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from bot.db import Database
 from bot.models import Product, ProductTranslation
@@ -14,6 +12,7 @@ from bot.services.search import CatalogSearch
 from bot.texts.i18n import using_language
 from bot.usecases.inline import CACHE_SECONDS, OfferCache, offers
 from tests.factories import make_product
+from tests.statements import statements
 
 
 class Clock:
@@ -90,20 +89,10 @@ async def test_each_language_and_page_is_remembered_apart(db: Database) -> None:
 async def test_answering_writes_nothing_to_the_database(db: Database) -> None:
     async with db.transaction() as session:
         await make_product(session, name="Trucker Cap")
-    verbs: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        verbs.append(statement.lstrip().split()[0].upper())
-
-    engines = {db.engine.sync_engine, db.read_engine.sync_engine}
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements(db) as seen:
         await _names(db, OfferCache(), "hat")
         await _names(db, OfferCache(), "")
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", record)
+    verbs = [statement.lstrip().split()[0].upper() for statement in seen]
 
     assert "SELECT" in verbs
     assert not {"INSERT", "UPDATE", "DELETE"} & set(verbs)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.engine import URL
 
 from bot.db import Database
@@ -18,6 +16,7 @@ from bot.texts.errors import error_text
 from bot.usecases import customers, search
 from bot.usecases.customers import Sender
 from tests.factories import make_category, make_product
+from tests.statements import statements
 from tests.usecases.steps import flow_of
 
 ANN = Sender(telegram_id=501, first_name="Ann")
@@ -64,29 +63,23 @@ async def test_answering_the_search_prompt_ends_its_step(db: Database) -> None:
     assert await flow_of(db, ANN) is None
 
 
+def _writes(statement: str) -> bool:
+    writing = ("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE")
+    return statement.startswith(writing) or "FOR UPDATE" in statement
+
+
 async def test_a_search_is_a_read_and_its_query_is_kept_a_moment_later(db: Database) -> None:
     """On SQLite one writer at a time: a search (and the index rebuild after a catalogue
     change) that took the write lock would make every webhook and checkout wait behind it."""
     await _shop_with_sneakers(db, 3)
     await customers.remember(db, ANN)  # as the chat does before any handler
-    written: list[str] = []
-
-    def watch(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.startswith(("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE")) or (
-            "FOR UPDATE" in statement
-        ):
-            written.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", watch)
-    try:
+    with statements(db, keep=_writes, reads_too=False) as written:
         found = await search.search(
             db, sender=ANN, catalog=CatalogSearch(), text="sneakers", per_page=2
         )
         assert found.found.total == 3
         assert written == []
         await asyncio.sleep(search.QUERIES_KEPT_AFTER_S * 3)
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", watch)
     assert written, "the query is kept, in a write of its own"
     async with db.reading() as session:
         ann = await users.get_by_telegram_id(session, ANN.telegram_id)
