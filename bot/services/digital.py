@@ -39,7 +39,7 @@ from bot.services import outbox
 from bot.services import product as catalog
 from bot.services.admin import record
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.inventory import get_product
+from bot.services.inventory import get_product, record_edit
 from bot.services.outbox import ATTACHMENT, Notice
 
 DELIVERY_NOTICE = "digital.delivery"
@@ -121,15 +121,9 @@ async def make_digital(
     await catalog.bump_catalog_revision(session)
     await session.flush()
     kind = content_kind(product)
-    entry = await record(
-        session,
-        admin_telegram_id=admin_id,
-        action="edit_product",
-        entity="product",
-        entity_id=product.id,
-        details=f"digital: {before} -> {kind} {format_amount(product.price, STARS)}",
-    )
-    return MadeDigital(product, kind, product.price, entry.id)
+    after = f"{kind} {format_amount(product.price, STARS)}"
+    edit = await record_edit(session, admin_id, product, "digital", before, after)
+    return MadeDigital(product, kind, product.price, edit.audit_id)
 
 
 async def set_stars_price(
@@ -145,15 +139,8 @@ async def set_stars_price(
     product.price = stars
     await catalog.bump_catalog_revision(session)
     await session.flush()
-    entry = await record(
-        session,
-        admin_telegram_id=admin_id,
-        action="edit_product",
-        entity="product",
-        entity_id=product.id,
-        details=f"stars: {before} -> {stars}",
-    )
-    return MadeDigital(product, content_kind(product), stars, entry.id)
+    edit = await record_edit(session, admin_id, product, "stars", str(before), str(stars))
+    return MadeDigital(product, content_kind(product), stars, edit.audit_id)
 
 
 async def import_keys(

@@ -201,7 +201,7 @@ async def edit_product(
     else:
         raise ValueError(f"unknown product field {field!r}")
     after = await _shown(session, product, field)
-    edit = await _edited(session, admin_id, product, field, before, after)
+    edit = await record_edit(session, admin_id, product, field, before, after)
     # Customers who saved it hear of a lower price, once for this edit (its audit entry).
     drop = wishlist.PriceDrop(product.id, was, product.price)
     await wishlist.announce_price_drops(session, drops=[drop], change_id=edit.audit_id)
@@ -218,7 +218,7 @@ async def set_gallery(
     await catalog.set_photos(session, product=product, photos=photos)
     await catalog.bump_catalog_revision(session)
     after = str(len(product.photos))
-    return await _edited(session, admin_id, product, PHOTOS, str(before), after)
+    return await record_edit(session, admin_id, product, PHOTOS, str(before), after)
 
 
 def editable(field: str) -> bool:
@@ -242,13 +242,16 @@ async def _translate(
         value="" if value.strip() == NO_DESCRIPTION else value,
     )
     field = f"{what}:{language}"
-    return await _edited(session, admin_id, product, field, getattr(before, what) or "", kept or "")
+    return await record_edit(
+        session, admin_id, product, field, getattr(before, what) or "", kept or ""
+    )
 
 
-async def _edited(
+async def record_edit(
     session: AsyncSession, admin_id: int, product: Product, field: str, before: str, after: str
 ) -> Edit:
-    """The edit, with its audit entry written in the same transaction."""
+    """The edit, with its audit entry written in the same transaction: every product edit
+    (here and in bot.services.digital) is audited alike."""
     entry = await record(
         session,
         admin_telegram_id=admin_id,
