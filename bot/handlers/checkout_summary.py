@@ -30,6 +30,7 @@ from bot.keyboards.checkout import (
     summary_keyboard,
 )
 from bot.texts.errors import error_text
+from bot.texts.promos import cart_promo_lines
 from bot.usecases import checkout
 from bot.usecases.checkout import (
     BackToCart,
@@ -58,7 +59,10 @@ def summary_screen(result: SummaryScreen) -> Screen:
         return question, shipping_keyboard(result.address_id, delivery.options, view.currency)
     total = texts.money(result.total, view.currency)
     address = address_text(result.address) if result.address is not None else None
-    extra = {"promo": _promo_lines(result, view.currency), "shipping": _shipping_line(result)}
+    extra = {
+        "promo": cart_promo_lines(result.promo, subtotal=view.total, currency=view.currency),
+        "shipping": _shipping_line(result),
+    }
     frame = texts.checkout_summary("", total, address, save_card=bool(save_card), **extra)
     lines = lines_text(view, texts.MESSAGE_MAX - len(frame))
     text = texts.checkout_summary(lines, total, address, save_card=bool(save_card), **extra)
@@ -80,16 +84,6 @@ def _shipping_line(summary: Summary) -> str:
         return ""
     price = texts.shipping_price(chosen.price, summary.cart.currency)
     return texts.shipping_line(chosen.option.name, price)
-
-
-def _promo_lines(summary: Summary, currency: str) -> str:
-    promo = summary.promo
-    if promo is None:
-        return ""
-    reason = error_text(promo.refusal) if promo.refusal is not None else None
-    subtotal = texts.money(summary.cart.total, currency)
-    discount = texts.money(promo.discount, currency)
-    return texts.promo_lines(subtotal, promo.code.code, discount, reason)
 
 
 @on_button(EnterPromo)

@@ -19,7 +19,7 @@ from bot.services.search import SearchHit
 from bot.services.wishlist import Saved
 from bot.texts import webapp as words
 from bot.texts import wishlist as wishlist_texts
-from bot.texts.errors import error_text
+from bot.texts.promos import cart_promo_lines
 from bot.texts.statuses import status_label
 from bot.usecases.catalog import CategoryProducts, ListedProduct, ProductInfo
 from bot.usecases.checkout import Summary
@@ -200,16 +200,8 @@ def _shipping(found: Summary, currency: str) -> Json:
 def _promo(found: Summary, currency: str) -> list[str]:
     """The subtotal and the code's discount, or why it gives none, as the chat's summary says
     them (plain text: the page puts them in as text)."""
-    promo = found.promo
-    if promo is None:
-        return []
-    reason = error_text(promo.refusal) if promo.refusal is not None else None
-    subtotal, discount = (
-        texts.money(found.cart.total, currency),
-        texts.money(promo.discount, currency),
-    )
-    lines = texts.promo_lines(subtotal, promo.code.code, discount, reason)
-    return [html.unescape(line) for line in lines.split("\n")]
+    lines = cart_promo_lines(found.promo, subtotal=found.cart.total, currency=currency)
+    return [html.unescape(line) for line in lines.split("\n")] if lines else []
 
 
 def order(found: CustomerOrder) -> Json:
